@@ -1,0 +1,41 @@
+import { defineRule, formatDuration } from '../../server/src/engine';
+
+export default defineRule({
+  meta: {
+    code: 'DJR304',
+    name: 'hsts-not-set',
+    category: 'https',
+    severity: 'warning',
+    kind: 'settings',
+    seeds: ['000', '001', '002', '004'],
+    django: 'W004',
+    message: 'HTTP Strict Transport Security is not enabled',
+    fixTitle: 'Set SECURE_HSTS_SECONDS = 31536000 (one year)',
+    fix: 'safe',
+    docs: {
+      what: 'Flags production settings where `SECURE_HSTS_SECONDS` is absent, 0, or below the threshold (one year by default; setting `djangoReadiness.hsts.minSeconds`).',
+      why: 'Without HSTS a browser will try plain HTTP first whenever a user types the address or follows an old link, and an attacker on the network can intercept that first request (SSL stripping). HSTS tells browsers to use HTTPS only, for the given time.',
+      example: '# no SECURE_HSTS_SECONDS anywhere in production',
+      instead: 'SECURE_HSTS_SECONDS = 31536000  # one year\nSECURE_HSTS_INCLUDE_SUBDOMAINS = True\nSECURE_HSTS_PRELOAD = True',
+      fixSafety: 'Safe to add, but roll it out with care: once browsers have seen the header, the site cannot go back to HTTP for that time. Start with a small value if HTTPS is not yet solid on every subdomain.',
+      references: [
+        'https://docs.djangoproject.com/en/stable/ref/middleware/#http-strict-transport-security',
+        'https://cheatsheetseries.owasp.org/cheatsheets/HTTP_Strict_Transport_Security_Cheat_Sheet.html',
+      ],
+    },
+  },
+  checkSettings(ctx) {
+    if (!ctx.middleware.includes('django.middleware.security.SecurityMiddleware') && ctx.setting('MIDDLEWARE')) return; // DJR309 reports the cause
+    const min = ctx.thresholds.hstsMinSeconds;
+    const b = ctx.setting('SECURE_HSTS_SECONDS');
+    const fixes = [{ title: `Set SECURE_HSTS_SECONDS = ${Math.max(min, 31536000)} (${formatDuration(Math.max(min, 31536000))})`, safe: true, edits: ctx.setSettingEdits('SECURE_HSTS_SECONDS', String(Math.max(min, 31536000))) }];
+    if (!b) {
+      ctx.report({ at: ctx.missingAt(), message: 'SECURE_HSTS_SECONDS is not set: browsers are not told to use HTTPS only', fixes });
+      return;
+    }
+    const v = b.value;
+    if (v.kind !== 'num') return;
+    if (v.value <= 0) ctx.report({ at: ctx.bindingAt(b), message: 'SECURE_HSTS_SECONDS is 0: HTTP Strict Transport Security is off', fixes });
+    else if (v.value < min) ctx.report({ at: ctx.bindingAt(b), message: `SECURE_HSTS_SECONDS is ${formatDuration(v.value)}, below ${formatDuration(min)}`, fixes });
+  },
+});

@@ -1,0 +1,555 @@
+/**
+ * The rule runner: discovers the project, evaluates the production settings, runs the rules,
+ * applies configuration (select/ignore/severity) and suppressions, and returns plain findings.
+ * Caches (parse trees, per-file code-rule results) make re-analysis after an edit cheap.
+ */
+import * as path from 'node:path';
+import type { Node, Tree } from 'web-tree-sitter';
+import { ruleEnabled } from './config';
+import { dictLiteralEntry, dictLiteralOf, ModuleEditor } from './edits';
+import { Evaluator, type Binding, type ModuleScope } from './evaluator';
+import { detectPackages, type PackageId } from './packages';
+import { ParseCache, type PyModule } from './parser';
+import { findDjangoProjects, listFiles, looksBinary, MAX_FILE_BYTES, NodeFileSystem, resolveModuleFile, type DjangoProject, type FileInventory, type FileSystem, type ProjectFile } from './project';
+import { lowerBound, majorMinor, parsePyprojectDependencies, parseRequirements, type Requirement, type RequirementProblem } from './requirements';
+import type { BaseContext, FileContext, ProjectContext, ReportArgs, Rule, SettingsContext, Where } from './rule';
+import { djangoCheckIds, Suppressions } from './suppressions';
+import type { Config, FileEdit, Finding, Note, Range, Severity } from './types';
+import { originRange, stringItems, type Origin, type Value } from './values';
+
+/** The Django release assumed when the project pins none. */
+export const CURRENT_DJANGO: [number, number] = [6, 0];
+
+export interface ProjectSummary {
+  root: string;
+  productionModule?: string;
+  productionDotted?: string;
+  productionReason: string;
+  settingsModules: { path: string; dotted: string; role: string }[];
+  packages: PackageId[];
+  djangoVersion: [number, number];
+  djangoVersionPinned: boolean;
+}
+
+export interface AnalysisStats {
+  filesFound: number;
+  pythonFiles: number;
+  parsed: number;
+  skippedByPrefilter: number;
+  skippedLargeOrBinary: number;
+  ms: number;
+}
+
+export interface AnalysisResult {
+  root: string;
+  projects: ProjectSummary[];
+  findings: Finding[];
+  notes: Note[];
+  /** For each rule that ran or could run: whether it applies to at least one project. */
+  applicability: Record<string, boolean>;
+  stats: AnalysisStats;
+}
+
+export interface AnalyzerOptions {
+  rules: Rule[];
+  fs?: FileSystem;
+  /** Parse trees kept between runs (the language server passes one). */
+  cache?: ParseCache;
+}
+
+interface CodeCacheEntry {
+  key: string;
+  findings: Finding[];
+  notes: Note[];
+}
+
+function isOrigin(w: Where): w is Origin {
+  return (w as Origin).module !== undefined;
+}
+
+export class Analyzer {
+  readonly fs: FileSystem;
+  readonly cache: ParseCache;
+  private readonly codeCache = new Map<string, CodeCacheEntry>();
+  private readonly suppressionCache = new Map<string, { text: string; s: Suppressions }>();
+
+  constructor(private readonly opts: AnalyzerOptions) {
+    this.fs = opts.fs ?? new NodeFileSystem();
+    this.cache = opts.cache ?? new ParseCache();
+  }
+
+  get rules(): Rule[] {
+    return this.opts.rules;
+  }
+
+  /** Forget per-file results (e.g. after the rule set or the configuration changed). */
+  invalidate(file?: string): void {
+    if (file) {
+      this.codeCache.delete(file);
+      this.cache.drop(file);
+    } else this.codeCache.clear();
+  }
+
+  analyze(root: string, config: Config, inventory?: FileInventory): AnalysisResult {
+    const t0 = performance.now();
+    const absRoot = path.resolve(root);
+    const inv = inventory ?? listFiles(absRoot, this.fs, config);
+    const findings: Finding[] = [];
+    const notes: Note[] = [];
+    const applicability: Record<string, boolean> = {};
+    const stats: AnalysisStats = { filesFound: inv.files.length, pythonFiles: inv.files.filter((f) => f.kind === 'python').length, parsed: 0, skippedByPrefilter: 0, skippedLargeOrBinary: 0, ms: 0 };
+    const summaries: ProjectSummary[] = [];
+    if (!config.enable) return { root: absRoot, projects: [], findings, notes, applicability, stats };
+
+    let projects = findDjangoProjects(inv, this.fs, config);
+    if (projects.length === 0) projects = [{ root: absRoot, settingsModules: [], productionReason: 'no Django project found', settingsDefaults: [] }];
+    const rules = this.opts.rules.filter((r) => ruleEnabled(config, r.meta.code));
+
+    for (const project of projects) {
+      const run = new ProjectRun(this, project, inv, config, rules, findings, notes, stats);
+      run.execute();
+      for (const [code, applies] of Object.entries(run.applicability)) applicability[code] = (applicability[code] ?? false) || applies;
+      summaries.push(run.summary());
+    }
+    stats.ms = performance.now() - t0;
+    return { root: absRoot, projects: summaries, findings: dedupe(findings), notes, applicability, stats };
+  }
+
+  /** Parses a file through the cache (the tree stays valid until the file is parsed again). */
+  parse(file: string, text: string): PyModule {
+    return this.cache.parse(file, text);
+  }
+
+  suppressions(file: string, text: string): Suppressions {
+    const c = this.suppressionCache.get(file);
+    if (c && c.text === text) return c.s;
+    const s = new Suppressions(text);
+    this.suppressionCache.set(file, { text, s });
+    return s;
+  }
+
+  codeCacheGet(file: string, key: string): CodeCacheEntry | undefined {
+    const e = this.codeCache.get(file);
+    return e && e.key === key ? e : undefined;
+  }
+
+  codeCacheSet(file: string, entry: CodeCacheEntry): void {
+    this.codeCache.set(file, entry);
+  }
+}
+
+function dedupe(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  const out: Finding[] = [];
+  for (const f of findings) {
+    const k = `${f.code}|${f.file}|${f.range.start.line}:${f.range.start.character}-${f.range.end.line}:${f.range.end.character}|${f.message}`;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(f);
+  }
+  out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.code.localeCompare(b.code)));
+  return out;
+}
+
+class ProjectRun {
+  readonly applicability: Record<string, boolean> = {};
+  private packages = new Set<PackageId>();
+  private requirements: Requirement[] = [];
+  private requirementProblems: RequirementProblem[] = [];
+  private djangoVersion: [number, number] = CURRENT_DJANGO;
+  private djangoVersionPinned = false;
+  private settingsCtx?: SettingsContextImpl;
+  private silenced = new Set<string>();
+  private readonly files: ProjectFile[];
+  private readonly today: Date;
+
+  constructor(
+    private readonly an: Analyzer,
+    private readonly project: DjangoProject,
+    inv: FileInventory,
+    private readonly config: Config,
+    private readonly rules: Rule[],
+    private readonly findings: Finding[],
+    private readonly notes: Note[],
+    private readonly stats: AnalysisStats,
+  ) {
+    const root = project.root;
+    this.files = inv.files.filter((f) => f.path === root || f.path.startsWith(root + path.sep) || (f.kind !== 'python' && inv.root === root));
+    // Project files such as .gitignore or requirements may sit above manage.py (repo root).
+    if (root !== inv.root) {
+      for (const f of inv.files) {
+        if (f.kind !== 'python' && !this.files.includes(f) && root.startsWith(path.dirname(f.path) + path.sep)) this.files.push(f);
+      }
+    }
+    this.today = config.today ? new Date(config.today) : new Date();
+  }
+
+  summary(): ProjectSummary {
+    const p = this.project;
+    return {
+      root: p.root,
+      productionModule: p.production?.path,
+      productionDotted: p.production?.dotted,
+      productionReason: p.productionReason,
+      settingsModules: p.settingsModules.map((m) => ({ path: m.path, dotted: m.dotted, role: m.role })),
+      packages: [...this.packages].sort(),
+      djangoVersion: this.djangoVersion,
+      djangoVersionPinned: this.djangoVersionPinned,
+    };
+  }
+
+  private readText(file: string): string | undefined {
+    const size = this.an.fs.size(file);
+    if (size !== undefined && size > MAX_FILE_BYTES) {
+      this.stats.skippedLargeOrBinary++;
+      this.notes.push({ file, kind: 'skipped', message: `Not analysed: the file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB (${(size / 1024 / 1024).toFixed(1)} MB).` });
+      return undefined;
+    }
+    const text = this.an.fs.readFile(file);
+    if (text === undefined) return undefined;
+    if (looksBinary(text)) {
+      this.stats.skippedLargeOrBinary++;
+      this.notes.push({ file, kind: 'skipped', message: 'Not analysed: the file looks binary (it contains NUL bytes).' });
+      return undefined;
+    }
+    return text;
+  }
+
+  execute(): void {
+    this.loadRequirements();
+    const prod = this.project.production;
+    if (prod) this.settingsCtx = this.buildSettings(prod.path);
+    this.packages = detectPackages(
+      this.settingsCtx?.installedApps ?? [],
+      this.settingsCtx?.middleware ?? [],
+      this.settingsCtx ? collectDottedStrings(this.settingsCtx) : [],
+      new Set(this.requirements.map((r) => r.name)),
+    );
+    if (this.settingsCtx) {
+      const silenced = this.settingsCtx.value('SILENCED_SYSTEM_CHECKS');
+      for (const s of stringItems(silenced)) this.silenced.add(s.value);
+    }
+
+    for (const rule of this.rules) {
+      const applies = !rule.meta.requires || rule.meta.requires.some((p) => this.packages.has(p));
+      const canRun = rule.meta.kind !== 'settings' || !!this.settingsCtx;
+      this.applicability[rule.meta.code] = applies && canRun;
+    }
+
+    if (this.settingsCtx) {
+      for (const rule of this.rules) {
+        if (!rule.checkSettings || !this.applicability[rule.meta.code]) continue;
+        this.guard(rule, this.project.production?.path ?? this.project.root, () => rule.checkSettings?.(this.settingsCtx!.forRule(rule)));
+      }
+    }
+    this.runCodeRules();
+    const projectRules = this.rules.filter((r) => r.checkProject && this.applicability[r.meta.code]);
+    if (projectRules.length > 0) {
+      for (const rule of projectRules) {
+        const ctx = this.projectContext(rule);
+        this.guard(rule, this.project.root, () => rule.checkProject?.(ctx));
+      }
+    }
+  }
+
+  private guard(rule: Rule, file: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      const err = e as Error;
+      this.notes.push({ file, kind: 'rule-failed', code: rule.meta.code, message: `${rule.meta.code} (${rule.meta.name}) failed: ${err.message}` });
+    }
+  }
+
+  private loadRequirements(): void {
+    for (const f of this.files) {
+      if (f.kind !== 'requirements' && f.kind !== 'pyproject') continue;
+      const text = this.readText(f.path);
+      if (text === undefined) continue;
+      if (f.kind === 'requirements') {
+        const r = parseRequirements(f.path, text);
+        this.requirements.push(...r.requirements);
+        this.requirementProblems.push(...r.problems);
+      } else {
+        this.requirements.push(...parsePyprojectDependencies(f.path, text));
+      }
+    }
+    const dj = this.requirements.filter((r) => r.name === 'django');
+    for (const r of dj) {
+      const v = majorMinor(r.pinned) ?? majorMinor(lowerBound(r.spec));
+      if (v) {
+        this.djangoVersion = v;
+        this.djangoVersionPinned = true;
+        break;
+      }
+    }
+  }
+
+  private buildSettings(prodPath: string): SettingsContextImpl | undefined {
+    const text = this.readText(prodPath);
+    if (text === undefined) return undefined;
+    const modules: PyModule[] = [];
+    const load = (p: string): PyModule | undefined => {
+      const t = p === prodPath ? text : this.readText(p);
+      if (t === undefined) return undefined;
+      const m = this.an.parse(p, t);
+      this.stats.parsed++;
+      modules.push(m);
+      return m;
+    };
+    const prodModule = load(prodPath);
+    if (!prodModule) return undefined;
+    const evaluator = new Evaluator((from, module, level) => {
+      const file = resolveModuleFile(this.an.fs, this.project.root, from.path, module, level);
+      return file ? load(file) : undefined;
+    });
+    const scope = evaluator.evaluate(prodModule);
+    for (const m of modules) {
+      for (const se of m.syntaxErrors) {
+        this.notes.push({ file: m.path, kind: 'syntax-error', range: m.lines.range(se.start, se.end), message: `Syntax error: this statement was skipped; analysis resumed at the next statement.` });
+      }
+    }
+    return new SettingsContextImpl(this, prodModule, scope, modules);
+  }
+
+  private runCodeRules(): void {
+    const codeRules = this.rules.filter((r) => r.checkFile && this.applicability[r.meta.code]);
+    if (codeRules.length === 0) return;
+    const configKey = JSON.stringify([this.config.select, this.config.ignore, this.config.severity, this.config.thresholds, [...this.packages].sort(), codeRules.map((r) => r.meta.code)]);
+    for (const f of this.files) {
+      if (f.kind !== 'python' || f.isMigration) continue;
+      if (f.isTest && !this.config.includeTests) continue;
+      const text = this.readText(f.path);
+      if (text === undefined) continue;
+      const key = configKey + '\u0000' + text;
+      const cached = this.an.codeCacheGet(f.path, key);
+      if (cached) {
+        this.findings.push(...cached.findings);
+        this.notes.push(...cached.notes);
+        continue;
+      }
+      const candidates = codeRules.filter((r) => !r.prefilter || r.prefilter.test(text));
+      if (candidates.length === 0) {
+        this.stats.skippedByPrefilter++;
+        this.an.codeCacheSet(f.path, { key, findings: [], notes: [] });
+        continue;
+      }
+      const module = this.an.parse(f.path, text);
+      this.stats.parsed++;
+      const local: Finding[] = [];
+      const localNotes: Note[] = [];
+      for (const rule of candidates) {
+        const ctx = this.fileContext(rule, f, module, local);
+        try {
+          rule.checkFile?.(ctx);
+        } catch (e) {
+          localNotes.push({ file: f.path, kind: 'rule-failed', code: rule.meta.code, message: `${rule.meta.code} (${rule.meta.name}) failed: ${(e as Error).message}` });
+        }
+      }
+      this.an.codeCacheSet(f.path, { key, findings: local, notes: localNotes });
+      this.findings.push(...local);
+      this.notes.push(...localNotes);
+    }
+  }
+
+  base(rule: Rule, sink: Finding[] = this.findings): BaseContext {
+    return {
+      config: this.config,
+      thresholds: this.config.thresholds,
+      fs: this.an.fs,
+      project: this.project,
+      today: this.today,
+      djangoVersion: this.djangoVersion,
+      djangoVersionPinned: this.djangoVersionPinned,
+      uses: (pkg) => this.packages.has(pkg),
+      report: (args) => this.report(rule, args, sink),
+    };
+  }
+
+  report(rule: Rule, args: ReportArgs, sink: Finding[]): void {
+    let file: string;
+    let range: Range;
+    if (isOrigin(args.at)) {
+      file = args.at.module.path;
+      range = originRange(args.at);
+    } else {
+      file = args.at.file;
+      range = args.at.range;
+    }
+    const meta = rule.meta;
+    const override = this.config.severity[meta.code];
+    const severity: Severity = override && override !== 'off' ? override : args.severity ?? meta.severity;
+    // Suppressions: comments on the line (or above), and SILENCED_SYSTEM_CHECKS.
+    const text = this.an.fs.readFile(file);
+    if (text !== undefined && this.an.suppressions(file, text).isSuppressed(meta.code, range.start.line)) return;
+    if (djangoCheckIds(meta.django).some((id) => this.silenced.has(id))) return;
+    const django = meta.django ? djangoCheckIds(meta.django).join(', ') : undefined;
+    sink.push({
+      code: meta.code,
+      name: meta.name,
+      severity,
+      file,
+      range,
+      message: args.message ?? meta.message,
+      fixes: args.fixes ?? [],
+      django: django || undefined,
+      tags: meta.deprecated ? ['deprecated'] : undefined,
+      projectRoot: this.project.root,
+    });
+  }
+
+  private fileContext(rule: Rule, file: ProjectFile, module: PyModule, sink: Finding[]): FileContext {
+    return {
+      ...this.base(rule, sink),
+      file,
+      module,
+      tree: module.tree as Tree,
+      editor: new ModuleEditor(module),
+      nodeRange: (n: Node) => module.lines.range(n.startIndex, n.endIndex),
+    };
+  }
+
+  private projectContext(rule: Rule): ProjectContext {
+    return {
+      ...this.base(rule),
+      files: this.files,
+      requirements: this.requirements,
+      requirementProblems: this.requirementProblems,
+      settings: this.settingsCtx?.forRule(rule),
+      readFile: (p) => this.readText(p),
+    };
+  }
+}
+
+function collectDottedStrings(ctx: SettingsContextImpl): string[] {
+  const out: string[] = [];
+  const visit = (v: Value | undefined, depth: number) => {
+    if (!v || depth > 6) return;
+    if (v.kind === 'str') out.push(v.value);
+    else if (v.kind === 'list' || v.kind === 'tuple' || v.kind === 'set') for (const i of v.items) visit(i, depth + 1);
+    else if (v.kind === 'dict') for (const e of v.entries) visit(e.value, depth + 1);
+  };
+  for (const name of ['REST_FRAMEWORK', 'AUTHENTICATION_BACKENDS', 'STORAGES', 'STATICFILES_STORAGE']) visit(ctx.value(name), 0);
+  for (const c of ctx.calls) out.push(c.qualified);
+  return out;
+}
+
+class SettingsContextImpl {
+  readonly installedApps: string[];
+  readonly middleware: string[];
+  readonly editor: ModuleEditor;
+  private readonly editors = new Map<PyModule, ModuleEditor>();
+
+  constructor(
+    private readonly run: ProjectRun,
+    readonly module: PyModule,
+    readonly scope: ModuleScope,
+    readonly modules: PyModule[],
+  ) {
+    this.installedApps = stringItems(this.value('INSTALLED_APPS')).map((s) => s.value);
+    this.middleware = stringItems(this.value('MIDDLEWARE')).map((s) => s.value);
+    this.editor = this.editorFor(module);
+  }
+
+  get calls() {
+    return this.scope.calls;
+  }
+
+  setting(name: string): Binding | undefined {
+    return this.scope.names.get(name);
+  }
+
+  value(name: string): Value | undefined {
+    return this.scope.names.get(name)?.value;
+  }
+
+  editorFor(module: PyModule): ModuleEditor {
+    let e = this.editors.get(module);
+    if (!e) {
+      e = new ModuleEditor(module, module === this.module ? this.scope : undefined);
+      this.editors.set(module, e);
+    }
+    return e;
+  }
+
+  bindingAt(b: Binding): Where {
+    const m = b.stmt.module;
+    const start = b.stmt.top.start + b.stmt.node.s;
+    const end = b.stmt.top.start + b.stmt.node.e;
+    const firstLineEnd = m.lines.lineEnd(m.lines.positionAt(start).line);
+    return { file: m.path, range: m.lines.range(start, Math.min(end, Math.max(start, firstLineEnd))) };
+  }
+
+  missingAt(dictSetting?: string): Where {
+    if (dictSetting) {
+      const b = this.setting(dictSetting);
+      if (b) return b.target;
+    }
+    return { file: this.module.path, range: this.module.lines.lineRange(0) };
+  }
+
+  setSettingEdits(name: string, valueSrc: string): FileEdit[] {
+    const b = this.setting(name);
+    const ed = this.editor;
+    if (b && b.stmt.module === this.module && b.stmt.node.t === 'assign' && b.stmt.node.targets.length === 1 && !b.conditional && b.mutations.length === 0) {
+      return [ed.replaceNode(b.stmt.top, b.stmt.node.value, valueSrc)];
+    }
+    const family = name.split('_')[0] + '_';
+    const after = b && b.stmt.module === this.module && !b.conditional ? b.stmt.top : ed.lastAssignmentWithPrefix(family);
+    return [ed.insertStatement(`${name} = ${valueSrc}`, after)];
+  }
+
+  setDictKeyEdits(dictName: string, keys: string[], valueSrc: string): FileEdit[] {
+    const b = this.setting(dictName);
+    const nested = (ks: string[], ed: ModuleEditor): string => {
+      let src = valueSrc;
+      for (let i = ks.length - 1; i >= 1; i--) src = `{${ed.str(ks[i])}: ${src}}`;
+      return src;
+    };
+    if (!b) {
+      const ed = this.editor;
+      const inner = nested(keys, ed);
+      return [ed.insertStatement(`${dictName} = {${ed.eol}${ed.indent}${ed.str(keys[0])}: ${inner},${ed.eol}}`)];
+    }
+    const ed = this.editorFor(b.stmt.module);
+    let dict = b.mutations.length === 0 && !b.conditional ? dictLiteralOf(b.stmt.node as never) : undefined;
+    for (let i = 0; dict && i < keys.length; i++) {
+      const entry = dictLiteralEntry(dict, keys[i]);
+      if (!entry) return ed.insertDictEntry(b.stmt.top, dict, ed.str(keys[i]), nested(keys.slice(i), ed));
+      if (i === keys.length - 1) return [ed.replaceNode(b.stmt.top, entry.v, valueSrc)];
+      dict = entry.v.t === 'dict' ? entry.v : undefined;
+    }
+    // Not a literal we can edit: assign the key explicitly in the production module.
+    const pe = this.editor;
+    const target = dictName + keys.map((k) => `[${pe.str(k)}]`).join('');
+    const after = b.stmt.module === this.module ? lastStmtOf(b) : undefined;
+    return [pe.insertStatement(`${target} = ${valueSrc}`, after)];
+  }
+
+  forRule(rule: Rule): SettingsContext {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const self = this;
+    const base = this.run.base(rule);
+    return {
+      ...base,
+      module: self.module,
+      scope: self.scope,
+      installedApps: self.installedApps,
+      middleware: self.middleware,
+      calls: self.calls,
+      editor: self.editor,
+      setting: (n) => self.setting(n),
+      value: (n) => self.value(n),
+      editorFor: (m) => self.editorFor(m),
+      missingAt: (d) => self.missingAt(d),
+      bindingAt: (b) => self.bindingAt(b),
+      setSettingEdits: (n, v) => self.setSettingEdits(n, v),
+      setDictKeyEdits: (d, k, v) => self.setDictKeyEdits(d, k, v),
+    };
+  }
+}
+
+function lastStmtOf(b: Binding) {
+  const m = b.mutations[b.mutations.length - 1];
+  return m && m.module === b.stmt.module ? m.top : b.stmt.top;
+}

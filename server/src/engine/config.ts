@@ -1,0 +1,130 @@
+/**
+ * Configuration: defaults, `[tool.django-readiness]` in pyproject.toml, and merging with the
+ * editor's settings. Precedence (highest first): editor settings explicitly set by the user,
+ * then pyproject.toml, then the built-in defaults. The CLI reads only pyproject.toml + flags.
+ */
+import * as path from 'node:path';
+import { parse as parseToml } from 'smol-toml';
+import type { FileSystem } from './project';
+import { defaultConfig, SEVERITIES, type Config, type SeverityOverride } from './types';
+
+export interface ConfigProblem {
+  file: string;
+  message: string;
+}
+
+/** A partial configuration, as read from one source. */
+export type PartialConfig = Partial<Omit<Config, 'thresholds'>> & { thresholds?: Partial<Config['thresholds']> };
+
+const THRESHOLD_KEYS: Record<string, keyof Config['thresholds']> = {
+  'jwt-access-token-max-minutes': 'jwtAccessTokenMaxMinutes',
+  'jwt-refresh-token-max-days': 'jwtRefreshTokenMaxDays',
+  'hsts-min-seconds': 'hstsMinSeconds',
+  'password-min-length': 'passwordMinLength',
+};
+
+function strList(v: unknown): string[] | undefined {
+  if (Array.isArray(v)) return v.filter((x): x is string => typeof x === 'string').map((s) => s.trim().toUpperCase());
+  if (typeof v === 'string') return v.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
+  return undefined;
+}
+
+/** Reads `[tool.django-readiness]` from a pyproject.toml text. */
+export function parsePyprojectConfig(file: string, text: string, problems: ConfigProblem[] = []): PartialConfig {
+  let data: Record<string, unknown>;
+  try {
+    data = parseToml(text) as Record<string, unknown>;
+  } catch (e) {
+    problems.push({ file, message: `pyproject.toml is not valid TOML: ${(e as Error).message.split('\n')[0]}` });
+    return {};
+  }
+  const tool = (data.tool as Record<string, unknown> | undefined)?.['django-readiness'] as Record<string, unknown> | undefined;
+  if (!tool || typeof tool !== 'object') return {};
+  const out: PartialConfig = {};
+  for (const [key, value] of Object.entries(tool)) {
+    switch (key) {
+      case 'enable':
+        if (typeof value === 'boolean') out.enable = value;
+        break;
+      case 'select':
+        out.select = strList(value);
+        break;
+      case 'ignore':
+        out.ignore = strList(value);
+        break;
+      case 'severity': {
+        if (value && typeof value === 'object') {
+          out.severity = {};
+          for (const [code, sev] of Object.entries(value as Record<string, unknown>)) {
+            if (typeof sev === 'string' && (SEVERITIES.includes(sev as never) || sev === 'off')) out.severity[code.toUpperCase()] = sev as SeverityOverride;
+            else problems.push({ file, message: `[tool.django-readiness.severity] ${code}: expected error, warning, info, hint or off` });
+          }
+        }
+        break;
+      }
+      case 'production-settings-module':
+        if (typeof value === 'string') out.productionSettingsModule = value;
+        break;
+      case 'include-tests':
+        if (typeof value === 'boolean') out.includeTests = value;
+        break;
+      case 'exclude':
+        if (Array.isArray(value)) out.exclude = value.filter((x): x is string => typeof x === 'string');
+        break;
+      case 'checklist':
+        break; // manual checklist ticks, read by the checklist model
+      default: {
+        const t = THRESHOLD_KEYS[key];
+        if (t && typeof value === 'number' && Number.isFinite(value) && value >= 0) {
+          out.thresholds = { ...out.thresholds, [t]: value };
+        } else {
+          problems.push({ file, message: `[tool.django-readiness] unknown or invalid key: ${key}` });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** Reads the nearest pyproject.toml at or above `root` (stopping at the filesystem root). */
+export function loadPyprojectConfig(fs: FileSystem, root: string, problems: ConfigProblem[] = []): PartialConfig {
+  let dir = root;
+  for (let i = 0; i < 32; i++) {
+    const p = path.join(dir, 'pyproject.toml');
+    const text = fs.readFile(p);
+    if (text !== undefined) {
+      const cfg = parsePyprojectConfig(p, text, problems);
+      if (Object.keys(cfg).length > 0) return cfg;
+    }
+    const up = path.dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  return {};
+}
+
+/** Merges partial configurations, later ones winning, over the defaults. */
+export function mergeConfig(...parts: PartialConfig[]): Config {
+  const c = defaultConfig();
+  for (const p of parts) {
+    if (!p) continue;
+    if (p.enable !== undefined) c.enable = p.enable;
+    if (p.select !== undefined) c.select = p.select;
+    if (p.ignore !== undefined) c.ignore = p.ignore;
+    if (p.severity !== undefined) c.severity = { ...c.severity, ...p.severity };
+    if (p.productionSettingsModule) c.productionSettingsModule = p.productionSettingsModule;
+    if (p.includeTests !== undefined) c.includeTests = p.includeTests;
+    if (p.exclude !== undefined) c.exclude = p.exclude;
+    if (p.today !== undefined) c.today = p.today;
+    if (p.thresholds) c.thresholds = { ...c.thresholds, ...p.thresholds };
+  }
+  return c;
+}
+
+/** Whether a rule code runs under `select` / `ignore` (codes or prefixes such as DJR3). */
+export function ruleEnabled(config: Config, code: string): boolean {
+  const match = (list: string[] | undefined) => !!list && list.some((p) => code.startsWith(p.toUpperCase()) || p.toUpperCase() === 'ALL');
+  if (config.select && config.select.length > 0 && !match(config.select)) return false;
+  if (match(config.ignore)) return false;
+  return config.severity[code] !== 'off';
+}

@@ -1,0 +1,81 @@
+/**
+ * Rule documentation rendered from the rule's metadata: the Markdown page (docs/rules/),
+ * the hover text, and the terminal text of `django-readiness rule DJR101`.
+ */
+import { ruleDocUrl, type RuleMeta } from './rule';
+import { CATEGORY_TITLES } from './types';
+
+function djangoLine(meta: RuleMeta): string {
+  return meta.django ? `Closest Django check: \`security.${meta.django.split('/').join('`, `security.')}\` (\`manage.py check --deploy\`).` : '';
+}
+
+function fixLine(meta: RuleMeta): string {
+  if (meta.fix === 'none' || !meta.fixTitle) return 'No automatic fix.';
+  return `Quick fix: ${meta.fixTitle} (${meta.fix === 'safe' ? 'safe: part of fix-all and `--fix`' : 'unsafe: changes behaviour at start-up, applied only on request or with `--unsafe-fixes`'}).`;
+}
+
+function fence(code: string): string {
+  const lang = /^(FROM|RUN|CMD|USER|web:)/m.test(code) ? '' : /==|^[a-z-]+\s*$/m.test(code) && !/=\s/.test(code) ? 'text' : 'python';
+  return '```' + lang + '\n' + code.trim() + '\n```';
+}
+
+export function renderRuleMarkdown(meta: RuleMeta): string {
+  const d = meta.docs;
+  const lines = [
+    `# ${meta.code} ${meta.name}`,
+    '',
+    `Category: ${CATEGORY_TITLES[meta.category]} · Default severity: ${meta.severity} · Fix: ${meta.fix}${meta.requires ? ` · Applies when the project uses: ${meta.requires.join(', ')}` : ''}`,
+    '',
+    '## What it does',
+    '',
+    d.what,
+    '',
+    '## Why it matters',
+    '',
+    d.why,
+    '',
+    '## Example',
+    '',
+    fence(d.example),
+    '',
+    '## Use instead',
+    '',
+    fence(d.instead),
+    '',
+    '## Fix',
+    '',
+    [fixLine(meta), d.fixSafety ?? ''].filter(Boolean).join(' '),
+    '',
+  ];
+  const dj = djangoLine(meta);
+  if (dj) lines.push(dj, '');
+  lines.push(`Suppress with \`# django-readiness: ignore[${meta.code}]\` on the line or the line above, or \`# noqa: ${meta.code}\` on the line.`, '');
+  if (d.references.length) {
+    lines.push('## References', '');
+    for (const r of d.references) lines.push(`- ${r}`);
+    lines.push('');
+  }
+  lines.push(`Seed reviews listing this concern: ${meta.seeds.join(', ')}.`, '');
+  return lines.join('\n');
+}
+
+/** The hover on a finding: why, and the fix, in Markdown. */
+export function renderHover(meta: RuleMeta, message: string): string {
+  return [
+    `**${meta.code} ${meta.name}**: ${message}`,
+    '',
+    meta.docs.why,
+    '',
+    `**Fix:** ${meta.fix === 'none' || !meta.fixTitle ? meta.docs.instead.split('\n')[0] : meta.fixTitle}${meta.fix === 'unsafe' ? ' _(unsafe: review before applying)_' : ''}`,
+    '',
+    `[Documentation](${ruleDocUrl(meta)})`,
+  ].join('\n');
+}
+
+/** Terminal text for `django-readiness rule DJR101`. */
+export function renderRuleText(meta: RuleMeta): string {
+  return renderRuleMarkdown(meta)
+    .replace(/^```\w*\n/gm, '')
+    .replace(/^```$/gm, '')
+    .replace(/`/g, '');
+}

@@ -1,0 +1,297 @@
+/**
+ * Building fixes as text edits that follow the file's own style: its quotes, indentation and
+ * line breaks, its environment idiom (python-decouple `config`, a django-environ `Env`, else
+ * `os.environ`), and its imports (added once, next to the existing ones).
+ */
+import type { Binding, ModuleScope } from './evaluator';
+import type { PyDictEntry, PyExpr, PyStmt } from './ir';
+import type { PyModule, TopStmt } from './parser';
+import type { FileEdit, Range } from './types';
+import { comparePositions } from './text';
+
+export interface TextEdit {
+  range: Range;
+  newText: string;
+}
+
+/** Applies non-overlapping edits to a text (overlapping ones are skipped, identical ones merged). */
+export function applyTextEdits(text: string, edits: TextEdit[], lines: { offsetAt(p: { line: number; character: number }): number }): { text: string; applied: number } {
+  const withOffsets = edits
+    .map((e, i) => ({ start: lines.offsetAt(e.range.start), end: lines.offsetAt(e.range.end), newText: e.newText, i }))
+    .sort((a, b) => a.start - b.start || a.end - b.end || a.i - b.i);
+  const kept: typeof withOffsets = [];
+  for (const e of withOffsets) {
+    const last = kept[kept.length - 1];
+    if (last && last.start === e.start && last.end === e.end && last.newText === e.newText) continue; // duplicate (e.g. the same import)
+    if (last && (e.start < last.end || (e.start === last.start && last.start !== last.end))) continue; // overlaps: left for the next pass
+    kept.push(e);
+  }
+  let out = '';
+  let pos = 0;
+  for (const e of kept) {
+    out += text.slice(pos, e.start) + e.newText;
+    pos = e.end;
+  }
+  out += text.slice(pos);
+  return { text: out, applied: kept.length };
+}
+
+export function sortEdits(edits: FileEdit[]): FileEdit[] {
+  return [...edits].sort((a, b) => comparePositions(a.range.start, b.range.start));
+}
+
+/** The quote character most string literals of the module use. */
+export function quoteOf(text: string): "'" | '"' {
+  let single = 0;
+  let double = 0;
+  const re = /(^|[=(\[,{:\s])(['"])/g;
+  let m: RegExpExecArray | null;
+  let n = 0;
+  while ((m = re.exec(text)) && n++ < 2000) {
+    if (m[2] === "'") single++;
+    else double++;
+  }
+  return single > double ? "'" : '"';
+}
+
+export function pyStr(value: string, quote: "'" | '"'): string {
+  const escaped = value.replace(/\\/g, '\\\\').replace(quote === "'" ? /'/g : /"/g, `\\${quote}`).replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+  return `${quote}${escaped}${quote}`;
+}
+
+/** The indentation unit used by the module (4 spaces unless it uses something else). */
+export function indentUnit(text: string): string {
+  const m = /\n([ \t]+)\S/.exec(text);
+  if (!m) return '    ';
+  return m[1].startsWith('\t') ? '\t' : m[1].length <= 8 ? m[1] : '    ';
+}
+
+export type EnvIdiom = { kind: 'decouple'; config: string; csv?: string } | { kind: 'environ'; env: string } | { kind: 'os' };
+
+/** Edits for one module, in its own style. */
+export class ModuleEditor {
+  readonly quote: "'" | '"';
+  readonly eol: string;
+  readonly indent: string;
+
+  constructor(
+    readonly module: PyModule,
+    readonly scope?: ModuleScope,
+  ) {
+    this.quote = quoteOf(module.text);
+    this.eol = module.lines.eol;
+    this.indent = indentUnit(module.text);
+  }
+
+  get file(): string {
+    return this.module.path;
+  }
+
+  str(value: string): string {
+    return pyStr(value, this.quote);
+  }
+
+  replace(start: number, end: number, newText: string): FileEdit {
+    return { file: this.file, range: this.module.lines.range(start, end), newText };
+  }
+
+  insert(offset: number, newText: string): FileEdit {
+    return this.replace(offset, offset, newText);
+  }
+
+  /** Replaces the span of an IR node inside top-level statement `top`. */
+  replaceNode(top: TopStmt, node: { s: number; e: number }, newText: string): FileEdit {
+    return this.replace(top.start + node.s, top.start + node.e, newText);
+  }
+
+  /** Deletes whole lines of a top-level statement (keeping any comment lines around it). */
+  deleteStatement(top: TopStmt): FileEdit {
+    const lines = this.module.lines;
+    const first = lines.positionAt(top.start).line;
+    const last = lines.positionAt(top.end).line;
+    return this.replace(lines.lineStart(first), lines.lineStart(last + 1), '');
+  }
+
+  /** Names bound by top-level imports of this module (not star-imported ones). */
+  private importedNames(): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const s of this.module.stmts) {
+      if (s.ir.t === 'import') for (const n of s.ir.names) out.set(n.asname ?? n.name.split('.')[0], n.name);
+      if (s.ir.t === 'from' && s.ir.names !== '*') for (const n of s.ir.names) out.set(n.asname ?? n.name, `${s.ir.module}.${n.name}`);
+    }
+    return out;
+  }
+
+  /** Where a new import goes: after the last import of the leading block, else after the docstring. */
+  private importOffset(): number {
+    let after: TopStmt | undefined;
+    let docstring: TopStmt | undefined;
+    for (const s of this.module.stmts) {
+      if (s.ir.t === 'import' || s.ir.t === 'from' || (s.ir.t === 'other' && s.ir.kind === 'future_import_statement')) after = s;
+      else if (!after && !docstring && s.ir.t === 'expr' && s.ir.value.t === 'str' && s === this.module.stmts[0]) docstring = s;
+      else if (after) break;
+    }
+    const anchor = after ?? docstring;
+    if (!anchor) return 0;
+    const line = this.module.lines.positionAt(anchor.end).line;
+    return this.module.lines.lineStart(line + 1);
+  }
+
+  private lineAtOffsetIsStart(offset: number): string {
+    // Text to insert at `offset` must start on its own line.
+    return offset > 0 && offset >= this.module.text.length && !/[\r\n]$/.test(this.module.text) ? this.eol : '';
+  }
+
+  /** `import os` / `from datetime import timedelta`, unless the name is already imported here. */
+  ensureImport(module: string, name?: string): FileEdit[] {
+    const have = this.importedNames();
+    const local = name ?? module.split('.')[0];
+    const qualified = name ? `${module}.${name}` : module;
+    if (have.get(local) === qualified || (!name && have.has(local) && have.get(local) === module)) return [];
+    if (have.has(local)) return []; // bound to something else: do not shadow it
+    const off = this.importOffset();
+    const stmt = name ? `from ${module} import ${name}` : `import ${module}`;
+    return [this.insert(off, this.lineAtOffsetIsStart(off) + stmt + this.eol + (off === 0 && this.module.text.length > 0 && !/^(import|from)\s/.test(this.module.text) ? this.eol : ''))];
+  }
+
+  /** The environment idiom of this module (or of the modules it star-imports). */
+  envIdiom(): EnvIdiom {
+    const names = this.scope?.aliases ?? new Map<string, string>();
+    for (const [local, q] of names) if (q === 'decouple.config') return { kind: 'decouple', config: local, csv: [...names].find(([, v]) => v === 'decouple.Csv')?.[0] };
+    for (const [local] of this.scope?.envSchemes ?? new Map()) return { kind: 'environ', env: local };
+    for (const [local, b] of this.scope?.names ?? new Map<string, Binding>()) {
+      if (b.value.kind === 'unknown' && b.value.callee === 'environ.Env') return { kind: 'environ', env: local };
+    }
+    return { kind: 'os' };
+  }
+
+  /**
+   * An environment lookup expression for `variable` in the module's idiom, with the imports it
+   * needs. `kind` says how the value is read; `defaultSrc` is Python source for the default.
+   */
+  envLookup(variable: string, kind: 'str' | 'bool' | 'int' | 'list', defaultSrc?: string): { expr: string; edits: FileEdit[] } {
+    const idiom = this.envIdiom();
+    const v = this.str(variable);
+    if (idiom.kind === 'decouple') {
+      const edits: FileEdit[] = [];
+      const direct = this.importedNames().get(idiom.config) === 'decouple.config';
+      if (!direct) edits.push(...this.ensureImport('decouple', 'config'));
+      const d = defaultSrc !== undefined ? `, default=${defaultSrc}` : '';
+      switch (kind) {
+        case 'bool': return { expr: `${idiom.config}(${v}${d}, cast=bool)`, edits };
+        case 'int': return { expr: `${idiom.config}(${v}${d}, cast=int)`, edits };
+        case 'list': {
+          const csv = idiom.csv ?? 'Csv';
+          if (!idiom.csv) edits.push(...this.ensureImport('decouple', 'Csv'));
+          return { expr: `${idiom.config}(${v}${d}, cast=${csv}())`, edits };
+        }
+        default: return { expr: `${idiom.config}(${v}${d})`, edits };
+      }
+    }
+    if (idiom.kind === 'environ') {
+      const d = defaultSrc !== undefined ? `, default=${defaultSrc}` : '';
+      switch (kind) {
+        case 'bool': return { expr: `${idiom.env}.bool(${v}${d})`, edits: [] };
+        case 'int': return { expr: `${idiom.env}.int(${v}${d})`, edits: [] };
+        case 'list': return { expr: `${idiom.env}.list(${v}${d})`, edits: [] };
+        default: return { expr: `${idiom.env}(${v}${d})`, edits: [] };
+      }
+    }
+    const edits = this.ensureImport('os');
+    const q = this.quote;
+    switch (kind) {
+      case 'bool': {
+        const d = defaultSrc === 'True' ? this.str('True') : this.str('False');
+        return { expr: `os.environ.get(${v}, ${d}).lower() in (${q}1${q}, ${q}true${q}, ${q}yes${q})`, edits };
+      }
+      case 'int':
+        return { expr: defaultSrc !== undefined ? `int(os.environ.get(${v}, ${this.str(defaultSrc)}))` : `int(os.environ[${v}])`, edits };
+      case 'list':
+        return { expr: `[item.strip() for item in os.environ.get(${v}, ${this.str('')}).split(${this.str(',')}) if item.strip()]`, edits };
+      default:
+        return { expr: defaultSrc !== undefined ? `os.environ.get(${v}, ${defaultSrc})` : `os.environ[${v}]`, edits };
+    }
+  }
+
+  /** Inserts a new top-level statement after `after` (or at the end of the module). */
+  insertStatement(source: string, after?: TopStmt): FileEdit {
+    const text = this.module.text;
+    if (after) {
+      const line = this.module.lines.positionAt(after.end).line;
+      const off = this.module.lines.lineStart(line + 1);
+      const lead = off >= text.length && !/[\r\n]$/.test(text) ? this.eol : '';
+      return this.insert(off, lead + source + this.eol);
+    }
+    const lead = text.length === 0 ? '' : /(\r?\n){2}$/.test(text) ? '' : /\r?\n$/.test(text) ? this.eol : this.eol + this.eol;
+    return this.insert(text.length, lead + source + this.eol);
+  }
+
+  /** The last top-level assignment whose target starts with `prefix` (e.g. SECURE_). */
+  lastAssignmentWithPrefix(prefix: string): TopStmt | undefined {
+    let found: TopStmt | undefined;
+    for (const s of this.module.stmts) {
+      if (s.ir.t === 'assign' && s.ir.targets.some((t) => t.t === 'name' && t.id.startsWith(prefix))) found = s;
+    }
+    return found;
+  }
+
+  /** Indentation of the line containing `offset`. */
+  indentAt(offset: number): string {
+    const line = this.module.lines.positionAt(offset).line;
+    return /^[ \t]*/.exec(this.module.lines.lineText(line))?.[0] ?? '';
+  }
+
+  /**
+   * Inserts `key: value` into a dict literal (node inside `top`), before its closing brace,
+   * keeping the entries' indentation and trailing-comma style. Comments stay where they are.
+   */
+  insertDictEntry(top: TopStmt, dict: Extract<PyExpr, { t: 'dict' }>, keySrc: string, valueSrc: string): FileEdit[] {
+    const start = top.start + dict.s;
+    const close = top.start + dict.e - 1; // the `}`
+    const text = this.module.text;
+    const lines = this.module.lines;
+    const entry = `${keySrc}: ${valueSrc}`;
+    const last: PyDictEntry | undefined = dict.entries[dict.entries.length - 1];
+    if (!text.slice(start, close).includes('\n')) {
+      if (!last) return [this.replace(start, close + 1, `{${entry}}`)];
+      return [this.insert(top.start + last.e, `, ${entry}`)];
+    }
+    const outerIndent = this.indentAt(start);
+    if (!last) {
+      const closeLine = lines.positionAt(close).line;
+      const closeOnOwnLine = text.slice(lines.lineStart(closeLine), close).trim() === '';
+      const at = closeOnOwnLine ? lines.lineStart(closeLine) : close;
+      return [this.insert(at, `${closeOnOwnLine ? '' : this.eol}${outerIndent}${this.indent}${entry},${this.eol}${closeOnOwnLine ? '' : outerIndent}`)];
+    }
+    const lastEnd = top.start + last.e;
+    const entryIndent = this.indentAt(top.start + last.s);
+    const afterLast = /^[ \t]*,/.exec(text.slice(lastEnd, close));
+    const edits: FileEdit[] = [];
+    if (!afterLast) edits.push(this.insert(lastEnd, ','));
+    const lastLine = lines.positionAt(lastEnd).line;
+    const closeLine = lines.positionAt(close).line;
+    if (closeLine > lastLine) {
+      // after the last entry's line, comment included
+      edits.push(this.insert(lines.lineEnd(lastLine), `${this.eol}${entryIndent}${entry},`));
+    } else {
+      // `'A': 1}` closing on the last entry's line
+      edits.push(this.insert(close, `${this.eol}${entryIndent}${entry},${this.eol}${outerIndent}`));
+    }
+    return edits;
+  }
+}
+
+/** The dict literal of an assignment statement `NAME = {...}`, if that is what it is. */
+export function dictLiteralOf(stmt: PyStmt): Extract<PyExpr, { t: 'dict' }> | undefined {
+  if ((stmt.t === 'assign' || stmt.t === 'annassign') && stmt.value && stmt.value.t === 'dict') return stmt.value;
+  return undefined;
+}
+
+/** Finds `key` in a dict literal (string keys only). */
+export function dictLiteralEntry(dict: Extract<PyExpr, { t: 'dict' }>, key: string): PyDictEntry | undefined {
+  for (let i = dict.entries.length - 1; i >= 0; i--) {
+    const k = dict.entries[i].k;
+    if (k && k.t === 'str' && k.v === key) return dict.entries[i];
+  }
+  return undefined;
+}

@@ -1,0 +1,814 @@
+/**
+ * Static evaluation of a settings module: top-level statements in order, star-imports merged in,
+ * augmented assignments and list/dict mutations, literals, arithmetic, timedelta, paths, and
+ * environment lookups (os.environ, python-decouple, django-environ, dj-database-url), whose
+ * production value is their default. `if DEBUG:`-style branches are resolved with the value
+ * known at that point; an undecidable condition runs every branch and marks what it sets as
+ * conditional ("may be set"). Nothing is executed or imported.
+ */
+import { dottedName, kwarg, type PyExpr, type PyStmt } from './ir';
+import type { PyModule, TopStmt } from './parser';
+import { dictGet, isTruthy, keyName, type DictEntry, type EnvInfo, type EnvSource, type Origin, type Value } from './values';
+
+export interface Binding {
+  name: string;
+  value: Value;
+  /** The statement that (last) assigned the name. */
+  stmt: Origin;
+  /** The assignment target (the name itself). */
+  target: Origin;
+  /** Set inside a branch whose condition could not be decided. */
+  conditional: boolean;
+  /** The binding this one replaced, if any. */
+  previous?: Binding;
+  /** Statements that mutated the value after the assignment (append, +=, X['k'] = ...). */
+  mutations: Origin[];
+}
+
+/** A call made at top level, e.g. `sentry_sdk.init(...)` or `load_dotenv()`. */
+export interface TopCall {
+  qualified: string;
+  origin: Origin;
+  call: Extract<PyExpr, { t: 'call' }>;
+}
+
+export interface EnvRead {
+  info: EnvInfo;
+  module: PyModule;
+}
+
+export interface ModuleScope {
+  module: PyModule;
+  /** Names bound at module level (settings and everything else). */
+  names: Map<string, Binding>;
+  /** Import aliases: local name -> qualified name (`config` -> `decouple.config`). */
+  aliases: Map<string, string>;
+  /** django-environ Env instances: local name -> scheme (VAR -> default). */
+  envSchemes: Map<string, Map<string, { cast?: string; default?: Value }>>;
+  calls: TopCall[];
+  envReads: EnvRead[];
+  /** Modules merged in by `from x import *`, in order. */
+  starImports: { module: PyModule; origin: Origin }[];
+  /** Imports that could not be followed (module not found in the project). */
+  unresolvedImports: { name: string; origin: Origin }[];
+}
+
+export type ModuleResolver = (from: PyModule, module: string, level: number) => PyModule | undefined;
+
+type Call = Extract<PyExpr, { t: 'call' }>;
+
+const ENVIRON_CASTS = new Set(['str', 'bool', 'int', 'float', 'list', 'tuple', 'dict', 'json', 'url', 'db', 'db_url', 'cache', 'cache_url', 'email', 'email_url', 'search_url', 'path', 'bytes']);
+
+export class Evaluator {
+  private readonly scopes = new Map<string, ModuleScope>();
+  private readonly stack = new Set<string>();
+
+  constructor(private readonly resolve: ModuleResolver) {}
+
+  evaluate(module: PyModule): ModuleScope {
+    const cached = this.scopes.get(module.path);
+    if (cached) return cached;
+    const scope: ModuleScope = {
+      module,
+      names: new Map(),
+      aliases: new Map(),
+      envSchemes: new Map(),
+      calls: [],
+      envReads: [],
+      starImports: [],
+      unresolvedImports: [],
+    };
+    this.stack.add(module.path);
+    try {
+      for (const top of module.stmts) this.exec(scope, top, top.ir, false);
+    } finally {
+      this.stack.delete(module.path);
+    }
+    this.scopes.set(module.path, scope);
+    return scope;
+  }
+
+  // ---------------------------------------------------------------- statements
+
+  private exec(scope: ModuleScope, top: TopStmt, st: PyStmt, conditional: boolean): void {
+    const origin: Origin = { module: scope.module, top, node: st };
+    switch (st.t) {
+      case 'assign': {
+        const value = this.eval(scope, top, st.value);
+        for (const target of st.targets) this.assignTo(scope, top, target, value, origin, conditional);
+        break;
+      }
+      case 'annassign':
+        break;
+      case 'augassign': {
+        const cur = this.eval(scope, top, st.target);
+        const rhs = this.eval(scope, top, st.value);
+        const op = st.op.replace('=', '');
+        const value = this.binop(op, cur, rhs, { module: scope.module, top, node: st.value }, true);
+        this.mutateTarget(scope, top, st.target, value, origin, conditional);
+        break;
+      }
+      case 'expr':
+        this.execExprStmt(scope, top, st.value, origin, conditional);
+        break;
+      case 'import':
+        for (const n of st.names) {
+          if (n.asname) scope.aliases.set(n.asname, n.name);
+          else scope.aliases.set(n.name.split('.')[0], n.name.split('.')[0]);
+        }
+        break;
+      case 'from':
+        this.execFrom(scope, st, origin, conditional);
+        break;
+      case 'if': {
+        for (const br of st.branches) {
+          if (!br.test) {
+            for (const s of br.body) this.exec(scope, top, s, conditional);
+            return;
+          }
+          const t = isTruthy(this.eval(scope, top, br.test));
+          if (t === true) {
+            for (const s of br.body) this.exec(scope, top, s, conditional);
+            return;
+          }
+          if (t === undefined) {
+            // Undecidable: this branch may run, and so may the following ones.
+            for (const s of br.body) this.exec(scope, top, s, true);
+            conditional = true;
+          }
+        }
+        break;
+      }
+      case 'try': {
+        const before = scope.unresolvedImports.length;
+        for (const s of st.body) this.exec(scope, top, s, conditional);
+        if (scope.unresolvedImports.length > before) {
+          // `try: from .local import * / except ImportError: ...`: the handler is what runs in production.
+          for (const h of st.handlers) for (const s of h) this.exec(scope, top, s, conditional);
+        } else {
+          for (const s of st.orelse) this.exec(scope, top, s, conditional);
+        }
+        for (const s of st.final) this.exec(scope, top, s, conditional);
+        break;
+      }
+      case 'block':
+        if (st.kind === 'with_statement') for (const s of st.body) this.exec(scope, top, s, conditional);
+        break;
+      case 'def':
+        this.bind(scope, st.name, { kind: 'unknown', reason: st.kind, origin }, origin, origin, conditional);
+        break;
+      case 'del':
+        for (const t of st.targets) if (t.t === 'name') scope.names.delete(t.id);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private execFrom(scope: ModuleScope, st: Extract<PyStmt, { t: 'from' }>, origin: Origin, conditional: boolean): void {
+    const qualifiedBase = st.level > 0 ? '' : st.module;
+    const names = st.names;
+    // Names imported from well-known libraries become aliases (`from decouple import config`).
+    const isProjectImport = st.level > 0 || !isLibrary(st.module);
+    let target: PyModule | undefined;
+    if (isProjectImport) {
+      target = this.resolve(scope.module, st.module, st.level);
+      if (!target && names === '*') {
+        scope.unresolvedImports.push({ name: '.'.repeat(st.level) + st.module, origin });
+        return;
+      }
+      if (!target && names !== '*') {
+        // `from . import x` may import a submodule: nothing to merge.
+        if (st.level > 0 || st.module) scope.unresolvedImports.push({ name: '.'.repeat(st.level) + st.module, origin });
+      }
+    }
+    if (target && !this.stack.has(target.path)) {
+      const other = this.evaluate(target);
+      if (names === '*') {
+        scope.starImports.push({ module: target, origin });
+        for (const [k, b] of other.names) if (!k.startsWith('_')) this.inherit(scope, k, b, conditional);
+        for (const [k, v] of other.aliases) if (!k.startsWith('_')) scope.aliases.set(k, v);
+        for (const [k, v] of other.envSchemes) scope.envSchemes.set(k, v);
+        scope.calls.push(...other.calls);
+        scope.envReads.push(...other.envReads);
+        scope.starImports.push(...other.starImports.filter((s) => !scope.starImports.some((x) => x.module === s.module)));
+        return;
+      }
+      for (const n of names) {
+        const b = other.names.get(n.name);
+        if (b) this.inherit(scope, n.asname ?? n.name, b, conditional);
+        else if (other.aliases.has(n.name)) scope.aliases.set(n.asname ?? n.name, other.aliases.get(n.name) as string);
+        const sch = other.envSchemes.get(n.name);
+        if (sch) scope.envSchemes.set(n.asname ?? n.name, sch);
+      }
+      return;
+    }
+    if (names !== '*') {
+      for (const n of names) scope.aliases.set(n.asname ?? n.name, qualifiedBase ? `${qualifiedBase}.${n.name}` : n.name);
+    }
+  }
+
+  private inherit(scope: ModuleScope, name: string, b: Binding, conditional: boolean): void {
+    const prev = scope.names.get(name);
+    scope.names.set(name, { ...b, conditional: b.conditional || conditional, previous: prev ?? b.previous });
+  }
+
+  private execExprStmt(scope: ModuleScope, top: TopStmt, e: PyExpr, origin: Origin, conditional: boolean): void {
+    if (e.t !== 'call') return;
+    const qualified = this.qualify(scope, e.fn);
+    if (qualified) scope.calls.push({ qualified, origin: { module: scope.module, top, node: e }, call: e });
+    // Method calls that mutate a setting: X.append(v), X['k'].update({...}), ...
+    if (e.fn.t === 'attr') {
+      const method = e.fn.name;
+      const objExpr = e.fn.obj;
+      if (!['append', 'insert', 'extend', 'remove', 'update', 'setdefault'].includes(method)) {
+        // still evaluate to record env reads (e.g. os.environ.setdefault)
+        this.eval(scope, top, e);
+        return;
+      }
+      const cur = this.eval(scope, top, objExpr);
+      const callOrigin: Origin = { module: scope.module, top, node: e };
+      const args = e.args.map((a) => this.eval(scope, top, a));
+      let next: Value | undefined;
+      if ((cur.kind === 'list' || cur.kind === 'tuple') && cur.kind === 'list') {
+        if (method === 'append' && args[0]) next = { ...cur, items: [...cur.items, args[0]] };
+        else if (method === 'insert' && args.length >= 2) {
+          const idx = args[0].kind === 'num' ? args[0].value : cur.items.length;
+          const items = [...cur.items];
+          const at = idx < 0 ? Math.max(0, items.length + idx) : Math.min(idx, items.length);
+          items.splice(at, 0, args[1]);
+          next = { ...cur, items };
+        } else if (method === 'extend' && args[0]) {
+          const a = args[0];
+          next = a.kind === 'list' || a.kind === 'tuple' || a.kind === 'set' ? { ...cur, items: [...cur.items, ...a.items] } : { kind: 'unknown', reason: 'extended', origin: cur.origin, env: cur.env };
+        } else if (method === 'remove' && args[0]) {
+          const a = args[0];
+          next = { ...cur, items: cur.items.filter((it) => !(it.kind === 'str' && a.kind === 'str' && it.value === a.value)) };
+        }
+      } else if (cur.kind === 'dict') {
+        if (method === 'update') {
+          let entries = [...cur.entries];
+          for (const a of args) if (a.kind === 'dict') entries = mergeEntries(entries, a.entries);
+          for (const k of e.kw) {
+            if (!k.name) continue;
+            const ko: Origin = { module: scope.module, top, node: k.value };
+            entries = mergeEntries(entries, [{ key: { kind: 'str', value: k.name, origin: ko }, value: this.eval(scope, top, k.value), origin: ko }]);
+          }
+          next = { ...cur, entries };
+        } else if (method === 'setdefault' && args.length >= 2 && args[0].kind === 'str') {
+          if (!dictGet(cur, args[0].value)) next = { ...cur, entries: [...cur.entries, { key: args[0], value: args[1], origin: callOrigin }] };
+        }
+      }
+      if (next) this.mutateTarget(scope, top, objExpr, next, origin, conditional);
+      return;
+    }
+    this.eval(scope, top, e);
+  }
+
+  private bind(scope: ModuleScope, name: string, value: Value, stmt: Origin, target: Origin, conditional: boolean): void {
+    const prev = scope.names.get(name);
+    scope.names.set(name, { name, value, stmt, target, conditional, previous: prev, mutations: [] });
+  }
+
+  private assignTo(scope: ModuleScope, top: TopStmt, target: PyExpr, value: Value, stmt: Origin, conditional: boolean): void {
+    const tOrigin: Origin = { module: scope.module, top, node: target };
+    if (target.t === 'name') {
+      this.bind(scope, target.id, value, stmt, tOrigin, conditional);
+      if (value.kind === 'unknown' && value.callee === 'environ.Env') this.recordEnvScheme(scope, top, target.id, stmt);
+      return;
+    }
+    if (target.t === 'tuple' || target.t === 'list') {
+      const items = value.kind === 'tuple' || value.kind === 'list' ? value.items : undefined;
+      target.items.forEach((t, i) => {
+        const v: Value = items && items[i] ? items[i] : { kind: 'unknown', reason: 'unpacked', origin: value.origin, env: value.env };
+        this.assignTo(scope, top, t, v, stmt, conditional);
+      });
+      return;
+    }
+    if (target.t === 'sub') {
+      // X['k'] = v, X['a']['b'] = v
+      const idx = this.eval(scope, top, target.index);
+      const container = this.eval(scope, top, target.obj);
+      if (container.kind === 'dict' && idx.kind === 'str') {
+        const entry: DictEntry = { key: { ...idx }, value, origin: stmt };
+        const next: Value = { ...container, entries: mergeEntries(container.entries, [entry]) };
+        this.mutateTarget(scope, top, target.obj, next, stmt, conditional);
+      } else if (container.kind === 'list' && idx.kind === 'num') {
+        const items = [...container.items];
+        if (idx.value >= 0 && idx.value < items.length) items[idx.value] = value;
+        this.mutateTarget(scope, top, target.obj, { ...container, items }, stmt, conditional);
+      }
+    }
+  }
+
+  /** Replaces the value at `target` (a name or a subscript chain) after a mutation. */
+  private mutateTarget(scope: ModuleScope, top: TopStmt, target: PyExpr, next: Value, stmt: Origin, conditional: boolean): void {
+    if (target.t === 'name') {
+      const b = scope.names.get(target.id);
+      if (!b) {
+        this.bind(scope, target.id, next, stmt, { module: scope.module, top, node: target }, conditional);
+        return;
+      }
+      scope.names.set(target.id, { ...b, value: next, mutations: [...b.mutations, stmt], conditional: b.conditional || conditional });
+      return;
+    }
+    if (target.t === 'sub') {
+      const idx = this.eval(scope, top, target.index);
+      const container = this.eval(scope, top, target.obj);
+      if (container.kind === 'dict' && idx.kind === 'str') {
+        const existing = dictGet(container, idx.value);
+        const entry: DictEntry = { key: existing?.key ?? idx, value: next, origin: existing?.origin ?? stmt };
+        this.mutateTarget(scope, top, target.obj, { ...container, entries: mergeEntries(container.entries, [entry]) }, stmt, conditional);
+      }
+    }
+  }
+
+  private recordEnvScheme(scope: ModuleScope, top: TopStmt, name: string, stmt: Origin): void {
+    const st = stmt.node;
+    if (st.t !== 'assign' || st.value.t !== 'call') return;
+    const scheme = new Map<string, { cast?: string; default?: Value }>();
+    for (const k of st.value.kw) {
+      if (!k.name) continue;
+      if (k.value.t === 'tuple' && k.value.items.length >= 1) {
+        const cast = k.value.items[0].t === 'name' ? k.value.items[0].id : undefined;
+        const def = k.value.items[1] ? this.eval(scope, top, k.value.items[1]) : undefined;
+        scheme.set(k.name, { cast, default: def });
+      } else if (k.value.t === 'name') {
+        scheme.set(k.name, { cast: k.value.id });
+      }
+    }
+    scope.envSchemes.set(name, scheme);
+  }
+
+  // ---------------------------------------------------------------- expressions
+
+  /** The qualified name of a callee/attribute through the module's imports. */
+  qualify(scope: ModuleScope, e: PyExpr): string | undefined {
+    if (e.t === 'name') {
+      if (scope.envSchemes.has(e.id)) return 'environ.Env()';
+      const b = scope.names.get(e.id);
+      if (b && b.value.kind === 'unknown' && b.value.callee === 'environ.Env') return 'environ.Env()';
+      return scope.aliases.get(e.id) ?? e.id;
+    }
+    if (e.t === 'attr') {
+      const o = this.qualify(scope, e.obj);
+      return o === undefined ? undefined : `${o}.${e.name}`;
+    }
+    if (e.t === 'call') {
+      const fn = this.qualify(scope, e.fn);
+      if (fn === 'environ.Env') return 'environ.Env()';
+    }
+    return undefined;
+  }
+
+  eval(scope: ModuleScope, top: TopStmt, e: PyExpr): Value {
+    const origin: Origin = { module: scope.module, top, node: e };
+    switch (e.t) {
+      case 'str':
+        return { kind: 'str', value: e.v, origin, fstring: e.fstring || undefined, ...(e.fstring ? {} : {}) };
+      case 'num':
+        return { kind: 'num', value: e.v, origin };
+      case 'bool':
+        return { kind: 'bool', value: e.v, origin };
+      case 'none':
+        return { kind: 'none', origin };
+      case 'name': {
+        const b = scope.names.get(e.id);
+        if (b) return b.value;
+        if (e.id === '__file__') return { kind: 'path', display: '__file__', origin };
+        return { kind: 'unknown', reason: `name ${e.id}`, origin };
+      }
+      case 'list':
+      case 'tuple':
+      case 'set': {
+        const items: Value[] = [];
+        for (const it of e.items) {
+          if (it.t === 'splat') {
+            const inner = this.eval(scope, top, it.x);
+            if (inner.kind === 'list' || inner.kind === 'tuple' || inner.kind === 'set') items.push(...inner.items);
+            else return { kind: 'unknown', reason: 'splat', origin };
+          } else items.push(this.eval(scope, top, it));
+        }
+        return { kind: e.t, items, origin };
+      }
+      case 'dict': {
+        let entries: DictEntry[] = [];
+        for (const en of e.entries) {
+          if (!en.k) {
+            const inner = this.eval(scope, top, en.v);
+            if (inner.kind === 'dict') entries = mergeEntries(entries, inner.entries);
+            continue;
+          }
+          const pair: PyExpr = { t: 'other', kind: 'pair', s: en.s, e: en.e };
+          entries = mergeEntries(entries, [{ key: this.eval(scope, top, en.k), value: this.eval(scope, top, en.v), origin: { module: scope.module, top, node: pair } }]);
+        }
+        return { kind: 'dict', entries, origin };
+      }
+      case 'attr': {
+        const q = this.qualify(scope, e);
+        if (q === 'os.environ') return { kind: 'unknown', reason: 'os.environ', callee: q, origin };
+        if (q === 'django.conf.settings.DEBUG' || q === 'settings.DEBUG') return scope.names.get('DEBUG')?.value ?? { kind: 'unknown', reason: q, origin };
+        const obj = this.eval(scope, top, e.obj);
+        if (obj.kind === 'path' && (e.name === 'parent' || e.name === 'parents')) return { kind: 'path', display: `${obj.display}.${e.name}`, origin };
+        if (obj.kind === 'timedelta' && e.name === 'seconds') return { kind: 'num', value: obj.seconds, origin, env: obj.env };
+        return { kind: 'unknown', reason: q ?? 'attribute', callee: q, origin };
+      }
+      case 'sub': {
+        const q = this.qualify(scope, e.obj);
+        if (q === 'os.environ') {
+          const name = this.eval(scope, top, e.index);
+          return this.envValue(scope, origin, 'os', name.kind === 'str' ? name.value : undefined, undefined, undefined);
+        }
+        const obj = this.eval(scope, top, e.obj);
+        const idx = this.eval(scope, top, e.index);
+        if (obj.kind === 'dict' && idx.kind === 'str') return dictGet(obj, idx.value)?.value ?? { kind: 'unknown', reason: 'missing key', origin };
+        if ((obj.kind === 'list' || obj.kind === 'tuple') && idx.kind === 'num') {
+          const i = idx.value < 0 ? obj.items.length + idx.value : idx.value;
+          return obj.items[i] ?? { kind: 'unknown', reason: 'index', origin };
+        }
+        return { kind: 'unknown', reason: 'subscript', origin, env: obj.env };
+      }
+      case 'call':
+        return this.evalCall(scope, top, e, origin);
+      case 'bin': {
+        const l = this.eval(scope, top, e.l);
+        const r = this.eval(scope, top, e.r);
+        return this.binop(e.op, l, r, origin, false);
+      }
+      case 'unary': {
+        const x = this.eval(scope, top, e.x);
+        if (x.kind === 'num') return { kind: 'num', value: e.op === '-' ? -x.value : e.op === '~' ? ~x.value : x.value, origin, env: x.env };
+        return { kind: 'unknown', reason: 'unary', origin, env: x.env };
+      }
+      case 'not': {
+        const x = this.eval(scope, top, e.x);
+        const t = isTruthy(x);
+        return t === undefined ? { kind: 'unknown', reason: 'not', origin, env: x.env } : { kind: 'bool', value: !t, origin, env: x.env };
+      }
+      case 'boolop': {
+        const l = this.eval(scope, top, e.l);
+        const t = isTruthy(l);
+        if (t === undefined) {
+          const r = this.eval(scope, top, e.r);
+          // `X or default`: unknown X. Keep the env tag of either side.
+          return { kind: 'unknown', reason: 'boolop', origin, env: l.env ?? r.env };
+        }
+        if (e.op === 'and') return t ? this.eval(scope, top, e.r) : l;
+        return t ? l : this.eval(scope, top, e.r);
+      }
+      case 'cmp':
+        return this.compare(scope, top, e, origin);
+      case 'cond': {
+        const t = isTruthy(this.eval(scope, top, e.test));
+        if (t === true) return this.eval(scope, top, e.body);
+        if (t === false) return this.eval(scope, top, e.orelse);
+        return { kind: 'unknown', reason: 'conditional', origin };
+      }
+      default:
+        return { kind: 'unknown', reason: e.t, origin };
+    }
+  }
+
+  private compare(scope: ModuleScope, top: TopStmt, e: Extract<PyExpr, { t: 'cmp' }>, origin: Origin): Value {
+    const vals = e.items.map((i) => this.eval(scope, top, i));
+    const env = vals.find((v) => v.env)?.env;
+    let result = true;
+    for (let i = 0; i < e.ops.length; i++) {
+      const a = vals[i];
+      const b = vals[i + 1];
+      if (!a || !b) return { kind: 'unknown', reason: 'compare', origin, env };
+      const r = compareValues(e.ops[i], a, b);
+      if (r === undefined) return { kind: 'unknown', reason: 'compare', origin, env };
+      result = result && r;
+    }
+    return { kind: 'bool', value: result, origin, env };
+  }
+
+  binop(op: string, l: Value, r: Value, origin: Origin, inPlace: boolean): Value {
+    const env = l.env ?? r.env;
+    if (l.kind === 'num' && r.kind === 'num') {
+      const a = l.value;
+      const b = r.value;
+      let v: number | undefined;
+      switch (op) {
+        case '+': v = a + b; break;
+        case '-': v = a - b; break;
+        case '*': v = a * b; break;
+        case '/': v = b === 0 ? undefined : a / b; break;
+        case '//': v = b === 0 ? undefined : Math.floor(a / b); break;
+        case '%': v = b === 0 ? undefined : a % b; break;
+        case '**': v = Math.abs(b) > 64 ? undefined : a ** b; break;
+        default: v = undefined;
+      }
+      return v === undefined || !Number.isFinite(v) ? { kind: 'unknown', reason: 'arithmetic', origin, env } : { kind: 'num', value: v, origin, env };
+    }
+    if (l.kind === 'timedelta' && r.kind === 'num' && (op === '*' || op === '/')) {
+      return { kind: 'timedelta', seconds: op === '*' ? l.seconds * r.value : l.seconds / r.value, origin, env };
+    }
+    if (l.kind === 'num' && r.kind === 'timedelta' && op === '*') return { kind: 'timedelta', seconds: l.value * r.seconds, origin, env };
+    if (l.kind === 'timedelta' && r.kind === 'timedelta' && (op === '+' || op === '-')) {
+      return { kind: 'timedelta', seconds: op === '+' ? l.seconds + r.seconds : l.seconds - r.seconds, origin, env };
+    }
+    if (l.kind === 'str' && r.kind === 'str' && op === '+') return { kind: 'str', value: l.value + r.value, origin, env, fstring: l.fstring || r.fstring };
+    if (l.kind === 'path' && op === '/') return { kind: 'path', display: `${l.display} / …`, origin, env };
+    if ((l.kind === 'list' || l.kind === 'tuple') && (r.kind === 'list' || r.kind === 'tuple' || (inPlace && r.kind === 'set')) && op === '+') {
+      return { kind: l.kind, items: [...l.items, ...r.items], origin: inPlace ? l.origin : origin, env };
+    }
+    if (l.kind === 'dict' && r.kind === 'dict' && op === '|') return { kind: 'dict', entries: mergeEntries(l.entries, r.entries), origin: inPlace ? l.origin : origin, env };
+    if (l.kind === 'set' && r.kind === 'set' && op === '|') return { kind: 'set', items: [...l.items, ...r.items], origin, env };
+    return { kind: 'unknown', reason: `operator ${op}`, origin, env };
+  }
+
+  private evalCall(scope: ModuleScope, top: TopStmt, e: Call, origin: Origin): Value {
+    const q = this.qualify(scope, e.fn) ?? '';
+    const arg = (i: number) => (e.args[i] ? this.eval(scope, top, e.args[i]) : undefined);
+    const kw = (name: string) => {
+      const x = kwarg(e, name);
+      return x ? this.eval(scope, top, x) : undefined;
+    };
+    const kwOrigin = (name: string): Origin | undefined => {
+      const x = kwarg(e, name);
+      return x ? { module: scope.module, top, node: x } : undefined;
+    };
+    const argOrigin = (i: number): Origin | undefined => (e.args[i] ? { module: scope.module, top, node: e.args[i] } : undefined);
+
+    // ---- environment lookups
+    if (q === 'os.environ.get' || q === 'os.getenv') {
+      const name = arg(0);
+      const def = e.args[1] ? arg(1) : kw('default');
+      return this.envValue(scope, origin, 'os', name?.kind === 'str' ? name.value : undefined, def, e.args[1] ? argOrigin(1) : kwOrigin('default'));
+    }
+    if (q === 'decouple.config' || q.endsWith('.decouple.config') || q === 'decouple.AutoConfig()') {
+      const name = arg(0);
+      const castExpr = kwarg(e, 'cast');
+      const cast = castExpr ? this.castName(scope, castExpr) : undefined;
+      let def = kw('default');
+      const defOrigin = kwOrigin('default');
+      if (def) def = applyCast(def, cast);
+      return this.envValue(scope, origin, 'decouple', name?.kind === 'str' ? name.value : undefined, def, defOrigin, cast);
+    }
+    if (q.startsWith('environ.Env()')) {
+      const method = q === 'environ.Env()' ? 'str' : q.slice('environ.Env().'.length);
+      if (method === 'read_env') return { kind: 'unknown', reason: 'read_env', callee: 'environ.Env.read_env', origin };
+      if (ENVIRON_CASTS.has(method) || q === 'environ.Env()') {
+        const name = arg(0);
+        const varName = name?.kind === 'str' ? name.value : undefined;
+        const schemeOwner = e.fn.t === 'attr' ? e.fn.obj : e.fn;
+        const scheme = schemeOwner.t === 'name' && varName ? scope.envSchemes.get(schemeOwner.id)?.get(varName) : undefined;
+        let def = kw('default') ?? (e.args[1] && method !== 'db' && method !== 'db_url' ? arg(1) : undefined);
+        let defOrigin = kwOrigin('default') ?? (e.args[1] ? argOrigin(1) : undefined);
+        if (!def && scheme?.default) {
+          def = scheme.default;
+          defOrigin = scheme.default.origin;
+        }
+        const cast = method === 'str' && q === 'environ.Env()' ? scheme?.cast ?? this.castFromKw(scope, e) : method;
+        if (def) def = applyCast(def, cast);
+        if ((method === 'db' || method === 'db_url') && def?.kind === 'str') def = parseDatabaseUrl(def);
+        return this.envValue(scope, origin, 'environ', varName ?? (method === 'db' || method === 'db_url' ? 'DATABASE_URL' : undefined), def, defOrigin, cast);
+      }
+      return { kind: 'unknown', reason: q, callee: q, origin };
+    }
+    if (q === 'dj_database_url.config' || q === 'dj_database_url.parse') {
+      let url: Value | undefined;
+      let defOrigin: Origin | undefined;
+      let env: EnvInfo | undefined;
+      if (q === 'dj_database_url.config') {
+        const envName = kw('env');
+        url = kw('default');
+        defOrigin = kwOrigin('default');
+        env = { variable: envName?.kind === 'str' ? envName.value : 'DATABASE_URL', source: 'dj_database_url', hasDefault: !!url, defaultOrigin: defOrigin, lookupOrigin: origin };
+        scope.envReads.push({ info: env, module: scope.module });
+      } else {
+        url = arg(0);
+        env = url?.env;
+      }
+      const db: Value = url && url.kind === 'str' ? parseDatabaseUrl(url) : { kind: 'dict', entries: [], origin };
+      if (db.kind !== 'dict') return { kind: 'unknown', reason: 'database url', origin, env };
+      const entries = [...db.entries];
+      const cma = kw('conn_max_age');
+      if (cma) entries.push({ key: { kind: 'str', value: 'CONN_MAX_AGE', origin }, value: cma, origin: kwOrigin('conn_max_age') ?? origin });
+      const hc = kw('conn_health_checks');
+      if (hc) entries.push({ key: { kind: 'str', value: 'CONN_HEALTH_CHECKS', origin }, value: hc, origin: kwOrigin('conn_health_checks') ?? origin });
+      const ssl = kw('ssl_require');
+      if (ssl && isTruthy(ssl)) {
+        entries.push({ key: { kind: 'str', value: 'OPTIONS', origin }, value: { kind: 'dict', entries: [{ key: { kind: 'str', value: 'sslmode', origin }, value: { kind: 'str', value: 'require', origin: ssl.origin }, origin: ssl.origin }], origin: ssl.origin }, origin: ssl.origin });
+      }
+      return { kind: 'dict', entries, origin, env: url && url.kind === 'str' ? env : env ? { ...env } : undefined };
+    }
+    if (q === 'environ.Env') return { kind: 'unknown', reason: 'environ.Env', callee: 'environ.Env', origin };
+
+    // ---- durations and paths
+    if (q === 'datetime.timedelta' || q === 'timedelta') {
+      const units: Record<string, number> = { weeks: 604800, days: 86400, hours: 3600, minutes: 60, seconds: 1, milliseconds: 0.001, microseconds: 0.000001 };
+      let seconds = 0;
+      let env: EnvInfo | undefined;
+      const positional = ['days', 'seconds', 'microseconds', 'milliseconds', 'minutes', 'hours', 'weeks'];
+      for (let i = 0; i < e.args.length; i++) {
+        const v = arg(i);
+        if (!v || v.kind !== 'num') return { kind: 'unknown', reason: 'timedelta', origin, env: v?.env };
+        env = env ?? v.env;
+        seconds += v.value * units[positional[i] ?? 'seconds'];
+      }
+      for (const k of e.kw) {
+        if (!k.name || !(k.name in units)) continue;
+        const v = this.eval(scope, top, k.value);
+        if (v.kind !== 'num') return { kind: 'unknown', reason: 'timedelta', origin, env: v.env };
+        env = env ?? v.env;
+        seconds += v.value * units[k.name];
+      }
+      return { kind: 'timedelta', seconds, origin, env };
+    }
+    if (q === 'pathlib.Path' || q === 'Path' || q === 'os.path.join' || q === 'os.path.dirname' || q === 'os.path.abspath' || q.endsWith('.resolve') || q === 'os.path.realpath') {
+      return { kind: 'path', display: q, origin };
+    }
+    // ---- builtins and methods on known values
+    if (e.fn.t === 'attr') {
+      const obj = this.eval(scope, top, e.fn.obj);
+      if (obj.kind === 'path') return { kind: 'path', display: `${obj.display}.${e.fn.name}()`, origin };
+      if (obj.kind === 'str') {
+        const m = e.fn.name;
+        const a0 = arg(0);
+        switch (m) {
+          case 'lower': return { kind: 'str', value: obj.value.toLowerCase(), origin, env: obj.env };
+          case 'upper': return { kind: 'str', value: obj.value.toUpperCase(), origin, env: obj.env };
+          case 'strip': return { kind: 'str', value: obj.value.trim(), origin, env: obj.env };
+          case 'split': {
+            const sep = a0?.kind === 'str' ? a0.value : undefined;
+            const parts = sep === undefined ? obj.value.split(/\s+/).filter((x) => x) : obj.value.split(sep);
+            return { kind: 'list', items: parts.map((p) => ({ kind: 'str', value: p, origin: obj.origin, env: obj.env }) as Value), origin, env: obj.env };
+          }
+          case 'format': return { kind: 'str', value: obj.value, origin, env: obj.env, fstring: true };
+          case 'join': return { kind: 'unknown', reason: 'join', origin, env: a0?.env };
+          default: return { kind: 'unknown', reason: `str.${m}`, origin, env: obj.env };
+        }
+      }
+      if (obj.env) return { kind: 'unknown', reason: 'method', origin, env: obj.env };
+    }
+    if (e.fn.t === 'name' && !scope.names.has(e.fn.id)) {
+      const a0 = arg(0);
+      switch (e.fn.id) {
+        case 'bool': return a0 ? (isTruthy(a0) === undefined ? { kind: 'unknown', reason: 'bool', origin, env: a0.env } : { kind: 'bool', value: !!isTruthy(a0), origin, env: a0.env }) : { kind: 'bool', value: false, origin };
+        case 'int': case 'float': {
+          if (a0?.kind === 'num') return { ...a0, value: e.fn.id === 'int' ? Math.trunc(a0.value) : a0.value, origin };
+          if (a0?.kind === 'bool') return { kind: 'num', value: a0.value ? 1 : 0, origin, env: a0.env };
+          if (a0?.kind === 'str' && a0.value.trim() !== '' && !Number.isNaN(Number(a0.value))) return { kind: 'num', value: Number(a0.value), origin, env: a0.env };
+          return { kind: 'unknown', reason: e.fn.id, origin, env: a0?.env };
+        }
+        case 'str': return a0?.kind === 'str' ? { ...a0, origin } : a0?.kind === 'num' ? { kind: 'str', value: String(a0.value), origin, env: a0.env } : { kind: 'unknown', reason: 'str', origin, env: a0?.env };
+        case 'list': case 'tuple': case 'set':
+          if (!a0) return { kind: e.fn.id, items: [], origin };
+          if (a0.kind === 'list' || a0.kind === 'tuple' || a0.kind === 'set') return { kind: e.fn.id, items: a0.items, origin, env: a0.env };
+          return { kind: 'unknown', reason: e.fn.id, origin, env: a0.env };
+        case 'dict': {
+          const entries: DictEntry[] = [];
+          for (const k of e.kw) if (k.name) entries.push({ key: { kind: 'str', value: k.name, origin }, value: this.eval(scope, top, k.value), origin: { module: scope.module, top, node: k.value } });
+          return { kind: 'dict', entries, origin };
+        }
+        default: break;
+      }
+    }
+    // Evaluate arguments anyway so that environment reads inside unknown calls are recorded.
+    let env: EnvInfo | undefined;
+    for (let i = 0; i < e.args.length; i++) env = env ?? arg(i)?.env;
+    for (const k of e.kw) env = env ?? this.eval(scope, top, k.value).env;
+    return { kind: 'unknown', reason: `call ${q || dottedName(e.fn) || ''}`, callee: q || undefined, origin, env };
+  }
+
+  private castName(scope: ModuleScope, castExpr: PyExpr): string | undefined {
+    if (castExpr.t === 'name') return scope.aliases.get(castExpr.id)?.split('.').pop() ?? castExpr.id;
+    if (castExpr.t === 'call') {
+      const q = this.qualify(scope, castExpr.fn);
+      if (q?.endsWith('Csv')) return 'list';
+      return q?.split('.').pop();
+    }
+    const q = this.qualify(scope, castExpr);
+    return q?.split('.').pop();
+  }
+
+  private castFromKw(scope: ModuleScope, e: Call): string | undefined {
+    const c = kwarg(e, 'cast');
+    return c ? this.castName(scope, c) : undefined;
+  }
+
+  private envValue(scope: ModuleScope, origin: Origin, source: EnvSource, variable: string | undefined, def: Value | undefined, defaultOrigin: Origin | undefined, cast?: string): Value {
+    const info: EnvInfo = { variable, source, hasDefault: def !== undefined && def.kind !== 'unknown', defaultOrigin, lookupOrigin: origin, cast };
+    scope.envReads.push({ info, module: scope.module });
+    if (def && def.kind !== 'unknown') {
+      const castValue = cast && source === 'os' ? def : def;
+      return { ...castValue, env: info } as Value;
+    }
+    return { kind: 'unknown', reason: 'environment variable without default', origin, env: info };
+  }
+}
+
+function isLibrary(module: string): boolean {
+  const root = module.split('.')[0];
+  return ['os', 'sys', 'decouple', 'environ', 'dj_database_url', 'datetime', 'pathlib', 'django', 'rest_framework', 'corsheaders', 'sentry_sdk', 'dotenv', 'logging', 'json', 're', 'typing', 'socket', 'urllib', 'ast'].includes(root);
+}
+
+function mergeEntries(base: DictEntry[], extra: DictEntry[]): DictEntry[] {
+  const out = [...base];
+  for (const en of extra) {
+    const k = keyName(en.key);
+    const i = k === undefined ? -1 : out.findIndex((x) => keyName(x.key) === k);
+    if (i >= 0) out[i] = en;
+    else out.push(en);
+  }
+  return out;
+}
+
+const TRUE_STRINGS = new Set(['true', 'yes', 'y', '1', 'on', 't']);
+
+/** Applies a decouple/environ cast to a default value (a string default is cast like the variable). */
+export function applyCast(def: Value, cast: string | undefined): Value {
+  if (!cast) return def;
+  if (cast === 'bool') {
+    if (def.kind === 'str') return { kind: 'bool', value: TRUE_STRINGS.has(def.value.trim().toLowerCase()), origin: def.origin };
+    if (def.kind === 'num') return { kind: 'bool', value: def.value !== 0, origin: def.origin };
+    return def;
+  }
+  if (cast === 'int' || cast === 'float') {
+    if (def.kind === 'str' && def.value.trim() !== '' && !Number.isNaN(Number(def.value))) return { kind: 'num', value: Number(def.value), origin: def.origin };
+    return def;
+  }
+  if (cast === 'list' || cast === 'tuple' || cast === 'Csv') {
+    if (def.kind === 'str') {
+      const items = def.value === '' ? [] : def.value.split(',').map((p) => ({ kind: 'str', value: p.trim(), origin: def.origin }) as Value);
+      return { kind: 'list', items, origin: def.origin };
+    }
+  }
+  return def;
+}
+
+const ENGINES: Record<string, string> = {
+  postgres: 'django.db.backends.postgresql',
+  postgresql: 'django.db.backends.postgresql',
+  pgsql: 'django.db.backends.postgresql',
+  psql: 'django.db.backends.postgresql',
+  postgis: 'django.contrib.gis.db.backends.postgis',
+  mysql: 'django.db.backends.mysql',
+  mysql2: 'django.db.backends.mysql',
+  mariadb: 'django.db.backends.mysql',
+  sqlite: 'django.db.backends.sqlite3',
+  spatialite: 'django.contrib.gis.db.backends.spatialite',
+  oracle: 'django.db.backends.oracle',
+};
+
+/** A database URL as dj-database-url / django-environ would turn it into a DATABASES entry. */
+export function parseDatabaseUrl(url: Extract<Value, { kind: 'str' }>): Value {
+  const o = url.origin;
+  const m = /^([a-z0-9+.-]+):\/\/(?:([^:@/]*)(?::([^@/]*))?@)?([^/:?]*)(?::(\d+))?(?:\/([^?]*))?/i.exec(url.value);
+  if (!m) return { kind: 'unknown', reason: 'database url', origin: o, env: url.env };
+  const scheme = m[1].toLowerCase().split('+')[0];
+  const s = (v: string): Value => ({ kind: 'str', value: decodeURIComponent(v), origin: o });
+  const entries: DictEntry[] = [];
+  const add = (k: string, v: string | undefined) => {
+    if (v !== undefined) entries.push({ key: { kind: 'str', value: k, origin: o }, value: s(v), origin: o });
+  };
+  add('ENGINE', ENGINES[scheme] ?? scheme);
+  add('NAME', scheme === 'sqlite' ? (m[6] ?? ':memory:') : m[6]);
+  add('USER', m[2]);
+  add('PASSWORD', m[3]);
+  add('HOST', m[4] || undefined);
+  add('PORT', m[5]);
+  return { kind: 'dict', entries, origin: o, env: url.env };
+}
+
+function compareValues(op: string, a: Value, b: Value): boolean | undefined {
+  const prim = (v: Value): string | number | boolean | null | undefined => {
+    switch (v.kind) {
+      case 'str': case 'num': case 'bool': return v.value;
+      case 'none': return null;
+      default: return undefined;
+    }
+  };
+  if (op === 'in' || op === 'not in') {
+    const x = prim(a);
+    if (x === undefined) return undefined;
+    let r: boolean | undefined;
+    if (b.kind === 'list' || b.kind === 'tuple' || b.kind === 'set') {
+      const ps = b.items.map(prim);
+      if (ps.some((p) => p === undefined)) return undefined;
+      r = ps.includes(x);
+    } else if (b.kind === 'str' && typeof x === 'string') r = b.value.includes(x);
+    else if (b.kind === 'dict') r = b.entries.some((en) => prim(en.key) === x);
+    if (r === undefined) return undefined;
+    return op === 'in' ? r : !r;
+  }
+  const x = prim(a);
+  const y = prim(b);
+  if (x === undefined || y === undefined) return undefined;
+  const nx = typeof x === 'boolean' ? Number(x) : x;
+  const ny = typeof y === 'boolean' ? Number(y) : y;
+  switch (op) {
+    case '==': return nx === ny;
+    case '!=': return nx !== ny;
+    case 'is': return x === y;
+    case 'is not': return x !== y;
+    case '<': return nx !== null && ny !== null ? nx < ny : undefined;
+    case '<=': return nx !== null && ny !== null ? nx <= ny : undefined;
+    case '>': return nx !== null && ny !== null ? nx > ny : undefined;
+    case '>=': return nx !== null && ny !== null ? nx >= ny : undefined;
+    default: return undefined;
+  }
+}

@@ -1,0 +1,507 @@
+/**
+ * A small, plain-JS intermediate representation of Python statements and expressions.
+ *
+ * Walking tree-sitter nodes crosses the WASM boundary at every property access, which is too
+ * slow to redo on each keystroke. Each top-level statement is converted once into this IR and
+ * cached by its exact text; offsets inside the IR are relative to the start of the top-level
+ * statement, so an unchanged statement keeps its IR wherever it moves in the file.
+ */
+import type { Node } from 'web-tree-sitter';
+
+interface Span {
+  /** Start offset, relative to the enclosing top-level statement. */
+  s: number;
+  /** End offset, relative to the enclosing top-level statement. */
+  e: number;
+}
+
+export type PyExpr =
+  | (Span & { t: 'str'; v: string; fstring: boolean; bytes: boolean; raw: boolean; quote: string; parts?: PyExpr[] })
+  | (Span & { t: 'num'; v: number })
+  | (Span & { t: 'bool'; v: boolean })
+  | (Span & { t: 'none' })
+  | (Span & { t: 'name'; id: string })
+  | (Span & { t: 'attr'; obj: PyExpr; name: string })
+  | (Span & { t: 'sub'; obj: PyExpr; index: PyExpr })
+  | (Span & { t: 'call'; fn: PyExpr; args: PyExpr[]; kw: PyKeyword[]; argsSpan: { s: number; e: number } })
+  | (Span & { t: 'list' | 'tuple' | 'set'; items: PyExpr[] })
+  | (Span & { t: 'dict'; entries: PyDictEntry[] })
+  | (Span & { t: 'bin'; op: string; l: PyExpr; r: PyExpr })
+  | (Span & { t: 'unary'; op: string; x: PyExpr })
+  | (Span & { t: 'not'; x: PyExpr })
+  | (Span & { t: 'boolop'; op: 'and' | 'or'; l: PyExpr; r: PyExpr })
+  | (Span & { t: 'cmp'; ops: string[]; items: PyExpr[] })
+  | (Span & { t: 'cond'; body: PyExpr; test: PyExpr; orelse: PyExpr })
+  | (Span & { t: 'splat'; x: PyExpr; double: boolean })
+  | (Span & { t: 'other'; kind: string });
+
+export interface PyKeyword extends Span {
+  /** Keyword name; undefined for `**kwargs`. */
+  name?: string;
+  value: PyExpr;
+}
+
+export interface PyDictEntry extends Span {
+  /** undefined for a `**splat` entry. */
+  k?: PyExpr;
+  v: PyExpr;
+}
+
+export interface ImportName {
+  name: string;
+  asname?: string;
+}
+
+export type PyStmt =
+  | (Span & { t: 'assign'; targets: PyExpr[]; value: PyExpr })
+  | (Span & { t: 'augassign'; target: PyExpr; op: string; value: PyExpr })
+  | (Span & { t: 'annassign'; target: PyExpr; value?: PyExpr })
+  | (Span & { t: 'expr'; value: PyExpr })
+  | (Span & { t: 'import'; names: ImportName[] })
+  | (Span & { t: 'from'; module: string; level: number; names: ImportName[] | '*' })
+  | (Span & { t: 'if'; branches: { test?: PyExpr; body: PyStmt[] }[] })
+  | (Span & { t: 'try'; body: PyStmt[]; handlers: PyStmt[][]; orelse: PyStmt[]; final: PyStmt[] })
+  | (Span & { t: 'block'; kind: string; body: PyStmt[] })
+  | (Span & { t: 'def'; kind: 'function' | 'class'; name: string; decorators: PyExpr[]; nameSpan: { s: number; e: number } })
+  | (Span & { t: 'del'; targets: PyExpr[] })
+  | (Span & { t: 'other'; kind: string });
+
+/** Decodes the content of a Python string literal's body (escapes handled for common cases). */
+function decodeEscapes(body: string): string {
+  if (body.indexOf('\\') < 0) return body;
+  return body.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|N\{[^}]*\}|[0-7]{1,3}|\r\n|[\s\S])/g, (_m, esc: string) => {
+    const c = esc[0];
+    switch (c) {
+      case 'n': return '\n';
+      case 't': return '\t';
+      case 'r': return '\r';
+      case '0': case '1': case '2': case '3': case '4': case '5': case '6': case '7':
+        return String.fromCharCode(parseInt(esc, 8));
+      case 'x': case 'u': return String.fromCharCode(parseInt(esc.slice(1), 16));
+      case 'U': return String.fromCodePoint(Math.min(parseInt(esc.slice(1), 16), 0x10ffff));
+      case 'a': return '\x07';
+      case 'b': return '\b';
+      case 'f': return '\f';
+      case 'v': return '\v';
+      case '\n': case '\r': return '';
+      case 'N': return '?';
+      default: return esc === '\r\n' ? '' : c === '\\' || c === "'" || c === '"' ? c : '\\' + esc;
+    }
+  });
+}
+
+export class IrBuilder {
+  constructor(private readonly base: number) {}
+
+  private span(n: Node): Span {
+    return { s: n.startIndex - this.base, e: n.endIndex - this.base };
+  }
+
+  stmt(n: Node): PyStmt {
+    this.depth++;
+    try {
+      return this.stmtInner(n);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private stmtInner(n: Node): PyStmt {
+    const sp = this.span(n);
+    switch (n.type) {
+      case 'expression_statement': {
+        const first = n.namedChildCount === 1 ? n.namedChild(0) : null;
+        if (first && first.type === 'assignment') return this.assignment(first, sp);
+        if (first && first.type === 'augmented_assignment') {
+          const left = first.childForFieldName('left');
+          const right = first.childForFieldName('right');
+          const op = first.childForFieldName('operator');
+          if (left && right) return { ...sp, t: 'augassign', target: this.expr(left), op: op ? op.text : '+=', value: this.expr(right) };
+        }
+        if (first) return { ...sp, t: 'expr', value: this.expr(first) };
+        return { ...sp, t: 'other', kind: n.type };
+      }
+      case 'import_statement': {
+        const names: ImportName[] = [];
+        for (const c of n.namedChildren) {
+          if (!c) continue;
+          if (c.type === 'dotted_name') names.push({ name: c.text });
+          else if (c.type === 'aliased_import') {
+            const nm = c.childForFieldName('name');
+            const al = c.childForFieldName('alias');
+            if (nm) names.push({ name: nm.text, asname: al?.text });
+          }
+        }
+        return { ...sp, t: 'import', names };
+      }
+      case 'import_from_statement': {
+        const mod = n.childForFieldName('module_name');
+        let module = '';
+        let level = 0;
+        if (mod) {
+          if (mod.type === 'relative_import') {
+            for (const c of mod.namedChildren) {
+              if (!c) continue;
+              if (c.type === 'import_prefix') level = c.text.length;
+              else if (c.type === 'dotted_name') module = c.text;
+            }
+          } else module = mod.text;
+        }
+        let names: ImportName[] | '*' = [];
+        for (const c of n.namedChildren) {
+          if (!c || c.equals(mod as Node)) continue;
+          if (c.type === 'wildcard_import') names = '*';
+          else if (names !== '*' && c.type === 'dotted_name') names.push({ name: c.text });
+          else if (names !== '*' && c.type === 'aliased_import') {
+            const nm = c.childForFieldName('name');
+            const al = c.childForFieldName('alias');
+            if (nm) names.push({ name: nm.text, asname: al?.text });
+          }
+        }
+        return { ...sp, t: 'from', module, level, names };
+      }
+      case 'future_import_statement':
+        return { ...sp, t: 'other', kind: n.type };
+      case 'if_statement': {
+        const branches: { test?: PyExpr; body: PyStmt[] }[] = [];
+        const cond = n.childForFieldName('condition');
+        const cons = n.childForFieldName('consequence');
+        branches.push({ test: cond ? this.expr(cond) : undefined, body: cons ? this.block(cons) : [] });
+        for (const alt of n.childrenForFieldName('alternative')) {
+          if (!alt) continue;
+          if (alt.type === 'elif_clause') {
+            const c2 = alt.childForFieldName('condition');
+            const b2 = alt.childForFieldName('consequence');
+            branches.push({ test: c2 ? this.expr(c2) : { s: 0, e: 0, t: 'other', kind: 'missing' }, body: b2 ? this.block(b2) : [] });
+          } else if (alt.type === 'else_clause') {
+            const b2 = alt.childForFieldName('body');
+            branches.push({ body: b2 ? this.block(b2) : [] });
+          }
+        }
+        return { ...sp, t: 'if', branches };
+      }
+      case 'try_statement': {
+        const body = n.childForFieldName('body');
+        const handlers: PyStmt[][] = [];
+        let orelse: PyStmt[] = [];
+        let final: PyStmt[] = [];
+        for (const c of n.namedChildren) {
+          if (!c) continue;
+          if (c.type === 'except_clause' || c.type === 'except_group_clause') {
+            const blk = c.namedChildren.find((x) => x?.type === 'block');
+            handlers.push(blk ? this.block(blk) : []);
+          } else if (c.type === 'else_clause') {
+            const b = c.childForFieldName('body');
+            orelse = b ? this.block(b) : [];
+          } else if (c.type === 'finally_clause') {
+            const blk = c.namedChildren.find((x) => x?.type === 'block');
+            final = blk ? this.block(blk) : [];
+          }
+        }
+        return { ...sp, t: 'try', body: body ? this.block(body) : [], handlers, orelse, final };
+      }
+      case 'with_statement':
+      case 'for_statement':
+      case 'while_statement': {
+        const body = n.childForFieldName('body');
+        return { ...sp, t: 'block', kind: n.type, body: body ? this.block(body) : [] };
+      }
+      case 'function_definition':
+      case 'class_definition':
+        return this.def(n, [], sp);
+      case 'decorated_definition': {
+        const decorators: PyExpr[] = [];
+        let def: Node | null = null;
+        for (const c of n.namedChildren) {
+          if (!c) continue;
+          if (c.type === 'decorator') {
+            const inner = c.namedChild(0);
+            if (inner) decorators.push(this.expr(inner));
+          } else def = c;
+        }
+        if (def) return this.def(def, decorators, sp);
+        return { ...sp, t: 'other', kind: n.type };
+      }
+      case 'delete_statement': {
+        const targets: PyExpr[] = [];
+        for (const c of n.namedChildren) if (c) targets.push(this.expr(c));
+        return { ...sp, t: 'del', targets };
+      }
+      default:
+        return { ...sp, t: 'other', kind: n.type };
+    }
+  }
+
+  private def(n: Node, decorators: PyExpr[], sp: Span): PyStmt {
+    const name = n.childForFieldName('name');
+    return {
+      ...sp,
+      t: 'def',
+      kind: n.type === 'class_definition' ? 'class' : 'function',
+      name: name?.text ?? '',
+      decorators,
+      nameSpan: name ? this.span(name) : { s: sp.s, e: sp.s },
+    };
+  }
+
+  private assignment(a: Node, sp: Span): PyStmt {
+    // `A = B = value` nests: assignment(left=A, right=assignment(left=B, right=value))
+    const targets: PyExpr[] = [];
+    let cur: Node | null = a;
+    while (cur && cur.type === 'assignment') {
+      const left = cur.childForFieldName('left');
+      const right: Node | null = cur.childForFieldName('right');
+      if (left) targets.push(this.expr(left));
+      if (!right) {
+        if (cur.childForFieldName('type') && left) return { ...sp, t: 'annassign', target: this.expr(left) };
+        return { ...sp, t: 'other', kind: 'assignment' };
+      }
+      if (right.type !== 'assignment') {
+        return { ...sp, t: 'assign', targets, value: this.expr(right) };
+      }
+      cur = right;
+    }
+    return { ...sp, t: 'other', kind: 'assignment' };
+  }
+
+  block(n: Node): PyStmt[] {
+    const out: PyStmt[] = [];
+    if (this.depth > 150) return out;
+    for (const c of n.namedChildren) {
+      if (!c || c.type === 'comment') continue;
+      out.push(this.stmt(c));
+    }
+    return out;
+  }
+
+  private depth = 0;
+
+  /** Converts an expression; absurdly deep nesting (fuzzed input) becomes an opaque node. */
+  expr(n: Node): PyExpr {
+    if (this.depth > 150) return { ...this.span(n), t: 'other', kind: 'too-deep' };
+    this.depth++;
+    try {
+      return this.exprInner(n);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private exprInner(n: Node): PyExpr {
+    const sp = this.span(n);
+    switch (n.type) {
+      case 'string':
+        return this.string(n, sp);
+      case 'concatenated_string': {
+        const parts = n.namedChildren.filter((c): c is Node => !!c && c.type === 'string').map((c) => this.string(c, this.span(c)));
+        const first = parts[0];
+        const anyF = parts.some((p) => p.t === 'str' && p.fstring);
+        const v = parts.map((p) => (p.t === 'str' ? p.v : '')).join('');
+        const inner = parts.flatMap((p) => (p.t === 'str' && p.parts ? p.parts : []));
+        return { ...sp, t: 'str', v, fstring: anyF, bytes: first?.t === 'str' && first.bytes, raw: false, quote: first?.t === 'str' ? first.quote : '"', parts: inner.length ? inner : undefined };
+      }
+      case 'integer': {
+        const txt = n.text.replace(/_/g, '').replace(/[lLjJ]$/, '');
+        let v: number;
+        if (/^0[xX]/.test(txt)) v = parseInt(txt.slice(2), 16);
+        else if (/^0[oO]/.test(txt)) v = parseInt(txt.slice(2), 8);
+        else if (/^0[bB]/.test(txt)) v = parseInt(txt.slice(2), 2);
+        else v = Number(txt);
+        return { ...sp, t: 'num', v };
+      }
+      case 'float':
+        return { ...sp, t: 'num', v: Number(n.text.replace(/_/g, '').replace(/[jJ]$/, '')) };
+      case 'true':
+        return { ...sp, t: 'bool', v: true };
+      case 'false':
+        return { ...sp, t: 'bool', v: false };
+      case 'none':
+        return { ...sp, t: 'none' };
+      case 'identifier':
+        return { ...sp, t: 'name', id: n.text };
+      case 'attribute': {
+        const obj = n.childForFieldName('object');
+        const attr = n.childForFieldName('attribute');
+        if (!obj || !attr) return { ...sp, t: 'other', kind: n.type };
+        return { ...sp, t: 'attr', obj: this.expr(obj), name: attr.text };
+      }
+      case 'subscript': {
+        const obj = n.childForFieldName('value');
+        const idx = n.childForFieldName('subscript');
+        if (!obj || !idx) return { ...sp, t: 'other', kind: n.type };
+        return { ...sp, t: 'sub', obj: this.expr(obj), index: this.expr(idx) };
+      }
+      case 'call': {
+        const fn = n.childForFieldName('function');
+        const argsNode = n.childForFieldName('arguments');
+        if (!fn) return { ...sp, t: 'other', kind: n.type };
+        const args: PyExpr[] = [];
+        const kw: PyKeyword[] = [];
+        if (argsNode) {
+          for (const c of argsNode.namedChildren) {
+            if (!c || c.type === 'comment') continue;
+            if (c.type === 'keyword_argument') {
+              const nm = c.childForFieldName('name');
+              const val = c.childForFieldName('value');
+              if (nm && val) kw.push({ ...this.span(c), name: nm.text, value: this.expr(val) });
+            } else if (c.type === 'dictionary_splat') {
+              const inner = c.namedChild(0);
+              if (inner) kw.push({ ...this.span(c), value: this.expr(inner) });
+            } else {
+              args.push(this.expr(c));
+            }
+          }
+        }
+        return { ...sp, t: 'call', fn: this.expr(fn), args, kw, argsSpan: argsNode ? this.span(argsNode) : { s: sp.e, e: sp.e } };
+      }
+      case 'list':
+      case 'tuple':
+      case 'set': {
+        const items: PyExpr[] = [];
+        for (const c of n.namedChildren) if (c && c.type !== 'comment') items.push(this.expr(c));
+        return { ...sp, t: n.type, items };
+      }
+      case 'expression_list': {
+        const items: PyExpr[] = [];
+        for (const c of n.namedChildren) if (c && c.type !== 'comment') items.push(this.expr(c));
+        return { ...sp, t: 'tuple', items };
+      }
+      case 'dictionary': {
+        const entries: PyDictEntry[] = [];
+        for (const c of n.namedChildren) {
+          if (!c || c.type === 'comment') continue;
+          if (c.type === 'pair') {
+            const k = c.childForFieldName('key');
+            const v = c.childForFieldName('value');
+            if (k && v) entries.push({ ...this.span(c), k: this.expr(k), v: this.expr(v) });
+          } else if (c.type === 'dictionary_splat') {
+            const inner = c.namedChild(0);
+            if (inner) entries.push({ ...this.span(c), v: this.expr(inner) });
+          }
+        }
+        return { ...sp, t: 'dict', entries };
+      }
+      case 'parenthesized_expression': {
+        const inner = n.namedChildren.find((c) => c && c.type !== 'comment');
+        return inner ? this.expr(inner) : { ...sp, t: 'other', kind: n.type };
+      }
+      case 'binary_operator': {
+        const l = n.childForFieldName('left');
+        const r = n.childForFieldName('right');
+        const op = n.childForFieldName('operator');
+        if (!l || !r) return { ...sp, t: 'other', kind: n.type };
+        return { ...sp, t: 'bin', op: op ? op.type : '?', l: this.expr(l), r: this.expr(r) };
+      }
+      case 'unary_operator': {
+        const x = n.childForFieldName('argument');
+        const op = n.childForFieldName('operator');
+        if (!x) return { ...sp, t: 'other', kind: n.type };
+        return { ...sp, t: 'unary', op: op ? op.type : '-', x: this.expr(x) };
+      }
+      case 'not_operator': {
+        const x = n.childForFieldName('argument');
+        return x ? { ...sp, t: 'not', x: this.expr(x) } : { ...sp, t: 'other', kind: n.type };
+      }
+      case 'boolean_operator': {
+        const l = n.childForFieldName('left');
+        const r = n.childForFieldName('right');
+        const op = n.childForFieldName('operator');
+        if (!l || !r) return { ...sp, t: 'other', kind: n.type };
+        return { ...sp, t: 'boolop', op: op?.type === 'or' ? 'or' : 'and', l: this.expr(l), r: this.expr(r) };
+      }
+      case 'comparison_operator': {
+        const items: PyExpr[] = [];
+        const ops: string[] = [];
+        for (let i = 0; i < n.childCount; i++) {
+          const c = n.child(i);
+          if (!c) continue;
+          if (c.isNamed) {
+            if (c.type !== 'comment') items.push(this.expr(c));
+          } else {
+            // `not in` and `is not` are two tokens
+            const prev = ops.length >= items.length ? ops.pop() : undefined;
+            ops.push(prev ? `${prev} ${c.type}` : c.type);
+          }
+        }
+        return { ...sp, t: 'cmp', ops, items };
+      }
+      case 'conditional_expression': {
+        const parts = n.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+        if (parts.length !== 3) return { ...sp, t: 'other', kind: n.type };
+        return { ...sp, t: 'cond', body: this.expr(parts[0]), test: this.expr(parts[1]), orelse: this.expr(parts[2]) };
+      }
+      case 'list_splat':
+      case 'dictionary_splat': {
+        const inner = n.namedChild(0);
+        return inner ? { ...sp, t: 'splat', x: this.expr(inner), double: n.type === 'dictionary_splat' } : { ...sp, t: 'other', kind: n.type };
+      }
+      default:
+        return { ...sp, t: 'other', kind: n.type };
+    }
+  }
+
+  private string(n: Node, sp: Span): PyExpr {
+    const start = n.namedChildren.find((c) => c?.type === 'string_start');
+    const prefixAndQuote = start?.text ?? '"';
+    const m = /^([a-zA-Z]*)(.*)$/.exec(prefixAndQuote);
+    const prefix = (m?.[1] ?? '').toLowerCase();
+    const quote = m?.[2] ?? '"';
+    const raw = prefix.includes('r');
+    let v = '';
+    const parts: PyExpr[] = [];
+    for (const c of n.namedChildren) {
+      if (!c) continue;
+      if (c.type === 'string_content') v += raw ? c.text : decodeEscapes(c.text);
+      else if (c.type === 'escape_sequence') v += decodeEscapes(c.text);
+      else if (c.type === 'interpolation') {
+        const e = c.childForFieldName('expression');
+        if (e) parts.push(this.expr(e));
+        v += '{…}';
+      }
+    }
+    return {
+      ...sp,
+      t: 'str',
+      v,
+      fstring: prefix.includes('f') || prefix.includes('t'),
+      bytes: prefix.includes('b'),
+      raw,
+      quote,
+      parts: parts.length ? parts : undefined,
+    };
+  }
+}
+
+/** Dotted name of an expression such as `os.environ.get`, or undefined. */
+export function dottedName(e: PyExpr): string | undefined {
+  if (e.t === 'name') return e.id;
+  if (e.t === 'attr') {
+    const o = dottedName(e.obj);
+    return o === undefined ? undefined : `${o}.${e.name}`;
+  }
+  return undefined;
+}
+
+/** The keyword argument `name` of a call, if given. */
+export function kwarg(call: Extract<PyExpr, { t: 'call' }>, name: string): PyExpr | undefined {
+  for (const k of call.kw) if (k.name === name) return k.value;
+  return undefined;
+}
+
+/** Visits every expression inside a statement list (not into nested function bodies). */
+export function* walkExprs(e: PyExpr): Generator<PyExpr> {
+  yield e;
+  switch (e.t) {
+    case 'attr': yield* walkExprs(e.obj); break;
+    case 'sub': yield* walkExprs(e.obj); yield* walkExprs(e.index); break;
+    case 'call': yield* walkExprs(e.fn); for (const a of e.args) yield* walkExprs(a); for (const k of e.kw) yield* walkExprs(k.value); break;
+    case 'list': case 'tuple': case 'set': for (const i of e.items) yield* walkExprs(i); break;
+    case 'dict': for (const en of e.entries) { if (en.k) yield* walkExprs(en.k); yield* walkExprs(en.v); } break;
+    case 'bin': case 'boolop': yield* walkExprs(e.l); yield* walkExprs(e.r); break;
+    case 'unary': case 'not': case 'splat': yield* walkExprs(e.x); break;
+    case 'cmp': for (const i of e.items) yield* walkExprs(i); break;
+    case 'cond': yield* walkExprs(e.body); yield* walkExprs(e.test); yield* walkExprs(e.orelse); break;
+    case 'str': if (e.parts) for (const p of e.parts) yield* walkExprs(p); break;
+    default: break;
+  }
+}

@@ -1,0 +1,276 @@
+/**
+ * Python parsing: web-tree-sitter with the Python grammar from @vscode/tree-sitter-wasm,
+ * loaded from files on disk (next to the bundle, or from node_modules in development).
+ *
+ * Two things on top of tree-sitter:
+ *  - re-synchronisation after syntax errors: tree-sitter's recovery swallows the rest of the
+ *    file after an unclosed bracket into one ERROR node, so the broken statement is blanked out
+ *    (same length, newlines kept, so every offset stays valid) and the rest is parsed again,
+ *    starting at the next line that looks like a top-level statement;
+ *  - incremental re-parsing: a cached tree is edited with the changed span (found by comparing
+ *    the old and new texts) and re-parsed, which is several times faster than a full parse.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Edit, Language, Parser, Query, type Node, type Tree } from 'web-tree-sitter';
+import { IrBuilder, type PyStmt } from './ir';
+import { LineIndex } from './text';
+
+let parser: Parser | undefined;
+let language: Language | undefined;
+let initPromise: Promise<void> | undefined;
+
+function candidateDirs(): string[] {
+  const dirs = [__dirname, path.join(__dirname, 'wasm')];
+  try {
+    dirs.push(path.dirname(require.resolve('web-tree-sitter')));
+  } catch {
+    /* not installed: bundle-only layout */
+  }
+  try {
+    dirs.push(path.join(path.dirname(require.resolve('@vscode/tree-sitter-wasm/package.json')), 'wasm'));
+  } catch {
+    /* not installed: bundle-only layout */
+  }
+  return dirs;
+}
+
+function findFile(name: string): string {
+  for (const d of candidateDirs()) {
+    const p = path.join(d, name);
+    if (fs.existsSync(p)) return p;
+  }
+  throw new Error(`django-readiness: cannot find ${name} (looked in ${candidateDirs().join(', ')})`);
+}
+
+/** Loads the parser once; every other engine function is synchronous after this. */
+export function initParser(): Promise<void> {
+  if (!initPromise) {
+    initPromise = (async () => {
+      const runtime = findFile('web-tree-sitter.wasm');
+      await Parser.init({ locateFile: () => runtime });
+      language = await Language.load(fs.readFileSync(findFile('tree-sitter-python.wasm')));
+      parser = new Parser();
+      parser.setLanguage(language);
+    })();
+  }
+  return initPromise;
+}
+
+export function isParserReady(): boolean {
+  return parser !== undefined;
+}
+
+function getParser(): Parser {
+  if (!parser) throw new Error('django-readiness: initParser() must be awaited before parsing');
+  return parser;
+}
+
+const queryCache = new Map<string, Query>();
+
+/** A compiled tree-sitter query over the Python grammar (cached by source). */
+export function pythonQuery(source: string): Query {
+  let q = queryCache.get(source);
+  if (!q) {
+    if (!language) throw new Error('django-readiness: parser not initialised');
+    q = new Query(language, source);
+    queryCache.set(source, q);
+  }
+  return q;
+}
+
+export interface TopStmt {
+  /** Absolute start offset of the statement. */
+  start: number;
+  end: number;
+  /** IR with offsets relative to `start`. */
+  ir: PyStmt;
+}
+
+export interface SyntaxProblem {
+  start: number;
+  end: number;
+  message: string;
+}
+
+/** IR of top-level statements, cached by their exact text (offsets inside are relative). */
+const irCache = new Map<string, PyStmt>();
+const IR_CACHE_LIMIT = 50_000;
+
+function irFor(node: Node, text: string): PyStmt {
+  const src = text.slice(node.startIndex, node.endIndex);
+  let ir = irCache.get(src);
+  if (!ir) {
+    ir = new IrBuilder(node.startIndex).stmt(node);
+    if (irCache.size >= IR_CACHE_LIMIT) irCache.clear();
+    irCache.set(src, ir);
+  }
+  return ir;
+}
+
+/** Looks like the first line of a top-level statement (used to resume after a syntax error). */
+const STATEMENT_START = /^(?:@|(?!(?:else|elif|except|finally|case)\b)[A-Za-z_])/;
+
+function nextStatementLine(lines: LineIndex, afterLine: number): number | undefined {
+  for (let l = afterLine + 1; l < lines.lineCount; l++) {
+    const t = lines.lineText(l);
+    if (STATEMENT_START.test(t)) return l;
+  }
+  return undefined;
+}
+
+function blank(text: string, start: number, end: number): string {
+  return text.slice(0, start) + text.slice(start, end).replace(/[^\r\n]/g, ' ') + text.slice(end);
+}
+
+const MAX_RESYNC = 64;
+
+/** A parsed Python file. `tree` stays valid while the module is the cache's current one. */
+export class PyModule {
+  readonly lines: LineIndex;
+  readonly stmts: TopStmt[] = [];
+  readonly syntaxErrors: SyntaxProblem[] = [];
+
+  constructor(
+    readonly path: string,
+    readonly text: string,
+    readonly tree: Tree,
+  ) {
+    this.lines = new LineIndex(text);
+    this.collect();
+  }
+
+  private collect(): void {
+    let tree: Tree = this.tree;
+    let resumeFrom = 0;
+    let current = this.text;
+    for (let round = 0; ; round++) {
+      const root = tree.rootNode;
+      let broken: Node | undefined;
+      for (const c of root.children) {
+        if (!c || c.endIndex <= resumeFrom || c.startIndex < resumeFrom) continue;
+        if (c.type === 'comment') continue;
+        if (c.type === 'ERROR' || c.hasError || c.isMissing) {
+          broken = c;
+          break;
+        }
+        if (!c.isNamed) continue;
+        this.stmts.push({ start: c.startIndex, end: c.endIndex, ir: irFor(c, current) });
+      }
+      if (tree !== this.tree) tree.delete();
+      if (!broken) break;
+      const errLine = this.lines.positionAt(broken.startIndex).line;
+      const next = nextStatementLine(this.lines, errLine);
+      const errEnd = next === undefined ? Math.min(broken.endIndex, this.text.length) : Math.min(broken.endIndex, this.lines.lineStart(next));
+      this.syntaxErrors.push({ start: broken.startIndex, end: Math.max(broken.startIndex, Math.min(errEnd, this.lines.lineEnd(errLine))), message: 'syntax error' });
+      if (next === undefined || round >= MAX_RESYNC) break;
+      resumeFrom = this.lines.lineStart(next);
+      current = blank(current, broken.startIndex, resumeFrom);
+      tree = getParser().parse(current) as Tree;
+      if (!tree) break;
+    }
+    // Blanked re-parses can leave the last broken statement's ERROR after the final good one.
+    this.stmts.sort((a, b) => a.start - b.start);
+  }
+
+  /** Absolute range of an IR span inside top-level statement `top`. */
+  range(top: TopStmt, span: { s: number; e: number }) {
+    return this.lines.range(top.start + span.s, top.start + span.e);
+  }
+}
+
+interface CacheEntry {
+  module: PyModule;
+}
+
+/**
+ * Parses files, keeping the last tree of each for incremental re-parsing. Least recently used
+ * entries are dropped (and their WASM memory freed) beyond `limit` files.
+ */
+export class ParseCache {
+  private readonly entries = new Map<string, CacheEntry>();
+
+  constructor(private readonly limit = 256) {}
+
+  parse(filePath: string, text: string): PyModule {
+    const old = this.entries.get(filePath);
+    if (old && old.module.text === text) {
+      this.entries.delete(filePath);
+      this.entries.set(filePath, old);
+      return old.module;
+    }
+    let tree: Tree | null;
+    if (old) {
+      const edited = editTree(old.module.tree.copy(), old.module.text, text);
+      tree = getParser().parse(text, edited);
+      edited.delete();
+      old.module.tree.delete();
+      this.entries.delete(filePath);
+    } else {
+      tree = getParser().parse(text);
+    }
+    if (!tree) throw new Error(`django-readiness: the parser returned no tree for ${filePath}`);
+    const module = new PyModule(filePath, text, tree);
+    this.entries.set(filePath, { module });
+    while (this.entries.size > this.limit) {
+      const first = this.entries.keys().next().value as string;
+      this.entries.get(first)?.module.tree.delete();
+      this.entries.delete(first);
+    }
+    return module;
+  }
+
+  /** Forgets a file (closed, deleted). */
+  drop(filePath: string): void {
+    const e = this.entries.get(filePath);
+    if (e) {
+      e.module.tree.delete();
+      this.entries.delete(filePath);
+    }
+  }
+
+  clear(): void {
+    for (const e of this.entries.values()) e.module.tree.delete();
+    this.entries.clear();
+  }
+}
+
+/** Parses once without caching; the caller must call `module.tree.delete()`. */
+export function parseOnce(filePath: string, text: string): PyModule {
+  const tree = getParser().parse(text);
+  if (!tree) throw new Error(`django-readiness: the parser returned no tree for ${filePath}`);
+  return new PyModule(filePath, text, tree);
+}
+
+function pointAt(text: string, offset: number): { row: number; column: number } {
+  let row = 0;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+    row++;
+    lineStart = i + 1;
+  }
+  return { row, column: offset - lineStart };
+}
+
+/** Applies the single changed span between two texts to a tree, for incremental parsing. */
+function editTree(tree: Tree, oldText: string, newText: string): Tree {
+  let start = 0;
+  const minLen = Math.min(oldText.length, newText.length);
+  while (start < minLen && oldText.charCodeAt(start) === newText.charCodeAt(start)) start++;
+  let oldEnd = oldText.length;
+  let newEnd = newText.length;
+  while (oldEnd > start && newEnd > start && oldText.charCodeAt(oldEnd - 1) === newText.charCodeAt(newEnd - 1)) {
+    oldEnd--;
+    newEnd--;
+  }
+  const startPosition = pointAt(oldText, start);
+  tree.edit(new Edit({
+    startIndex: start,
+    oldEndIndex: oldEnd,
+    newEndIndex: newEnd,
+    startPosition,
+    oldEndPosition: pointAt(oldText, oldEnd),
+    newEndPosition: pointAt(newText, newEnd),
+  }));
+  return tree;
+}

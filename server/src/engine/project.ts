@@ -1,0 +1,351 @@
+/**
+ * Project discovery: the files of a folder, its Django roots (folders with manage.py), their
+ * settings modules, and which of them is production (design.md, "Which module is production").
+ */
+import * as nodeFs from 'node:fs';
+import * as path from 'node:path';
+import type { Config } from './types';
+
+export interface DirEntry {
+  name: string;
+  isDirectory: boolean;
+  isFile: boolean;
+}
+
+/** The file system the engine reads. The language server overlays open documents on it. */
+export interface FileSystem {
+  readFile(p: string): string | undefined;
+  readDir(p: string): DirEntry[];
+  exists(p: string): boolean;
+  size(p: string): number | undefined;
+}
+
+/** Files bigger than this are not analysed (one informational note instead). */
+export const MAX_FILE_BYTES = 2 * 1024 * 1024;
+
+export class NodeFileSystem implements FileSystem {
+  readFile(p: string): string | undefined {
+    try {
+      const buf = nodeFs.readFileSync(p);
+      return decodeText(buf);
+    } catch {
+      return undefined;
+    }
+  }
+  readDir(p: string): DirEntry[] {
+    try {
+      return nodeFs.readdirSync(p, { withFileTypes: true }).map((d) => ({ name: d.name, isDirectory: d.isDirectory(), isFile: d.isFile() }));
+    } catch {
+      return [];
+    }
+  }
+  exists(p: string): boolean {
+    return nodeFs.existsSync(p);
+  }
+  size(p: string): number | undefined {
+    try {
+      return nodeFs.statSync(p).size;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/** Decodes bytes as UTF-8 (BOM stripped), falling back to Latin-1 for invalid UTF-8. */
+export function decodeText(buf: Uint8Array): string {
+  let start = 0;
+  if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) start = 3;
+  const body = buf.subarray(start);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(body);
+  } catch {
+    return new TextDecoder('latin1').decode(body);
+  }
+}
+
+/** True when the text looks binary (NUL bytes in the first 8 KB). */
+export function looksBinary(text: string): boolean {
+  return text.slice(0, 8192).includes('\u0000');
+}
+
+/** An overlay of in-memory texts (open editor documents) over another file system. */
+export class OverlayFileSystem implements FileSystem {
+  readonly overlay = new Map<string, string>();
+  constructor(private readonly base: FileSystem) {}
+  readFile(p: string): string | undefined {
+    return this.overlay.get(p) ?? this.base.readFile(p);
+  }
+  readDir(p: string): DirEntry[] {
+    return this.base.readDir(p);
+  }
+  exists(p: string): boolean {
+    return this.overlay.has(p) || this.base.exists(p);
+  }
+  size(p: string): number | undefined {
+    const o = this.overlay.get(p);
+    return o !== undefined ? o.length : this.base.size(p);
+  }
+}
+
+export type FileKind = 'python' | 'requirements' | 'pyproject' | 'dockerfile' | 'procfile' | 'compose' | 'env' | 'env-example' | 'gitignore';
+
+export interface ProjectFile {
+  path: string;
+  kind: FileKind;
+  /** A test module (tests/, test_*.py, *_tests.py, tests.py, conftest.py). */
+  isTest?: boolean;
+  /** A Django migration. */
+  isMigration?: boolean;
+}
+
+export interface FileInventory {
+  root: string;
+  files: ProjectFile[];
+  /** Folders skipped (virtualenvs, node_modules...), for the stats. */
+  skippedDirs: number;
+}
+
+const SKIP_DIRS = new Set([
+  '.git', '.hg', '.svn', 'node_modules', '__pycache__', '.venv', 'venv', '.tox', '.nox', '.mypy_cache', '.pytest_cache',
+  '.ruff_cache', 'site-packages', '.idea', '.vscode', '.cache', 'bower_components', '.eggs', '.direnv', 'htmlcov',
+]);
+
+export function classify(name: string): FileKind | undefined {
+  const lower = name.toLowerCase();
+  if (lower.endsWith('.py')) return 'python';
+  if (/^requirements.*\.(txt|in)$/.test(lower) || (lower.endsWith('.txt') && lower.startsWith('req'))) return 'requirements';
+  if (lower === 'pyproject.toml') return 'pyproject';
+  if (lower === 'dockerfile' || lower.startsWith('dockerfile.') || lower.endsWith('.dockerfile')) return 'dockerfile';
+  if (lower === 'procfile') return 'procfile';
+  if (/^(docker-)?compose.*\.ya?ml$/.test(lower)) return 'compose';
+  if (lower === '.env.example' || lower === '.env.sample' || lower === '.env.template' || lower === 'env.example') return 'env-example';
+  if (lower === '.env' || /^\.env\.[a-z0-9_-]+$/.test(lower)) return 'env';
+  if (lower === '.gitignore') return 'gitignore';
+  return undefined;
+}
+
+function isTestPath(rel: string): boolean {
+  const parts = rel.split('/');
+  const base = parts[parts.length - 1];
+  return parts.slice(0, -1).some((p) => p === 'tests' || p === 'test') || /^test_.*\.py$/.test(base) || /_tests?\.py$/.test(base) || base === 'tests.py' || base === 'conftest.py';
+}
+
+/** Lists the files the rules read, skipping virtualenvs, node_modules and the like. */
+export function listFiles(root: string, fs: FileSystem, config: Pick<Config, 'exclude'>, limit = 200_000): FileInventory {
+  const files: ProjectFile[] = [];
+  let skippedDirs = 0;
+  const exclude = new Set(config.exclude.map((e) => e.replace(/\/+$/, '')));
+  const stack = [root];
+  while (stack.length > 0 && files.length < limit) {
+    const dir = stack.pop() as string;
+    const entries = fs.readDir(dir);
+    if (dir !== root && entries.some((e) => e.name === 'pyvenv.cfg')) {
+      skippedDirs++;
+      continue;
+    }
+    for (const e of entries) {
+      const full = path.join(dir, e.name);
+      const rel = path.relative(root, full).split(path.sep).join('/');
+      if (e.isDirectory) {
+        if (SKIP_DIRS.has(e.name) || exclude.has(e.name) || exclude.has(rel)) {
+          skippedDirs++;
+          continue;
+        }
+        stack.push(full);
+      } else if (e.isFile) {
+        const kind = classify(e.name);
+        if (!kind || exclude.has(rel)) continue;
+        const f: ProjectFile = { path: full, kind };
+        if (kind === 'python') {
+          if (isTestPath(rel)) f.isTest = true;
+          if (rel.split('/').includes('migrations')) f.isMigration = true;
+        }
+        files.push(f);
+      }
+    }
+  }
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { root, files, skippedDirs };
+}
+
+export type SettingsRole = 'production' | 'development' | 'base' | 'unknown';
+
+export interface SettingsModuleInfo {
+  path: string;
+  /** Dotted module name relative to the Django root, e.g. mysite.settings.production. */
+  dotted: string;
+  role: SettingsRole;
+}
+
+export interface DjangoProject {
+  /** Folder of manage.py (or the analysed folder when there is none). */
+  root: string;
+  managePy?: string;
+  settingsModules: SettingsModuleInfo[];
+  production?: SettingsModuleInfo;
+  /** Why that module was chosen, for the status item and the CLI. */
+  productionReason: string;
+  /** DJANGO_SETTINGS_MODULE defaults found in manage.py / wsgi.py / asgi.py. */
+  settingsDefaults: { file: string; module: string }[];
+}
+
+const PROD_WORDS = new Set(['production', 'prod', 'live', 'deploy', 'deployment', 'prd']);
+const DEV_WORDS = new Set(['dev', 'development', 'local', 'test', 'testing', 'tests', 'ci', 'debug']);
+
+export function settingsRole(dotted: string): SettingsRole {
+  const parts = dotted.split('.');
+  const last = parts[parts.length - 1] === '__init__' ? parts[parts.length - 2] ?? '' : parts[parts.length - 1];
+  const words = last.toLowerCase().split(/[_\-.]/);
+  if (words.some((w) => PROD_WORDS.has(w))) return 'production';
+  if (words.some((w) => DEV_WORDS.has(w))) return 'development';
+  if (words.includes('base') || words.includes('common') || words.includes('shared') || words.includes('defaults')) return 'base';
+  return 'unknown';
+}
+
+export function dottedName(root: string, file: string): string {
+  const rel = path.relative(root, file).split(path.sep).join('/').replace(/\.py$/, '');
+  const parts = rel.split('/');
+  if (parts[parts.length - 1] === '__init__') parts.pop();
+  return parts.join('.');
+}
+
+function isSettingsCandidate(rel: string): boolean {
+  const parts = rel.split('/');
+  const base = parts[parts.length - 1].toLowerCase();
+  if (base === 'settings.py') return true;
+  if (parts.slice(0, -1).some((p) => p === 'settings')) return true;
+  return /settings/.test(base) && !/^test_/.test(base);
+}
+
+const DSM = /DJANGO_SETTINGS_MODULE["']\s*,\s*["']([\w.]+)["']/;
+
+/** Finds the Django roots under `inv.root` and the settings modules of each. */
+export function findDjangoProjects(inv: FileInventory, fs: FileSystem, config: Pick<Config, 'productionSettingsModule'>): DjangoProject[] {
+  const roots = inv.files
+    .filter((f) => f.kind === 'python' && path.basename(f.path) === 'manage.py' && !f.isTest)
+    .map((f) => path.dirname(f.path));
+  const projectRoots = roots.length > 0 ? roots : [inv.root];
+  const projects: DjangoProject[] = [];
+  for (const root of projectRoots) {
+    const inside = (p: string) => p.startsWith(root + path.sep) || p === root;
+    // A file belongs to the deepest Django root containing it.
+    const owner = (p: string) => projectRoots.filter((r) => p.startsWith(r + path.sep)).sort((a, b) => b.length - a.length)[0];
+    const mine = inv.files.filter((f) => f.kind === 'python' && inside(f.path) && owner(f.path) === root && !f.isMigration);
+    const settingsDefaults: { file: string; module: string }[] = [];
+    for (const f of mine) {
+      const b = path.basename(f.path);
+      if (b === 'manage.py' || b === 'wsgi.py' || b === 'asgi.py') {
+        const text = fs.readFile(f.path);
+        const m = text ? DSM.exec(text) : null;
+        if (m) settingsDefaults.push({ file: f.path, module: m[1] });
+      }
+    }
+    const referenced = new Set(settingsDefaults.map((d) => d.module));
+    const settingsModules: SettingsModuleInfo[] = [];
+    for (const f of mine) {
+      const rel = path.relative(root, f.path).split(path.sep).join('/');
+      const dotted = dottedName(root, f.path);
+      if ((!f.isTest && isSettingsCandidate(rel)) || referenced.has(dotted)) {
+        settingsModules.push({ path: f.path, dotted, role: settingsRole(dotted) });
+      }
+    }
+    if (roots.length === 0 && settingsModules.length === 0) continue;
+    const project: DjangoProject = {
+      root,
+      managePy: roots.includes(root) ? path.join(root, 'manage.py') : undefined,
+      settingsModules,
+      productionReason: '',
+      settingsDefaults,
+    };
+    chooseProduction(project, config);
+    projects.push(project);
+  }
+  return projects;
+}
+
+function chooseProduction(p: DjangoProject, config: Pick<Config, 'productionSettingsModule'>): void {
+  const mods = p.settingsModules;
+  const configured = config.productionSettingsModule?.trim();
+  if (configured) {
+    const asPath = configured.replace(/\\/g, '/').replace(/^\.\//, '');
+    const hit = mods.find(
+      (m) =>
+        m.dotted === configured ||
+        m.dotted.endsWith('.' + configured) ||
+        path.relative(p.root, m.path).split(path.sep).join('/') === asPath ||
+        m.path === configured,
+    );
+    if (hit) {
+      p.production = hit;
+      p.productionReason = 'configured';
+      return;
+    }
+  }
+  const prod = mods.filter((m) => m.role === 'production');
+  if (prod.length > 0) {
+    const rank = (m: SettingsModuleInfo) => ['production', 'prod', 'live', 'deploy'].findIndex((w) => m.dotted.split('.').pop()?.toLowerCase().includes(w));
+    prod.sort((a, b) => (rank(a) < 0 ? 9 : rank(a)) - (rank(b) < 0 ? 9 : rank(b)) || a.dotted.localeCompare(b.dotted));
+    p.production = prod[0];
+    p.productionReason = 'named like production';
+    return;
+  }
+  const wsgi = p.settingsDefaults.filter((d) => /(?:^|[\\/])(?:wsgi|asgi)\.py$/.test(d.file));
+  for (const d of wsgi) {
+    const hit = mods.find((m) => m.dotted === d.module);
+    if (hit && hit.role !== 'development') {
+      p.production = hit;
+      p.productionReason = `DJANGO_SETTINGS_MODULE default in ${path.basename(d.file)}`;
+      return;
+    }
+  }
+  const nonDev = mods.filter((m) => m.role !== 'development');
+  const lone = nonDev.filter((m) => m.path.endsWith(path.sep + 'settings.py'));
+  if (lone.length === 1) {
+    p.production = lone[0];
+    p.productionReason = 'the only settings.py';
+    return;
+  }
+  const pkg = nonDev.filter((m) => m.path.endsWith(path.join('settings', '__init__.py')));
+  if (pkg.length === 1 && pkg[0] && lone.length === 0) {
+    p.production = pkg[0];
+    p.productionReason = 'the settings package';
+    return;
+  }
+  const base = nonDev.filter((m) => m.role === 'base');
+  if (base.length === 1) {
+    p.production = base[0];
+    p.productionReason = 'no production module: the shared base settings are judged';
+    return;
+  }
+  if (nonDev.length === 1) {
+    p.production = nonDev[0];
+    p.productionReason = 'the only settings module';
+    return;
+  }
+  p.productionReason = mods.length === 0 ? 'no settings module found' : 'ambiguous: set productionSettingsModule';
+}
+
+/** Resolves `from <level dots><module> import ...` from `fromFile` to a file of the project. */
+export function resolveModuleFile(fs: FileSystem, projectRoot: string, fromFile: string, module: string, level: number): string | undefined {
+  const parts = module ? module.split('.') : [];
+  const candidates: string[] = [];
+  if (level > 0) {
+    let base = path.dirname(fromFile);
+    for (let i = 1; i < level; i++) base = path.dirname(base);
+    candidates.push(path.join(base, ...parts));
+  } else {
+    // Absolute import: from the Django root, then from each ancestor of the importing file.
+    candidates.push(path.join(projectRoot, ...parts));
+    let d = path.dirname(fromFile);
+    while (d.startsWith(projectRoot) && d !== path.dirname(d)) {
+      candidates.push(path.join(d, ...parts));
+      d = path.dirname(d);
+    }
+  }
+  for (const c of candidates) {
+    if (parts.length > 0 && fs.exists(c + '.py')) return c + '.py';
+    const init = path.join(c, '__init__.py');
+    if (fs.exists(init)) return init;
+  }
+  return undefined;
+}

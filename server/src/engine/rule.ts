@@ -1,0 +1,154 @@
+/**
+ * The rule API. A rule is one file under rules/<category>/<name>.ts exporting
+ * `defineRule({...})` as default: its metadata, docs, and one or more check functions.
+ *
+ *  - checkSettings: once per Django project, on the effective production settings;
+ *  - checkFile: once per Python source file (code rules; `prefilter` skips files cheaply);
+ *  - checkProject: once per Django project, over its other files (requirements, Dockerfile...).
+ */
+import type { Node, Tree } from 'web-tree-sitter';
+import type { Binding, ModuleScope, TopCall } from './evaluator';
+import type { ModuleEditor } from './edits';
+import type { PackageId } from './packages';
+import type { PyModule } from './parser';
+import type { DjangoProject, FileSystem, ProjectFile } from './project';
+import type { Requirement, RequirementProblem } from './requirements';
+import type { Category, Config, FileEdit, Fix, Range, Severity, Thresholds } from './types';
+import type { Origin, Value } from './values';
+
+export interface RuleDocs {
+  /** What the rule checks, one or two sentences. */
+  what: string;
+  /** Why it matters in production. */
+  why: string;
+  /** A Python (or requirements/Dockerfile) snippet that triggers the rule. */
+  example: string;
+  /** What to write instead. */
+  instead: string;
+  /** What the fix does and whether it is safe. */
+  fixSafety?: string;
+  /** Links: Django docs, OWASP, package docs. */
+  references: string[];
+}
+
+export interface RuleMeta {
+  code: string;
+  name: string;
+  category: Category;
+  severity: Severity;
+  kind: 'settings' | 'code' | 'project';
+  /** Seed documents that list this concern (file number prefixes: '000'...'004'). */
+  seeds: string[];
+  /** Closest `manage.py check --deploy` id(s), e.g. 'W009/W025'. */
+  django?: string;
+  /** The problem, as a short default message. */
+  message: string;
+  /** The action of the primary fix, when there is one. */
+  fixTitle?: string;
+  fix: 'safe' | 'unsafe' | 'none';
+  /** Packages the rule needs; it does not apply (not-applicable) when none of them is used. */
+  requires?: PackageId[];
+  /** Rendered with a strike-through (DiagnosticTag.Deprecated). */
+  deprecated?: boolean;
+  docs: RuleDocs;
+}
+
+/** A location for a finding: a value/statement origin, or an explicit file + range. */
+export type Where = Origin | { file: string; range: Range };
+
+export interface ReportArgs {
+  at: Where;
+  /** Defaults to the rule's message. Must never contain a secret value (use maskSecret). */
+  message?: string;
+  fixes?: Fix[];
+  severity?: Severity;
+}
+
+export interface BaseContext {
+  readonly config: Config;
+  readonly thresholds: Thresholds;
+  readonly fs: FileSystem;
+  readonly project: DjangoProject;
+  /** Today's date (config.today or the clock), for date-dependent rules. */
+  readonly today: Date;
+  report(args: ReportArgs): void;
+  /** The packages the project uses (INSTALLED_APPS, MIDDLEWARE, requirements). */
+  uses(pkg: PackageId): boolean;
+  /** Django version [major, minor]: the pinned one, else the current release. */
+  readonly djangoVersion: [number, number];
+  readonly djangoVersionPinned: boolean;
+}
+
+export interface SettingsContext extends BaseContext {
+  /** The production settings module. */
+  readonly module: PyModule;
+  /** Its evaluated scope (star-imports merged). */
+  readonly scope: ModuleScope;
+  /** The effective binding of a setting in production, if assigned anywhere in the closure. */
+  setting(name: string): Binding | undefined;
+  /** Shortcut for setting(name)?.value. */
+  value(name: string): Value | undefined;
+  /** String entries of INSTALLED_APPS / MIDDLEWARE in production. */
+  readonly installedApps: string[];
+  readonly middleware: string[];
+  /** Top-level calls of the production closure (e.g. sentry_sdk.init). */
+  readonly calls: TopCall[];
+  /** An editor for the production module (fixes that add settings go there). */
+  readonly editor: ModuleEditor;
+  /** An editor for any module of the closure (fixes at the value's own line). */
+  editorFor(module: PyModule): ModuleEditor;
+  /** Where a missing setting is reported: the enclosing dict's assignment, else line 1. */
+  missingAt(dictSetting?: string): Where;
+  /** The range an assignment binding is reported on: `NAME = value` of its statement. */
+  bindingAt(b: Binding): Where;
+  /**
+   * Edits that make `name` equal `valueSrc` in production: replace the value where the
+   * production module assigns it, else add `NAME = value` to the production module (after the
+   * settings of the same family, else at the end).
+   */
+  setSettingEdits(name: string, valueSrc: string): FileEdit[];
+  /**
+   * Edits that set `key` inside the dict setting `dictName` (e.g. REST_FRAMEWORK). Nested keys
+   * (['default', 'CONN_MAX_AGE']) walk into nested literals. Creates the dict when absent.
+   */
+  setDictKeyEdits(dictName: string, keys: string[], valueSrc: string): FileEdit[];
+}
+
+export interface FileContext extends BaseContext {
+  readonly file: ProjectFile;
+  readonly module: PyModule;
+  /** The tree-sitter tree (valid during the call only). */
+  readonly tree: Tree;
+  readonly editor: ModuleEditor;
+  /** Range of a tree-sitter node. */
+  nodeRange(node: Node): Range;
+}
+
+export interface ProjectContext extends BaseContext {
+  readonly files: ProjectFile[];
+  readonly requirements: Requirement[];
+  readonly requirementProblems: RequirementProblem[];
+  /** The production settings scope, if a production module was found. */
+  readonly settings?: SettingsContext;
+  readFile(path: string): string | undefined;
+}
+
+export interface Rule {
+  meta: RuleMeta;
+  /** For code rules: a file whose text does not match is not parsed at all. */
+  prefilter?: RegExp;
+  checkSettings?(ctx: SettingsContext): void;
+  checkFile?(ctx: FileContext): void;
+  checkProject?(ctx: ProjectContext): void;
+}
+
+export function defineRule(rule: Rule): Rule {
+  return rule;
+}
+
+/** The documentation page of a rule (rendered from its metadata, see docs/rules). */
+export const DOCS_BASE = 'https://github.com/django-readiness/django-readiness/blob/main/docs/rules';
+
+export function ruleDocUrl(meta: Pick<RuleMeta, 'code' | 'name'>): string {
+  return `${DOCS_BASE}/${meta.code}-${meta.name}.md`;
+}

@@ -1,0 +1,62 @@
+/**
+ * Shared helpers for the tests: load a fixture folder into an in-memory project, analyse it,
+ * apply fixes until nothing changes.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { allRules } from '../../rules/index.generated';
+import { Analyzer, fixPass, initParser, mergeConfig, MemoryFileSystem, type AnalysisResult, type Config, type FileSystem, type PartialConfig, type Rule } from '../../server/src/engine';
+
+export const repoRoot = path.resolve(__dirname, '..', '..');
+export const fixturesRoot = path.join(repoRoot, 'test', 'fixtures');
+
+export async function ready(): Promise<void> {
+  await initParser();
+}
+
+export function config(partial: PartialConfig = {}): Config {
+  return mergeConfig({ today: '2026-11-23' }, partial);
+}
+
+export function analyzerFor(fsys: FileSystem, rules: Rule[] = allRules): Analyzer {
+  return new Analyzer({ rules, fs: fsys });
+}
+
+export function analyze(fsys: FileSystem, root: string, partial: PartialConfig = {}, rules: Rule[] = allRules): AnalysisResult {
+  return analyzerFor(fsys, rules).analyze(root, config(partial));
+}
+
+/** Reads a folder from disk into a MemoryFileSystem mounted at `mount`. */
+export function loadFolder(dir: string, mount: string, rename?: (rel: string) => string | undefined): MemoryFileSystem {
+  const mem = new MemoryFileSystem();
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else {
+        const rel = path.relative(dir, p).split(path.sep).join('/');
+        const target = rename ? rename(rel) : rel;
+        if (target !== undefined) mem.write(path.join(mount, target), fs.readFileSync(p, 'utf8'));
+      }
+    }
+  };
+  walk(dir);
+  return mem;
+}
+
+/**
+ * Applies fix-all (safe fixes, plus unsafe ones when asked) repeatedly until a pass changes
+ * nothing; returns the number of passes that changed something.
+ */
+export function fixUntilStable(mem: MemoryFileSystem, root: string, opts: { unsafe: boolean; codes?: string[]; partial?: PartialConfig; maxPasses?: number }): number {
+  let passes = 0;
+  for (let i = 0; i < (opts.maxPasses ?? 10); i++) {
+    const result = analyze(mem, root, opts.partial ?? {});
+    const findings = opts.codes ? result.findings.filter((f) => opts.codes?.includes(f.code)) : result.findings;
+    const { changed } = fixPass(mem, findings, { unsafe: opts.unsafe });
+    if (changed.size === 0) return passes;
+    for (const [file, text] of changed) mem.write(file, text);
+    passes++;
+  }
+  return passes;
+}
