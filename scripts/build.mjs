@@ -32,6 +32,8 @@ const common = {
   keepNames: true,
   logLevel: 'warning',
   absWorkingDir: root,
+  // web-tree-sitter's ESM build needs import.meta.url, which a CJS bundle lacks: use its CJS build.
+  alias: { 'web-tree-sitter': require.resolve('web-tree-sitter') },
 };
 
 const contexts = await Promise.all(

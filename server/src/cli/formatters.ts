@@ -1,0 +1,124 @@
+/**
+ * Output formats of `django-readiness check`: text (like Ruff's), JSON (design.md contract)
+ * and SARIF 2.1.0 (GitHub code scanning). Messages are already masked by the rules.
+ */
+import * as path from 'node:path';
+import { fixToApply, ruleDocUrl, type Finding, type Note, type Rule, type Severity } from '../engine';
+
+export interface JsonChecklistItem {
+  id: string;
+  category: string;
+  title: string;
+  status: 'passed' | 'failed' | 'not-applicable' | 'manual';
+  rules: string[];
+}
+
+export function relPath(root: string, file: string): string {
+  const rel = path.relative(root, file);
+  return (rel === '' ? path.basename(file) : rel).split(path.sep).join('/');
+}
+
+export function toJson(root: string, findings: Finding[], checklist: JsonChecklistItem[]): object {
+  return {
+    version: 1,
+    root,
+    diagnostics: findings.map((f) => {
+      const fix = f.fixes[0];
+      return {
+        rule: f.code,
+        name: f.name,
+        severity: f.severity,
+        file: relPath(root, f.file),
+        line: f.range.start.line + 1,
+        column: f.range.start.character + 1,
+        endLine: f.range.end.line + 1,
+        endColumn: f.range.end.character + 1,
+        message: f.message,
+        fix: fix ? { title: fix.title, safe: fix.safe } : null,
+      };
+    }),
+    checklist,
+  };
+}
+
+const SARIF_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
+
+export function toSarif(root: string, findings: Finding[], rules: Rule[], version: string): object {
+  const index = new Map(rules.map((r, i) => [r.meta.code, i]));
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'django-readiness',
+            version,
+            informationUri: 'https://github.com/django-readiness/django-readiness',
+            rules: rules.map((r) => ({
+              id: r.meta.code,
+              name: r.meta.name,
+              shortDescription: { text: r.meta.message },
+              fullDescription: { text: r.meta.docs.what.replace(/`/g, '') },
+              help: { text: r.meta.docs.why.replace(/`/g, ''), markdown: r.meta.docs.why },
+              helpUri: ruleDocUrl(r.meta),
+              defaultConfiguration: { level: SARIF_LEVEL[r.meta.severity] },
+              properties: { tags: ['security', 'django', r.meta.category], category: r.meta.category },
+            })),
+          },
+        },
+        columnKind: 'utf16CodeUnits',
+        originalUriBaseIds: { '%SRCROOT%': { uri: 'file://' + root.split(path.sep).join('/').replace(/\/?$/, '/') } },
+        results: findings.map((f) => ({
+          ruleId: f.code,
+          ruleIndex: index.get(f.code) ?? -1,
+          level: SARIF_LEVEL[f.severity],
+          message: { text: f.message },
+          locations: [
+            {
+              physicalLocation: {
+                artifactLocation: { uri: relPath(root, f.file), uriBaseId: '%SRCROOT%' },
+                region: {
+                  startLine: f.range.start.line + 1,
+                  startColumn: f.range.start.character + 1,
+                  endLine: f.range.end.line + 1,
+                  endColumn: f.range.end.character + 1,
+                },
+              },
+            },
+          ],
+          partialFingerprints: { 'djangoReadiness/v1': `${f.code}:${relPath(root, f.file)}:${f.message}` },
+        })),
+      },
+    ],
+  };
+}
+
+const COLORS = { red: '\x1b[31m', yellow: '\x1b[33m', blue: '\x1b[34m', cyan: '\x1b[36m', bold: '\x1b[1m', dim: '\x1b[2m', reset: '\x1b[0m' };
+
+export function toText(root: string, findings: Finding[], notes: Note[], opts: { color: boolean; unsafeHint: boolean }): string {
+  const c = (k: keyof typeof COLORS, s: string) => (opts.color ? COLORS[k] + s + COLORS.reset : s);
+  const sevColor: Record<Severity, keyof typeof COLORS> = { error: 'red', warning: 'yellow', info: 'blue', hint: 'dim' };
+  const lines: string[] = [];
+  for (const f of findings) {
+    const fixable = fixToApply(f, false) ? ' [*]' : '';
+    lines.push(`${c('bold', relPath(root, f.file))}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${c(sevColor[f.severity], f.code)}${fixable} ${f.message}`);
+  }
+  for (const n of notes) {
+    const where = n.range ? `:${n.range.start.line + 1}:${n.range.start.character + 1}` : '';
+    lines.push(`${c('bold', relPath(root, n.file))}${where}: ${c('dim', 'note:')} ${n.message}`);
+  }
+  const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0, hint: 0 };
+  for (const f of findings) counts[f.severity]++;
+  const files = new Set(findings.map((f) => f.file)).size;
+  if (findings.length === 0) lines.push(c('bold', 'All checks passed!'));
+  else {
+    const parts = (['error', 'warning', 'info', 'hint'] as Severity[]).filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s}${counts[s] === 1 || s === 'info' ? '' : 's'}`);
+    lines.push(c('bold', `Found ${findings.length} problem${findings.length === 1 ? '' : 's'} (${parts.join(', ')}) in ${files} file${files === 1 ? '' : 's'}.`));
+    const safe = findings.filter((f) => fixToApply(f, false)).length;
+    const unsafe = findings.filter((f) => !fixToApply(f, false) && f.fixes.length > 0).length;
+    if (safe > 0) lines.push(`[*] ${safe} fixable with --fix.`);
+    if (unsafe > 0 && opts.unsafeHint) lines.push(`${unsafe} more fixable with --fix --unsafe-fixes (review them: they change start-up behaviour).`);
+  }
+  return lines.join('\n') + '\n';
+}

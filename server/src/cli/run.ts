@@ -1,0 +1,236 @@
+/** The CLI, as a function that tests can call in-process. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { allRules } from '../../../rules/index.generated';
+import {
+  Analyzer,
+  fixPass,
+  initParser,
+  loadPyprojectConfig,
+  mergeConfig,
+  NodeFileSystem,
+  renderRuleText,
+  type ConfigProblem,
+  type Finding,
+  type Note,
+  type PartialConfig,
+} from '../engine';
+import { toJson, toSarif, toText, type JsonChecklistItem } from './formatters';
+import { checklistJson, writeReport } from './report';
+import pkg from '../../../package.json';
+
+export interface CliIO {
+  stdout: { write(s: string): unknown; isTTY?: boolean };
+  stderr: { write(s: string): unknown };
+  cwd: string;
+}
+
+const HELP = `django-readiness ${pkg.version}: what stands between a Django project and production.
+
+Usage:
+  django-readiness check [PATH...] [options]   check projects (default: the current folder)
+  django-readiness rule DJR101                 show a rule's documentation
+  django-readiness rule --list                 list the rules
+  django-readiness report [PATH] [--output F]  write the readiness checklist as Markdown
+  django-readiness server --stdio              run the language server (any LSP client)
+
+Options for check:
+  --format text|json|sarif    output format (default text)
+  --fix                       apply safe fixes
+  --unsafe-fixes              with --fix, also apply unsafe fixes (they change start-up behaviour)
+  --select DJR1,DJR301        only these rules (codes or prefixes)
+  --ignore DJR909             not these rules
+  --production-settings MOD   the production settings module (dotted name or path)
+  --include-tests             also check test files with the code rules
+  --no-color                  plain text output
+
+Configuration: [tool.django-readiness] in pyproject.toml (command-line options win).
+Exit codes: 0 no warning or error, 1 warnings or errors found, 2 usage or internal error.
+`;
+
+class UsageError extends Error {}
+
+interface CheckArgs {
+  paths: string[];
+  format: 'text' | 'json' | 'sarif';
+  fix: boolean;
+  unsafe: boolean;
+  cli: PartialConfig;
+  color?: boolean;
+  output?: string;
+}
+
+function parseArgs(argv: string[]): CheckArgs {
+  const a: CheckArgs = { paths: [], format: 'text', fix: false, unsafe: false, cli: {} };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = () => {
+      const v = inline ?? argv[++i];
+      if (v === undefined || (inline === undefined && v.startsWith('--'))) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    const list = () => value().split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
+    switch (flag) {
+      case '--format': {
+        const f = value();
+        if (f !== 'text' && f !== 'json' && f !== 'sarif') throw new UsageError(`unknown format: ${f} (text, json or sarif)`);
+        a.format = f;
+        break;
+      }
+      case '--fix': a.fix = true; break;
+      case '--unsafe-fixes': a.unsafe = true; break;
+      case '--select': a.cli.select = list(); break;
+      case '--ignore': a.cli.ignore = list(); break;
+      case '--production-settings': a.cli.productionSettingsModule = value(); break;
+      case '--include-tests': a.cli.includeTests = true; break;
+      case '--today': a.cli.today = value(); break;
+      case '--no-color': a.color = false; break;
+      case '--color': a.color = true; break;
+      case '--output': case '-o': a.output = value(); break;
+      default:
+        if (arg.startsWith('-')) throw new UsageError(`unknown option: ${arg}`);
+        a.paths.push(arg);
+    }
+  }
+  if (a.unsafe && !a.fix) throw new UsageError('--unsafe-fixes goes with --fix');
+  return a;
+}
+
+/** The folder to analyse for a path, and the file to keep findings for when it is a file. */
+function target(p: string): { root: string; only?: string } {
+  const abs = path.resolve(p);
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(abs);
+  } catch {
+    throw new UsageError(`no such file or folder: ${p}`);
+  }
+  if (stat.isDirectory()) return { root: abs };
+  // A file: analyse its project (nearest folder above with manage.py), report that file only.
+  let d = path.dirname(abs);
+  for (let i = 0; i < 20; i++) {
+    if (fs.existsSync(path.join(d, 'manage.py'))) return { root: d, only: abs };
+    const up = path.dirname(d);
+    if (up === d) break;
+    d = up;
+  }
+  return { root: path.dirname(abs), only: abs };
+}
+
+export interface CheckOutcome {
+  root: string;
+  findings: Finding[];
+  notes: Note[];
+  checklist: JsonChecklistItem[];
+  fixed: number;
+}
+
+/** Analyses (and fixes) the given paths; shared by `check` and `report`. */
+export async function runCheck(args: CheckArgs, io: CliIO): Promise<CheckOutcome> {
+  await initParser();
+  const fsys = new NodeFileSystem();
+  const paths = args.paths.length > 0 ? args.paths : ['.'];
+  const targets = paths.map((p) => target(path.resolve(io.cwd, p)));
+  const root = targets.length === 1 ? targets[0].root : io.cwd;
+  const findings: Finding[] = [];
+  const notes: Note[] = [];
+  const checklist: JsonChecklistItem[] = [];
+  let fixed = 0;
+  for (const t of targets) {
+    const problems: ConfigProblem[] = [];
+    const config = mergeConfig(loadPyprojectConfig(fsys, t.root, problems), args.cli);
+    for (const p of problems) notes.push({ file: p.file, kind: 'info', message: p.message });
+    const analyzer = new Analyzer({ rules: allRules, fs: fsys });
+    let result = analyzer.analyze(t.root, config);
+    if (args.fix) {
+      for (let pass = 0; pass < 10; pass++) {
+        const mine = t.only ? result.findings.filter((f) => f.file === t.only) : result.findings;
+        const { changed, applied } = fixPass(fsys, mine, { unsafe: args.unsafe });
+        if (changed.size === 0) break;
+        for (const [file, text] of changed) {
+          fs.mkdirSync(path.dirname(file), { recursive: true });
+          fs.writeFileSync(file, text);
+          analyzer.invalidate(file);
+        }
+        fixed += applied;
+        result = analyzer.analyze(t.root, config);
+      }
+    }
+    findings.push(...(t.only ? result.findings.filter((f) => f.file === t.only) : result.findings));
+    notes.push(...(t.only ? result.notes.filter((n) => n.file === t.only) : result.notes));
+    checklist.push(...checklistJson(fsys, t.root, result));
+  }
+  return { root, findings, notes, checklist, fixed };
+}
+
+export async function runCli(argv: string[], io: CliIO): Promise<number | undefined> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case undefined:
+      case '-h':
+      case '--help':
+      case 'help':
+        io.stdout.write(HELP);
+        return command === undefined ? 2 : 0;
+      case '-V':
+      case '--version':
+        io.stdout.write(`${pkg.version}\n`);
+        return 0;
+      case 'rule': {
+        if (rest[0] === '--list' || rest.length === 0) {
+          for (const r of [...allRules].sort((a, b) => a.meta.code.localeCompare(b.meta.code))) {
+            io.stdout.write(`${r.meta.code}  ${r.meta.name.padEnd(36)} ${r.meta.severity.padEnd(8)} ${r.meta.fix === 'none' ? '' : `fix: ${r.meta.fix}`}\n`);
+          }
+          return 0;
+        }
+        const q = rest[0].toUpperCase();
+        const rule = allRules.find((r) => r.meta.code === q || r.meta.name.toUpperCase() === q);
+        if (!rule) {
+          io.stderr.write(`django-readiness: unknown rule ${rest[0]} (django-readiness rule --list)\n`);
+          return 2;
+        }
+        io.stdout.write(renderRuleText(rule.meta));
+        return 0;
+      }
+      case 'check': {
+        const args = parseArgs(rest);
+        const out = await runCheck(args, io);
+        if (args.format === 'json') io.stdout.write(JSON.stringify(toJson(out.root, out.findings, out.checklist), null, 2) + '\n');
+        else if (args.format === 'sarif') io.stdout.write(JSON.stringify(toSarif(out.root, out.findings, allRules, pkg.version), null, 2) + '\n');
+        else {
+          const color = args.color ?? (!!io.stdout.isTTY && !process.env.NO_COLOR);
+          io.stdout.write(toText(out.root, out.findings, out.notes, { color, unsafeHint: !args.unsafe }));
+          if (args.fix) io.stdout.write(`Fixed ${out.fixed} problem${out.fixed === 1 ? '' : 's'}.\n`);
+        }
+        if (args.format !== 'text') for (const n of out.notes) io.stderr.write(`${n.file}: note: ${n.message}\n`);
+        return out.findings.some((f) => f.severity === 'error' || f.severity === 'warning') ? 1 : 0;
+      }
+      case 'report': {
+        const args = parseArgs(rest);
+        if (args.fix) throw new UsageError('report does not fix');
+        await initParser();
+        const written = await writeReport(args.paths[0] ?? '.', args.output, args.cli, io);
+        if (written) io.stderr.write(`Report written to ${written}\n`);
+        return 0;
+      }
+      case 'server': {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const lsp = require('../lsp/run') as { runLanguageServer(): void };
+        lsp.runLanguageServer();
+        return undefined;
+      }
+      default:
+        throw new UsageError(`unknown command: ${command}`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr.write(`django-readiness: ${e.message}\n\n${HELP}`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+export type { CheckArgs };
