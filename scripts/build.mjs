@@ -29,7 +29,6 @@ const common = {
   target: 'node18',
   sourcemap: true,
   minify: !watch,
-  keepNames: true,
   logLevel: 'warning',
   absWorkingDir: root,
   // web-tree-sitter's ESM build needs import.meta.url, which a CJS bundle lacks: use its CJS build.

@@ -44,7 +44,7 @@ export function sortEdits(edits: FileEdit[]): FileEdit[] {
 export function quoteOf(text: string): "'" | '"' {
   let single = 0;
   let double = 0;
-  const re = /(^|[=(\[,{:\s])(['"])/g;
+  const re = /(^|[=([,{:\s])(['"])/g;
   let m: RegExpExecArray | null;
   let n = 0;
   while ((m = re.exec(text)) && n++ < 2000) {

@@ -361,10 +361,13 @@ export class IrBuilder {
         for (const c of n.namedChildren) if (c && c.type !== 'comment') items.push(this.expr(c));
         return { ...sp, t: n.type, items };
       }
+      case 'pattern_list':
+      case 'tuple_pattern':
+      case 'list_pattern':
       case 'expression_list': {
         const items: PyExpr[] = [];
         for (const c of n.namedChildren) if (c && c.type !== 'comment') items.push(this.expr(c));
-        return { ...sp, t: 'tuple', items };
+        return { ...sp, t: n.type === 'list_pattern' ? 'list' : 'tuple', items };
       }
       case 'dictionary': {
         const entries: PyDictEntry[] = [];

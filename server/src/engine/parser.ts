@@ -201,7 +201,7 @@ export class ParseCache {
     }
     let tree: Tree | null;
     if (old) {
-      const edited = editTree(old.module.tree.copy(), old.module.text, text);
+      const edited = editTree(old.module.tree.copy(), old.module.text, text, old.module.lines);
       tree = getParser().parse(text, edited);
       edited.delete();
       old.module.tree.delete();
@@ -242,18 +242,8 @@ export function parseOnce(filePath: string, text: string): PyModule {
   return new PyModule(filePath, text, tree);
 }
 
-function pointAt(text: string, offset: number): { row: number; column: number } {
-  let row = 0;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
-    row++;
-    lineStart = i + 1;
-  }
-  return { row, column: offset - lineStart };
-}
-
 /** Applies the single changed span between two texts to a tree, for incremental parsing. */
-function editTree(tree: Tree, oldText: string, newText: string): Tree {
+function editTree(tree: Tree, oldText: string, newText: string, oldLines: LineIndex): Tree {
   let start = 0;
   const minLen = Math.min(oldText.length, newText.length);
   while (start < minLen && oldText.charCodeAt(start) === newText.charCodeAt(start)) start++;
@@ -263,14 +253,24 @@ function editTree(tree: Tree, oldText: string, newText: string): Tree {
     oldEnd--;
     newEnd--;
   }
-  const startPosition = pointAt(oldText, start);
-  tree.edit(new Edit({
-    startIndex: start,
-    oldEndIndex: oldEnd,
-    newEndIndex: newEnd,
-    startPosition,
-    oldEndPosition: pointAt(oldText, oldEnd),
-    newEndPosition: pointAt(newText, newEnd),
-  }));
+  const point = (p: { line: number; character: number }) => ({ row: p.line, column: p.character });
+  const startPosition = point(oldLines.positionAt(start));
+  // The new end: the start position advanced over the inserted text.
+  const inserted = newText.slice(start, newEnd);
+  const breaks = inserted.split(/\r\n|\r|\n/);
+  const newEndPosition =
+    breaks.length === 1
+      ? { row: startPosition.row, column: startPosition.column + inserted.length }
+      : { row: startPosition.row + breaks.length - 1, column: breaks[breaks.length - 1].length };
+  tree.edit(
+    new Edit({
+      startIndex: start,
+      oldEndIndex: oldEnd,
+      newEndIndex: newEnd,
+      startPosition,
+      oldEndPosition: point(oldLines.positionAt(oldEnd)),
+      newEndPosition,
+    }),
+  );
   return tree;
 }
