@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { allRules } from '../rules/index.generated';
-import { CATEGORY_TITLES, renderRuleMarkdown } from '../server/src/engine';
+import { CATEGORY_TITLES, readmeRuleTable, renderRuleMarkdown } from '../server/src/engine';
 
 const dir = path.resolve(__dirname, '..', 'docs', 'rules');
 fs.mkdirSync(dir, { recursive: true });
@@ -17,4 +17,8 @@ const rows = [...allRules]
   .sort((a, b) => a.meta.code.localeCompare(b.meta.code))
   .map((r) => `| [${r.meta.code}](${r.meta.code}-${r.meta.name}.md) | ${r.meta.name} | ${CATEGORY_TITLES[r.meta.category]} | ${r.meta.severity} | ${r.meta.fix} |`);
 fs.writeFileSync(path.join(dir, 'README.md'), ['# Rules', '', 'Generated from the rule metadata by `npm run docs`.', '', '| code | name | category | severity | fix |', '|---|---|---|---|---|', ...rows, ''].join('\n'));
+// The rule table of the README, between its markers.
+const readme = path.resolve(__dirname, '..', 'README.md');
+const text = fs.readFileSync(readme, 'utf8');
+fs.writeFileSync(readme, text.replace(/<!-- rules:start -->[\s\S]*<!-- rules:end -->/, `<!-- rules:start -->\n${readmeRuleTable(allRules)}\n<!-- rules:end -->`));
 console.log(`docs: ${allRules.length} rule pages`);

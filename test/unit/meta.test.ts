@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { allRules, ruleFilePaths } from '../../rules/index.generated';
-import { renderRuleMarkdown, CATEGORY_TITLES } from '../../server/src/engine';
+import { readmeRuleTable, renderRuleMarkdown, CATEGORY_TITLES } from '../../server/src/engine';
 import { fixturesRoot, repoRoot } from '../helpers/fixtures';
 
 // The public contract of codes (from shared/rules.md): a code never changes meaning.
@@ -60,6 +60,11 @@ test('docs are complete and the generated pages are current', () => {
   }
   const pages = fs.readdirSync(path.join(repoRoot, 'docs', 'rules')).filter((f) => f.endsWith('.md') && f !== 'README.md');
   assert.equal(pages.length, allRules.length, 'docs/rules has pages for rules that no longer exist: run npm run docs');
+});
+
+test('the README rule table is current', () => {
+  const readme = fs.readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+  assert.ok(readme.includes(`<!-- rules:start -->\n${readmeRuleTable(allRules)}\n<!-- rules:end -->`), 'README rule table is stale: run npm run docs');
 });
 
 test('every rule has a fixture folder', () => {

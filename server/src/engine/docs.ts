@@ -2,7 +2,7 @@
  * Rule documentation rendered from the rule's metadata: the Markdown page (docs/rules/),
  * the hover text, and the terminal text of `django-readiness rule DJR101`.
  */
-import { ruleDocUrl, type RuleMeta } from './rule';
+import { ruleDocUrl, type Rule, type RuleMeta } from './rule';
 import { CATEGORY_TITLES } from './types';
 
 function djangoLine(meta: RuleMeta): string {
@@ -78,4 +78,12 @@ export function renderRuleText(meta: RuleMeta): string {
     .replace(/^```\w*\n/gm, '')
     .replace(/^```$/gm, '')
     .replace(/`/g, '');
+}
+
+/** The rule table of the README (between its `rules:start` / `rules:end` markers). */
+export function readmeRuleTable(rules: Rule[]): string {
+  const rows = [...rules]
+    .sort((a, b) => a.meta.code.localeCompare(b.meta.code))
+    .map((r) => `| [${r.meta.code}](docs/rules/${r.meta.code}-${r.meta.name}.md) | ${r.meta.name} | ${r.meta.severity} | ${r.meta.fix === 'none' ? '' : r.meta.fix} | ${r.meta.message} |`);
+  return ['| code | name | severity | fix | finds |', '|---|---|---|---|---|', ...rows].join('\n');
 }
