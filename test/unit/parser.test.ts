@@ -55,6 +55,46 @@ describe('parser', () => {
     cache.clear();
   });
 
+  test('random edits: the cache (statement splice or incremental parse) always equals a fresh parse', () => {
+    let seed = Number(process.env.SEED ?? 12345);
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const pieces = ['\n', ' ', '[', ']', '(', ')', '"', "'", ':', ',', '=', '#', 'x', '1', 'def ', '    ', '\\', '"""', 'if DEBUG:\n    ', 'A = 2\n'];
+    let text = 'import os\n\nDEBUG = True\nAPPS = [\n    "a",\n    "b",\n]\n\ndef f():\n    return 1\n\nX = {"k": [1, 2]}\nY = os.environ.get("Y", "d")\n';
+    const cache = new ParseCache();
+    // tree-sitter's error recovery is not guaranteed to pick the same error span twice, so error
+    // positions are compared by their start only (statements must be equal).
+    const describeModule = (m: PyModule) => JSON.stringify([m.stmts.map((st) => [st.start, st.end, st.ir]), m.syntaxErrors.map((e) => e.start)]);
+    for (let i = 0; i < Number(process.env.N ?? 400); i++) {
+      const at = rand(text.length + 1);
+      if (rand(3) === 0 && text.length > 0) text = text.slice(0, at) + text.slice(Math.min(text.length, at + 1 + rand(4)));
+      else text = text.slice(0, at) + pieces[rand(pieces.length)] + text.slice(at);
+      if (rand(25) === 0) text = 'import os\nDEBUG = False\nZ = [1,\n 2]\n';
+      const inc = cache.parse('/s.py', text);
+      const fresh = parseOnce('/s.py', text);
+      assert.equal(describeModule(inc), describeModule(fresh), `after edit ${i}: ${JSON.stringify(text)}`);
+      // the lazily built full tree matches too
+      if (i % 20 === 0) assert.equal(inc.tree.rootNode.toString(), fresh.tree.rootNode.toString());
+      fresh.tree.delete();
+    }
+    cache.clear();
+  });
+
+  test('typing statement by statement into a clean file keeps equal to a fresh parse', () => {
+    const cache = new ParseCache();
+    const target = 'import os\nDEBUG = False\nAPPS = [\n    "a",\n]\nX = os.environ.get("X", "1") == "1"\n\n\ndef g(a, b):\n    return a\n';
+    for (let n = 1; n <= target.length; n++) {
+      const text = target.slice(0, n);
+      const inc = cache.parse('/t.py', text);
+      const fresh = parseOnce('/t.py', text);
+      assert.deepEqual(inc.stmts.map((s) => [s.start, s.end, JSON.stringify(s.ir)]), fresh.stmts.map((s) => [s.start, s.end, JSON.stringify(s.ir)]), JSON.stringify(text));
+      fresh.tree.delete();
+    }
+    cache.clear();
+  });
+
   test('positions are UTF-16 code units (LSP positions)', () => {
     const text = 'A = "é😀"\nSECRET_KEY = "k"\n';
     const m = parseOnce('/s.py', text);

@@ -125,23 +125,59 @@ function blank(text: string, start: number, end: number): string {
 
 const MAX_RESYNC = 64;
 
-/** A parsed Python file. `tree` stays valid while the module is the cache's current one. */
+/**
+ * A parsed Python file. `tree` is valid while the module is the cache's current one for its
+ * path; it may be built lazily (after a statement-level re-parse, only code rules need it).
+ */
 export class PyModule {
   readonly lines: LineIndex;
   readonly stmts: TopStmt[] = [];
   readonly syntaxErrors: SyntaxProblem[] = [];
+  private treeValue: Tree | undefined;
+  private treeThunk: (() => Tree) | undefined;
 
   constructor(
     readonly path: string,
     readonly text: string,
-    readonly tree: Tree,
+    tree: Tree | (() => Tree),
+    stmts?: TopStmt[],
   ) {
     this.lines = new LineIndex(text);
-    this.collect();
+    if (typeof tree === 'function') this.treeThunk = tree;
+    else this.treeValue = tree;
+    if (stmts) this.stmts = stmts;
+    else this.collect();
+  }
+
+  /** The tree-sitter tree of the whole file (parsed on first use after a statement splice). */
+  get tree(): Tree {
+    if (!this.treeValue) {
+      const make = this.treeThunk;
+      this.treeThunk = undefined;
+      if (!make) throw new Error('django-readiness: the tree of this module was released');
+      this.treeValue = make();
+    }
+    return this.treeValue;
+  }
+
+  /** Frees the WASM memory of the tree (the module's statements stay usable). */
+  release(): void {
+    this.treeValue?.delete();
+    this.treeValue = undefined;
+    this.treeThunk = undefined;
+  }
+
+  /** Hands the tree (or its pending builder) over to a newer version of the module. */
+  takeTree(): { tree?: Tree; thunk?: () => Tree } {
+    const out = { tree: this.treeValue, thunk: this.treeThunk };
+    this.treeValue = undefined;
+    this.treeThunk = undefined;
+    return out;
   }
 
   private collect(): void {
-    let tree: Tree = this.tree;
+    const base: Tree = this.tree;
+    let tree: Tree = base;
     let resumeFrom = 0;
     let current = this.text;
     for (let round = 0; ; round++) {
@@ -157,7 +193,7 @@ export class PyModule {
         if (!c.isNamed) continue;
         this.stmts.push({ start: c.startIndex, end: c.endIndex, ir: irFor(c, current) });
       }
-      if (tree !== this.tree) tree.delete();
+      if (tree !== base) tree.delete();
       if (!broken) break;
       const errLine = this.lines.positionAt(broken.startIndex).line;
       const next = nextStatementLine(this.lines, errLine);
@@ -179,13 +215,97 @@ export class PyModule {
   }
 }
 
+interface TextChange {
+  start: number;
+  oldEnd: number;
+  newEnd: number;
+}
+
+/** The single changed span between two texts (common prefix and suffix removed). */
+function diffTexts(oldText: string, newText: string): TextChange {
+  let start = 0;
+  const minLen = Math.min(oldText.length, newText.length);
+  while (start < minLen && oldText.charCodeAt(start) === newText.charCodeAt(start)) start++;
+  let oldEnd = oldText.length;
+  let newEnd = newText.length;
+  while (oldEnd > start && newEnd > start && oldText.charCodeAt(oldEnd - 1) === newText.charCodeAt(newEnd - 1)) {
+    oldEnd--;
+    newEnd--;
+  }
+  return { start, oldEnd, newEnd };
+}
+
+/**
+ * Re-parses only the top-level statements an edit touches. Returns the new statement list, or
+ * undefined when the edit may change the structure around it (then a full parse is needed):
+ * the old file must have parsed cleanly, and the re-parsed region must be complete statements.
+ */
+function spliceStatements(old: PyModule, newText: string, ch: TextChange): TopStmt[] | undefined {
+  if (old.syntaxErrors.length > 0) return undefined;
+  const stmts = old.stmts;
+  const L = old.lines;
+  // Affected statements: those overlapping [start, oldEnd] (touching counts).
+  let i = 0;
+  while (i < stmts.length && stmts[i].end < ch.start) i++;
+  let j = i;
+  while (j < stmts.length && stmts[j].start <= ch.oldEnd) j++;
+  // Region in the old text: whole lines, covering the edit and the affected statements.
+  let a = ch.start;
+  let b = ch.oldEnd;
+  if (j > i) {
+    a = Math.min(a, stmts[i].start);
+    b = Math.max(b, stmts[j - 1].end);
+  }
+  a = L.lineStart(L.positionAt(a).line);
+  b = L.lineEnd(L.positionAt(b).line);
+  // The region must not cut through a statement.
+  if ((i > 0 && stmts[i - 1].end > a) || (j < stmts.length && stmts[j].start < b)) return undefined;
+  const delta = ch.newEnd - ch.oldEnd;
+  const snippet = newText.slice(a, b + delta);
+  if (snippet.length > 20_000) return undefined;
+  // Explicit line joining (a backslash at a line end) can glue the snippet to what follows.
+  if (/\\\s*$/m.test(snippet)) return undefined;
+  // Indentation decides what belongs to a block: every line of the snippet that holds code and
+  // the first such line after it must start at column 0 unless they continue a statement of the
+  // snippet; checked below for statements, here for the text after the region.
+  const after = /\r?\n([^\r\n]*)/g;
+  after.lastIndex = b + delta;
+  for (let m = after.exec(newText); m; m = after.exec(newText)) {
+    if (m[1].trim() === '') continue;
+    if (/^\s/.test(m[1])) return undefined;
+    break;
+  }
+  const tree = getParser().parse(snippet);
+  if (!tree) return undefined;
+  try {
+    const root = tree.rootNode;
+    if (root.hasError) return undefined;
+    const fresh: TopStmt[] = [];
+    for (const c of root.children) {
+      if (!c) continue;
+      if (c.startPosition.column !== 0) return undefined; // indented: part of a block above
+      if (!c.isNamed || c.type === 'comment') continue;
+      if (c.type === 'line_continuation') return undefined;
+      fresh.push({ start: a + c.startIndex, end: a + c.endIndex, ir: irFor(c, snippet) });
+    }
+    const out = stmts.slice(0, i);
+    out.push(...fresh);
+    for (let k = j; k < stmts.length; k++) out.push({ start: stmts[k].start + delta, end: stmts[k].end + delta, ir: stmts[k].ir });
+    return out;
+  } finally {
+    tree.delete();
+  }
+}
+
 interface CacheEntry {
   module: PyModule;
 }
 
 /**
- * Parses files, keeping the last tree of each for incremental re-parsing. Least recently used
- * entries are dropped (and their WASM memory freed) beyond `limit` files.
+ * Parses files, keeping the last version of each for incremental re-parsing: an edit inside
+ * complete top-level statements re-parses just those statements; otherwise the cached tree is
+ * edited and re-parsed incrementally. Least recently used entries are dropped (and their WASM
+ * memory freed) beyond `limit` files.
  */
 export class ParseCache {
   private readonly entries = new Map<string, CacheEntry>();
@@ -199,22 +319,40 @@ export class ParseCache {
       this.entries.set(filePath, old);
       return old.module;
     }
-    let tree: Tree | null;
+    let module: PyModule;
     if (old) {
-      const edited = editTree(old.module.tree.copy(), old.module.text, text, old.module.lines);
-      tree = getParser().parse(text, edited);
-      edited.delete();
-      old.module.tree.delete();
+      const ch = diffTexts(old.module.text, text);
+      const spliced = spliceStatements(old.module, text, ch);
+      const oldLines = old.module.lines;
+      const prev = old.module.takeTree();
+      // The full tree, when someone needs it: the previous one, edited, re-parsed incrementally.
+      // Error recovery after an incremental re-parse can differ from a fresh parse's, so a tree
+      // with errors (before or after) is never reused: results stay deterministic.
+      const oldClean = old.module.syntaxErrors.length === 0;
+      const buildTree = (): Tree => {
+        const base = oldClean ? (prev.tree ?? prev.thunk?.()) : undefined;
+        if (!oldClean) prev.tree?.delete();
+        if (!base) return getParser().parse(text) as Tree;
+        editTree(base, text, oldLines, ch);
+        let t = getParser().parse(text, base) as Tree;
+        base.delete();
+        if (t.rootNode.hasError) {
+          t.delete();
+          t = getParser().parse(text) as Tree;
+        }
+        return t;
+      };
+      module = spliced ? new PyModule(filePath, text, buildTree, spliced) : new PyModule(filePath, text, buildTree());
       this.entries.delete(filePath);
     } else {
-      tree = getParser().parse(text);
+      const tree = getParser().parse(text);
+      if (!tree) throw new Error(`django-readiness: the parser returned no tree for ${filePath}`);
+      module = new PyModule(filePath, text, tree);
     }
-    if (!tree) throw new Error(`django-readiness: the parser returned no tree for ${filePath}`);
-    const module = new PyModule(filePath, text, tree);
     this.entries.set(filePath, { module });
     while (this.entries.size > this.limit) {
       const first = this.entries.keys().next().value as string;
-      this.entries.get(first)?.module.tree.delete();
+      this.entries.get(first)?.module.release();
       this.entries.delete(first);
     }
     return module;
@@ -224,13 +362,13 @@ export class ParseCache {
   drop(filePath: string): void {
     const e = this.entries.get(filePath);
     if (e) {
-      e.module.tree.delete();
+      e.module.release();
       this.entries.delete(filePath);
     }
   }
 
   clear(): void {
-    for (const e of this.entries.values()) e.module.tree.delete();
+    for (const e of this.entries.values()) e.module.release();
     this.entries.clear();
   }
 }
@@ -242,17 +380,9 @@ export function parseOnce(filePath: string, text: string): PyModule {
   return new PyModule(filePath, text, tree);
 }
 
-/** Applies the single changed span between two texts to a tree, for incremental parsing. */
-function editTree(tree: Tree, oldText: string, newText: string, oldLines: LineIndex): Tree {
-  let start = 0;
-  const minLen = Math.min(oldText.length, newText.length);
-  while (start < minLen && oldText.charCodeAt(start) === newText.charCodeAt(start)) start++;
-  let oldEnd = oldText.length;
-  let newEnd = newText.length;
-  while (oldEnd > start && newEnd > start && oldText.charCodeAt(oldEnd - 1) === newText.charCodeAt(newEnd - 1)) {
-    oldEnd--;
-    newEnd--;
-  }
+/** Applies a text change to a tree, for incremental parsing. */
+function editTree(tree: Tree, newText: string, oldLines: LineIndex, ch: TextChange): void {
+  const { start, oldEnd, newEnd } = ch;
   const point = (p: { line: number; character: number }) => ({ row: p.line, column: p.character });
   const startPosition = point(oldLines.positionAt(start));
   // The new end: the start position advanced over the inserted text.
@@ -272,5 +402,4 @@ function editTree(tree: Tree, oldText: string, newText: string, oldLines: LineIn
       newEndPosition,
     }),
   );
-  return tree;
 }
