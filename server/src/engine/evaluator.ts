@@ -6,23 +6,64 @@
  * known at that point; an undecidable condition runs every branch and marks what it sets as
  * conditional ("may be set"). Nothing is executed or imported.
  */
-import { dottedName, kwarg, type PyExpr, type PyStmt } from './ir';
+import { dottedName, kwarg, walkExprs, type PyExpr, type PyStmt } from './ir';
 import type { PyModule, TopStmt } from './parser';
 import { dictGet, isTruthy, keyName, type DictEntry, type EnvInfo, type EnvSource, type Origin, type Value } from './values';
 
-export interface Binding {
-  name: string;
-  value: Value;
-  /** The statement that (last) assigned the name. */
-  stmt: Origin;
-  /** The assignment target (the name itself). */
-  target: Origin;
-  /** Set inside a branch whose condition could not be decided. */
-  conditional: boolean;
-  /** The binding this one replaced, if any. */
-  previous?: Binding;
-  /** Statements that mutated the value after the assignment (append, +=, X['k'] = ...). */
-  mutations: Origin[];
+interface ValueCell {
+  value?: Value;
+  thunk?: () => Value;
+}
+
+/**
+ * A name bound at module level. Its value is computed on first read: a settings module assigns
+ * hundreds of names and the rules read a few dozen, so most values are never evaluated.
+ */
+export class Binding {
+  constructor(
+    readonly name: string,
+    private readonly cell: ValueCell,
+    /** The statement that (last) assigned the name. */
+    readonly stmt: Origin,
+    /** The assignment target (the name itself). */
+    readonly target: Origin,
+    /** Set inside a branch whose condition could not be decided. */
+    readonly conditional: boolean,
+    /** The binding this one replaced, if any. */
+    readonly previous: Binding | undefined,
+    /** Statements that mutated the value after the assignment (append, +=, X['k'] = ...). */
+    readonly mutations: Origin[],
+  ) {}
+
+  get value(): Value {
+    const c = this.cell;
+    if (c.value === undefined) {
+      const t = c.thunk;
+      c.thunk = undefined;
+      // A re-entrant read (impossible for well-formed input) sees an unknown value.
+      c.value = { kind: 'unknown', reason: 'recursive', origin: this.stmt };
+      c.value = t ? t() : c.value;
+    }
+    return c.value;
+  }
+
+  /** Whether the value has been computed. */
+  get evaluated(): boolean {
+    return this.cell.value !== undefined;
+  }
+
+  /** A copy with some fields changed (sharing the lazily computed value unless one is given). */
+  derive(changes: { value?: Value; conditional?: boolean; previous?: Binding | undefined; mutations?: Origin[] }): Binding {
+    return new Binding(
+      this.name,
+      changes.value !== undefined ? { value: changes.value } : this.cell,
+      this.stmt,
+      this.target,
+      changes.conditional ?? this.conditional,
+      'previous' in changes ? changes.previous : this.previous,
+      changes.mutations ?? this.mutations,
+    );
+  }
 }
 
 /** A call made at top level, e.g. `sentry_sdk.init(...)` or `load_dotenv()`. */
@@ -46,12 +87,36 @@ export interface ModuleScope {
   /** django-environ Env instances: local name -> scheme (VAR -> default). */
   envSchemes: Map<string, Map<string, { cast?: string; default?: Value }>>;
   calls: TopCall[];
-  envReads: EnvRead[];
+  /** Every environment variable the module (and what it star-imports) reads. */
+  readonly envReads: EnvRead[];
   /** Modules merged in by `from x import *`, in order. */
   starImports: { module: PyModule; origin: Origin }[];
   /** Imports that could not be followed (module not found in the project). */
   unresolvedImports: { name: string; origin: Origin }[];
 }
+
+/** The evaluator's working state of a module (envReads is complete only after forceAll). */
+export interface ScopeState extends ModuleScope {
+  envReadList: EnvRead[];
+  /** Deferred evaluations: lazily bound values and calls evaluated only for their env reads. */
+  pending: (() => unknown)[];
+  imported: ScopeState[];
+}
+
+/** Names an expression reads (cached per IR node). */
+const refNamesCache = new WeakMap<PyExpr, string[]>();
+function refNames(e: PyExpr): string[] {
+  let r = refNamesCache.get(e);
+  if (!r) {
+    const set = new Set<string>();
+    for (const x of walkExprs(e)) if (x.t === 'name') set.add(x.id);
+    r = [...set];
+    refNamesCache.set(e, r);
+  }
+  return r;
+}
+
+const EMPTY_NAMES = new Map<string, Binding>();
 
 export type ModuleResolver = (from: PyModule, module: string, level: number) => PyModule | undefined;
 
@@ -60,23 +125,34 @@ type Call = Extract<PyExpr, { t: 'call' }>;
 const ENVIRON_CASTS = new Set(['str', 'bool', 'int', 'float', 'list', 'tuple', 'dict', 'json', 'url', 'db', 'db_url', 'cache', 'cache_url', 'email', 'email_url', 'search_url', 'path', 'bytes']);
 
 export class Evaluator {
-  private readonly scopes = new Map<string, ModuleScope>();
+  private readonly scopes = new Map<string, ScopeState>();
   private readonly stack = new Set<string>();
 
   constructor(private readonly resolve: ModuleResolver) {}
 
-  evaluate(module: PyModule): ModuleScope {
+  evaluate(module: PyModule): ScopeState {
     const cached = this.scopes.get(module.path);
     if (cached) return cached;
-    const scope: ModuleScope = {
+    const envReadList: EnvRead[] = [];
+    const pending: (() => unknown)[] = [];
+    const imported: ScopeState[] = [];
+    const scope: ScopeState = {
       module,
       names: new Map(),
       aliases: new Map(),
       envSchemes: new Map(),
       calls: [],
-      envReads: [],
       starImports: [],
       unresolvedImports: [],
+      envReadList,
+      pending,
+      imported,
+      get envReads(): EnvRead[] {
+        forceAll(scope, new Set());
+        const out: EnvRead[] = [];
+        collectEnvReads(scope, out, new Set());
+        return out;
+      },
     };
     this.stack.add(module.path);
     try {
@@ -90,10 +166,35 @@ export class Evaluator {
 
   // ---------------------------------------------------------------- statements
 
-  private exec(scope: ModuleScope, top: TopStmt, st: PyStmt, conditional: boolean): void {
+  /** A view of the scope that sees the current bindings of the names `e` reads, for later. */
+  private freeze(scope: ScopeState, e: PyExpr): ScopeState {
+    const names = refNames(e);
+    const captured = names.length === 0 ? EMPTY_NAMES : new Map<string, Binding>();
+    for (const n of names) {
+      const b = scope.names.get(n);
+      if (b) captured.set(n, b);
+    }
+    const view = Object.create(scope) as ScopeState;
+    Object.defineProperty(view, 'names', { value: captured });
+    return view;
+  }
+
+  private exec(scope: ScopeState, top: TopStmt, st: PyStmt, conditional: boolean): void {
     const origin: Origin = { module: scope.module, top, node: st };
     switch (st.t) {
       case 'assign': {
+        const t0 = st.targets[0];
+        if (st.targets.length === 1 && t0.t === 'name' && !(st.value.t === 'call' && this.qualify(scope, st.value.fn) === 'environ.Env')) {
+          // Lazy: evaluated when read, against the bindings visible here.
+          const view = this.freeze(scope, st.value);
+          const expr = st.value;
+          const cell: ValueCell = { thunk: () => this.eval(view, top, expr) };
+          const prev = scope.names.get(t0.id);
+          const b = new Binding(t0.id, cell, origin, { module: scope.module, top, node: t0 }, conditional, prev, []);
+          scope.names.set(t0.id, b);
+          scope.pending.push(() => b.value);
+          break;
+        }
         const value = this.eval(scope, top, st.value);
         for (const target of st.targets) this.assignTo(scope, top, target, value, origin, conditional);
         break;
@@ -165,7 +266,7 @@ export class Evaluator {
     }
   }
 
-  private execFrom(scope: ModuleScope, st: Extract<PyStmt, { t: 'from' }>, origin: Origin, conditional: boolean): void {
+  private execFrom(scope: ScopeState, st: Extract<PyStmt, { t: 'from' }>, origin: Origin, conditional: boolean): void {
     const qualifiedBase = st.level > 0 ? '' : st.module;
     const names = st.names;
     // Names imported from well-known libraries become aliases (`from decouple import config`).
@@ -190,7 +291,7 @@ export class Evaluator {
         for (const [k, v] of other.aliases) if (!k.startsWith('_')) scope.aliases.set(k, v);
         for (const [k, v] of other.envSchemes) scope.envSchemes.set(k, v);
         scope.calls.push(...other.calls);
-        scope.envReads.push(...other.envReads);
+        scope.imported.push(other);
         scope.starImports.push(...other.starImports.filter((s) => !scope.starImports.some((x) => x.module === s.module)));
         return;
       }
@@ -208,12 +309,12 @@ export class Evaluator {
     }
   }
 
-  private inherit(scope: ModuleScope, name: string, b: Binding, conditional: boolean): void {
+  private inherit(scope: ScopeState, name: string, b: Binding, conditional: boolean): void {
     const prev = scope.names.get(name);
-    scope.names.set(name, { ...b, conditional: b.conditional || conditional, previous: prev ?? b.previous });
+    scope.names.set(name, b.derive({ conditional: b.conditional || conditional, previous: prev ?? b.previous }));
   }
 
-  private execExprStmt(scope: ModuleScope, top: TopStmt, e: PyExpr, origin: Origin, conditional: boolean): void {
+  private execExprStmt(scope: ScopeState, top: TopStmt, e: PyExpr, origin: Origin, conditional: boolean): void {
     if (e.t !== 'call') return;
     const qualified = this.qualify(scope, e.fn);
     if (qualified) scope.calls.push({ qualified, origin: { module: scope.module, top, node: e }, call: e });
@@ -222,8 +323,9 @@ export class Evaluator {
       const method = e.fn.name;
       const objExpr = e.fn.obj;
       if (!['append', 'insert', 'extend', 'remove', 'update', 'setdefault'].includes(method)) {
-        // still evaluate to record env reads (e.g. os.environ.setdefault)
-        this.eval(scope, top, e);
+        // evaluated later, only to record env reads (e.g. os.environ.setdefault)
+        const view = this.freeze(scope, e);
+        scope.pending.push(() => this.eval(view, top, e));
         return;
       }
       const cur = this.eval(scope, top, objExpr);
@@ -262,15 +364,16 @@ export class Evaluator {
       if (next) this.mutateTarget(scope, top, objExpr, next, origin, conditional);
       return;
     }
-    this.eval(scope, top, e);
+    const view = this.freeze(scope, e);
+    scope.pending.push(() => this.eval(view, top, e));
   }
 
-  private bind(scope: ModuleScope, name: string, value: Value, stmt: Origin, target: Origin, conditional: boolean): void {
+  private bind(scope: ScopeState, name: string, value: Value, stmt: Origin, target: Origin, conditional: boolean): void {
     const prev = scope.names.get(name);
-    scope.names.set(name, { name, value, stmt, target, conditional, previous: prev, mutations: [] });
+    scope.names.set(name, new Binding(name, { value }, stmt, target, conditional, prev, []));
   }
 
-  private assignTo(scope: ModuleScope, top: TopStmt, target: PyExpr, value: Value, stmt: Origin, conditional: boolean): void {
+  private assignTo(scope: ScopeState, top: TopStmt, target: PyExpr, value: Value, stmt: Origin, conditional: boolean): void {
     const tOrigin: Origin = { module: scope.module, top, node: target };
     if (target.t === 'name') {
       this.bind(scope, target.id, value, stmt, tOrigin, conditional);
@@ -302,14 +405,14 @@ export class Evaluator {
   }
 
   /** Replaces the value at `target` (a name or a subscript chain) after a mutation. */
-  private mutateTarget(scope: ModuleScope, top: TopStmt, target: PyExpr, next: Value, stmt: Origin, conditional: boolean): void {
+  private mutateTarget(scope: ScopeState, top: TopStmt, target: PyExpr, next: Value, stmt: Origin, conditional: boolean): void {
     if (target.t === 'name') {
       const b = scope.names.get(target.id);
       if (!b) {
         this.bind(scope, target.id, next, stmt, { module: scope.module, top, node: target }, conditional);
         return;
       }
-      scope.names.set(target.id, { ...b, value: next, mutations: [...b.mutations, stmt], conditional: b.conditional || conditional });
+      scope.names.set(target.id, b.derive({ value: next, mutations: [...b.mutations, stmt], conditional: b.conditional || conditional }));
       return;
     }
     if (target.t === 'sub') {
@@ -323,7 +426,7 @@ export class Evaluator {
     }
   }
 
-  private recordEnvScheme(scope: ModuleScope, top: TopStmt, name: string, stmt: Origin): void {
+  private recordEnvScheme(scope: ScopeState, top: TopStmt, name: string, stmt: Origin): void {
     const st = stmt.node;
     if (st.t !== 'assign' || st.value.t !== 'call') return;
     const scheme = new Map<string, { cast?: string; default?: Value }>();
@@ -343,7 +446,7 @@ export class Evaluator {
   // ---------------------------------------------------------------- expressions
 
   /** The qualified name of a callee/attribute through the module's imports. */
-  qualify(scope: ModuleScope, e: PyExpr): string | undefined {
+  qualify(scope: ScopeState, e: PyExpr): string | undefined {
     if (e.t === 'name') {
       if (scope.envSchemes.has(e.id)) return 'environ.Env()';
       const b = scope.names.get(e.id);
@@ -361,7 +464,7 @@ export class Evaluator {
     return undefined;
   }
 
-  eval(scope: ModuleScope, top: TopStmt, e: PyExpr): Value {
+  eval(scope: ScopeState, top: TopStmt, e: PyExpr): Value {
     const origin: Origin = { module: scope.module, top, node: e };
     switch (e.t) {
       case 'str':
@@ -448,6 +551,13 @@ export class Evaluator {
       case 'boolop': {
         const l = this.eval(scope, top, e.l);
         const t = isTruthy(l);
+        if (e.op === 'or' && l.env && (t === false || isMissingOsGet(l))) {
+          // `os.environ.get('X') or 'fallback'`, `lookup('X', '') or 'fallback'`: production runs the fallback.
+          const r = this.eval(scope, top, e.r);
+          if (r.kind !== 'unknown' && !r.env) return { ...r, env: { ...l.env, hasDefault: true, defaultOrigin: { module: scope.module, top, node: e.r }, lookupOrigin: origin } };
+          if (t === false) return r;
+          return { kind: 'unknown', reason: 'boolop', origin, env: l.env ?? r.env };
+        }
         if (t === undefined) {
           const r = this.eval(scope, top, e.r);
           // `X or default`: unknown X. Keep the env tag of either side.
@@ -469,8 +579,12 @@ export class Evaluator {
     }
   }
 
-  private compare(scope: ModuleScope, top: TopStmt, e: Extract<PyExpr, { t: 'cmp' }>, origin: Origin): Value {
-    const vals = e.items.map((i) => this.eval(scope, top, i));
+  private compare(scope: ScopeState, top: TopStmt, e: Extract<PyExpr, { t: 'cmp' }>, origin: Origin): Value {
+    // os.environ.get('X') / os.getenv('X') without a default are None when the variable is missing.
+    const vals = e.items.map((i): Value => {
+      const v = this.eval(scope, top, i);
+      return isMissingOsGet(v) ? { kind: 'none', origin: v.origin, env: v.env } : v;
+    });
     const env = vals.find((v) => v.env)?.env;
     let result = true;
     for (let i = 0; i < e.ops.length; i++) {
@@ -519,7 +633,7 @@ export class Evaluator {
     return { kind: 'unknown', reason: `operator ${op}`, origin, env };
   }
 
-  private evalCall(scope: ModuleScope, top: TopStmt, e: Call, origin: Origin): Value {
+  private evalCall(scope: ScopeState, top: TopStmt, e: Call, origin: Origin): Value {
     const q = this.qualify(scope, e.fn) ?? '';
     const arg = (i: number) => (e.args[i] ? this.eval(scope, top, e.args[i]) : undefined);
     const kw = (name: string) => {
@@ -552,7 +666,8 @@ export class Evaluator {
       if (method === 'read_env') return { kind: 'unknown', reason: 'read_env', callee: 'environ.Env.read_env', origin };
       if (ENVIRON_CASTS.has(method) || q === 'environ.Env()') {
         const name = arg(0);
-        const varName = name?.kind === 'str' ? name.value : undefined;
+        // env.db() reads DATABASE_URL (and its Env scheme entry) when no variable is named
+        const varName = name?.kind === 'str' ? name.value : !e.args[0] && (method === 'db' || method === 'db_url') ? 'DATABASE_URL' : undefined;
         const schemeOwner = e.fn.t === 'attr' ? e.fn.obj : e.fn;
         const scheme = schemeOwner.t === 'name' && varName ? scope.envSchemes.get(schemeOwner.id)?.get(varName) : undefined;
         let def = kw('default') ?? (e.args[1] && method !== 'db' && method !== 'db_url' ? arg(1) : undefined);
@@ -577,7 +692,7 @@ export class Evaluator {
         url = kw('default');
         defOrigin = kwOrigin('default');
         env = { variable: envName?.kind === 'str' ? envName.value : 'DATABASE_URL', source: 'dj_database_url', hasDefault: !!url, defaultOrigin: defOrigin, lookupOrigin: origin };
-        scope.envReads.push({ info: env, module: scope.module });
+        scope.envReadList.push({ info: env, module: scope.module });
       } else {
         url = arg(0);
         env = url?.env;
@@ -674,7 +789,7 @@ export class Evaluator {
     return { kind: 'unknown', reason: `call ${q || dottedName(e.fn) || ''}`, callee: q || undefined, origin, env };
   }
 
-  private castName(scope: ModuleScope, castExpr: PyExpr): string | undefined {
+  private castName(scope: ScopeState, castExpr: PyExpr): string | undefined {
     if (castExpr.t === 'name') return scope.aliases.get(castExpr.id)?.split('.').pop() ?? castExpr.id;
     if (castExpr.t === 'call') {
       const q = this.qualify(scope, castExpr.fn);
@@ -685,14 +800,14 @@ export class Evaluator {
     return q?.split('.').pop();
   }
 
-  private castFromKw(scope: ModuleScope, e: Call): string | undefined {
+  private castFromKw(scope: ScopeState, e: Call): string | undefined {
     const c = kwarg(e, 'cast');
     return c ? this.castName(scope, c) : undefined;
   }
 
-  private envValue(scope: ModuleScope, origin: Origin, source: EnvSource, variable: string | undefined, def: Value | undefined, defaultOrigin: Origin | undefined, cast?: string): Value {
+  private envValue(scope: ScopeState, origin: Origin, source: EnvSource, variable: string | undefined, def: Value | undefined, defaultOrigin: Origin | undefined, cast?: string): Value {
     const info: EnvInfo = { variable, source, hasDefault: def !== undefined && def.kind !== 'unknown', defaultOrigin, lookupOrigin: origin, cast };
-    scope.envReads.push({ info, module: scope.module });
+    scope.envReadList.push({ info, module: scope.module });
     if (def && def.kind !== 'unknown') {
       const castValue = cast && source === 'os' ? def : def;
       return { ...castValue, env: info } as Value;
@@ -715,6 +830,11 @@ function mergeEntries(base: DictEntry[], extra: DictEntry[]): DictEntry[] {
     else out.push(en);
   }
   return out;
+}
+
+/** `os.environ.get('X')` / `os.getenv('X')` with no default: None when the variable is missing. */
+function isMissingOsGet(v: Value): boolean {
+  return v.kind === 'unknown' && v.reason === 'environment variable without default' && !!v.env && v.env.source === 'os' && !v.env.hasDefault && v.env.lookupOrigin.node.t === 'call';
 }
 
 const TRUE_STRINGS = new Set(['true', 'yes', 'y', '1', 'on', 't']);
@@ -811,4 +931,20 @@ function compareValues(op: string, a: Value, b: Value): boolean | undefined {
     case '>=': return nx !== null && ny !== null ? nx >= ny : undefined;
     default: return undefined;
   }
+}
+
+function forceAll(scope: ScopeState, seen: Set<ScopeState>): void {
+  if (seen.has(scope)) return;
+  seen.add(scope);
+  // pending may grow while forcing (a forced value can record more work): index loop
+  for (let i = 0; i < scope.pending.length; i++) scope.pending[i]();
+  scope.pending.length = 0;
+  for (const o of scope.imported) forceAll(o, seen);
+}
+
+function collectEnvReads(scope: ScopeState, out: EnvRead[], seen: Set<ScopeState>): void {
+  if (seen.has(scope)) return;
+  seen.add(scope);
+  for (const o of scope.imported) collectEnvReads(o, out, seen);
+  out.push(...scope.envReadList);
 }
