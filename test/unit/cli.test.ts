@@ -51,7 +51,8 @@ function pythonParses(file: string): boolean | undefined {
 function secretLiterals(): string[] {
   const out: string[] = [];
   for (const [, text] of EXAMPLES.flatMap((e) => [...snapshot(path.join(projects, e))])) {
-    for (const m of text.matchAll(/(?:SECRET_KEY|PASSWORD|_KEY)[^=\n]*=\s*[^'"\n]*(["'])([^"'\n]{12,})\1/g)) out.push(m[2]);
+    // (an environment variable name such as config("EMAIL_HOST_PASSWORD") is not a secret)
+    for (const m of text.matchAll(/(?:SECRET_KEY|PASSWORD|_KEY)[^=\n]*=\s*[^'"\n]*(["'])([^"'\n]{12,})\1/g)) if (!/^[A-Z][A-Z0-9_]*$/.test(m[2])) out.push(m[2]);
   }
   return out;
 }

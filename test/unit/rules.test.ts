@@ -5,6 +5,8 @@
  *  - valid.<ext>: no finding of the rule;
  *  - invalid.<ext>: exactly the findings announced by `expect: DJRxxx` comments (on the line the
  *    finding starts), or by fixture.json {"expect": [{"code": "DJR906", "line": 1}]} (1-based);
+ *    findings in the folder's other files (e.g. an inherited base.py) are announced by comments
+ *    in those files, or by expect entries with a "file" key ({"file": "base.py", ...});
  *  - invalid.fixed.<ext> (when the rule has a fix): the result of applying the rule's fixes
  *    (safe and unsafe) until stable; a second pass changes nothing; Python output parses.
  *  - fixture.json may set "file" (the name the fixture is analysed as; default settings.py for
@@ -26,7 +28,7 @@ const VARIANT = /^(invalid\.fixed|invalid|valid)(\.[^./]+)?$/;
 interface FixtureSpec {
   file?: string;
   config?: PartialConfig;
-  expect?: { code: string; line: number }[];
+  expect?: { code: string; line: number; file?: string }[];
 }
 
 function pythonParses(text: string): boolean | undefined {
@@ -92,9 +94,14 @@ describe('rules: fixtures', () => {
         const result = analyze(mem, ROOT, spec.config);
         assert.deepEqual(result.notes.filter((n) => n.kind === 'rule-failed'), []);
         const mine = result.findings.filter((f) => f.code === rule.meta.code);
-        const expected = spec.expect
-          ? spec.expect.filter((e) => e.code === rule.meta.code).map((e) => e.line - 1)
+        const expected: (number | string)[] = spec.expect
+          ? spec.expect.filter((e) => e.code === rule.meta.code).map((e) => (e.file ? `${path.basename(e.file)}:${e.line - 1}` : e.line - 1))
           : expectedLines(mem.readFile(file) ?? '', rule.meta.code);
+        // Comments in the other files of the folder announce findings there (base.py:<line>).
+        for (const other of fs.readdirSync(dir)) {
+          if (other === 'fixture.json' || VARIANT.test(other) || !fs.statSync(path.join(dir, other)).isFile()) continue;
+          for (const l of expectedLines(fs.readFileSync(path.join(dir, other), 'utf8'), rule.meta.code)) expected.push(`${other}:${l}`);
+        }
         assert.ok(expected.length > 0, 'the invalid fixture must announce at least one finding');
         const where = (f: (typeof mine)[number]) => (f.file === file ? f.range.start.line : `${path.basename(f.file)}:${f.range.start.line}`);
         assert.deepEqual(mine.map(where).sort(), [...expected].sort(), `findings: ${mine.map((f) => `${path.basename(f.file)}:${f.range.start.line + 1} ${f.message}`).join('; ')}`);

@@ -309,7 +309,7 @@ class ProjectRun {
         this.notes.push({ file: m.path, kind: 'syntax-error', range: m.lines.range(se.start, se.end), message: `Syntax error: this statement was skipped; analysis resumed at the next statement.` });
       }
     }
-    return new SettingsContextImpl(this, prodModule, scope, modules);
+    return new SettingsContextImpl(this, prodModule, scope, modules, (m) => evaluator.evaluate(m));
   }
 
   private runCodeRules(): void {
@@ -445,6 +445,8 @@ class SettingsContextImpl {
     readonly module: PyModule,
     readonly scope: ModuleScope,
     readonly modules: PyModule[],
+    /** The evaluated scope of another module of the closure (fixes there follow its own idiom). */
+    private readonly scopeOf?: (m: PyModule) => ModuleScope,
   ) {
     this.installedApps = stringItems(this.value('INSTALLED_APPS')).map((s) => s.value);
     this.middleware = stringItems(this.value('MIDDLEWARE')).map((s) => s.value);
@@ -466,7 +468,7 @@ class SettingsContextImpl {
   editorFor(module: PyModule): ModuleEditor {
     let e = this.editors.get(module);
     if (!e) {
-      e = new ModuleEditor(module, module === this.module ? this.scope : undefined);
+      e = new ModuleEditor(module, module === this.module ? this.scope : this.scopeOf?.(module));
       this.editors.set(module, e);
     }
     return e;

@@ -1,9 +1,11 @@
 /**
  * Small helpers shared by rules (kept here so each rule file stays one rule).
  */
+import type { PyExpr } from './ir';
 import type { EnvInfo, Origin, Value } from './values';
 import { originOffsets, originText } from './values';
-import type { SettingsContext } from './rule';
+import { maskUrlPassword } from './mask';
+import type { SettingsContext, Where } from './rule';
 import type { FileEdit } from './types';
 
 /** The source text a literal of the same kind as `like` would need to hold `value`. */
@@ -31,6 +33,7 @@ export function replaceEnvDefault(ctx: SettingsContext, env: EnvInfo, value: boo
 /** Removes the default argument of an environment lookup call (`default=...` or 2nd positional). */
 export function dropEnvDefault(ctx: SettingsContext, env: EnvInfo): FileEdit[] {
   const call = env.lookupOrigin.node;
+  if (call.t === 'boolop' && env.defaultOrigin && call.r === env.defaultOrigin.node) return dropOrFallback(ctx, env.lookupOrigin, call);
   if (call.t !== 'call' || !env.defaultOrigin) return [];
   const mod = env.lookupOrigin.module;
   const top = env.lookupOrigin.top;
@@ -39,19 +42,50 @@ export function dropEnvDefault(ctx: SettingsContext, env: EnvInfo): FileEdit[] {
   const kw = call.kw.find((k) => k.value === env.defaultOrigin?.node);
   const pos = call.args.indexOf(env.defaultOrigin.node as never);
   const target = kw ? { s: kw.s, e: kw.e } : pos > 0 ? { s: call.args[pos].s, e: call.args[pos].e } : undefined;
-  if (!target) return [];
-  // remove ", <arg>" (the comma before it)
+  if (!target) return dropSchemeDefault(ctx, env.defaultOrigin);
+  // remove ", <arg>" (the comma before it), or "<arg>, " when it is the first argument
   let s = top.start + target.s;
-  const e = top.start + target.e;
+  let e = top.start + target.e;
   const before = text.slice(top.start + call.argsSpan.s, s);
   const comma = before.lastIndexOf(',');
   if (comma >= 0) s = top.start + call.argsSpan.s + comma;
+  else e += /^\s*,\s*/.exec(text.slice(e, top.start + call.argsSpan.e))?.[0].length ?? 0;
   if (env.source === 'os' && call.fn.t === 'attr' && (call.fn.name === 'get' || call.fn.name === 'getenv')) {
     // os.environ.get('X', 'd') / os.getenv('X', 'd') -> os.environ['X']
     const nameArg = call.args[0];
     if (nameArg) return [ed.replace(top.start + call.s, top.start + call.e, `os.environ[${text.slice(top.start + nameArg.s, top.start + nameArg.e)}]`), ...ed.ensureImport('os')];
   }
   return [ed.replace(s, e, '')];
+}
+
+/** `os.environ.get('X') or 'fallback'` -> `os.environ['X']` (other shapes: no edit). */
+function dropOrFallback(ctx: SettingsContext, at: Origin, expr: Extract<PyExpr, { t: 'boolop' }>): FileEdit[] {
+  const l = expr.l;
+  if (l.t !== 'call' || !l.args[0] || l.args.length > 2 || l.kw.length > 0) return [];
+  const fn = l.fn.t === 'attr' ? l.fn.name : l.fn.t === 'name' ? l.fn.id : '';
+  if (fn !== 'get' && fn !== 'getenv') return [];
+  const ed = ctx.editorFor(at.module);
+  const name = at.module.text.slice(at.top.start + l.args[0].s, at.top.start + l.args[0].e);
+  return [ed.replaceNode(at.top, expr, `os.environ[${name}]`), ...ed.ensureImport('os')];
+}
+
+/** django-environ `Env(VAR=(cast, default))`: the scheme entry becomes `VAR=cast`. */
+function dropSchemeDefault(ctx: SettingsContext, d: Origin): FileEdit[] {
+  const visit = (x: unknown, depth: number): Extract<PyExpr, { t: 'list' | 'tuple' | 'set' }> | undefined => {
+    if (!x || typeof x !== 'object' || depth > 12) return undefined;
+    const n = x as { t?: string; items?: unknown[] };
+    if (n.t === 'tuple' && n.items && n.items.length === 2 && n.items[1] === d.node) return n as Extract<PyExpr, { t: 'list' | 'tuple' | 'set' }>;
+    for (const v of Object.values(x)) {
+      const f = visit(v, depth + 1);
+      if (f) return f;
+    }
+    return undefined;
+  };
+  const found = visit(d.top.ir, 0);
+  if (!found) return [];
+  const cast = found.items[0];
+  const text = d.module.text.slice(d.top.start + cast.s, d.top.start + cast.e);
+  return [ctx.editorFor(d.module).replaceNode(d.top, found, text)];
 }
 
 /** Truthy production value of a setting (undefined when unknown). */
@@ -71,4 +105,107 @@ export function truthy(v: Value | undefined): boolean | undefined {
 /** True when `v` is a literal string that does not come from the environment. */
 export function isHardcodedString(v: Value | undefined): v is Extract<Value, { kind: 'str' }> {
   return !!v && v.kind === 'str' && !v.env && !v.fstring && v.value.length > 0;
+}
+
+// ---------------------------------------------------------------- credentials (DJR103, DJR104)
+
+/** Setting names and dict keys that hold a credential. SECRET_KEY itself is DJR101/DJR102's. */
+const CREDENTIAL_SUFFIX = /_(PASSWORD|SECRET|SECRET_KEY|API_KEY|TOKEN)$/;
+const CREDENTIAL_KEY = /^(PASSWORD|SECRET|SECRET_KEY|API_KEY|TOKEN)$/;
+/** A URL/DSN with a password: scheme://user:password@host. */
+const URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:([^@/\s]+)@/i;
+/** Statements worth evaluating for credentials (a cheap filter on their text). */
+const CREDENTIAL_HINT = /pass|secret|token|api_?key|signing_key|@/i;
+const ALWAYS_WALKED = new Set(['DATABASES', 'CACHES', 'SIMPLE_JWT', 'CHANNEL_LAYERS']);
+
+export interface CredentialValue {
+  /** The setting path for messages: `DATABASES['default']['PASSWORD']`, `EMAIL_HOST_PASSWORD`. */
+  label: string;
+  /** The environment variable a fix reads instead (derived from the path: DATABASE_PASSWORD). */
+  variable: string;
+  /** The string holding the secret, and the expression that wrote it (what a fix replaces). */
+  value: Extract<Value, { kind: 'str' }>;
+  /** Set when the secret is the password of a URL/DSN: the URL with the password masked. */
+  maskedUrl?: string;
+  /** Where to report: `NAME = ...` for a setting, the `key: value` entry or the list item. */
+  at: Where;
+  /** The environment lookup whose default the value is (for URL-derived dicts: the dict's lookup). */
+  env?: EnvInfo;
+}
+
+function credentialName(path: string[]): boolean {
+  const last = path[path.length - 1].toUpperCase().replace(/[^A-Z0-9]+/g, '_');
+  if (path.length === 1) return CREDENTIAL_SUFFIX.test(last);
+  if (path[0] === 'SIMPLE_JWT' && path.length === 2 && last === 'SIGNING_KEY') return true;
+  return CREDENTIAL_KEY.test(last) || CREDENTIAL_SUFFIX.test(last);
+}
+
+/** DATABASES/default/PASSWORD -> DATABASE_PASSWORD; CACHES/default/OPTIONS/PASSWORD -> CACHE_PASSWORD. */
+export function credentialVariable(path: string[]): string {
+  const first: Record<string, string> = { DATABASES: 'DATABASE', CACHES: 'CACHE', SIMPLE_JWT: 'JWT' };
+  const parts: string[] = [];
+  path.forEach((p, i) => {
+    if (/^\[\d+\]$/.test(p)) return;
+    let s = p.toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+    if (i === 0) s = first[s] ?? s;
+    else if (i < path.length - 1 && (s === 'DEFAULT' || s === 'OPTIONS' || s === 'CONFIG')) return;
+    if (s) parts.push(s);
+  });
+  return parts.join('_') || 'SECRET';
+}
+
+function credentialLabel(path: string[]): string {
+  return path[0] + path.slice(1).map((k) => (k.startsWith('[') ? k : `['${k}']`)).join('');
+}
+
+function usableSecret(s: string): boolean {
+  return s.trim().length > 0 && !/^\$\{?\w+\}?$/.test(s.trim());
+}
+
+/**
+ * Every credential held by the production settings as a string: credential-named settings and
+ * dict keys (`*_PASSWORD`, `DATABASES[*]['PASSWORD']`, `SIMPLE_JWT['SIGNING_KEY']`...) and
+ * URLs/DSNs with a password, anywhere in a setting. One entry per expression that wrote it.
+ */
+export function credentialValues(ctx: SettingsContext): CredentialValue[] {
+  const out: CredentialValue[] = [];
+  const seen = new Set<string>();
+  const secretKey = ctx.setting('SECRET_KEY');
+  const keyOf = (o: Origin) => `${o.module.path}:${originOffsets(o).start}:${originOffsets(o).end}`;
+  const skipKey = secretKey ? keyOf(secretKey.value.origin) : '';
+  const add = (c: CredentialValue) => {
+    const k = keyOf(c.value.origin);
+    if (k === skipKey || seen.has(k)) return;
+    seen.add(k);
+    out.push(c);
+  };
+  const visit = (v: Value, path: string[], at: Where, inherited: EnvInfo | undefined, depth: number): void => {
+    if (depth > 6) return;
+    const env = v.env ?? inherited;
+    if (v.kind === 'str') {
+      if (v.fstring) return;
+      // A field of a parsed database URL: the secret is the URL literal that wrote it.
+      const node = v.origin.node;
+      const fromUrl = node.t === 'str' && node.v !== v.value && URL_WITH_PASSWORD.test(node.v) ? node.v : undefined;
+      if (credentialName(path) && usableSecret(v.value)) {
+        if (fromUrl) add({ label: credentialLabel(path.slice(0, -1)), variable: credentialVariable([...path.slice(0, -1), 'URL']), value: v, maskedUrl: maskUrlPassword(fromUrl), at, env });
+        else add({ label: credentialLabel(path), variable: credentialVariable(path), value: v, at, env });
+        return;
+      }
+      const m = URL_WITH_PASSWORD.exec(v.value);
+      if (m && usableSecret(m[1])) add({ label: credentialLabel(path), variable: credentialVariable(path), value: v, maskedUrl: maskUrlPassword(v.value), at, env });
+      return;
+    }
+    if (v.kind === 'dict') {
+      for (const e of v.entries) if (e.key.kind === 'str') visit(e.value, [...path, e.key.value], e.origin, env, depth + 1);
+      return;
+    }
+    if (v.kind === 'list' || v.kind === 'tuple' || v.kind === 'set') v.items.forEach((it, i) => visit(it, [...path, `[${i}]`], it.origin, env, depth + 1));
+  };
+  for (const [name, b] of ctx.scope.names) {
+    if (!/^[A-Z][A-Z0-9_]*$/.test(name) || name === 'SECRET_KEY' || name === 'SECRET_KEY_FALLBACKS') continue;
+    if (!ALWAYS_WALKED.has(name) && !CREDENTIAL_SUFFIX.test(name) && ![b.stmt, ...b.mutations].some((o) => CREDENTIAL_HINT.test(originText(o)))) continue;
+    visit(b.value, [name], ctx.bindingAt(b), undefined, 0);
+  }
+  return out;
 }

@@ -1,0 +1,111 @@
+import {
+  defineRule,
+  Evaluator,
+  isTruthy,
+  literalLike,
+  originOffsets,
+  originText,
+  ParseCache,
+  replaceEnvDefault,
+  resolveModuleFile,
+  type EnvInfo,
+  type Fix,
+  type PyModule,
+  type SettingsContext,
+} from '../../server/src/engine';
+
+/** The production value of DEBUG if the text `[start, end)` of `module` read `replacement`. */
+function debugWith(ctx: SettingsContext, module: PyModule, start: number, end: number, replacement: string): boolean | undefined {
+  const changed = module.text.slice(0, start) + replacement + module.text.slice(end);
+  const cache = new ParseCache(32);
+  try {
+    const load = (p: string): PyModule | undefined => {
+      const text = p === module.path ? changed : p === ctx.module.path ? ctx.module.text : ctx.fs.readFile(p);
+      return text === undefined ? undefined : cache.parse(p, text);
+    };
+    const ev = new Evaluator((from, name, level) => {
+      const f = resolveModuleFile(ctx.fs, ctx.project.root, from.path, name, level);
+      return f ? load(f) : undefined;
+    });
+    const prod = load(ctx.module.path);
+    const v = prod && ev.evaluate(prod).names.get('DEBUG')?.value;
+    return v ? isTruthy(v) : undefined;
+  } finally {
+    cache.clear();
+  }
+}
+
+/** A fix that makes DEBUG falsy when the variable is missing, checked by re-evaluating the settings. */
+function defaultFix(ctx: SettingsContext, env: EnvInfo, variable: string): Fix | undefined {
+  const d = env.defaultOrigin;
+  if (env.hasDefault && d) {
+    const { start, end } = originOffsets(d);
+    // A string compared with a word (`os.environ.get('DJANGO_ENV', 'development') == 'development'`) gets 'production'.
+    const quoted = /^[rRuU]?(['"])(.*)\1$/s.exec(originText(d).trim());
+    const wordDefault = !!quoted && !/^(true|false|yes|no|on|off|[01tfyn]|)$/i.test(quoted[2]);
+    for (const candidate of wordDefault ? ['production', false, true] : [false, true]) {
+      const src = literalLike(ctx, d, candidate);
+      if (debugWith(ctx, d.module, start, end, src) !== false) continue;
+      return { title: `Default ${variable} to ${src}: DEBUG is off when the variable is missing`, safe: true, edits: candidate === false ? replaceEnvDefault(ctx, env, false) : [ctx.editorFor(d.module).replace(start, end, src)] };
+    }
+    return undefined;
+  }
+  // os.environ.get('X') / os.getenv('X') without a default: add one.
+  const call = env.lookupOrigin.node;
+  if (call.t !== 'call' || call.args.length !== 1 || call.kw.length > 0) return undefined;
+  const mod = env.lookupOrigin.module;
+  const at = env.lookupOrigin.top.start + call.args[0].e;
+  const ed = ctx.editorFor(mod);
+  const strings = [ed.str('False'), ...[...mod.text.slice(env.lookupOrigin.top.start, env.lookupOrigin.top.end).matchAll(/(['"])([\w.-]{1,40})\1/g)].map((m) => ed.str(m[2]))];
+  for (const src of new Set(strings)) {
+    if (debugWith(ctx, mod, at, at, `, ${src}`) !== false) continue;
+    return { title: `Default ${variable} to ${src}: DEBUG is off when the variable is missing`, safe: true, edits: [ed.insert(at, `, ${src}`)] };
+  }
+  return undefined;
+}
+
+export default defineRule({
+  meta: {
+    code: 'DJR202',
+    name: 'debug-default-true',
+    category: 'debug',
+    severity: 'error',
+    kind: 'settings',
+    seeds: ['000', '002', '004'],
+    django: 'W018',
+    message: 'DEBUG is read from the environment but defaults to True',
+    fixTitle: 'Make DEBUG default to False when the variable is missing',
+    fix: 'safe',
+    docs: {
+      what: "Flags a `DEBUG` read from the environment whose value, when the variable is missing, is truthy: `config('DEBUG', default=True, cast=bool)`, `os.environ.get('DEBUG', 'True') == 'True'`, `env.bool('DEBUG', default=True)`, `environ.Env(DEBUG=(bool, True))`, `os.getenv('DJANGO_ENV') != 'production'`, or a raw string default such as `os.environ.get('DEBUG', 'False')` (a non-empty string is truthy).",
+      why: 'Reading DEBUG from the environment is right, but the default is what runs when someone forgets the variable: a production server that starts without it shows stack traces, settings and SQL to every visitor. The safe direction is the other way round: off unless a developer turns it on.',
+      example: "from decouple import config\n\nDEBUG = config('DEBUG', default=True, cast=bool)",
+      instead: "from decouple import config\n\nDEBUG = config('DEBUG', default=False, cast=bool)",
+      fixSafety: 'Safe: only the default changes; every environment that sets the variable behaves as before. Developers who relied on the default must set DEBUG=True in their local environment (.env).',
+      references: [
+        'https://docs.djangoproject.com/en/stable/ref/settings/#debug',
+        'https://docs.djangoproject.com/en/stable/howto/deployment/checklist/#debug',
+        'https://github.com/HBNetwork/python-decouple#readme',
+      ],
+    },
+  },
+  checkSettings(ctx) {
+    const b = ctx.setting('DEBUG');
+    if (!b) return;
+    const v = b.value;
+    const env = v.env;
+    if (!env || isTruthy(v) !== true) return;
+    const implicitNone = !env.hasDefault && env.source === 'os' && env.lookupOrigin.node.t === 'call';
+    if (!env.hasDefault && !implicitNone) return;
+    const variable = env.variable ?? 'the variable';
+    const rawString = v.kind === 'str' && !env.cast;
+    const fix = defaultFix(ctx, env, variable);
+    ctx.report({
+      at: ctx.bindingAt(b),
+      message: rawString
+        ? `DEBUG is the string '${v.value.length > 12 ? v.value.slice(0, 12) + '…' : v.value}' when ${variable} is not set, and any non-empty string is truthy: DEBUG is on in production`
+        : `DEBUG defaults to True when ${variable} is not set${b.conditional ? ' (in a branch that may run)' : ''}: a missing variable turns on debug pages in production`,
+      fixes: fix ? [fix] : [],
+    });
+  },
+});
