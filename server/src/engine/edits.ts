@@ -3,7 +3,7 @@
  * line breaks, its environment idiom (python-decouple `config`, a django-environ `Env`, else
  * `os.environ`), and its imports (added once, next to the existing ones).
  */
-import type { Binding, ModuleScope } from './evaluator';
+import type { ModuleScope } from './evaluator';
 import type { PyDictEntry, PyExpr, PyStmt } from './ir';
 import type { PyModule, TopStmt } from './parser';
 import type { FileEdit, Range } from './types';
@@ -113,12 +113,16 @@ export class ModuleEditor {
   }
 
   /** Names bound by top-level imports of this module (not star-imported ones). */
+  private imported: Map<string, string> | undefined;
+
   private importedNames(): Map<string, string> {
+    if (this.imported) return this.imported;
     const out = new Map<string, string>();
     for (const s of this.module.stmts) {
       if (s.ir.t === 'import') for (const n of s.ir.names) out.set(n.asname ?? n.name.split('.')[0], n.name);
       if (s.ir.t === 'from' && s.ir.names !== '*') for (const n of s.ir.names) out.set(n.asname ?? n.name, `${s.ir.module}.${n.name}`);
     }
+    this.imported = out;
     return out;
   }
 
@@ -156,12 +160,17 @@ export class ModuleEditor {
 
   /** The environment idiom of this module (or of the modules it star-imports). */
   envIdiom(): EnvIdiom {
+    if (!this.idiom) this.idiom = this.computeIdiom();
+    return this.idiom;
+  }
+
+  private idiom: EnvIdiom | undefined;
+
+  private computeIdiom(): EnvIdiom {
     const names = this.scope?.aliases ?? new Map<string, string>();
     for (const [local, q] of names) if (q === 'decouple.config') return { kind: 'decouple', config: local, csv: [...names].find(([, v]) => v === 'decouple.Csv')?.[0] };
+    // Every `x = environ.Env(...)` is recorded as a scheme by the evaluator (values not forced).
     for (const [local] of this.scope?.envSchemes ?? new Map()) return { kind: 'environ', env: local };
-    for (const [local, b] of this.scope?.names ?? new Map<string, Binding>()) {
-      if (b.value.kind === 'unknown' && b.value.callee === 'environ.Env') return { kind: 'environ', env: local };
-    }
     return { kind: 'os' };
   }
 
@@ -227,13 +236,18 @@ export class ModuleEditor {
   }
 
   /** The last top-level assignment whose target starts with `prefix` (e.g. SECURE_). */
+  private lastByPrefix = new Map<string, TopStmt | undefined>();
+
   lastAssignmentWithPrefix(prefix: string): TopStmt | undefined {
+    if (this.lastByPrefix.has(prefix)) return this.lastByPrefix.get(prefix);
     let found: TopStmt | undefined;
     for (const s of this.module.stmts) {
       if (s.ir.t === 'assign' && s.ir.targets.some((t) => t.t === 'name' && t.id.startsWith(prefix))) found = s;
     }
+    this.lastByPrefix.set(prefix, found);
     return found;
   }
+
 
   /** Indentation of the line containing `offset`. */
   indentAt(offset: number): string {

@@ -168,16 +168,23 @@ export class Evaluator {
 
   /** A view of the scope that sees the current bindings of the names `e` reads, for later. */
   private freeze(scope: ScopeState, e: PyExpr): ScopeState {
-    const names = refNames(e);
-    const captured = names.length === 0 ? EMPTY_NAMES : new Map<string, Binding>();
-    for (const n of names) {
+    let captured: Map<string, Binding> | undefined;
+    for (const n of refNames(e)) {
       const b = scope.names.get(n);
-      if (b) captured.set(n, b);
+      if (!b) continue;
+      if (!captured) captured = new Map();
+      captured.set(n, b);
     }
-    const view = Object.create(scope) as ScopeState;
-    Object.defineProperty(view, 'names', { value: captured });
-    return view;
+    if (!captured) {
+      // Most statements read no module-level name (literals, env lookups through aliases).
+      let empty = this.emptyViews.get(scope);
+      if (!empty) this.emptyViews.set(scope, (empty = viewOf(scope, EMPTY_NAMES)));
+      return empty;
+    }
+    return viewOf(scope, captured);
   }
+
+  private readonly emptyViews = new WeakMap<ScopeState, ScopeState>();
 
   private exec(scope: ScopeState, top: TopStmt, st: PyStmt, conditional: boolean): void {
     const origin: Origin = { module: scope.module, top, node: st };
@@ -947,4 +954,21 @@ function collectEnvReads(scope: ScopeState, out: EnvRead[], seen: Set<ScopeState
   seen.add(scope);
   for (const o of scope.imported) collectEnvReads(o, out, seen);
   out.push(...scope.envReadList);
+}
+
+/** A scope with other names (same shape for every view, so property access stays fast). */
+function viewOf(scope: ScopeState, names: Map<string, Binding>): ScopeState {
+  return {
+    module: scope.module,
+    names,
+    aliases: scope.aliases,
+    envSchemes: scope.envSchemes,
+    calls: scope.calls,
+    starImports: scope.starImports,
+    unresolvedImports: scope.unresolvedImports,
+    envReadList: scope.envReadList,
+    pending: scope.pending,
+    imported: scope.imported,
+    envReads: scope.envReadList,
+  };
 }

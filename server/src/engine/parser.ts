@@ -135,16 +135,20 @@ export class PyModule {
   readonly syntaxErrors: SyntaxProblem[] = [];
   private treeValue: Tree | undefined;
   private treeThunk: (() => Tree) | undefined;
+  /** The older tree (already edited) that `treeThunk` re-parses; owned by this module. */
+  private pendingBase: Tree | undefined;
 
   constructor(
     readonly path: string,
     readonly text: string,
-    tree: Tree | (() => Tree),
+    tree: Tree | { base: Tree | undefined; build: () => Tree },
     stmts?: TopStmt[],
   ) {
     this.lines = new LineIndex(text);
-    if (typeof tree === 'function') this.treeThunk = tree;
-    else this.treeValue = tree;
+    if ('build' in tree) {
+      this.treeThunk = tree.build;
+      this.pendingBase = tree.base;
+    } else this.treeValue = tree;
     if (stmts) this.stmts = stmts;
     else this.collect();
   }
@@ -156,6 +160,7 @@ export class PyModule {
       this.treeThunk = undefined;
       if (!make) throw new Error('django-readiness: the tree of this module was released');
       this.treeValue = make();
+      this.pendingBase = undefined; // consumed by make()
     }
     return this.treeValue;
   }
@@ -163,15 +168,18 @@ export class PyModule {
   /** Frees the WASM memory of the tree (the module's statements stay usable). */
   release(): void {
     this.treeValue?.delete();
+    this.pendingBase?.delete();
     this.treeValue = undefined;
     this.treeThunk = undefined;
+    this.pendingBase = undefined;
   }
 
-  /** Hands the tree (or its pending builder) over to a newer version of the module. */
-  takeTree(): { tree?: Tree; thunk?: () => Tree } {
-    const out = { tree: this.treeValue, thunk: this.treeThunk };
+  /** Hands the tree (or the edited older tree still to re-parse) over to a newer version. */
+  takeTree(): { tree?: Tree; base?: Tree } {
+    const out = { tree: this.treeValue, base: this.pendingBase };
     this.treeValue = undefined;
     this.treeThunk = undefined;
+    this.pendingBase = undefined;
     return out;
   }
 
@@ -323,26 +331,30 @@ export class ParseCache {
     if (old) {
       const ch = diffTexts(old.module.text, text);
       const spliced = spliceStatements(old.module, text, ch);
-      const oldLines = old.module.lines;
-      const prev = old.module.takeTree();
-      // The full tree, when someone needs it: the previous one, edited, re-parsed incrementally.
       // Error recovery after an incremental re-parse can differ from a fresh parse's, so a tree
       // with errors (before or after) is never reused: results stay deterministic.
       const oldClean = old.module.syntaxErrors.length === 0;
-      const buildTree = (): Tree => {
-        const base = oldClean ? (prev.tree ?? prev.thunk?.()) : undefined;
-        if (!oldClean) prev.tree?.delete();
-        if (!base) return getParser().parse(text) as Tree;
-        editTree(base, text, oldLines, ch);
-        let t = getParser().parse(text, base) as Tree;
+      const prev = old.module.takeTree();
+      // The previous tree (or the one still waiting to be re-parsed) is edited now, cheaply; it
+      // is re-parsed only when someone needs the full tree.
+      let base: Tree | undefined = prev.tree ?? prev.base;
+      if (base && !oldClean) {
         base.delete();
+        base = undefined;
+      }
+      if (base) editTree(base, text, old.module.lines, ch);
+      const pendingBase = base;
+      const buildTree = (): Tree => {
+        if (!pendingBase) return getParser().parse(text) as Tree;
+        let t = getParser().parse(text, pendingBase) as Tree;
+        pendingBase.delete();
         if (t.rootNode.hasError) {
           t.delete();
           t = getParser().parse(text) as Tree;
         }
         return t;
       };
-      module = spliced ? new PyModule(filePath, text, buildTree, spliced) : new PyModule(filePath, text, buildTree());
+      module = spliced ? new PyModule(filePath, text, { base: pendingBase, build: buildTree }, spliced) : new PyModule(filePath, text, buildTree());
       this.entries.delete(filePath);
     } else {
       const tree = getParser().parse(text);
