@@ -22,7 +22,9 @@ export function applyTextEdits(text: string, edits: TextEdit[], lines: { offsetA
   const kept: typeof withOffsets = [];
   for (const e of withOffsets) {
     const last = kept[kept.length - 1];
-    if (last && last.start === e.start && last.end === e.end && last.newText === e.newText) continue; // duplicate (e.g. the same import)
+    // duplicate (e.g. the same import, or the `,` two insertions into one dict both add): any
+    // identical edit already kept at this point, not only the last one
+    if (kept.some((k) => k.start === e.start && k.end === e.end && k.newText === e.newText)) continue;
     if (last && (e.start < last.end || (e.start === last.start && last.start !== last.end))) continue; // overlaps: left for the next pass
     kept.push(e);
   }
@@ -248,6 +250,43 @@ export class ModuleEditor {
     return found;
   }
 
+
+  /**
+   * Inserts an item into a list/tuple/set literal (node inside `top`): after the item `after`
+   * (default: the last one), on its own line when the literal spans several lines, keeping the
+   * items' indentation and adding the commas needed. Comments stay where they are.
+   */
+  appendListItem(top: TopStmt, list: Extract<PyExpr, { t: 'list' | 'tuple' | 'set' }>, itemSrc: string, after?: PyExpr): FileEdit[] {
+    const start = top.start + list.s;
+    const close = top.start + list.e - 1; // the `]` / `)` / `}`
+    const text = this.module.text;
+    const lines = this.module.lines;
+    const anchor = after && list.items.includes(after) ? after : list.items[list.items.length - 1];
+    if (!anchor) {
+      const inner = list.t === 'tuple' ? `${itemSrc},` : itemSrc;
+      if (!text.slice(start, close).includes('\n')) return [this.replace(start, close + 1, `${text[start]}${inner}${text[close]}`)];
+      const closeLine = lines.positionAt(close).line;
+      const closeOnOwnLine = text.slice(lines.lineStart(closeLine), close).trim() === '';
+      const outer = this.indentAt(start);
+      const at = closeOnOwnLine ? lines.lineStart(closeLine) : close;
+      return [this.insert(at, `${closeOnOwnLine ? '' : this.eol}${outer}${this.indent}${itemSrc},${this.eol}${closeOnOwnLine ? '' : outer}`)];
+    }
+    const anchorEnd = top.start + anchor.e;
+    const hasComma = /^\s*,/.test(text.slice(anchorEnd, close));
+    if (!text.slice(start, close).includes('\n')) return [this.insert(anchorEnd, `, ${itemSrc}`)];
+    const edits: FileEdit[] = [];
+    if (!hasComma) edits.push(this.insert(anchorEnd, ','));
+    const itemIndent = this.indentAt(top.start + anchor.s);
+    const anchorLine = lines.positionAt(anchorEnd).line;
+    if (lines.positionAt(close).line > anchorLine) {
+      // after the anchor's line, comment included (items sharing that line stay before it)
+      edits.push(this.insert(lines.lineEnd(anchorLine), `${this.eol}${itemIndent}${itemSrc},`));
+    } else {
+      // `'a']` closing on the anchor's line
+      edits.push(this.insert(close, `${this.eol}${itemIndent}${itemSrc},${this.eol}${this.indentAt(start)}`));
+    }
+    return edits;
+  }
 
   /** Indentation of the line containing `offset`. */
   indentAt(offset: number): string {

@@ -884,7 +884,7 @@ const ENGINES: Record<string, string> = {
 /** A database URL as dj-database-url / django-environ would turn it into a DATABASES entry. */
 export function parseDatabaseUrl(url: Extract<Value, { kind: 'str' }>): Value {
   const o = url.origin;
-  const m = /^([a-z0-9+.-]+):\/\/(?:([^:@/]*)(?::([^@/]*))?@)?([^/:?]*)(?::(\d+))?(?:\/([^?]*))?/i.exec(url.value);
+  const m = /^([a-z0-9+.-]+):\/\/(?:([^:@/]*)(?::([^@/]*))?@)?([^/:?]*)(?::(\d+))?(?:\/([^?]*))?(?:\?([^#]*))?/i.exec(url.value);
   if (!m) return { kind: 'unknown', reason: 'database url', origin: o, env: url.env };
   const scheme = m[1].toLowerCase().split('+')[0];
   const s = (v: string): Value => ({ kind: 'str', value: decodeURIComponent(v), origin: o });
@@ -898,6 +898,23 @@ export function parseDatabaseUrl(url: Extract<Value, { kind: 'str' }>): Value {
   add('PASSWORD', m[3]);
   add('HOST', m[4] || undefined);
   add('PORT', m[5]);
+  // query parameters (`?sslmode=require`) become OPTIONS, as dj-database-url and django-environ do
+  const options: DictEntry[] = [];
+  for (const pair of (m[7] ?? '').split('&')) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) continue;
+    const dec = (x: string): string => {
+      try {
+        return decodeURIComponent(x.replace(/\+/g, ' '));
+      } catch {
+        return x;
+      }
+    };
+    const v = dec(pair.slice(eq + 1));
+    const value: Value = /^\d+$/.test(v) ? { kind: 'num', value: Number(v), origin: o } : { kind: 'str', value: v, origin: o };
+    options.push({ key: { kind: 'str', value: dec(pair.slice(0, eq)), origin: o }, value, origin: o });
+  }
+  if (options.length) entries.push({ key: s('OPTIONS'), value: { kind: 'dict', entries: options, origin: o }, origin: o });
   return { kind: 'dict', entries, origin: o, env: url.env };
 }
 

@@ -36,6 +36,11 @@ export function collectEdits(findings: Finding[], opts: FixOptions): Map<string,
   return [byFile];
 }
 
+/** The name an inserted top-level statement assigns (`NAME = ...`), if it is one. */
+function assignedName(text: string): string | undefined {
+  return /^\s*([A-Za-z_]\w*)\s*=(?!=)/.exec(text)?.[1];
+}
+
 /** Applies edits for one file to its text. Returns the new text and how many edits applied. */
 export function applyFileEdits(text: string, edits: FileEdit[]): { text: string; applied: number } {
   return applyTextEdits(text, edits, new LineIndex(text));
@@ -75,6 +80,9 @@ export function fixPass(fs: FileSystem, findings: Finding[], opts: FixOptions, o
       for (const t of taken.get(e.file) ?? []) {
         const sameInsert = s === en && t.start === t.end && s === t.start;
         if (sameInsert && t.text === e.newText) continue;
+        // two fixes creating the same setting here (e.g. `REST_FRAMEWORK = {...}` with different
+        // keys): the second waits for the next pass, where it adds its key to the first one's
+        if (sameInsert && assignedName(e.newText) !== undefined && assignedName(e.newText) === assignedName(t.text)) ok = false;
         if (s < t.end && t.start < en) ok = false;
         if (s === en && t.start < s && s < t.end) ok = false;
       }

@@ -7,6 +7,10 @@ import { originOffsets, originText } from './values';
 import { maskUrlPassword } from './mask';
 import type { SettingsContext, Where } from './rule';
 import type { FileEdit } from './types';
+import { comparePositions } from './text';
+import type { Binding } from './evaluator';
+import type { ModuleEditor } from './edits';
+import { isSequence, stringItems } from './values';
 
 /** The source text a literal of the same kind as `like` would need to hold `value`. */
 export function literalLike(ctx: SettingsContext, like: Origin, value: boolean | number | string): string {
@@ -86,6 +90,52 @@ function dropSchemeDefault(ctx: SettingsContext, d: Origin): FileEdit[] {
   const cast = found.items[0];
   const text = d.module.text.slice(d.top.start + cast.s, d.top.start + cast.e);
   return [ctx.editorFor(d.module).replaceNode(d.top, found, text)];
+}
+
+/**
+ * Edits that set several keys of the dict setting `dictName` in one fix (each: a key path below
+ * the dict, as for `ctx.setDictKeyEdits`, and the value's source). When the dict does not exist
+ * it is created once with all of them. Keys whose edits would collide with earlier ones (an
+ * empty one-line `{}` can only be rewritten once per pass) are left for the next fix-all pass.
+ */
+export function setDictKeysEdits(ctx: SettingsContext, dictName: string, entries: { keys: string[]; valueSrc: string }[]): FileEdit[] {
+  if (entries.length === 0) return [];
+  if (!ctx.setting(dictName)) {
+    const ed = ctx.editor;
+    type Tree = Map<string, Tree | string>;
+    const tree: Tree = new Map();
+    for (const { keys, valueSrc } of entries) {
+      let node = tree;
+      keys.forEach((k, i) => {
+        if (i === keys.length - 1) node.set(k, valueSrc);
+        else {
+          const next = node.get(k);
+          if (next instanceof Map) node = next;
+          else node.set(k, (node = new Map()));
+        }
+      });
+    }
+    const render = (t: Tree, depth: number): string => {
+      const inner = ed.indent.repeat(depth + 1);
+      const items = [...t].map(([k, v]) => `${inner}${ed.str(k)}: ${typeof v === 'string' ? v : render(v, depth + 1)},${ed.eol}`);
+      return `{${ed.eol}${items.join('')}${ed.indent.repeat(depth)}}`;
+    };
+    return [ed.insertStatement(`${dictName} = ${render(tree, 0)}`)];
+  }
+  const out: FileEdit[] = [];
+  // overlapping replacements, or two different rewrites of the same span (insertions at one point are fine)
+  const collides = (a: FileEdit, b: FileEdit): boolean => {
+    if (a.file !== b.file) return false;
+    if (comparePositions(a.range.start, b.range.end) < 0 && comparePositions(b.range.start, a.range.end) < 0) return true;
+    const sameSpan = comparePositions(a.range.start, b.range.start) === 0 && comparePositions(a.range.end, b.range.end) === 0;
+    return sameSpan && comparePositions(a.range.start, a.range.end) !== 0 && a.newText !== b.newText;
+  };
+  for (const { keys, valueSrc } of entries) {
+    const edits = ctx.setDictKeyEdits(dictName, keys, valueSrc);
+    if (edits.some((e) => out.some((o) => collides(e, o)))) continue;
+    out.push(...edits);
+  }
+  return out;
 }
 
 /** Truthy production value of a setting (undefined when unknown). */
@@ -208,4 +258,147 @@ export function credentialValues(ctx: SettingsContext): CredentialValue[] {
     visit(b.value, [name], ctx.bindingAt(b), undefined, 0);
   }
   return out;
+}
+
+// ---------------------------------------------------------------- CORS (DJR401-DJR403)
+
+const CORS_LEGACY = {
+  CORS_ALLOW_ALL_ORIGINS: 'CORS_ORIGIN_ALLOW_ALL',
+  CORS_ALLOWED_ORIGINS: 'CORS_ORIGIN_WHITELIST',
+  CORS_ALLOWED_ORIGIN_REGEXES: 'CORS_ORIGIN_REGEX_WHITELIST',
+} as const;
+
+/**
+ * A django-cors-headers setting as the package reads it: the current name, else its pre-3.5
+ * alias (CORS_ORIGIN_ALLOW_ALL, CORS_ORIGIN_WHITELIST, CORS_ORIGIN_REGEX_WHITELIST).
+ */
+export function corsSetting(ctx: SettingsContext, name: keyof typeof CORS_LEGACY): Binding | undefined {
+  return ctx.setting(name) ?? ctx.setting(CORS_LEGACY[name]);
+}
+
+/** A Python `re` pattern as a JS RegExp anchored like `re.match` (undefined when it does not translate). */
+function pyMatchRegex(pattern: string): RegExp | undefined {
+  let p = pattern;
+  let flags = '';
+  const inline = /^\(\?([aiLmsux]+)\)/.exec(p);
+  if (inline) {
+    if (/[aLux]/.test(inline[1])) return undefined;
+    flags = [...new Set(inline[1])].join('');
+    p = p.slice(inline[0].length);
+  }
+  p = p.replace(/\(\?P</g, '(?<').replace(/\(\?P=(\w+)\)/g, '\\k<$1>').replace(/\\A/g, '^').replace(/\\Z/g, '$');
+  try {
+    return new RegExp(`^(?:${p})`, flags);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Origins no project means to trust. */
+const UNRELATED_ORIGINS = ['https://attacker.invalid', 'https://evil.example.org'];
+
+/**
+ * An origin regex that accepts any site: r'.*', r'^.*$', r'^https?://.*$', r'^https://[\w.-]+$'...
+ * (tested the way django-cors-headers applies it, `re.match(pattern, origin)`, on unrelated origins).
+ */
+export function regexAllowsAnyOrigin(pattern: string): boolean {
+  const re = pyMatchRegex(pattern);
+  if (re) return UNRELATED_ORIGINS.every((o) => re.test(o));
+  const core = pattern.replace(/^\^/, '').replace(/\$$/, '').replace(/^\(?https\??:?(\\\/|\/){2}\)?\??/, '');
+  return /^(\.[*+]\??)?$/.test(core);
+}
+
+/** A regex that matches an open-ended set of origins: an unescaped `*`, `+` or `{n,}` quantifier. */
+export function regexIsWildcard(pattern: string): boolean {
+  const unescaped = pattern.replace(/\\./g, '');
+  return /[*+]|\{\d*,\d*\}/.test(unescaped);
+}
+
+// ---------------------------------------------------------------- edits shared by settings rules
+
+/**
+ * Edits setting a key of a dict setting (as ctx.setDictKeyEdits) to a value whose source depends
+ * on the module the key lands in (its imports, its env idiom): `build` receives that module's editor.
+ */
+export function dictKeyEditsWith(ctx: SettingsContext, dictName: string, keys: string[], build: (ed: ModuleEditor) => { expr: string; edits: FileEdit[] }): FileEdit[] {
+  const b = ctx.setting(dictName);
+  const probe = ctx.setDictKeyEdits(dictName, keys, 'None');
+  const module = b && probe[0]?.file === b.stmt.module.path ? b.stmt.module : ctx.module;
+  const { expr, edits } = build(ctx.editorFor(module));
+  return [...ctx.setDictKeyEdits(dictName, keys, expr), ...edits];
+}
+
+/**
+ * `timedelta(<args>)` written the way the module refers to timedelta (`timedelta`, an alias, or
+ * `datetime.timedelta` after `import datetime`), with `from datetime import timedelta` added
+ * when the module has neither.
+ */
+export function timedeltaExpr(ed: ModuleEditor, args: string): { expr: string; edits: FileEdit[] } {
+  const aliases = ed.scope?.aliases ?? new Map<string, string>();
+  for (const [local, q] of aliases) if (q === 'datetime.timedelta') return { expr: `${local}(${args})`, edits: [] };
+  for (const [local, q] of aliases) if (q === 'datetime') return { expr: `${local}.timedelta(${args})`, edits: [] };
+  return { expr: `timedelta(${args})`, edits: ed.ensureImport('datetime', 'timedelta') };
+}
+
+/** The list/tuple/set literal of `top` whose items include the node `item`. */
+export function listLiteralContaining(top: { ir: unknown }, item: unknown): Extract<PyExpr, { t: 'list' | 'tuple' | 'set' }> | undefined {
+  const visit = (x: unknown, depth: number): Extract<PyExpr, { t: 'list' | 'tuple' | 'set' }> | undefined => {
+    if (!x || typeof x !== 'object' || depth > 16) return undefined;
+    const n = x as { t?: string; items?: unknown[] };
+    if ((n.t === 'list' || n.t === 'tuple' || n.t === 'set') && n.items?.includes(item)) return n as Extract<PyExpr, { t: 'list' | 'tuple' | 'set' }>;
+    for (const v of Object.values(x)) {
+      const f = visit(v, depth + 1);
+      if (f) return f;
+    }
+    return undefined;
+  };
+  return visit(top.ir, 0);
+}
+
+/**
+ * Edits adding `app` to INSTALLED_APPS: inside the list literal that holds `near` (right after
+ * it), else at the end of the INSTALLED_APPS literal, else `INSTALLED_APPS += [app]` in the
+ * production module. None when INSTALLED_APPS is not a value we can read.
+ */
+export function addInstalledAppEdits(ctx: SettingsContext, app: string, near?: string): FileEdit[] {
+  const b = ctx.setting('INSTALLED_APPS');
+  if (!b || !isSequence(b.value)) return [];
+  const anchor = near ? stringItems(b.value).find((s) => s.value === near)?.item : undefined;
+  if (anchor) {
+    const o = anchor.origin;
+    const list = listLiteralContaining(o.top, o.node);
+    if (list) {
+      const ed = ctx.editorFor(o.module);
+      return ed.appendListItem(o.top, list, ed.str(app), o.node as PyExpr);
+    }
+  }
+  const st = b.stmt.node;
+  if (st.t === 'assign' && (st.value.t === 'list' || st.value.t === 'tuple') && !b.conditional) {
+    const ed = ctx.editorFor(b.stmt.module);
+    return ed.appendListItem(b.stmt.top, st.value, ed.str(app));
+  }
+  const ed = ctx.editor;
+  const m = b.mutations[b.mutations.length - 1];
+  const after = m && m.module === ctx.module ? m.top : b.stmt.module === ctx.module ? b.stmt.top : undefined;
+  const added = b.value.kind === 'tuple' ? `(${ed.str(app)},)` : `[${ed.str(app)}]`;
+  return [ed.insertStatement(`INSTALLED_APPS += ${added}`, after)];
+}
+
+/**
+ * Edits bringing a too-long SIMPLE_JWT lifetime (DJR501, DJR502) down to `max` seconds: a
+ * lifetime read from the environment (`timedelta(minutes=env.int('X', default=60))`) gets a new
+ * default in the same unit; anything else becomes `timedelta(<unit>=<count>)`.
+ */
+export function jwtLifetimeEdits(ctx: SettingsContext, key: string, v: Extract<Value, { kind: 'timedelta' }>, max: number, unit: 'minutes' | 'days', count: number): FileEdit[] {
+  const env = v.env;
+  const call = v.origin.node;
+  if (env?.defaultOrigin && call.t === 'call' && call.args.length + call.kw.length === 1) {
+    const d = Number(originText(env.defaultOrigin).replace(/^[rRuU]?(['"])(.*)\1$/, '$2'));
+    if (d > 0 && v.seconds > 0) {
+      const per = v.seconds / d;
+      const next = max / per;
+      if (Number.isInteger(next) && next > 0) return replaceEnvDefault(ctx, env, next);
+    }
+  }
+  return dictKeyEditsWith(ctx, 'SIMPLE_JWT', [key], (ed) => timedeltaExpr(ed, `${unit}=${count}`));
 }
