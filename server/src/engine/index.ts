@@ -17,3 +17,4 @@ export * from './fixer';
 export * from './docs';
 export * from './memfs';
 export * from './helpers';
+export * from './checklist';
