@@ -402,3 +402,63 @@ export function jwtLifetimeEdits(ctx: SettingsContext, key: string, v: Extract<V
   }
   return dictKeyEditsWith(ctx, 'SIMPLE_JWT', [key], (ed) => timedeltaExpr(ed, `${unit}=${count}`));
 }
+
+// ---------------------------------------------------------------- HTTPS and header settings
+
+export const SECURITY_MIDDLEWARE = 'django.middleware.security.SecurityMiddleware';
+
+/**
+ * Django's header checks need SecurityMiddleware: like Django, these rules stay quiet when
+ * MIDDLEWARE exists without it (DJR309 reports the cause once).
+ */
+export function securityMiddlewareActive(ctx: SettingsContext): boolean {
+  return !ctx.setting('MIDDLEWARE') || ctx.middleware.includes(SECURITY_MIDDLEWARE);
+}
+
+export interface BooleanSettingCheck {
+  name: string;
+  /** Django's default for the setting (used when it is absent). */
+  djangoDefault: boolean;
+  /** Message when the setting is absent (and its default is False). */
+  missing: string;
+  /** Message when it is set to a falsy value. */
+  disabled: string;
+}
+
+/**
+ * Reports a setting that must be True in production: absent with a False default, or False
+ * (literal or environment default). The safe fix sets True, or turns the environment default True.
+ */
+export function requireTrue(ctx: SettingsContext, check: BooleanSettingCheck): void {
+  const b = ctx.setting(check.name);
+  const title = `Set ${check.name} = True`;
+  if (!b) {
+    if (check.djangoDefault) return;
+    ctx.report({ at: ctx.missingAt(), message: check.missing, fixes: [{ title, safe: true, edits: ctx.setSettingEdits(check.name, 'True') }] });
+    return;
+  }
+  const v = b.value;
+  if (truthy(v) !== false) return;
+  if (v.env) {
+    if (!v.env.defaultOrigin) return;
+    ctx.report({
+      at: v.env.defaultOrigin,
+      message: `${check.disabled} (default of the ${v.env.variable ?? 'environment'} lookup)`,
+      fixes: [{ title: `Make the default of ${check.name} True`, safe: true, edits: replaceEnvDefault(ctx, v.env, true) }],
+    });
+    return;
+  }
+  ctx.report({ at: ctx.bindingAt(b), message: check.disabled, fixes: [{ title, safe: true, edits: ctx.setSettingEdits(check.name, 'True') }] });
+}
+
+/** Edits inserting `itemSrc` as the first item of a list/tuple literal (node inside `top`). */
+export function insertFirstListItem(ed: ModuleEditor, top: { start: number }, list: Extract<PyExpr, { t: 'list' | 'tuple' | 'set' }>, itemSrc: string): FileEdit[] {
+  const first = list.items[0];
+  const text = ed.module.text;
+  const listStart = top.start + list.s;
+  if (!first) return [ed.replace(listStart, top.start + list.e, list.t === 'tuple' ? `(${itemSrc},)` : `[${itemSrc}]`)];
+  const firstStart = top.start + first.s;
+  const multiline = text.slice(listStart, firstStart).includes('\n');
+  if (multiline) return [ed.insert(firstStart, `${itemSrc},${ed.eol}${ed.indentAt(firstStart)}`)];
+  return [ed.insert(firstStart, `${itemSrc}, `)];
+}

@@ -18,3 +18,4 @@ export * from './docs';
 export * from './memfs';
 export * from './helpers';
 export * from './checklist';
+export type { PyExpr, PyStmt, PyDictEntry, PyKeyword } from './ir';
