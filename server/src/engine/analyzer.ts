@@ -106,7 +106,7 @@ export class Analyzer {
     const rules = this.opts.rules.filter((r) => ruleEnabled(config, r.meta.code));
 
     for (const project of projects) {
-      const run = new ProjectRun(this, project, inv, config, rules, findings, notes, stats);
+      const run = new ProjectRun(this, project, inv, config, rules, findings, notes, stats, projects.map((p) => p.root));
       run.execute();
       for (const [code, applies] of Object.entries(run.applicability)) applicability[code] = (applicability[code] ?? false) || applies;
       summaries.push(run.summary());
@@ -172,13 +172,22 @@ class ProjectRun {
     private readonly findings: Finding[],
     private readonly notes: Note[],
     private readonly stats: AnalysisStats,
+    allRoots: string[] = [],
   ) {
     const root = project.root;
-    this.files = inv.files.filter((f) => f.path === root || f.path.startsWith(root + path.sep) || (f.kind !== 'python' && inv.root === root));
+    // Files of a Django project nested inside this one (a monorepo's other service) are its own.
+    const nested = allRoots.filter((r) => r !== root && r.startsWith(root + path.sep));
+    const mine = (p: string) => !nested.some((r) => p.startsWith(r + path.sep));
+    this.files = inv.files.filter((f) => (f.path === root || f.path.startsWith(root + path.sep) || (f.kind !== 'python' && inv.root === root)) && mine(f.path));
     // Project files such as .gitignore or requirements may sit above manage.py (repo root).
+    // Requirements, Dockerfiles... above it count only when the project has none of its own
+    // (in a monorepo, a service with its own requirements.txt is judged by that file).
     if (root !== inv.root) {
+      const ownKinds = new Set(this.files.map((f) => f.kind));
       for (const f of inv.files) {
-        if (f.kind !== 'python' && !this.files.includes(f) && root.startsWith(path.dirname(f.path) + path.sep)) this.files.push(f);
+        if (f.kind === 'python' || this.files.includes(f) || !root.startsWith(path.dirname(f.path) + path.sep)) continue;
+        const shared = f.kind === 'gitignore' || f.kind === 'env' || f.kind === 'env-example' || f.kind === 'pyproject';
+        if (shared || !ownKinds.has(f.kind)) this.files.push(f);
       }
     }
     this.today = config.today ? new Date(config.today) : new Date();

@@ -1,0 +1,69 @@
+/**
+ * The example projects as a whole: the production-ready project has no warning or error, the
+ * everything-wrong project triggers every settings rule of the catalogue at the right line.
+ */
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { before, describe, test } from 'node:test';
+import { NodeFileSystem } from '../../server/src/engine';
+import { analyze, fixturesRoot, ready } from '../helpers/fixtures';
+
+const projects = path.join(fixturesRoot, 'projects');
+
+/** rule -> "file:line" (1-based) where the everything-wrong project must report it. */
+const EVERYTHING_WRONG: [string, string][] = [
+  ['DJR101', 'backend/settings.py:7'],
+  ['DJR201', 'backend/settings.py:8'],
+  ['DJR203', 'backend/settings.py:9'],
+  ['DJR301', 'backend/settings.py:1'],
+  ['DJR302', 'backend/settings.py:1'],
+  ['DJR303', 'backend/settings.py:1'],
+  ['DJR304', 'backend/settings.py:1'],
+  ['DJR401', 'backend/settings.py:86'],
+  ['DJR402', 'backend/settings.py:87'],
+  ['DJR403', 'backend/settings.py:88'],
+  ['DJR405', 'backend/settings.py:31'],
+  ['DJR405', 'backend/settings.py:32'],
+  ['DJR501', 'backend/settings.py:80'],
+  ['DJR502', 'backend/settings.py:81'],
+  ['DJR503', 'backend/settings.py:82'],
+  ['DJR504', 'backend/settings.py:83'],
+  ['DJR506', 'backend/settings.py:56'],
+  ['DJR507', 'portal/portal/settings.py:19'],
+  ['DJR508', 'backend/settings.py:59'],
+  ['DJR509', 'backend/settings.py:63'],
+  ['DJR601', 'backend/settings.py:65'],
+  ['DJR602', 'backend/settings.py:65'],
+  ['DJR603', 'backend/settings.py:69'],
+  ['DJR604', 'backend/settings.py:74'],
+  ['DJR701', 'backend/settings.py:44'],
+  ['DJR702', 'backend/settings.py:47'],
+  ['DJR703', 'backend/settings.py:47'],
+  ['DJR801', 'backend/settings.py:1'],
+  ['DJR802', 'backend/settings.py:1'],
+  ['DJR803', 'backend/settings.py:90'],
+  ['DJR901', 'backend/settings.py:1'],
+  ['DJR103', 'backend/settings.py:51'],
+  ['DJR103', 'backend/settings.py:91'],
+];
+
+describe('example projects', () => {
+  before(ready);
+
+  test('production-ready: no warning or error, no rule failure', () => {
+    const root = path.join(projects, 'production-ready');
+    const r = analyze(new NodeFileSystem(), root);
+    const serious = r.findings.filter((f) => f.severity === 'error' || f.severity === 'warning');
+    assert.deepEqual(serious.map((f) => `${f.code} ${path.relative(root, f.file)}:${f.range.start.line + 1} ${f.message}`), []);
+    assert.deepEqual(r.notes.filter((n) => n.kind === 'rule-failed'), []);
+  });
+
+  test('everything-wrong: each listed rule at its line', () => {
+    const root = path.join(projects, 'everything-wrong');
+    const r = analyze(new NodeFileSystem(), root);
+    const got = new Set(r.findings.map((f) => `${f.code} ${path.relative(root, f.file)}:${f.range.start.line + 1}`));
+    const missing = EVERYTHING_WRONG.map(([c, w]) => `${c} ${w}`).filter((k) => !got.has(k));
+    assert.deepEqual(missing, [], `reported: ${[...got].sort().join(', ')}`);
+    assert.deepEqual(r.notes.filter((n) => n.kind === 'rule-failed'), []);
+  });
+});
