@@ -462,3 +462,19 @@ export function insertFirstListItem(ed: ModuleEditor, top: { start: number }, li
   if (multiline) return [ed.insert(firstStart, `${itemSrc},${ed.eol}${ed.indentAt(firstStart)}`)];
   return [ed.insert(firstStart, `${itemSrc}, `)];
 }
+
+// ---------------------------------------------------------------- project files
+
+/** Requirements files that describe development or test environments, not production. */
+export function isDevRequirementsFile(file: string): boolean {
+  const base = file.split(/[\\/]/).pop()?.toLowerCase() ?? '';
+  const dir = file.split(/[\\/]/).slice(-2, -1)[0]?.toLowerCase() ?? '';
+  const words = `${dir} ${base}`.split(/[^a-z]+/);
+  return base.endsWith('.in') || words.some((w) => ['dev', 'development', 'test', 'tests', 'testing', 'local', 'lint', 'docs', 'ci'].includes(w));
+}
+
+/** Dockerfiles / compose files / Procfiles meant for development only (by name). */
+export function isDevDeploymentFile(file: string): boolean {
+  const base = file.split(/[\\/]/).pop()?.toLowerCase() ?? '';
+  return /(^|[._-])(dev|development|local|test|override)([._-]|$)/.test(base);
+}

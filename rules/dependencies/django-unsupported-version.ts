@@ -1,0 +1,57 @@
+import { defineRule, lowerBound, majorMinor, LineIndex } from '../../server/src/engine';
+
+/** End of (extended) support of Django releases, from Django's published roadmap. */
+const END_OF_SUPPORT: Record<string, string> = {
+  '1.11': '2020-04-01',
+  '2.0': '2019-04-01',
+  '2.1': '2019-12-02',
+  '2.2': '2022-04-11',
+  '3.0': '2021-04-06',
+  '3.1': '2021-12-07',
+  '3.2': '2024-04-01',
+  '4.0': '2023-04-01',
+  '4.1': '2023-12-01',
+  '4.2': '2026-04-30',
+  '5.0': '2025-04-02',
+  '5.1': '2025-12-03',
+  '5.2': '2028-04-30',
+  '6.0': '2027-04-30',
+  '6.1': '2027-12-31',
+};
+
+export default defineRule({
+  meta: {
+    code: 'DJR908',
+    name: 'django-unsupported-version',
+    category: 'dependencies',
+    severity: 'warning',
+    kind: 'project',
+    seeds: ['000', '004'],
+    message: 'The pinned Django version no longer receives security fixes',
+    fix: 'none',
+    docs: {
+      what: "Flags the Django version pinned in requirements (or the lower bound of its range) when today's date is past that release's end of extended support, from a table of Django's release dates carried by the rule.",
+      why: 'Once a release is out of support, newly found security vulnerabilities in it are not fixed: every published Django advisory becomes an open door.',
+      example: 'Django==3.2.25',
+      instead: 'Django==5.2.8  # an LTS release supported until April 2028',
+      fixSafety: 'No automatic fix: upgrading Django needs its release notes and your test suite.',
+      references: ['https://www.djangoproject.com/download/#supported-versions', 'https://www.djangoproject.com/weblog/'],
+    },
+  },
+  checkProject(ctx) {
+    const today = ctx.today.toISOString().slice(0, 10);
+    for (const r of ctx.requirements) {
+      if (r.name !== 'django') continue;
+      const v = majorMinor(r.pinned ?? lowerBound(r.spec));
+      if (!v) continue;
+      const key = `${v[0]}.${v[1]}`;
+      const end = END_OF_SUPPORT[key] ?? (v[0] < 1 || (v[0] === 1 && v[1] < 11) ? '2017-01-01' : undefined);
+      if (!end || end >= today) continue;
+      const text = ctx.readFile(r.file);
+      if (text === undefined) continue;
+      const li = new LineIndex(text);
+      const start = li.offsetAt({ line: r.line, character: r.start });
+      ctx.report({ at: { file: r.file, range: li.range(start, start + (r.end - r.start)) }, message: `Django ${key} reached the end of its support on ${end}: security issues found since are not fixed` });
+    }
+  },
+});
