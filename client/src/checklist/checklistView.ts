@@ -1,0 +1,264 @@
+/**
+ * The "Production Readiness" view: a thin vscode adapter over ChecklistTreeModel (tree.ts),
+ * fed by the language server (djangoReadiness/checklist, djangoReadiness/checklistChanged),
+ * plus the checklist commands (refresh, export, filter, apply fix, documentation, manual ticks)
+ * and the score in a language status item. Wired from extension.ts by registerChecklist().
+ */
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { isoDate } from '../../../server/src/engine/checklist/manual';
+import { renderMarkdownReport } from '../../../server/src/engine/checklist/report';
+import type { FileEdit, Fix } from '../../../server/src/engine/types';
+import { CHECKLIST_CHANGED_NOTIFICATION, CHECKLIST_REQUEST, SET_MANUAL_REQUEST, type ChecklistChangedParams, type ChecklistParams, type ChecklistResponse, type SetManualParams, type SetManualResult } from '../../../server/src/protocol/checklist';
+import { SHOW_RULE_DOCUMENTATION_COMMAND } from '../../../server/src/protocol/messages';
+import { DOCUMENT_SELECTOR } from '../selector';
+import { CHECKLIST_COMMANDS, CONTEXT_KEYS, VIEW_ID } from './ids';
+import { ChecklistTreeModel, docCodeOf, docUrlOf, fixableFinding, primaryFix, scoreText, type ChecklistNode, type TreeItemSpec } from './tree';
+
+export { VIEW_ID };
+export const COMMANDS = CHECKLIST_COMMANDS;
+const CTX_STATE = CONTEXT_KEYS.state;
+const CTX_ONLY_FAILING = CONTEXT_KEYS.onlyFailing;
+
+/** What the view needs from the language client (vscode-languageclient's LanguageClient fits). */
+export interface ChecklistServer {
+  sendRequest<R>(method: string, params: unknown): Promise<R>;
+  onNotification(method: string, handler: (params: ChecklistChangedParams) => void): vscode.Disposable;
+}
+
+export function toTreeItem(spec: TreeItemSpec): vscode.TreeItem {
+  const state = spec.collapsible === 'expanded' ? vscode.TreeItemCollapsibleState.Expanded : spec.collapsible === 'collapsed' ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None;
+  const item = new vscode.TreeItem(spec.label, state);
+  item.id = spec.id;
+  item.description = spec.description;
+  if (spec.tooltip) item.tooltip = new vscode.MarkdownString(spec.tooltip);
+  if (spec.icon) item.iconPath = new vscode.ThemeIcon(spec.icon.id, spec.icon.color ? new vscode.ThemeColor(spec.icon.color) : undefined);
+  item.contextValue = spec.contextValue;
+  if (spec.open) {
+    const r = spec.open.range;
+    item.command = {
+      command: 'vscode.open',
+      title: 'Open',
+      arguments: [vscode.Uri.file(spec.open.file), { selection: new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character) } satisfies vscode.TextDocumentShowOptions],
+    };
+  }
+  return item;
+}
+
+function whoAmI(): string | undefined {
+  try {
+    return process.env.GIT_AUTHOR_NAME || os.userInfo().username || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export class ChecklistView implements vscode.TreeDataProvider<ChecklistNode>, vscode.Disposable {
+  readonly model = new ChecklistTreeModel();
+  private readonly changed = new vscode.EventEmitter<ChecklistNode | undefined | void>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly view: vscode.TreeView<ChecklistNode>;
+  private readonly status: vscode.LanguageStatusItem;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly pending = new Map<string, Promise<void>>();
+
+  constructor(private readonly server: ChecklistServer) {
+    this.view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this, showCollapseAll: true });
+    this.status = vscode.languages.createLanguageStatusItem('djangoReadiness.checklistScore', DOCUMENT_SELECTOR);
+    this.status.name = 'Django readiness score';
+    this.status.command = { command: `${VIEW_ID}.focus`, title: 'Show checklist' };
+    this.disposables.push(this.view, this.status, this.changed);
+    this.disposables.push(server.onNotification(CHECKLIST_CHANGED_NOTIFICATION, (p) => void this.refresh(p.uri)));
+    this.disposables.push(vscode.workspace.onDidChangeWorkspaceFolders((e) => {
+      for (const f of e.removed) this.model.removeFolder(f.uri.toString());
+      void this.refreshAll();
+    }));
+    // Ticks edited by hand or pulled from git: the server reads the file on each request.
+    const watcher = vscode.workspace.createFileSystemWatcher('**/.django-readiness/checklist.json');
+    const onTicks = (uri: vscode.Uri) => {
+      const folder = vscode.workspace.getWorkspaceFolder(uri);
+      void (folder ? this.refresh(folder.uri.toString()) : this.refreshAll());
+    };
+    this.disposables.push(watcher, watcher.onDidChange(onTicks), watcher.onDidCreate(onTicks), watcher.onDidDelete(onTicks));
+    void vscode.commands.executeCommand('setContext', CTX_ONLY_FAILING, false);
+    this.render();
+  }
+
+  getTreeItem(node: ChecklistNode): vscode.TreeItem {
+    return toTreeItem(this.model.treeItem(node));
+  }
+
+  getChildren(node?: ChecklistNode): ChecklistNode[] {
+    return this.model.children(node);
+  }
+
+  getParent(node: ChecklistNode): ChecklistNode | undefined {
+    return this.model.parent(node);
+  }
+
+  /** Re-requests every workspace folder's checklist. */
+  async refreshAll(): Promise<void> {
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    await Promise.all(folders.map((f) => this.refresh(f.uri.toString())));
+    this.render();
+  }
+
+  /** Re-requests one folder's checklist (coalesces concurrent requests for the same folder). */
+  refresh(folderUri: string): Promise<void> {
+    const running = this.pending.get(folderUri);
+    if (running) return running.then(() => this.refresh(folderUri));
+    const p = this.load(folderUri).finally(() => this.pending.delete(folderUri));
+    this.pending.set(folderUri, p);
+    return p;
+  }
+
+  private async load(folderUri: string): Promise<void> {
+    const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.toString() === folderUri);
+    if (!folder) {
+      this.model.removeFolder(folderUri);
+      this.render();
+      return;
+    }
+    const previous = this.model.folder(folderUri);
+    try {
+      const report = await this.server.sendRequest<ChecklistResponse>(CHECKLIST_REQUEST, { uri: folderUri } satisfies ChecklistParams);
+      // null: not analysed yet; keep what we had, a checklistChanged notification follows.
+      this.model.setFolder(report ? { uri: folderUri, name: folder.name, report } : { uri: folderUri, name: folder.name, report: previous?.report, loading: !previous?.report });
+    } catch (e) {
+      this.model.setFolder({ uri: folderUri, name: folder.name, report: previous?.report, error: previous?.report ? undefined : `The checklist is not available: ${(e as Error).message}` });
+    }
+    this.render();
+  }
+
+  private render(): void {
+    void vscode.commands.executeCommand('setContext', CTX_STATE, this.model.state());
+    this.view.description = this.model.description();
+    const t = this.model.totals();
+    this.view.badge = t.failed > 0 ? { value: t.failed, tooltip: `${t.failed} failing checklist item${t.failed === 1 ? '' : 's'}` } : undefined;
+    if (this.model.state() === 'ready') {
+      this.status.text = `$(checklist) Readiness ${scoreText(t.score)}`;
+      this.status.detail = `${t.failed} failing · manual ${t.manualDone}/${t.manual} done`;
+      this.status.severity = vscode.LanguageStatusSeverity.Information;
+    } else {
+      this.status.text = '$(checklist) Readiness';
+      this.status.detail = this.model.state() === 'loading' ? 'analysing…' : 'no Django project';
+    }
+    this.changed.fire();
+  }
+
+  /** The selected node (commands run from the keyboard or the palette). */
+  selection(): ChecklistNode | undefined {
+    return this.view.selection[0];
+  }
+
+  setOnlyFailing(on: boolean): void {
+    this.model.onlyFailing = on;
+    void vscode.commands.executeCommand('setContext', CTX_ONLY_FAILING, on);
+    this.render();
+  }
+
+  async applyFix(node: ChecklistNode | undefined): Promise<void> {
+    let finding = node?.kind === 'finding' ? node.finding : node?.kind === 'item' ? fixableFinding(node.item) : undefined;
+    if (finding && node && node.kind !== 'message' && node.kind !== 'category') {
+      // The edits of a fix are positions in the files as last analysed: take them fresh.
+      const wanted = finding;
+      await this.refresh(node.folder.uri);
+      const fresh = this.model.folder(node.folder.uri)?.report?.items.flatMap((i) => i.findings);
+      finding = fresh?.find((f) => f.code === wanted.code && f.file === wanted.file && f.message === wanted.message) ?? fresh?.find((f) => f.code === wanted.code && f.file === wanted.file);
+    }
+    const fix = finding && primaryFix(finding);
+    if (!fix) {
+      void vscode.window.showInformationMessage('No automatic fix for this item.');
+      return;
+    }
+    if (!fix.safe) {
+      const go = await vscode.window.showWarningMessage(`${fix.title}?`, { modal: true, detail: 'This fix changes how the project behaves at start-up (for example, a setting must now come from the environment). Review the change before deploying.' }, 'Apply');
+      if (go !== 'Apply') return;
+    }
+    const ok = await vscode.workspace.applyEdit(workspaceEdit(fix));
+    if (!ok) void vscode.window.showErrorMessage(`Could not apply "${fix.title}": the file changed since the analysis. Refresh and try again.`);
+  }
+
+  async showDocumentation(node: ChecklistNode | undefined): Promise<void> {
+    if (!node) return;
+    const code = docCodeOf(node);
+    // The extension's own (offline) documentation view, else the page online.
+    const local = code ? (await vscode.commands.getCommands(true)).includes(SHOW_RULE_DOCUMENTATION_COMMAND) : false;
+    if (code && local) {
+      await vscode.commands.executeCommand(SHOW_RULE_DOCUMENTATION_COMMAND, code);
+      return;
+    }
+    const url = docUrlOf(node);
+    if (url) await vscode.env.openExternal(vscode.Uri.parse(url));
+  }
+
+  async setManual(node: ChecklistNode | undefined, done: boolean): Promise<void> {
+    if (node?.kind !== 'item' || node.item.status !== 'manual') return;
+    const params: SetManualParams = { uri: node.folder.uri, id: node.item.id, done, by: done ? whoAmI() : undefined };
+    try {
+      const res = await this.server.sendRequest<SetManualResult>(SET_MANUAL_REQUEST, params);
+      if (!res.ok) void vscode.window.showErrorMessage(`Could not save the tick: ${res.error ?? 'unknown error'}`);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`Could not save the tick: ${(e as Error).message}`);
+    }
+    await this.refresh(node.folder.uri);
+  }
+
+  async exportReport(): Promise<void> {
+    const ready = this.model.folderStates().filter((f) => f.report?.hasDjangoProject);
+    if (ready.length === 0) {
+      void vscode.window.showInformationMessage('No readiness checklist to export yet: no Django project has been analysed.');
+      return;
+    }
+    let target = ready[0];
+    if (ready.length > 1) {
+      const pick = await vscode.window.showQuickPick(ready.map((f) => ({ label: f.name, folder: f })), { placeHolder: 'Export the checklist of which folder?' });
+      if (!pick) return;
+      target = pick.folder;
+    }
+    await this.refresh(target.uri);
+    const report = this.model.folder(target.uri)?.report;
+    if (!report) return;
+    const folderUri = vscode.Uri.parse(target.uri);
+    const file = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.joinPath(folderUri, 'PRODUCTION_READINESS.md'), filters: { Markdown: ['md'] }, saveLabel: 'Export checklist' });
+    if (!file) return;
+    const text = renderMarkdownReport(report, { root: path.dirname(file.fsPath), date: isoDate() });
+    await vscode.workspace.fs.writeFile(file, Buffer.from(text, 'utf8'));
+    const doc = await vscode.workspace.openTextDocument(file);
+    await vscode.window.showTextDocument(doc, { preview: false });
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+/** The WorkspaceEdit of an engine fix (absolute paths; `create` edits make a new file). */
+export function workspaceEdit(fix: Fix): vscode.WorkspaceEdit {
+  const edit = new vscode.WorkspaceEdit();
+  for (const e of fix.edits as FileEdit[]) {
+    const uri = vscode.Uri.file(e.file);
+    if (e.create) edit.createFile(uri, { ignoreIfExists: true, contents: Buffer.from(e.newText, 'utf8') });
+    else edit.replace(uri, new vscode.Range(e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character), e.newText);
+  }
+  return edit;
+}
+
+/** Registers the view, its commands and its live updates. Call once from activate(). */
+export function registerChecklist(context: vscode.ExtensionContext, server: ChecklistServer): ChecklistView {
+  const view = new ChecklistView(server);
+  context.subscriptions.push(
+    view,
+    vscode.commands.registerCommand(COMMANDS.refresh, () => view.refreshAll()),
+    vscode.commands.registerCommand(COMMANDS.exportReport, () => view.exportReport()),
+    vscode.commands.registerCommand(COMMANDS.showOnlyFailing, () => view.setOnlyFailing(true)),
+    vscode.commands.registerCommand(COMMANDS.showAll, () => view.setOnlyFailing(false)),
+    vscode.commands.registerCommand(COMMANDS.applyFix, (node?: ChecklistNode) => view.applyFix(node ?? view.selection())),
+    vscode.commands.registerCommand(COMMANDS.showDocumentation, (node?: ChecklistNode) => view.showDocumentation(node ?? view.selection())),
+    vscode.commands.registerCommand(COMMANDS.markDone, (node?: ChecklistNode) => view.setManual(node ?? view.selection(), true)),
+    vscode.commands.registerCommand(COMMANDS.markNotDone, (node?: ChecklistNode) => view.setManual(node ?? view.selection(), false)),
+  );
+  void view.refreshAll();
+  return view;
+}

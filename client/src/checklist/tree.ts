@@ -1,0 +1,366 @@
+/**
+ * The checklist tree, as plain data: which nodes exist, their labels, icons, context values
+ * and click actions. No vscode import, so it is tested in-process; checklistView.ts is the thin
+ * TreeDataProvider adapter that turns these specs into vscode.TreeItems.
+ *
+ * Shape: (workspace folder ›, when several have a Django project) category › item › finding.
+ * Failed items expand to their findings (click opens the file at the finding); context values
+ * carry space-separated tokens for the menus (`viewItem =~ /\bmanualOpen\b/`).
+ */
+import * as path from 'node:path';
+import type { ChecklistItem, ChecklistReport } from '../../../server/src/engine/checklist/model';
+import type { Category, Finding, Fix, Range, Severity } from '../../../server/src/engine/types';
+
+export interface FolderState {
+  /** Workspace folder URI (the key). */
+  uri: string;
+  name: string;
+  report?: ChecklistReport;
+  /** The folder is being analysed (no report yet). */
+  loading?: boolean;
+  error?: string;
+}
+
+export type ChecklistNode =
+  | { kind: 'folder'; key: string; folder: FolderState }
+  | { kind: 'category'; key: string; folder: FolderState; category: Category; title: string }
+  | { kind: 'item'; key: string; folder: FolderState; item: ChecklistItem }
+  | { kind: 'finding'; key: string; folder: FolderState; item: ChecklistItem; finding: Finding; index: number }
+  | { kind: 'message'; key: string; text: string; icon?: IconSpec; tooltip?: string };
+
+export interface IconSpec {
+  /** A codicon id (ThemeIcon). */
+  id: string;
+  /** A theme color id (ThemeColor). */
+  color?: string;
+}
+
+export interface TreeItemSpec {
+  /** Stable across refreshes (keeps expansion state). */
+  id: string;
+  label: string;
+  description?: string;
+  /** Markdown. */
+  tooltip?: string;
+  icon?: IconSpec;
+  collapsible: 'none' | 'collapsed' | 'expanded';
+  contextValue?: string;
+  /** Click: open this file with this selection (vscode.open). */
+  open?: { file: string; range: Range };
+}
+
+/** What the view shows when it has no nodes (drives the viewsWelcome `when` clause). */
+export type ViewState = 'loading' | 'no-project' | 'ready';
+
+const SEVERITY_ICON: Record<Severity, IconSpec> = {
+  error: { id: 'error', color: 'problemsErrorIcon.foreground' },
+  warning: { id: 'warning', color: 'problemsWarningIcon.foreground' },
+  info: { id: 'info', color: 'problemsInfoIcon.foreground' },
+  hint: { id: 'lightbulb', color: 'problemsInfoIcon.foreground' },
+};
+const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2, hint: 3 };
+
+export const ICONS = {
+  passed: { id: 'pass', color: 'testing.iconPassed' },
+  notApplicable: { id: 'circle-slash', color: 'disabledForeground' },
+  manualOpen: { id: 'checklist' },
+  manualDone: { id: 'pass-filled', color: 'testing.iconPassed' },
+  loading: { id: 'loading~spin' },
+  problem: { id: 'warning', color: 'problemsWarningIcon.foreground' },
+} satisfies Record<string, IconSpec>;
+
+function worst(findings: readonly Finding[]): Severity {
+  let w: Severity = 'hint';
+  for (const f of findings) if (SEVERITY_RANK[f.severity] < SEVERITY_RANK[w]) w = f.severity;
+  return w;
+}
+
+export function scoreText(score: number | null): string {
+  return score === null ? 'n/a' : `${Math.floor(score * 100 + 1e-9)}%`;
+}
+
+/** The fix the "apply the fix" action uses: the preferred one, else the first safe, else the first. */
+export function primaryFix(finding: Finding): Fix | undefined {
+  return finding.fixes.find((f) => f.preferred) ?? finding.fixes.find((f) => f.safe) ?? finding.fixes[0];
+}
+
+/** The finding an item-level action uses: the first with a fix. */
+export function fixableFinding(item: ChecklistItem): Finding | undefined {
+  return item.findings.find((f) => f.fixes.length > 0);
+}
+
+/** The documentation link of a finding or an item (its first rule that has one). */
+export function docUrlOf(node: ChecklistNode): string | undefined {
+  if (node.kind === 'finding') return node.item.ruleRefs.find((r) => r.code === node.finding.code)?.docUrl ?? node.item.ruleRefs.find((r) => r.docUrl)?.docUrl;
+  if (node.kind === 'item') return node.item.ruleRefs.find((r) => r.docUrl)?.docUrl;
+  return undefined;
+}
+
+/** The rule code a "show documentation" action on the node opens (a registered rule's). */
+export function docCodeOf(node: ChecklistNode): string | undefined {
+  if (node.kind === 'finding') return node.finding.code;
+  if (node.kind === 'item') return node.item.ruleRefs.find((r) => r.docUrl)?.code;
+  return undefined;
+}
+
+function relative(root: string, file: string): string {
+  const rel = path.relative(root, file);
+  return (rel === '' || rel.startsWith('..') ? file : rel).split(path.sep).join('/');
+}
+
+function mdEscape(s: string): string {
+  return s.replace(/([\\`*_{}[\]<>#|])/g, '\\$1');
+}
+
+export interface Totals {
+  passed: number;
+  failed: number;
+  notApplicable: number;
+  manual: number;
+  manualDone: number;
+  score: number | null;
+}
+
+export class ChecklistTreeModel {
+  private readonly folders = new Map<string, FolderState>();
+  onlyFailing = false;
+
+  /** Replaces (or adds) a folder's state. Keeps insertion order (workspace order). */
+  setFolder(state: FolderState): void {
+    this.folders.set(state.uri, state);
+  }
+
+  removeFolder(uri: string): void {
+    this.folders.delete(uri);
+  }
+
+  folder(uri: string): FolderState | undefined {
+    return this.folders.get(uri);
+  }
+
+  folderStates(): FolderState[] {
+    return [...this.folders.values()];
+  }
+
+  /** Folders shown: those with a Django project (or still loading, or failing). */
+  private visibleFolders(): FolderState[] {
+    return this.folderStates().filter((f) => f.loading || f.error || f.report?.hasDjangoProject);
+  }
+
+  state(): ViewState {
+    const all = this.folderStates();
+    if (all.some((f) => f.report?.hasDjangoProject || f.error)) return 'ready';
+    if (all.length === 0 || all.some((f) => f.loading)) return 'loading';
+    return 'no-project';
+  }
+
+  totals(): Totals {
+    const t: Totals = { passed: 0, failed: 0, notApplicable: 0, manual: 0, manualDone: 0, score: null };
+    for (const f of this.folderStates()) {
+      const c = f.report?.hasDjangoProject ? f.report.counts : undefined;
+      if (!c) continue;
+      t.passed += c.passed;
+      t.failed += c.failed;
+      t.notApplicable += c.notApplicable;
+      t.manual += c.manual;
+      t.manualDone += c.manualDone;
+    }
+    t.score = t.passed + t.failed === 0 ? null : t.passed / (t.passed + t.failed);
+    return t;
+  }
+
+  /** The view's description: "Score 72% · 3 failing · manual 5/40". */
+  description(): string {
+    if (this.state() !== 'ready') return '';
+    const t = this.totals();
+    const parts = [`Score ${scoreText(t.score)}`];
+    parts.push(t.failed === 0 ? 'nothing failing' : `${t.failed} failing`);
+    if (t.manual > 0) parts.push(`manual ${t.manualDone}/${t.manual}`);
+    if (this.onlyFailing) parts.push('only failing');
+    return parts.join(' · ');
+  }
+
+  children(node?: ChecklistNode): ChecklistNode[] {
+    if (!node) {
+      const folders = this.visibleFolders();
+      if (folders.length === 0) return [];
+      if (folders.length === 1) return this.folderChildren(folders[0]);
+      return folders.map((folder) => ({ kind: 'folder', key: `f:${folder.uri}`, folder }));
+    }
+    switch (node.kind) {
+      case 'folder':
+        return this.folderChildren(node.folder);
+      case 'category':
+        return this.items(node.folder)
+          .filter((i) => i.category === node.category)
+          .map((item) => ({ kind: 'item', key: `${node.folder.uri}#${item.id}`, folder: node.folder, item }));
+      case 'item':
+        return node.item.status === 'failed' ? node.item.findings.map((finding, index) => ({ kind: 'finding', key: `${node.key}#${index}:${finding.code}:${finding.file}:${finding.range.start.line}`, folder: node.folder, item: node.item, finding, index })) : [];
+      default:
+        return [];
+    }
+  }
+
+  /** The parent of a node (TreeDataProvider.getParent, for reveal). */
+  parent(node: ChecklistNode): ChecklistNode | undefined {
+    const multi = this.visibleFolders().length > 1;
+    const folderNode = (folder: FolderState): ChecklistNode | undefined => (multi ? { kind: 'folder', key: `f:${folder.uri}`, folder } : undefined);
+    switch (node.kind) {
+      case 'category':
+        return folderNode(node.folder);
+      case 'item':
+        return this.categoryNode(node.folder, node.item.category);
+      case 'finding':
+        return { kind: 'item', key: `${node.folder.uri}#${node.item.id}`, folder: node.folder, item: node.item };
+      default:
+        return undefined;
+    }
+  }
+
+  /** The node of a checklist item (for reveal after a command), if shown. */
+  itemNode(folderUri: string, id: string): ChecklistNode | undefined {
+    const folder = this.folders.get(folderUri);
+    const item = folder?.report?.items.find((i) => i.id === id);
+    return folder && item ? { kind: 'item', key: `${folder.uri}#${item.id}`, folder, item } : undefined;
+  }
+
+  private categoryNode(folder: FolderState, category: Category): ChecklistNode {
+    const title = folder.report?.categories.find((c) => c.category === category)?.title ?? category;
+    return { kind: 'category', key: `${folder.uri}#${category}`, folder, category, title };
+  }
+
+  private items(folder: FolderState): ChecklistItem[] {
+    const items = folder.report?.items ?? [];
+    return this.onlyFailing ? items.filter((i) => i.status === 'failed') : items;
+  }
+
+  private folderChildren(folder: FolderState): ChecklistNode[] {
+    if (folder.error) return [{ kind: 'message', key: `${folder.uri}#error`, text: folder.error, icon: ICONS.problem }];
+    if (!folder.report) return [{ kind: 'message', key: `${folder.uri}#loading`, text: 'Analysing the project…', icon: ICONS.loading }];
+    const items = this.items(folder);
+    if (this.onlyFailing && items.length === 0) return [{ kind: 'message', key: `${folder.uri}#nothing-failing`, text: 'No failing item.', icon: ICONS.passed }];
+    const cats = new Set(items.map((i) => i.category));
+    return folder.report.categories.filter((c) => cats.has(c.category)).map((c) => this.categoryNode(folder, c.category));
+  }
+
+  treeItem(node: ChecklistNode): TreeItemSpec {
+    switch (node.kind) {
+      case 'folder': {
+        const r = node.folder.report;
+        return {
+          id: node.key,
+          label: node.folder.name,
+          description: r ? `${scoreText(r.score)} · ${r.counts.failed} failing` : node.folder.error ? 'error' : 'analysing…',
+          icon: { id: 'root-folder' },
+          collapsible: 'expanded',
+          contextValue: 'djrFolder',
+        };
+      }
+      case 'category': {
+        const c = node.folder.report?.categories.find((x) => x.category === node.category)?.counts;
+        const parts: string[] = [];
+        if (c) {
+          if (c.passed + c.failed > 0) parts.push(`${c.passed}/${c.passed + c.failed} passed`);
+          if (c.failed > 0) parts.push(`${c.failed} failing`);
+          if (c.manual > 0) parts.push(`manual ${c.manualDone}/${c.manual}`);
+          if (c.notApplicable > 0) parts.push(`${c.notApplicable} n/a`);
+        }
+        return {
+          id: node.key,
+          label: node.title,
+          description: parts.join(' · '),
+          icon: c && c.failed > 0 ? { id: 'folder', color: 'problemsErrorIcon.foreground' } : { id: 'folder' },
+          collapsible: c && c.failed > 0 ? 'expanded' : 'collapsed',
+          contextValue: 'djrCategory',
+        };
+      }
+      case 'item':
+        return this.itemSpec(node);
+      case 'finding': {
+        const f = node.finding;
+        const root = node.folder.report?.root ?? '';
+        const fix = primaryFix(f);
+        const tokens = ['djrFinding'];
+        if (fix) tokens.push('fixable');
+        if (docUrlOf(node)) tokens.push('doc');
+        return {
+          id: node.key,
+          label: `${relative(root, f.file)}:${f.range.start.line + 1}`,
+          description: f.message,
+          tooltip: [`**${f.code}**${f.name ? ` ${f.name}` : ''} (${f.severity})`, '', mdEscape(f.message), ...(fix ? ['', `Fix: ${mdEscape(fix.title)}${fix.safe ? '' : ' (unsafe: changes start-up behaviour)'}`] : [])].join('\n'),
+          icon: SEVERITY_ICON[f.severity],
+          collapsible: 'none',
+          contextValue: tokens.join(' '),
+          open: { file: f.file, range: f.range },
+        };
+      }
+      case 'message':
+        return { id: node.key, label: node.text, icon: node.icon, tooltip: node.tooltip, collapsible: 'none', contextValue: 'djrMessage' };
+    }
+  }
+
+  private itemSpec(node: Extract<ChecklistNode, { kind: 'item' }>): TreeItemSpec {
+    const item = node.item;
+    const tokens = ['djrItem', item.status];
+    let icon: IconSpec;
+    let description: string;
+    switch (item.status) {
+      case 'failed': {
+        icon = SEVERITY_ICON[worst(item.findings)];
+        const first = item.findings[0];
+        description = first ? first.message + (item.findings.length > 1 ? ` (+${item.findings.length - 1} more)` : '') : 'failing';
+        if (fixableFinding(item)) tokens.push('fixable');
+        break;
+      }
+      case 'passed':
+        icon = ICONS.passed;
+        description = 'passed';
+        break;
+      case 'not-applicable':
+        icon = ICONS.notApplicable;
+        description = 'not applicable';
+        break;
+      case 'manual':
+        icon = item.done ? ICONS.manualDone : ICONS.manualOpen;
+        tokens.push(item.done ? 'manualDone' : 'manualOpen');
+        description = item.done ? `done${item.tick?.by ? ` by ${item.tick.by}` : ''}${item.tick?.date ? `, ${item.tick.date}` : ''}` : item.manual ? 'check by hand' : 'not checked automatically';
+        break;
+    }
+    if (docUrlOf(node)) tokens.push('doc');
+    const rules = item.ruleRefs.map((r) => `${r.code}${r.name ? ` ${r.name}` : ''}`).join(', ');
+    const tooltip = [
+      `**${mdEscape(item.title)}**`,
+      '',
+      mdEscape(item.why),
+      '',
+      `*${statusLabel(item)}:* ${mdEscape(item.reason)}`,
+      ...(rules ? ['', `Rules: ${rules}`] : []),
+      ...(item.supersedes ? ['', `Obsolete advice in the seeds: ${mdEscape(item.supersedes.advice)}. Instead: ${mdEscape(item.supersedes.replacement)}. ${mdEscape(item.supersedes.reason)}`] : []),
+      ...(item.tick?.note ? ['', `Note: ${mdEscape(item.tick.note)}`] : []),
+      '',
+      `Seeds: ${item.seeds.length > 0 ? item.seeds.join(', ') : 'rule catalogue only'} · \`${item.id}\``,
+    ].join('\n');
+    return {
+      id: node.key,
+      label: item.title,
+      description,
+      tooltip,
+      icon,
+      collapsible: item.status === 'failed' && item.findings.length > 0 ? 'collapsed' : 'none',
+      contextValue: tokens.join(' '),
+    };
+  }
+}
+
+export function statusLabel(item: Pick<ChecklistItem, 'status' | 'done'>): string {
+  switch (item.status) {
+    case 'passed':
+      return 'Passed';
+    case 'failed':
+      return 'Failing';
+    case 'not-applicable':
+      return 'Not applicable';
+    case 'manual':
+      return item.done ? 'Done (manual)' : 'Open (manual)';
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * The VS Code extension: wiring only. The language client (languageClient.ts) runs the bundled
+ * server; the status item, the rule documentation, the commands and the checklist view are
+ * plugged onto it here.
+ */
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { STATUS_NOTIFICATION, type StatusParams } from '../../server/src/protocol/messages';
+import { registerChecklist } from './checklist/checklistView';
+import { registerCommands } from './commands';
+import { createLanguageClient } from './languageClient';
+import { RuleDocsProvider } from './ruleDocs';
+import { StatusItem } from './status';
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const output = vscode.window.createOutputChannel('Django Readiness', { log: true });
+  const status = new StatusItem();
+  const docs = new RuleDocsProvider(() => client);
+  client = createLanguageClient(context, output);
+  context.subscriptions.push(output, status, docs, client.onNotification(STATUS_NOTIFICATION, (p: StatusParams) => status.update(p)));
+  context.subscriptions.push(
+    ...registerCommands({
+      client: () => client,
+      output,
+      status,
+      docs,
+      restart: async () => {
+        status.reset();
+        await client?.restart();
+      },
+    }),
+  );
+  try {
+    await client.start();
+  } catch (e) {
+    output.appendLine(`The language server could not start: ${(e as Error).stack ?? String(e)}`);
+    void vscode.window.showErrorMessage('Django Readiness: the language server could not start.', 'Show Logs').then((a) => a && output.show(true));
+    return;
+  }
+  registerChecklist(context, client);
+}
+
+export async function deactivate(): Promise<void> {
+  const c = client;
+  client = undefined;
+  if (c) await c.stop();
+}

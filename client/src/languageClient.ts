@@ -1,0 +1,49 @@
+/**
+ * The language client: starts the bundled server (dist/server.js) over node IPC and answers the
+ * server's workspace/configuration requests with the explicitly set settings only (see
+ * settingsPayload.ts for why).
+ */
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { SETTINGS_SECTION } from '../../server/src/protocol/settings';
+import { DOCUMENT_SELECTOR } from './selector';
+import { buildSettingsPayload } from './settingsPayload';
+
+/** The explicitly set `djangoReadiness.*` values for a scope (a folder URI, or none). */
+export function settingsFor(scope: vscode.Uri | undefined): unknown {
+  const cfg = vscode.workspace.getConfiguration(SETTINGS_SECTION, scope ?? null);
+  return buildSettingsPayload((key) => cfg.inspect(key));
+}
+
+export function createLanguageClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): LanguageClient {
+  const module = context.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: DOCUMENT_SELECTOR,
+    outputChannel: output,
+    diagnosticCollectionName: 'django-readiness',
+    initializationOptions: () => ({ settings: settingsFor(undefined) }),
+    markdown: { isTrusted: false, supportHtml: false },
+    middleware: {
+      workspace: {
+        configuration: async (params, token, next) => {
+          const ours = params.items.map((item) => item.section === SETTINGS_SECTION);
+          const others = params.items.filter((_, i) => !ours[i]);
+          let otherValues: unknown[] = [];
+          if (others.length > 0) {
+            const r = await next({ items: others }, token);
+            otherValues = Array.isArray(r) ? r : others.map(() => null);
+          }
+          let j = 0;
+          return params.items.map((item, i) => (ours[i] ? settingsFor(item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined) : otherValues[j++]));
+        },
+        // the server pulls the explicit values itself: never push vscode's merged ones
+        didChangeConfiguration: (_sections, next) => next(undefined),
+      },
+    },
+  };
+  return new LanguageClient('djangoReadiness', 'Django Readiness', serverOptions, clientOptions);
+}

@@ -1,0 +1,78 @@
+/**
+ * What the language status item shows, and the choices of "Choose the production settings
+ * module", computed from the server's djangoReadiness/status notifications. No vscode import.
+ */
+import * as path from 'node:path';
+import type { StatusParams } from '../../server/src/protocol/messages';
+
+export interface StatusPresentation {
+  text: string;
+  detail: string;
+  severity: 'info' | 'warning' | 'error';
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** The status of the folder containing `fsPath` (deepest folder), else the first one with a project. */
+export function statusFor(statuses: StatusParams[], fsPathOfFolder?: (uri: string) => string | undefined, fsPath?: string): StatusParams | undefined {
+  if (fsPath && fsPathOfFolder) {
+    const hits = statuses
+      .map((s) => ({ s, root: fsPathOfFolder(s.uri) }))
+      .filter((x): x is { s: StatusParams; root: string } => !!x.root && (fsPath === x.root || fsPath.startsWith(x.root + path.sep)))
+      .sort((a, b) => b.root.length - a.root.length);
+    if (hits.length > 0) return hits[0].s;
+  }
+  return statuses.find((s) => s.projects.some((p) => p.productionModule)) ?? statuses[0];
+}
+
+export function presentStatus(s: StatusParams | undefined): StatusPresentation {
+  if (!s) return { text: '$(loading~spin) Django Readiness', detail: 'analysing…', severity: 'info' };
+  if (!s.enabled) return { text: '$(circle-slash) Django Readiness', detail: 'disabled (djangoReadiness.enable)', severity: 'info' };
+  const prod = s.projects.find((p) => p.productionModule) ?? s.projects[0];
+  const c = s.counts;
+  const counts = `${plural(c.error, 'error')}, ${plural(c.warning, 'warning')}`;
+  const severity = c.error > 0 ? 'error' : c.warning > 0 ? 'warning' : 'info';
+  if (!prod || !prod.productionDotted) {
+    return { text: '$(question) No production settings', detail: `${prod?.productionReason ?? 'no Django project found'} · ${counts}`, severity: s.projects.length > 0 ? 'warning' : severity };
+  }
+  const more = s.projects.length > 1 ? ` (+${s.projects.length - 1} project${s.projects.length > 2 ? 's' : ''})` : '';
+  return { text: `$(shield) ${prod.productionDotted}${more}`, detail: `${counts} · production settings: ${prod.productionReason}`, severity };
+}
+
+export interface ProductionChoice {
+  label: string;
+  description?: string;
+  detail?: string;
+  folderUri: string;
+  /** The dotted module to write; undefined = automatic detection (clears the setting). */
+  value?: string;
+  current: boolean;
+}
+
+/** The settings modules the server discovered, per folder, plus "automatic" per folder. */
+export function productionChoices(statuses: StatusParams[], folderName: (uri: string) => string): ProductionChoice[] {
+  const out: ProductionChoice[] = [];
+  const many = statuses.length > 1;
+  for (const s of statuses) {
+    const prefix = many ? `${folderName(s.uri)}: ` : '';
+    const reasons = s.projects.map((p) => p.productionReason);
+    const configured = reasons.includes('configured');
+    out.push({ label: `${prefix}$(sync) Automatic detection`, description: configured ? undefined : 'current', detail: 'production/prod/live modules, then wsgi.py, then a lone settings.py', folderUri: s.uri, value: undefined, current: !configured });
+    for (const p of s.projects) {
+      for (const m of p.settingsModules) {
+        const current = configured && p.productionModule === m.path;
+        out.push({
+          label: `${prefix}${m.dotted}`,
+          description: [m.role !== 'unknown' ? m.role : '', current ? 'current' : p.productionModule === m.path ? 'detected' : ''].filter(Boolean).join(' · ') || undefined,
+          detail: m.path,
+          folderUri: s.uri,
+          value: m.dotted,
+          current,
+        });
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,94 @@
+/**
+ * A caching file system for the language server: file texts, sizes and folder listings are
+ * read from disk once and kept until a watched-file event (or a save, or a re-check) says they
+ * changed. Every analysis after a keystroke reads every project file; without this cache that
+ * is thousands of system calls per keystroke in a large workspace.
+ *
+ * Caching is only turned on when the client reports file changes (workspace/didChangeWatchedFiles);
+ * without them it is a pass-through.
+ */
+import * as path from 'node:path';
+import type { DirEntry, FileSystem } from '../engine/project';
+
+/** Files bigger than this are not kept in memory (the engine skips files above 2 MB anyway). */
+const MAX_CACHED_CHARS = 1024 * 1024;
+
+export class CachingFileSystem implements FileSystem {
+  /** When false every call goes to the base file system. */
+  enabled = false;
+  private readonly texts = new Map<string, string | null>();
+  private readonly sizes = new Map<string, number | null>();
+  private readonly dirs = new Map<string, DirEntry[]>();
+  private readonly existence = new Map<string, boolean>();
+
+  constructor(private readonly base: FileSystem) {}
+
+  readFile(p: string): string | undefined {
+    if (!this.enabled) return this.base.readFile(p);
+    const c = this.texts.get(p);
+    if (c !== undefined) return c ?? undefined;
+    const t = this.base.readFile(p);
+    if (t === undefined) this.texts.set(p, null);
+    else if (t.length <= MAX_CACHED_CHARS) this.texts.set(p, t);
+    return t;
+  }
+
+  readDir(p: string): DirEntry[] {
+    if (!this.enabled) return this.base.readDir(p);
+    let d = this.dirs.get(p);
+    if (!d) {
+      d = this.base.readDir(p);
+      this.dirs.set(p, d);
+    }
+    return d;
+  }
+
+  exists(p: string): boolean {
+    if (!this.enabled) return this.base.exists(p);
+    let e = this.existence.get(p);
+    if (e === undefined) {
+      e = this.base.exists(p);
+      this.existence.set(p, e);
+    }
+    return e;
+  }
+
+  size(p: string): number | undefined {
+    if (!this.enabled) return this.base.size(p);
+    const c = this.sizes.get(p);
+    if (c !== undefined) return c ?? undefined;
+    const s = this.base.size(p);
+    this.sizes.set(p, s ?? null);
+    return s;
+  }
+
+  /**
+   * Forgets what is known about `p` (changed, created or deleted) and the listing of its folder.
+   * `tree`: also everything below it (a folder was created, deleted or renamed).
+   */
+  invalidate(p: string, tree = false): void {
+    for (const m of [this.texts, this.sizes, this.dirs, this.existence] as Map<string, unknown>[]) m.delete(p);
+    this.dirs.delete(path.dirname(p));
+    if (tree) {
+      const prefix = p + path.sep;
+      for (const m of [this.texts, this.sizes, this.dirs, this.existence] as Map<string, unknown>[]) {
+        for (const k of m.keys()) if (k.startsWith(prefix)) m.delete(k);
+      }
+      // a created/deleted folder changes the existence of nothing above it but its parent listing
+    }
+  }
+
+  clear(): void {
+    this.texts.clear();
+    this.sizes.clear();
+    this.dirs.clear();
+    this.existence.clear();
+  }
+
+  /** Number of cached file texts and characters (debug stats). */
+  cachedTexts(): { files: number; chars: number } {
+    let chars = 0;
+    for (const t of this.texts.values()) chars += t?.length ?? 0;
+    return { files: this.texts.size, chars };
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * The checklist side of the language server: answers djangoReadiness/checklist (the checklist
+ * of a workspace folder, built from its latest analysis and the shared tick file), saves manual
+ * ticks (djangoReadiness/setManual, into .django-readiness/checklist.json), and tells the client
+ * when a folder's checklist changed (djangoReadiness/checklistChanged, only when something the
+ * view shows changed: not after every keystroke).
+ *
+ * The tick file is read from disk at each build (it changes through git or by hand and is not
+ * among the watched files, so the server's file cache must not keep it).
+ */
+import type { Connection } from 'vscode-languageserver';
+import { allRules } from '../../../rules/index.generated';
+import { buildChecklist, checklistSummary, isoDate, NodeFileSystem, readManualState, updateManualState, type AnalysisResult, type ChecklistReport, type FileSystem, type Rule } from '../engine';
+import { CHECKLIST_CHANGED_NOTIFICATION, CHECKLIST_REQUEST, SET_MANUAL_REQUEST, type ChecklistChangedParams, type ChecklistParams, type ChecklistResponse, type SetManualParams, type SetManualResult } from '../protocol/checklist';
+import type { FolderInfo } from './server';
+
+/** What the checklist needs from DjangoReadinessServer. */
+export interface ChecklistSource {
+  folders(): FolderInfo[];
+  getResult(folderUri: string): AnalysisResult | undefined;
+  flush(folderUri: string): AnalysisResult | undefined;
+  onDidAnalyze(listener: (folder: FolderInfo, result: AnalysisResult) => void): { dispose(): void };
+}
+
+export interface ChecklistServiceOptions {
+  /** The rules the server runs (names and documentation links); default: all rules. */
+  rules?: Rule[];
+  /** Where the tick file is read (default: the disk, uncached). */
+  disk?: FileSystem;
+  /** How it is written (default: node:fs). */
+  write?: (file: string, text: string) => void;
+  log?: (message: string) => void;
+}
+
+export class ChecklistService {
+  private readonly disk: FileSystem;
+  /** Folder URI -> signature of the last checklist announced. */
+  private readonly announced = new Map<string, string>();
+  private readonly subscription: { dispose(): void };
+
+  constructor(
+    private readonly connection: Pick<Connection, 'sendNotification'>,
+    private readonly source: ChecklistSource,
+    private readonly opts: ChecklistServiceOptions,
+  ) {
+    this.disk = opts.disk ?? new NodeFileSystem();
+    this.subscription = source.onDidAnalyze((folder) => {
+      if (!folder.implicit) this.announce(folder.uri);
+    });
+  }
+
+  private folder(uri: string): FolderInfo | undefined {
+    return this.source.folders().find((f) => f.uri === uri);
+  }
+
+  /** The checklist of a folder; null while it has not been analysed (a notification follows). */
+  report(folderUri: string): ChecklistResponse {
+    const folder = this.folder(folderUri);
+    if (!folder) return null;
+    const result = this.source.getResult(folderUri) ?? this.source.flush(folderUri);
+    if (!result) return null;
+    const ticks = readManualState(this.disk, folder.root);
+    if (ticks.errors.length > 0) this.opts.log?.(`${ticks.file}: ${ticks.errors.join('; ')}`);
+    return buildChecklist(result, ticks.state, this.opts.rules ?? allRules);
+  }
+
+  /** Sends checklistChanged when what the view shows changed since the last announcement. */
+  announce(folderUri: string, force = false): void {
+    const report = this.report(folderUri);
+    if (!report) return;
+    const sig = signature(report);
+    if (!force && this.announced.get(folderUri) === sig) return;
+    this.announced.set(folderUri, sig);
+    void this.connection.sendNotification(CHECKLIST_CHANGED_NOTIFICATION, { uri: folderUri, summary: checklistSummary(report) } satisfies ChecklistChangedParams);
+  }
+
+  setManual(p: SetManualParams): SetManualResult {
+    const folder = p && typeof p.uri === 'string' ? this.folder(p.uri) : undefined;
+    if (!folder) return { ok: false, error: 'unknown workspace folder' };
+    if (typeof p.id !== 'string' || !/^[a-z0-9]+\.[a-z0-9-]+$/.test(p.id)) return { ok: false, error: `invalid item id ${JSON.stringify(p.id)}` };
+    try {
+      const tick = p.done ? { done: true, ...(p.by ? { by: String(p.by) } : {}), date: isoDate(), ...(p.note ? { note: String(p.note) } : {}) } : undefined;
+      const { file } = updateManualState(this.disk, folder.root, p.id, tick, this.opts.write);
+      this.announce(folder.uri, true);
+      return { ok: true, file };
+    } catch (e) {
+      return { ok: false, error: (e as Error).message };
+    }
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+  }
+}
+
+/** What the view shows of a report: statuses, ticks and findings (not the fix edits). */
+function signature(r: ChecklistReport): string {
+  return JSON.stringify([r.hasDjangoProject, r.items.map((i) => [i.id, i.status, i.done ?? null, i.tick?.by ?? null, i.tick?.date ?? null, i.tick?.note ?? null, i.findings.map((f) => [f.code, f.file, f.range.start.line, f.range.start.character, f.range.end.line, f.range.end.character, f.message, f.severity, f.fixes.map((x) => x.title)])])]);
+}
+
+/** Registers the checklist requests on a connection; returns the service (for tests). */
+export function attachChecklist(connection: Pick<Connection, 'onRequest' | 'sendNotification'>, source: ChecklistSource, opts: ChecklistServiceOptions): ChecklistService {
+  const service = new ChecklistService(connection, source, opts);
+  const safe =
+    <P, R>(what: string, fn: (p: P) => R, fallback: R) =>
+    (p: P): R => {
+      try {
+        return fn(p);
+      } catch (e) {
+        opts.log?.(`${what} failed: ${(e as Error).stack ?? String(e)}`);
+        return fallback;
+      }
+    };
+  connection.onRequest(CHECKLIST_REQUEST, safe('checklist', (p: ChecklistParams) => service.report(p?.uri), null));
+  connection.onRequest(SET_MANUAL_REQUEST, safe('setManual', (p: SetManualParams) => service.setManual(p), { ok: false, error: 'internal error' } as SetManualResult));
+  return service;
+}

@@ -1,0 +1,111 @@
+/**
+ * Wires an LSP connection to a DjangoReadinessServer: every handler is wrapped so that an
+ * exception is logged to the connection's console and answered with an empty result, never
+ * crashing the server.
+ */
+import {
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  type CodeAction,
+  type Connection,
+  type InitializeParams,
+} from 'vscode-languageserver';
+import {
+  DEBUG_STATS_REQUEST,
+  FIX_ALL_REQUEST,
+  GET_STATUS_REQUEST,
+  RECHECK_REQUEST,
+  RULE_DOCS_REQUEST,
+  RULES_REQUEST,
+  type FixAllParams,
+  type RecheckParams,
+  type RuleDocsParams,
+} from '../protocol/messages';
+import { attachChecklist } from './checklist';
+import { DjangoReadinessServer, type LogLevel, type ServerHost, type ServerOptions } from './server';
+
+/** The ServerHost of a vscode-languageserver connection. */
+export function connectionHost(connection: Connection): ServerHost {
+  return {
+    publishDiagnostics: (params) => void connection.sendDiagnostics(params).catch(() => undefined),
+    sendNotification: (method, params) => void connection.sendNotification(method, params).catch(() => undefined),
+    getConfiguration: (items) => connection.workspace.getConfiguration(items) as Promise<unknown[]>,
+    registerFileWatchers: async (watchers) => {
+      await connection.client.register(DidChangeWatchedFilesNotification.type, { watchers });
+    },
+    registerConfigurationChange: async (section) => {
+      await connection.client.register(DidChangeConfigurationNotification.type, { section });
+    },
+    log: (level: LogLevel, message: string) => {
+      try {
+        connection.console[level](message);
+      } catch {
+        /* the connection is gone */
+      }
+    },
+  };
+}
+
+/** Creates the server on a connection, registers every handler and starts listening. */
+export function attachServer(connection: Connection, opts: ServerOptions = {}): DjangoReadinessServer {
+  const host = connectionHost(connection);
+  const server = new DjangoReadinessServer(host, opts);
+  attachChecklist(connection, server, { rules: opts.rules, log: (m) => host.log('error', m) });
+
+  const fail = (what: string, e: unknown) => host.log('error', `${what} failed: ${(e as Error)?.stack ?? String(e)}`);
+  /** A notification handler that never throws. */
+  const notify =
+    <P>(what: string, fn: (p: P) => void) =>
+    (p: P) => {
+      try {
+        fn(p);
+      } catch (e) {
+        fail(what, e);
+      }
+    };
+  /** A request handler that answers `fallback` instead of throwing. */
+  const request =
+    <P, R>(what: string, fn: (p: P) => R | Promise<R>, fallback: R) =>
+    async (p: P): Promise<R> => {
+      try {
+        return await fn(p);
+      } catch (e) {
+        fail(what, e);
+        return fallback;
+      }
+    };
+
+  connection.onInitialize((params: InitializeParams) => server.initialize(params));
+  connection.onInitialized(
+    notify('initialized', () => {
+      try {
+        connection.workspace.onDidChangeWorkspaceFolders(notify('didChangeWorkspaceFolders', (e) => server.didChangeWorkspaceFolders(e)));
+      } catch {
+        /* the client does not support workspace folders */
+      }
+      server.initialized().catch((e) => fail('initialized', e));
+    }),
+  );
+  connection.onShutdown(() => server.dispose());
+
+  connection.onDidOpenTextDocument(notify('didOpen', (p) => server.didOpen(p)));
+  connection.onDidChangeTextDocument(notify('didChange', (p) => server.didChange(p)));
+  connection.onDidSaveTextDocument(notify('didSave', (p) => server.didSave(p)));
+  connection.onDidCloseTextDocument(notify('didClose', (p) => server.didClose(p)));
+  connection.onDidChangeWatchedFiles(notify('didChangeWatchedFiles', (p) => server.didChangeWatchedFiles(p)));
+  connection.onDidChangeConfiguration(notify('didChangeConfiguration', (p) => server.didChangeConfiguration(p)));
+
+  connection.onCodeAction(request('codeAction', (p) => server.codeAction(p), []));
+  connection.onCodeActionResolve(request<CodeAction, CodeAction>('codeAction/resolve', (a) => server.codeActionResolve(a), { title: '' }));
+  connection.onHover(request('hover', (p) => server.hover(p), null));
+
+  connection.onRequest(GET_STATUS_REQUEST, request('getStatus', () => server.getStatus(), []));
+  connection.onRequest(RECHECK_REQUEST, request('recheck', (p: RecheckParams) => server.recheck(p), { folders: 0, findings: 0, ms: 0 }));
+  connection.onRequest(RULE_DOCS_REQUEST, request('ruleDocs', (p: RuleDocsParams) => server.ruleDocs(p), null));
+  connection.onRequest(RULES_REQUEST, request('rules', () => server.listRules(), []));
+  connection.onRequest(FIX_ALL_REQUEST, request('fixAll', (p: FixAllParams) => server.fixAll(p), null));
+  connection.onRequest(DEBUG_STATS_REQUEST, request('debugStats', (p: { gc?: boolean } | undefined) => server.debugStats(p ?? undefined), null));
+
+  connection.listen();
+  return server;
+}

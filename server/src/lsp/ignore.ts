@@ -1,0 +1,112 @@
+/**
+ * "Ignore DJRxxx for this line": the edit that adds `# django-readiness: ignore[DJRxxx]` to a
+ * finding's line, or appends the code to an ignore comment already there.
+ *
+ * The comment goes at the end of the line when that is a comment in the file's language
+ * (Python, requirements files) and the line does not end inside a string or with a line
+ * continuation; otherwise on its own line above (the engine honours both: the line, or the line
+ * above). Dockerfiles, .env files, Procfiles and YAML get the line-above form.
+ */
+import * as path from 'node:path';
+import { classify } from '../engine/project';
+import { LineIndex } from '../engine/text';
+import type { SimpleTextEdit } from './textDiff';
+
+const IGNORE = /(#\s*django-readiness:\s*ignore\[)([^\]]*)(\])/i;
+
+export interface PythonLineScan {
+  /** Offset of the `#` of a comment, when the line has one outside strings. */
+  commentAt?: number;
+  /** The line ends inside a string (an open triple-quoted string) or continues with `\`. */
+  continues: boolean;
+}
+
+/** Scans one line of Python for its comment and whether it ends inside a string. */
+export function scanPythonLine(line: string): PythonLineScan {
+  let i = 0;
+  while (i < line.length) {
+    const c = line[i];
+    if (c === '#') return { commentAt: i, continues: false };
+    if (c === '"' || c === "'") {
+      const triple = line.startsWith(c.repeat(3), i);
+      const q = triple ? c.repeat(3) : c;
+      let j = i + q.length;
+      let closed = false;
+      while (j < line.length) {
+        if (line[j] === '\\') {
+          j += 2;
+          continue;
+        }
+        if (line.startsWith(q, j)) {
+          closed = true;
+          j += q.length;
+          break;
+        }
+        j++;
+      }
+      if (!closed) return { continues: true };
+      i = j;
+      continue;
+    }
+    i++;
+  }
+  return { continues: /\\\s*$/.test(line) };
+}
+
+function codesIn(list: string): string[] {
+  return list
+    .split(',')
+    .map((s) => s.trim().toUpperCase())
+    .filter(Boolean);
+}
+
+/** An edit appending `code` to the ignore comment of `lineText` (at `lineStart`), if it has one. */
+function appendToComment(li: LineIndex, line: number, commentAt: number, code: string): SimpleTextEdit | null | undefined {
+  const text = li.lineText(line);
+  const m = IGNORE.exec(text.slice(commentAt));
+  if (!m) return undefined;
+  if (codesIn(m[2]).includes(code)) return null; // already there: nothing to do
+  const closeAt = li.lineStart(line) + commentAt + m.index + m[1].length + m[2].length;
+  const sep = m[2].trim() ? ', ' : '';
+  const pos = li.positionAt(closeAt - (m[2].length - m[2].trimEnd().length));
+  return { range: { start: pos, end: pos }, newText: `${sep}${code}` };
+}
+
+/**
+ * The edit that ignores `code` on `line` of `file` (whose current text is `text`); null when the
+ * line already ignores it.
+ */
+export function ignoreEdit(file: string, text: string, line: number, code: string): SimpleTextEdit | null {
+  const li = new LineIndex(text);
+  const l = Math.max(0, Math.min(line, li.lineCount - 1));
+  const lineText = li.lineText(l);
+  const kind = classify(path.basename(file));
+  const python = kind === 'python' || kind === undefined;
+  const inlineOk = python || kind === 'requirements';
+  let scan: PythonLineScan;
+  if (python) scan = scanPythonLine(lineText);
+  else {
+    const hash = lineText.search(/(^|\s)#/);
+    scan = { commentAt: hash < 0 ? undefined : lineText.indexOf('#', hash), continues: /\\\s*$/.test(lineText) };
+  }
+  if (inlineOk && !scan.continues) {
+    if (scan.commentAt !== undefined) {
+      const app = appendToComment(li, l, scan.commentAt, code);
+      if (app !== undefined) return app;
+    }
+    const end = li.positionAt(li.lineStart(l) + lineText.trimEnd().length);
+    return { range: { start: end, end: li.positionAt(li.lineEnd(l)) }, newText: `  # django-readiness: ignore[${code}]` };
+  }
+  // on its own line above: reuse an ignore comment line there
+  if (l > 0) {
+    const above = li.lineText(l - 1);
+    const t = above.trimStart();
+    if (t.startsWith('#')) {
+      const app = appendToComment(li, l - 1, above.length - t.length, code);
+      if (app !== undefined) return app;
+    }
+  }
+  const indent = /^[ \t]*/.exec(lineText)?.[0] ?? '';
+  const at = li.positionAt(li.lineStart(l));
+  return { range: { start: at, end: at }, newText: `${indent}# django-readiness: ignore[${code}]${li.eol}` };
+}

@@ -1,0 +1,130 @@
+/**
+ * Custom messages between the language server and the VS Code client (besides the checklist
+ * ones in checklist.ts). Plain method names and JSON shapes, no vscode or LSP import.
+ *
+ *  - notification djangoReadiness/status      server -> client  StatusParams (after each analysis that changes it)
+ *  - request      djangoReadiness/getStatus   {}                -> StatusParams[] (every folder)
+ *  - request      djangoReadiness/recheck     {uri?: folder}    -> RecheckResult (re-lists files, re-reads everything)
+ *  - request      djangoReadiness/ruleDocs    {code}            -> RuleDocsResult | null (Markdown, offline)
+ *  - request      djangoReadiness/rules       {}                -> RuleSummary[]
+ *  - request      djangoReadiness/fixAll      {uri, unsafe?}    -> LSP WorkspaceEdit | null (fix-all for one file)
+ *  - request      djangoReadiness/debugStats  {}                -> DebugStats (memory, recent timings)
+ *
+ * Paths are absolute file-system paths; URIs are `file:` URIs as the client sent them.
+ */
+import type { Severity } from '../engine/types';
+
+export const STATUS_NOTIFICATION = 'djangoReadiness/status';
+export const GET_STATUS_REQUEST = 'djangoReadiness/getStatus';
+export const RECHECK_REQUEST = 'djangoReadiness/recheck';
+export const RULE_DOCS_REQUEST = 'djangoReadiness/ruleDocs';
+export const RULES_REQUEST = 'djangoReadiness/rules';
+export const FIX_ALL_REQUEST = 'djangoReadiness/fixAll';
+/** Internal (benchmarks, bug reports): memory and recent timings of the server. */
+export const DEBUG_STATS_REQUEST = 'djangoReadiness/debugStats';
+
+/** `source` of every diagnostic the server publishes. */
+export const DIAGNOSTIC_SOURCE = 'django-readiness';
+
+/** The code action kind of fix-all (put it in `editor.codeActionsOnSave`). */
+export const FIX_ALL_KIND = 'source.fixAll.djangoReadiness';
+
+/**
+ * Client command the "Show documentation for DJRxxx" code action runs, with the rule code as
+ * its argument. The VS Code client registers it; it is also in the command palette.
+ */
+export const SHOW_RULE_DOCUMENTATION_COMMAND = 'djangoReadiness.showRuleDocumentation';
+
+export interface StatusProject {
+  /** The Django root (folder of manage.py). */
+  root: string;
+  /** Absolute path of the production settings module, when one was found. */
+  productionModule?: string;
+  productionDotted?: string;
+  /** Why that module (or why none), e.g. "named production". */
+  productionReason: string;
+  settingsModules: { path: string; dotted: string; role: string }[];
+}
+
+export interface StatusParams {
+  /** The workspace folder URI (or the implicit folder of a file opened outside any folder). */
+  uri: string;
+  enabled: boolean;
+  projects: StatusProject[];
+  counts: Record<Severity, number>;
+  /** Files the findings are in. */
+  files: number;
+  /** Duration of the last analysis, ms. */
+  ms: number;
+}
+
+export interface RecheckParams {
+  /** One folder; all folders when absent. */
+  uri?: string;
+}
+
+export interface RecheckResult {
+  folders: number;
+  findings: number;
+  ms: number;
+}
+
+export interface RuleDocsParams {
+  code: string;
+}
+
+export interface RuleDocsResult {
+  code: string;
+  name: string;
+  markdown: string;
+  url: string;
+}
+
+export interface RuleSummary {
+  code: string;
+  name: string;
+  category: string;
+  severity: Severity;
+  message: string;
+  fix: 'safe' | 'unsafe' | 'none';
+  deprecated?: boolean;
+}
+
+export interface FixAllParams {
+  /** The document URI. */
+  uri: string;
+  /** Apply unsafe fixes too (default false: only safe ones, as on save). */
+  unsafe?: boolean;
+}
+
+/** `data` of a published finding diagnostic (what the code actions need to find it again). */
+export interface FindingDiagnosticData {
+  kind: 'finding';
+  code: string;
+  /** Number of fixes the finding has. */
+  fixes: number;
+}
+
+/** One analysis run of the server, for the benchmark and the log. */
+export interface AnalysisTiming {
+  folder: string;
+  /** From the first unprocessed change (didChange, file event...) to the start of the analysis. */
+  waitedMs: number;
+  analysisMs: number;
+  /** Converting findings to diagnostics and sending them. */
+  publishMs: number;
+  /** From the first unprocessed change to the last publishDiagnostics. */
+  totalMs: number;
+  /** Time spent in didChange handlers (applying the edits) since the previous analysis. */
+  changeMs: number;
+  published: number;
+}
+
+export interface DebugStats {
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  folders: { uri: string; files: number; pythonFiles: number; findings: number }[];
+  timings: AnalysisTiming[];
+}
