@@ -101,7 +101,7 @@ export class Analyzer {
     const summaries: ProjectSummary[] = [];
     if (!config.enable) return { root: absRoot, projects: [], findings, notes, applicability, stats };
 
-    let projects = findDjangoProjects(inv, this.fs, config);
+    let projects = this.discover(inv, config);
     if (projects.length === 0) projects = [{ root: absRoot, settingsModules: [], productionReason: 'no Django project found', settingsDefaults: [] }];
     const rules = this.opts.rules.filter((r) => ruleEnabled(config, r.meta.code));
 
@@ -113,6 +113,25 @@ export class Analyzer {
     }
     stats.ms = performance.now() - t0;
     return { root: absRoot, projects: summaries, findings: dedupe(findings), notes, applicability, stats };
+  }
+
+  private discovered: { inv: FileInventory; key: string; projects: DjangoProject[] } | undefined;
+
+  /**
+   * Django projects of an inventory. Discovery walks every file, so it is memoized for the same
+   * inventory object (the language server keeps one until files are created or deleted), the same
+   * configured module, and the same manage.py / wsgi.py / asgi.py texts.
+   */
+  private discover(inv: FileInventory, config: Config): DjangoProject[] {
+    const keyParts = [config.productionSettingsModule ?? ''];
+    for (const f of inv.files) {
+      if (f.kind === 'python' && /(^|[\\/])(manage|wsgi|asgi)\.py$/.test(f.path)) keyParts.push(f.path, this.fs.readFile(f.path) ?? '');
+    }
+    const key = keyParts.join('\u0000');
+    if (this.discovered && this.discovered.inv === inv && this.discovered.key === key) return this.discovered.projects;
+    const projects = findDjangoProjects(inv, this.fs, config);
+    this.discovered = { inv, key, projects };
+    return projects;
   }
 
   /** Parses a file through the cache (the tree stays valid until the file is parsed again). */
