@@ -380,6 +380,10 @@ class ProjectRun {
     }
   }
 
+  get findingSink(): Finding[] {
+    return this.findings;
+  }
+
   base(rule: Rule, sink: Finding[] = this.findings): BaseContext {
     return {
       config: this.config,
@@ -556,12 +560,27 @@ class SettingsContextImpl {
     return [pe.insertStatement(`${target} = ${valueSrc}`, after)];
   }
 
+  /**
+   * The context handed to one settings rule. A single object serves every rule of a run (rules
+   * are called one at a time): only the rule that reports changes, so nothing is rebuilt per rule.
+   */
   forRule(rule: Rule): SettingsContext {
+    if (!this.shared) this.shared = this.buildShared();
+    this.currentRule = rule;
+    return this.shared;
+  }
+
+  private shared: SettingsContext | undefined;
+  private currentRule: Rule | undefined;
+
+  private buildShared(): SettingsContext {
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const self = this;
-    const base = this.run.base(rule);
+    const run = this.run;
+    const base = run.base({ meta: { code: '' } } as Rule);
     return {
       ...base,
+      report: (args) => run.report(self.currentRule as Rule, args, run.findingSink),
       module: self.module,
       scope: self.scope,
       installedApps: self.installedApps,
@@ -577,6 +596,7 @@ class SettingsContextImpl {
       setDictKeyEdits: (d, k, v) => self.setDictKeyEdits(d, k, v),
     };
   }
+
 }
 
 function lastStmtOf(b: Binding) {

@@ -238,17 +238,29 @@ export class ModuleEditor {
   }
 
   /** The last top-level assignment whose target starts with `prefix` (e.g. SECURE_). */
+  /** Top-level assignments in order, with their target names (built once per editor). */
+  private assignments: { stmt: TopStmt; names: string[] }[] | undefined;
   private lastByPrefix = new Map<string, TopStmt | undefined>();
 
   lastAssignmentWithPrefix(prefix: string): TopStmt | undefined {
     if (this.lastByPrefix.has(prefix)) return this.lastByPrefix.get(prefix);
+    if (!this.assignments) {
+      this.assignments = [];
+      for (const s of this.module.stmts) {
+        if (s.ir.t !== 'assign') continue;
+        const names: string[] = [];
+        for (const t of s.ir.targets) if (t.t === 'name') names.push(t.id);
+        if (names.length) this.assignments.push({ stmt: s, names });
+      }
+    }
     let found: TopStmt | undefined;
-    for (const s of this.module.stmts) {
-      if (s.ir.t === 'assign' && s.ir.targets.some((t) => t.t === 'name' && t.id.startsWith(prefix))) found = s;
+    for (let k = this.assignments.length - 1; k >= 0 && !found; k--) {
+      if (this.assignments[k].names.some((n) => n.startsWith(prefix))) found = this.assignments[k].stmt;
     }
     this.lastByPrefix.set(prefix, found);
     return found;
   }
+
 
 
   /**
