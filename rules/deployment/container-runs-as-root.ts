@@ -24,7 +24,7 @@ export default defineRule({
       if (f.kind !== 'dockerfile' || isDevDeploymentFile(f.path)) continue;
       const text = ctx.readFile(f.path);
       if (text === undefined) continue;
-      const lines = text.split(/\r?\n/);
+      const lines = text.split(/\r\n|\r|\n/);
       let lastFrom = -1;
       let user: string | undefined;
       let userLine = -1;

@@ -34,7 +34,7 @@ export default defineRule({
     }
     const root = ctx.settings.value('ROOT_URLCONF');
     const main = (root?.kind === 'str' && urls.find((f) => f.path.endsWith(root.value.replace(/\./g, '/') + '.py'))) || urls[0];
-    const first = (ctx.readFile(main.path) ?? '').split(/\r?\n/)[0];
+    const first = (ctx.readFile(main.path) ?? '').split(/\r\n|\r|\n/)[0];
     ctx.report({ at: { file: main.path, range: { start: { line: 0, character: 0 }, end: { line: 0, character: first.length } } }, message: 'No URL looks like a health check (healthz, ping, ready...): load balancers and monitors cannot tell a broken instance' });
   },
 });

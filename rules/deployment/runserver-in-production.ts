@@ -25,7 +25,7 @@ export default defineRule({
       if (isDevDeploymentFile(f.path)) continue;
       const text = ctx.readFile(f.path);
       if (text === undefined) continue;
-      text.split(/\r?\n/).forEach((line, i) => {
+      text.split(/\r\n|\r|\n/).forEach((line, i) => {
         if (!/manage\.py["',\s]+runserver|django-admin["',\s]+runserver/.test(line)) return;
         if (/^\s*#/.test(line)) return;
         const isCommand =

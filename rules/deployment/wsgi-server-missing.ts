@@ -32,6 +32,6 @@ export default defineRule({
       }
     }
     const file = reqFiles.sort((a, b) => a.length - b.length)[0];
-    ctx.report({ at: { file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: (ctx.readFile(file) ?? '').split(/\r?\n/)[0].length } } }, message: 'No production application server (gunicorn, uvicorn, uWSGI, Daphne...) in the requirements: only runserver can start the project' });
+    ctx.report({ at: { file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: (ctx.readFile(file) ?? '').split(/\r\n|\r|\n/)[0].length } } }, message: 'No production application server (gunicorn, uvicorn, uWSGI, Daphne...) in the requirements: only runserver can start the project' });
   },
 });

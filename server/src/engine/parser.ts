@@ -190,12 +190,14 @@ export class PyModule {
     let current = this.text;
     for (let round = 0; ; round++) {
       const root = tree.rootNode;
-      let broken: Node | undefined;
+      // Offsets of the broken statement, read while its tree is alive (a Node's endIndex reads
+      // the tree's WASM memory: after tree.delete() it returns whatever is there by then).
+      let broken: { startIndex: number; endIndex: number } | undefined;
       for (const c of root.children) {
         if (!c || c.endIndex <= resumeFrom || c.startIndex < resumeFrom) continue;
         if (c.type === 'comment') continue;
         if (c.type === 'ERROR' || c.hasError || c.isMissing) {
-          broken = c;
+          broken = { startIndex: c.startIndex, endIndex: c.endIndex };
           break;
         }
         if (!c.isNamed) continue;

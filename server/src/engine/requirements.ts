@@ -39,7 +39,7 @@ const REQ = /^([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?\s*((?:[<>=!~]=?|===)[^;#
 export function parseRequirements(file: string, text: string): { requirements: Requirement[]; problems: RequirementProblem[] } {
   const requirements: Requirement[] = [];
   const problems: RequirementProblem[] = [];
-  const lines = text.split(/\r?\n/);
+  const lines = text.split(/\r\n|\r|\n/);
   for (let i = 0; i < lines.length; i++) {
     const rawLine = lines[i];
     let line = rawLine.replace(/(^|\s)#.*$/, '').trimEnd();
@@ -102,7 +102,7 @@ export function parsePyprojectDependencies(file: string, text: string): Requirem
     return [];
   }
   const out: Requirement[] = [];
-  const lines = text.split(/\r?\n/);
+  const lines = text.split(/\r\n|\r|\n/);
   const locate = (needle: string): { line: number; start: number; end: number } => {
     for (let i = 0; i < lines.length; i++) {
       const c = lines[i].indexOf(needle);

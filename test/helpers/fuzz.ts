@@ -1,0 +1,449 @@
+/**
+ * The engine fuzzer, shared by test/unit/fuzz.test.ts (small budget, part of `npm test`) and
+ * scripts/fuzz.ts (`npm run fuzz -- --iterations N --seed S`).
+ *
+ * Every case is an example project (test/fixtures/projects/*) in an in-memory file system with
+ * one file (mostly a settings module; also other Python files, requirements, Dockerfiles...)
+ * replaced by a mutant of itself: truncated, with random insertions and
+ * deletions, unbalanced brackets and quotes, tabs and odd indentation, invalid UTF-8 (decoded
+ * the way the engine decodes files from disk), NUL bytes, other line breaks; plus fixed cases
+ * (a 5 MB file, expressions nested 10,000 deep). Each case is analysed by the project's
+ * long-lived Analyzer (parse cache reused, as in the language server) and checked:
+ *
+ *  - the engine does not throw and no rule fails (no `rule-failed` note);
+ *  - every range it reports (findings, fix edits, notes) lies inside its file;
+ *  - the time of the analysis (the other files of the project are cached) is recorded.
+ *
+ * Incremental sequences apply several small edits one after the other to one file through the
+ * same Analyzer (the parse cache's statement splicing and incremental re-parse) and compare the
+ * result of each step with a fresh Analyzer's: they must be identical.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { allRules } from '../../rules/index.generated';
+import { Analyzer, decodeText, MemoryFileSystem, type AnalysisResult, type Config, type Range, type Rule } from '../../server/src/engine';
+import { config as testConfig, fixturesRoot } from './fixtures';
+
+// ------------------------------------------------------------------ deterministic randomness
+
+/** mulberry32: a small, fast, seedable PRNG (same sequence on every platform). */
+export class Rng {
+  private s: number;
+  constructor(seed: number) {
+    this.s = seed >>> 0 || 0x9e3779b9;
+  }
+  next(): number {
+    let t = (this.s = (this.s + 0x6d2b79f5) >>> 0);
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+  int(n: number): number {
+    return Math.floor(this.next() * n);
+  }
+  pick<T>(xs: readonly T[]): T {
+    return xs[this.int(xs.length)];
+  }
+  chance(p: number): boolean {
+    return this.next() < p;
+  }
+}
+
+// ------------------------------------------------------------------ mutations
+
+const SNIPPETS = [
+  '(', ')', '[', ']', '{', '}', "'", '"', "'''", '"""', 'f"', "b'", 'r"', '\\', ':', ',', '=', '==', '+=', '*', '**', '.', '...', '#', '@',
+  '\t', '\n', '\r', '\r\n', '\f', '\v', ' ', '    ', '\u00a0', '\u2028', '\ufeff', '\u0000', '\ud800', '\udfff', '😀', 'é',
+  'if DEBUG:\n', 'else:\n', 'elif x:\n', 'try:\n', 'except:\n', 'def f(', 'class C:', 'lambda: ', 'import os\n', 'from .base import *\n',
+  'os.environ', "os.environ['X']", "os.getenv('X', 'y')", "config('X', default=", 'env.bool(', 'timedelta(days=',
+  'DEBUG = True\n', "SECRET_KEY = 'x'\n", 'ALLOWED_HOSTS = ["*"]\n', 'INSTALLED_APPS += [', 'MIDDLEWARE = ', 'DATABASES = {',
+  "REST_FRAMEWORK = {'DEFAULT_PERMISSION_CLASSES': ", 'SIMPLE_JWT = {', 'del DEBUG\n', 'global X\n', 'X: int = 1\n', 'a, *b = c\n',
+  'await ', 'yield ', 'async ', 'match x:\n    case 1:\n', '# noqa: DJR101', '# django-readiness: ignore', '\\\n',
+];
+
+const OPEN = ['(', '[', '{'];
+const CLOSE = [')', ']', '}'];
+const QUOTES = ["'", '"', "'''", '"""', "f'", 'b"'];
+
+export type MutationName =
+  | 'truncate'
+  | 'insert'
+  | 'delete'
+  | 'bracket'
+  | 'quote'
+  | 'indent'
+  | 'tabs'
+  | 'utf8'
+  | 'nul'
+  | 'eol'
+  | 'duplicate'
+  | 'swap';
+
+export const MUTATIONS: readonly MutationName[] = ['truncate', 'insert', 'delete', 'bracket', 'quote', 'indent', 'tabs', 'utf8', 'nul', 'eol', 'duplicate', 'swap'];
+
+function randomChars(rng: Rng, n: number): string {
+  let s = '';
+  for (let i = 0; i < n; i++) {
+    const r = rng.next();
+    if (r < 0.6) s += String.fromCharCode(32 + rng.int(95));
+    else if (r < 0.8) s += rng.pick(['\n', '\t', ' ', '\r\n']);
+    else s += String.fromCharCode(rng.int(0x10000));
+  }
+  return s;
+}
+
+function lineStarts(text: string): number[] {
+  const out = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) out.push(i + 1);
+  return out;
+}
+
+/** Applies one named mutation at a random place. */
+export function mutateOnce(rng: Rng, text: string, op: MutationName): string {
+  const at = rng.int(text.length + 1);
+  switch (op) {
+    case 'truncate':
+      return text.slice(0, at);
+    case 'insert':
+      return text.slice(0, at) + (rng.chance(0.6) ? rng.pick(SNIPPETS) : randomChars(rng, 1 + rng.int(12))) + text.slice(at);
+    case 'delete':
+      return text.slice(0, at) + text.slice(Math.min(text.length, at + 1 + rng.int(rng.chance(0.2) ? 400 : 20)));
+    case 'bracket':
+      return text.slice(0, at) + (rng.chance(0.5) ? rng.pick(OPEN) : rng.pick(CLOSE)).repeat(1 + rng.int(3)) + text.slice(at);
+    case 'quote':
+      return text.slice(0, at) + rng.pick(QUOTES) + text.slice(at);
+    case 'indent': {
+      const starts = lineStarts(text);
+      const s = rng.pick(starts);
+      return text.slice(0, s) + rng.pick([' ', '  ', '   ', '\t', ' \t', '\t ', '        ', '\f']) + text.slice(s);
+    }
+    case 'tabs':
+      return text.replace(/^( {4})+/gm, (m) => (rng.chance(0.5) ? '\t'.repeat(m.length / 4) : m.replace(/ {4}/, '\t')));
+    case 'utf8': {
+      // bytes that are not UTF-8, decoded as the engine decodes a file read from disk
+      const buf = Buffer.from(text, 'utf8');
+      const pos = rng.int(buf.length + 1);
+      const bad = Buffer.from(rng.pick([[0xff], [0xc3], [0xe2, 0x82], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xf8, 0x88, 0x80, 0x80, 0x80], [0xfe, 0xfe]]));
+      return decodeText(Buffer.concat([buf.subarray(0, pos), bad, buf.subarray(pos)]));
+    }
+    case 'nul':
+      return text.slice(0, at) + '\u0000'.repeat(1 + rng.int(3)) + text.slice(at);
+    case 'eol': {
+      const eol = rng.pick(['\r\n', '\r', '\n\r', '\u2028', '\u0085']);
+      return rng.chance(0.5) ? text.replace(/\n/g, eol) : text.slice(0, at) + text.slice(at).replace('\n', eol);
+    }
+    case 'duplicate': {
+      const starts = lineStarts(text);
+      const a = rng.int(starts.length);
+      const b = Math.min(starts.length - 1, a + 1 + rng.int(6));
+      const chunk = text.slice(starts[a], b < starts.length ? starts[b] : text.length);
+      const where = rng.pick(starts);
+      return text.slice(0, where) + chunk + text.slice(where);
+    }
+    case 'swap': {
+      const lines = text.split('\n');
+      if (lines.length < 2) return text;
+      const i = rng.int(lines.length);
+      const j = rng.int(lines.length);
+      [lines[i], lines[j]] = [lines[j], lines[i]];
+      return lines.join('\n');
+    }
+  }
+}
+
+/** 1 to 4 random mutations. */
+export function mutate(rng: Rng, text: string): { text: string; ops: MutationName[] } {
+  const ops: MutationName[] = [];
+  let out = text;
+  const n = 1 + rng.int(rng.chance(0.7) ? 2 : 4);
+  for (let i = 0; i < n; i++) {
+    const op = rng.pick(MUTATIONS);
+    ops.push(op);
+    out = mutateOnce(rng, out, op);
+  }
+  return { text: out, ops };
+}
+
+/** The fixed cases: huge files and deeply nested expressions (10,000 levels). */
+export function specialTexts(): { name: string; text: string }[] {
+  const N = 10_000;
+  const settingsLine = "DEBUG = True\nSECRET_KEY = 'django-insecure-special-case-0123456789'\n";
+  const big = (bytes: number) => {
+    const unit = "X_SETTING = {'a': [1, 2, 3], 'b': 'text'}  # filler\n";
+    return settingsLine + unit.repeat(Math.ceil(bytes / unit.length));
+  };
+  return [
+    { name: '5 MB file', text: big(5 * 1024 * 1024) },
+    { name: '5 MB file of NUL bytes', text: '\u0000'.repeat(5 * 1024 * 1024) },
+    { name: 'NUL bytes after the first 8 KB', text: big(16 * 1024) + '\u0000\u0000\n' + settingsLine },
+    { name: 'binary (NUL at the start)', text: '\u0000\u0001\u0002PK\u0003\u0004' + settingsLine },
+    { name: 'nested parentheses', text: `${settingsLine}X = ${'('.repeat(N)}1${')'.repeat(N)}\n` },
+    { name: 'nested lists', text: `${settingsLine}ALLOWED_HOSTS = ${'['.repeat(N)}'*'${']'.repeat(N)}\n` },
+    { name: 'nested dicts', text: `${settingsLine}REST_FRAMEWORK = ${"{'a': ".repeat(N)}1${'}'.repeat(N)}\n` },
+    { name: 'nested calls', text: `${settingsLine}SECRET_KEY = ${"os.environ.get('K', ".repeat(N)}'x'${')'.repeat(N)}\n` },
+    { name: 'long + chain', text: `${settingsLine}SECRET_KEY = ${Array(N).fill("'ab'").join(' + ')}\n` },
+    { name: 'long * chain', text: `${settingsLine}SECURE_HSTS_SECONDS = ${Array(N).fill('2').join(' * ')}\n` },
+    { name: 'nested not', text: `${settingsLine}DEBUG = ${'not '.repeat(N)}True\n` },
+    { name: 'nested unary minus', text: `${settingsLine}X = ${'-'.repeat(N)}1\n` },
+    { name: 'nested conditional expressions', text: `${settingsLine}DEBUG = ${'True if DEBUG else '.repeat(N)}False\n` },
+    { name: 'nested lambdas', text: `${settingsLine}X = ${'lambda: '.repeat(N)}1\n` },
+    { name: 'long attribute chain', text: `${settingsLine}X = a${'.b'.repeat(N)}\n` },
+    { name: 'long subscript chain', text: `${settingsLine}X = a${'[0]'.repeat(N)}\n` },
+    { name: 'unclosed brackets 10,000 deep', text: `${settingsLine}X = ${'(['.repeat(N)}\nDEBUG = False\n` },
+    { name: 'nested if blocks', text: settingsLine + Array.from({ length: 500 }, (_, i) => `${' '.repeat(i)}if DEBUG:\n`).join('') + `${' '.repeat(500)}DEBUG = True\n` },
+    { name: '10,000 augmented assignments', text: `${settingsLine}INSTALLED_APPS = []\n${"INSTALLED_APPS += ['a']\n".repeat(N)}` },
+    { name: 'one 1 MB line', text: `${settingsLine}X = '${'a'.repeat(1024 * 1024)}'\n` },
+    { name: 'lone surrogates', text: `${settingsLine}X = '\ud800\udc00\ud800'\nY = '\udfff'\n` },
+  ];
+}
+
+// ------------------------------------------------------------------ projects
+
+export interface FuzzProject {
+  name: string;
+  root: string;
+  files: Map<string, string>;
+  /** The files that get mutated (settings modules twice, for weight). */
+  targets: string[];
+}
+
+/** The example projects, each with the files to mutate (settings modules weighted double). */
+export function loadProjects(mount = '/fuzz'): FuzzProject[] {
+  const dir = path.join(fixturesRoot, 'projects');
+  const out: FuzzProject[] = [];
+  for (const name of fs.readdirSync(dir).sort()) {
+    const src = path.join(dir, name);
+    if (!fs.statSync(src).isDirectory()) continue;
+    const root = path.join(mount, name);
+    const files = new Map<string, string>();
+    const walk = (d: string) => {
+      for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+        const p = path.join(d, e.name);
+        if (e.isDirectory()) walk(p);
+        else files.set(path.join(root, path.relative(src, p)), fs.readFileSync(p, 'utf8'));
+      }
+    };
+    walk(src);
+    const py = [...files.keys()].filter((p) => p.endsWith('.py'));
+    const settings = py.filter((p) => /settings/.test(p));
+    const others = py.filter((p) => !settings.includes(p) && (files.get(p) ?? '').length > 0);
+    // requirements, Dockerfile, Procfile, pyproject.toml: read by the project rules
+    const projectFiles = [...files.keys()].filter((p) => !p.endsWith('.py'));
+    out.push({ name, root, files, targets: [...settings, ...settings, ...others, ...projectFiles] });
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------ checks
+
+/** Line lengths of a text with LSP's line breaks (\n, \r\n, \r). */
+export function lineLengths(text: string): number[] {
+  return text.split(/\r\n|\r|\n/).map((l) => l.length);
+}
+
+/** Why `r` is not a range inside `text`, or undefined when it is. */
+export function rangeProblem(text: string | undefined, r: Range): string | undefined {
+  if (text === undefined) return 'the file does not exist';
+  const lens = lineLengths(text);
+  const bad = (p: Range['start']) =>
+    !Number.isInteger(p.line) || !Number.isInteger(p.character) || p.line < 0 || p.character < 0 || p.line >= lens.length || p.character > lens[p.line];
+  if (bad(r.start)) return `start ${r.start.line}:${r.start.character} outside (${lens.length} lines)`;
+  if (bad(r.end)) return `end ${r.end.line}:${r.end.character} outside (${lens.length} lines)`;
+  if (r.start.line > r.end.line || (r.start.line === r.end.line && r.start.character > r.end.character)) return 'start after end';
+  return undefined;
+}
+
+/** Every property violation of one result (empty when the result is fine). */
+export function resultProblems(result: AnalysisResult, read: (file: string) => string | undefined): string[] {
+  const problems: string[] = [];
+  for (const n of result.notes) {
+    if (n.kind === 'rule-failed') problems.push(`rule failed: ${n.message}`);
+    if (n.range) {
+      const p = rangeProblem(read(n.file), n.range);
+      if (p) problems.push(`note ${n.kind} in ${n.file}: ${p}`);
+    }
+  }
+  for (const f of result.findings) {
+    const p = rangeProblem(read(f.file), f.range);
+    if (p) problems.push(`${f.code} in ${f.file}: ${p}`);
+    for (const fix of f.fixes) {
+      for (const e of fix.edits) {
+        const current = read(e.file);
+        if (e.create && current === undefined) {
+          if (e.range.start.line !== 0 || e.range.start.character !== 0 || e.range.end.line !== 0 || e.range.end.character !== 0) problems.push(`${f.code} fix creates ${e.file} at a range other than 0:0`);
+          continue;
+        }
+        const q = rangeProblem(current, e.range);
+        if (q) problems.push(`${f.code} fix edit in ${e.file}: ${q}`);
+      }
+    }
+  }
+  return problems;
+}
+
+/**
+ * A comparable summary of a result (findings with ranges, fixes and messages; notes). Text
+ * written to .env files is compared by length only: a rotation fix generates a new random key.
+ */
+export function signature(result: AnalysisResult): string[] {
+  const r = (x: Range) => `${x.start.line}:${x.start.character}-${x.end.line}:${x.end.character}`;
+  const edits = (f: AnalysisResult['findings'][number]) =>
+    JSON.stringify(f.fixes.map((x) => [x.title, x.safe, x.edits.map((e) => [e.file, r(e.range), e.create, path.basename(e.file).startsWith('.env') ? e.newText.length : e.newText])]));
+  return [
+    ...result.findings.map((f) => `${f.code} ${f.file} ${r(f.range)} ${f.severity} ${f.message} fixes=${edits(f)}`),
+    ...result.notes.map((n) => `note ${n.kind} ${n.file} ${n.range ? r(n.range) : ''} ${n.message}`).sort(),
+  ];
+}
+
+// ------------------------------------------------------------------ the run
+
+export interface FuzzCaseReport {
+  name: string;
+  file: string;
+  ms: number;
+  bytes: number;
+  problems: string[];
+}
+
+export interface FuzzOptions {
+  seed: number;
+  /** Random mutants. */
+  iterations: number;
+  /** Incremental sequences (each: `steps` edits to one file, compared with a fresh analysis). */
+  sequences: number;
+  steps?: number;
+  /** Include the fixed cases (huge files, deep nesting). Default true. */
+  special?: boolean;
+  rules?: Rule[];
+  /** Called for every mutant that survived (no problem), e.g. to collect files for fix checks. */
+  onSurvivor?: (c: { project: FuzzProject; file: string; text: string }) => void;
+  /** Progress (the script prints it). */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface FuzzReport {
+  seed: number;
+  cases: number;
+  sequences: number;
+  steps: number;
+  /** The slowest analysis of a mutant of an example file (the huge/deep fixed cases excluded). */
+  maxMs: number;
+  maxCase: string;
+  /** The slowest fixed case. */
+  maxSpecialMs: number;
+  maxSpecialCase: string;
+  totalMs: number;
+  failures: FuzzCaseReport[];
+  timings: FuzzCaseReport[];
+}
+
+export function fuzzConfig(): Config {
+  return testConfig();
+}
+
+/**
+ * Runs the fuzzer. Each project keeps one Analyzer over one MemoryFileSystem for the whole run
+ * (as the language server keeps one per folder); a case writes its mutant, analyses, restores.
+ */
+export function runFuzz(opts: FuzzOptions): FuzzReport {
+  const rng = new Rng(opts.seed);
+  const projects = loadProjects();
+  const config = fuzzConfig();
+  const rules = opts.rules ?? allRules;
+  const state = projects.map((p) => {
+    const mem = new MemoryFileSystem();
+    for (const [f, t] of p.files) mem.write(f, t);
+    const analyzer = new Analyzer({ rules, fs: mem });
+    analyzer.analyze(p.root, config); // warm the caches, as an open workspace would be
+    return { p, mem, analyzer };
+  });
+  const report: FuzzReport = { seed: opts.seed, cases: 0, sequences: 0, steps: 0, maxMs: 0, maxCase: '', maxSpecialMs: 0, maxSpecialCase: '', totalMs: 0, failures: [], timings: [] };
+  const t0 = performance.now();
+  const special = opts.special === false ? [] : specialTexts();
+  const total = opts.iterations + opts.sequences + special.length;
+  let done = 0;
+
+  const runCase = (s: (typeof state)[number], file: string, text: string, name: string, isSpecial: boolean): FuzzCaseReport => {
+    const original = s.mem.readFile(file);
+    s.mem.write(file, text);
+    const c: FuzzCaseReport = { name, file, ms: 0, bytes: text.length, problems: [] };
+    try {
+      const t = performance.now();
+      const result = s.analyzer.analyze(s.p.root, config);
+      c.ms = performance.now() - t;
+      c.problems.push(...resultProblems(result, (f) => s.mem.readFile(f)));
+    } catch (e) {
+      c.problems.push(`threw: ${(e as Error)?.stack ?? String(e)}`);
+    } finally {
+      if (original === undefined) s.mem.files.delete(file);
+      else s.mem.write(file, original);
+    }
+    report.cases++;
+    report.timings.push(c);
+    if (isSpecial) {
+      if (c.ms > report.maxSpecialMs) [report.maxSpecialMs, report.maxSpecialCase] = [c.ms, `${name} (${file})`];
+    } else if (c.ms > report.maxMs) [report.maxMs, report.maxCase] = [c.ms, `${name} (${file})`];
+    if (c.problems.length > 0) report.failures.push(c);
+    else if (!isSpecial) opts.onSurvivor?.({ project: s.p, file, text });
+    return c;
+  };
+
+  for (const sp of special) {
+    const s = state[done % state.length];
+    runCase(s, s.p.targets[0], sp.text, `special: ${sp.name}`, true);
+    opts.onProgress?.(++done, total);
+  }
+
+  for (let i = 0; i < opts.iterations; i++) {
+    const s = rng.pick(state);
+    const file = rng.pick(s.p.targets);
+    const { text, ops } = mutate(rng, s.p.files.get(file) ?? '');
+    runCase(s, file, text, `#${i} seed ${opts.seed} ${ops.join('+')}`, false);
+    opts.onProgress?.(++done, total);
+  }
+
+  // Incremental sequences: small edits one after the other, the cached analyzer against a fresh one.
+  const steps = opts.steps ?? 5;
+  for (let q = 0; q < opts.sequences; q++) {
+    const s = rng.pick(state);
+    const file = rng.pick(s.p.targets);
+    const original = s.p.files.get(file) ?? '';
+    let text = original;
+    const seqName = `sequence #${q} seed ${opts.seed}`;
+    const problems: string[] = [];
+    let worst = 0;
+    try {
+      for (let k = 0; k < steps; k++) {
+        const op = rng.pick<MutationName>(['insert', 'insert', 'delete', 'bracket', 'quote', 'indent', 'duplicate', 'truncate']);
+        text = op === 'truncate' && rng.chance(0.7) ? text : mutateOnce(rng, text, op);
+        s.mem.write(file, text);
+        const t = performance.now();
+        const incremental = s.analyzer.analyze(s.p.root, config);
+        worst = Math.max(worst, performance.now() - t);
+        problems.push(...resultProblems(incremental, (f) => s.mem.readFile(f)).map((p) => `step ${k} (${op}): ${p}`));
+        const fresh = new Analyzer({ rules, fs: s.mem }).analyze(s.p.root, config);
+        const a = signature(incremental);
+        const b = signature(fresh);
+        if (JSON.stringify(a) !== JSON.stringify(b)) {
+          const onlyA = a.filter((x) => !b.includes(x));
+          const onlyB = b.filter((x) => !a.includes(x));
+          problems.push(`step ${k} (${op}): the incremental result differs from a fresh analysis: incremental only ${JSON.stringify(onlyA.slice(0, 3))}, fresh only ${JSON.stringify(onlyB.slice(0, 3))}`);
+          break;
+        }
+        report.steps++;
+      }
+    } catch (e) {
+      problems.push(`threw: ${(e as Error)?.stack ?? String(e)}`);
+    } finally {
+      s.mem.write(file, original);
+    }
+    report.sequences++;
+    const c: FuzzCaseReport = { name: seqName, file, ms: worst, bytes: text.length, problems };
+    report.timings.push(c);
+    if (worst > report.maxMs) [report.maxMs, report.maxCase] = [worst, `${seqName} (${file})`];
+    if (problems.length > 0) report.failures.push({ ...c, problems: [...problems, `final text: ${JSON.stringify(text.length > 4000 ? text.slice(0, 4000) + '…' : text)}`] });
+    opts.onProgress?.(++done, total);
+  }
+  report.totalMs = performance.now() - t0;
+  return report;
+}
