@@ -1,4 +1,4 @@
-import { defineRule, isHardcodedString, maskSecret, stringItems, type Fix, type SettingsContext, type Value } from '../../server/src/engine';
+import { defineRule, isHardcodedString, maskSecret, moveToDotenvFix, rotateSecretKeyFix, stringItems, type Fix, type SettingsContext, type Value } from '../../server/src/engine';
 
 function envFix(ctx: SettingsContext, literal: Extract<Value, { kind: 'str' }>, variable: string, setting: string): Fix {
   const ed = ctx.editorFor(literal.origin.module);
@@ -8,6 +8,17 @@ function envFix(ctx: SettingsContext, literal: Extract<Value, { kind: 'str' }>, 
     safe: false,
     edits: [ed.replaceNode(literal.origin.top, literal.origin.node, expr), ...edits],
   };
+}
+
+/** Move to .env first (keeps the value), then rotate (SECRET_KEY only), then a bare env lookup. */
+function fixesFor(ctx: SettingsContext, literal: Extract<Value, { kind: 'str' }>, variable: string, label: string, rotate: boolean): Fix[] {
+  const fixes: Fix[] = [];
+  const move = moveToDotenvFix(ctx, literal, variable, label);
+  if (move) fixes.push(move);
+  const rotation = rotate ? rotateSecretKeyFix(ctx, literal, variable) : undefined;
+  if (rotation) fixes.push(rotation);
+  fixes.push(envFix(ctx, literal, variable, label));
+  return fixes;
 }
 
 export default defineRule({
@@ -27,7 +38,7 @@ export default defineRule({
       why: 'The secret key signs sessions, password-reset tokens, messages and anything using `django.core.signing`. A key in the source is known to everyone who can read the repository, its forks, CI logs and backups: they can forge sessions and reset tokens. A key that was ever committed must be treated as leaked and rotated.',
       example: "SECRET_KEY = 'django-insecure-0123456789abcdefghijklmnopqrstuvwxyz'",
       instead: "import os\n\nSECRET_KEY = os.environ['DJANGO_SECRET_KEY']",
-      fixSafety: 'Unsafe: the application will not start until DJANGO_SECRET_KEY is set, and the literal is removed from the file. Copy the current key to your secret store (or use "Move SECRET_KEY to .env") before applying it, then rotate the key with SECRET_KEY_FALLBACKS.',
+      fixSafety: 'Three fixes, all unsafe because the application then needs DJANGO_SECRET_KEY in its environment at start-up. "Move SECRET_KEY to .env" (the preferred one, and the one `--fix --unsafe-fixes` applies) writes the current key into `.env` (created if needed; a variable already there with another value is never overwritten, and the fix is then not offered), replaces the literal with an environment lookup in the file\'s idiom, adds `.env` to `.gitignore` and the variable name (never the value) to `.env.example`. python-decouple reads `.env` by itself; with `os.environ` or django-environ make sure `.env` is loaded (docker compose `env_file`, systemd `EnvironmentFile`, `environ.Env.read_env()`, python-dotenv). "Rotate SECRET_KEY" does the same with a freshly generated key (50 characters from a CSPRNG over Django\'s alphabet) and keeps the old key in `SECRET_KEY_FALLBACKS`, read from `DJANGO_SECRET_KEY_FALLBACKS` in `.env`, so existing sessions and tokens stay valid; drop the fallback once they have expired. "Read SECRET_KEY from the environment" only replaces the literal: store the key elsewhere first. A key that was ever committed must be treated as leaked: rotate it.',
       references: [
         'https://docs.djangoproject.com/en/stable/ref/settings/#secret-key',
         'https://docs.djangoproject.com/en/stable/howto/deployment/checklist/#secret-key',
@@ -41,7 +52,7 @@ export default defineRule({
       ctx.report({
         at: ctx.bindingAt(key),
         message: `SECRET_KEY is a hardcoded string ${maskSecret(key.value.value)}: anyone who can read the source can forge sessions and tokens`,
-        fixes: [envFix(ctx, key.value, 'DJANGO_SECRET_KEY', 'SECRET_KEY')],
+        fixes: fixesFor(ctx, key.value, 'DJANGO_SECRET_KEY', 'SECRET_KEY', true),
       });
     }
     const fallbacks = ctx.setting('SECRET_KEY_FALLBACKS');
@@ -51,7 +62,7 @@ export default defineRule({
         ctx.report({
           at: item.origin,
           message: `SECRET_KEY_FALLBACKS[${i}] is a hardcoded string ${maskSecret(item.kind === 'str' ? item.value : '')}`,
-          fixes: [envFix(ctx, item, `DJANGO_SECRET_KEY_FALLBACK${i === 0 ? '' : `_${i}`}`, `SECRET_KEY_FALLBACKS[${i}]`)],
+          fixes: fixesFor(ctx, item, `DJANGO_SECRET_KEY_FALLBACK${i === 0 ? '' : `_${i}`}`, `SECRET_KEY_FALLBACKS[${i}]`, false),
         });
       });
     }

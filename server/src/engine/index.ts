@@ -19,3 +19,6 @@ export * from './memfs';
 export * from './helpers';
 export * from './checklist';
 export type { PyExpr, PyStmt, PyDictEntry, PyKeyword } from './ir';
+export * from './pycode';
+export * from './gitignore';
+export * from './dotenv';

@@ -1,0 +1,193 @@
+import type { Node } from 'web-tree-sitter';
+import { builtString, callArgs, Constants, defineRule, exprDottedName, forEachNode, lastName, stringInfo, unescapeFBraces, unparen, type BuiltString, type FileContext, type Fix } from '../../server/src/engine';
+
+const TYPES = new Set(['call']);
+const EXECUTE = new Set(['execute', 'executemany', 'executescript']);
+const SQL_WORDS = /\b(select|insert|update|delete|from|where|into|values|create|drop|alter|truncate|join|order\s+by|group\s+by|union|pragma|grant)\b/i;
+
+/** The SQL argument(s) of a database call, if `call` is one. */
+function sqlArguments(call: Node): { api: string; args: Node[]; paramsGiven: boolean; cursorLike: boolean } | undefined {
+  const fn = call.childForFieldName('function');
+  const name = lastName(fn);
+  if (!fn || !name) return undefined;
+  const { positional, keywords } = callArgs(call);
+  if (name === 'RawSQL') {
+    const sql = positional[0] ?? keywords.get('sql');
+    return sql ? { api: 'RawSQL()', args: [sql], paramsGiven: true, cursorLike: true } : undefined;
+  }
+  if (fn.type !== 'attribute') return undefined;
+  const receiver = exprDottedName(fn.childForFieldName('object') ?? fn) ?? '';
+  if (EXECUTE.has(name)) {
+    const sql = positional[0] ?? keywords.get('sql') ?? keywords.get('operation');
+    const cursorLike = /(^|\.|_)(cursor|cur|c|conn|connection|db)(\(\))?$/i.test(receiver);
+    return sql ? { api: `.${name}()`, args: [sql], paramsGiven: positional.length > 1 || keywords.has('params') || keywords.has('seq_of_params'), cursorLike } : undefined;
+  }
+  if (name === 'raw') {
+    const sql = positional[0] ?? keywords.get('raw_query');
+    return sql ? { api: '.raw()', args: [sql], paramsGiven: positional.length > 1 || keywords.has('params'), cursorLike: /objects|manager|\)$/i.test(receiver) } : undefined;
+  }
+  if (name === 'extra') {
+    const args: Node[] = [];
+    for (const key of ['where', 'tables', 'order_by']) {
+      const v = keywords.get(key);
+      if (v && (v.type === 'list' || v.type === 'tuple')) args.push(...v.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment'));
+    }
+    const select = keywords.get('select');
+    if (select?.type === 'dictionary') {
+      for (const pair of select.namedChildren) {
+        const value = pair?.type === 'pair' ? pair.childForFieldName('value') : null;
+        if (value) args.push(value);
+      }
+    }
+    return args.length > 0 ? { api: '.extra()', args, paramsGiven: true, cursorLike: true } : undefined;
+  }
+  return undefined;
+}
+
+/** What is before a placeholder allows a bound parameter there (a value, not an identifier). */
+function valuePosition(before: string): boolean {
+  return /(=|<>|<|>|\b(like|ilike|in|is|limit|offset|values|between|and)\s*\(?|[(,])\s*$/i.test(before);
+}
+
+/**
+ * `cursor.execute(f"... WHERE id = {pk}")` -> `cursor.execute("... WHERE id = %s", [pk])` when the
+ * f-string is the argument itself, no parameters are passed yet, every interpolation is a plain
+ * value in a value position (`= {x}` or `= '{x}'`), and the SQL has no other `{`/`%` trap.
+ */
+function fStringFix(ctx: FileContext, arg: Node): Fix | undefined {
+  const u = unparen(arg);
+  const info = stringInfo(u);
+  if (!info || !info.prefix.includes('f') || info.prefix.includes('b')) return undefined;
+  const q = info.quote;
+  let sql = '';
+  const params: string[] = [];
+  for (let i = 0; i < info.pieces.length; i++) {
+    const p = info.pieces[i];
+    if (p.kind === 'text') {
+      sql += unescapeFBraces(p.raw).replace(/%/g, '%%');
+      continue;
+    }
+    if (!p.plain) return undefined;
+    const next = info.pieces[i + 1];
+    // '{x}' -> %s (the driver quotes the value)
+    if (sql.endsWith("'") && next?.kind === 'text' && next.raw.startsWith("'")) {
+      sql = sql.slice(0, -1);
+      info.pieces[i + 1] = { kind: 'text', raw: next.raw.slice(1) };
+    } else if (/['"]$/.test(sql)) return undefined; // inside a quoted literal ('%{term}%'): no simple rewrite
+    if (!valuePosition(sql)) return undefined;
+    sql += '%s';
+    params.push(p.expr.text);
+  }
+  if (params.length === 0) return undefined;
+  const prefix = info.prefix.replace('f', '');
+  const ed = ctx.editor;
+  return {
+    title: `Pass the values as query parameters (${params.length === 1 ? 'one %s placeholder' : `${params.length} %s placeholders`})`,
+    safe: false,
+    edits: [ed.replace(arg.startIndex, arg.endIndex, `${prefix}${q}${sql}${q}, [${params.join(', ')}]`)],
+  };
+}
+
+/** `"... = '%s'" % x` -> `"... = %s", [x]` when the placeholders are all %s/%d in value positions. */
+function percentFix(ctx: FileContext, arg: Node): Fix | undefined {
+  const u = unparen(arg);
+  if (u.type !== 'binary_operator' || u.childForFieldName('operator')?.type !== '%') return undefined;
+  const left = u.childForFieldName('left');
+  const right = u.childForFieldName('right');
+  const info = left ? stringInfo(unparen(left)) : undefined;
+  if (!info || !right || info.prefix.includes('f') || info.prefix.includes('b') || info.pieces.length !== 1 || info.pieces[0].kind !== 'text') return undefined;
+  const raw = info.pieces[0].raw;
+  let values: string[];
+  const r = unparen(right);
+  if (r.type === 'tuple') values = r.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment').map((c) => c.text);
+  else if (r.type === 'dictionary' || r.type === 'list_splat') return undefined;
+  else values = [r.text];
+  // placeholders: %s, %d, %i (%% is a literal percent sign and stays as it is)
+  let sql = '';
+  let count = 0;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i];
+    if (c !== '%') {
+      sql += c;
+      continue;
+    }
+    const k = raw[i + 1];
+    if (k === '%') {
+      sql += '%%';
+      i++;
+      continue;
+    }
+    if (k !== 's' && k !== 'd' && k !== 'i') return undefined;
+    const quotedBefore = sql.endsWith("'");
+    const quotedAfter = raw[i + 2] === "'";
+    if (quotedBefore !== quotedAfter) return undefined; // inside a quoted literal: no simple rewrite
+    if (quotedBefore) sql = sql.slice(0, -1);
+    if (!valuePosition(sql)) return undefined;
+    sql += '%s';
+    count++;
+    i += quotedAfter ? 2 : 1;
+  }
+  if (count === 0 || count !== values.length) return undefined;
+  const ed = ctx.editor;
+  return {
+    title: `Pass the values as query parameters (${count === 1 ? 'one %s placeholder' : `${count} %s placeholders`})`,
+    safe: false,
+    edits: [ed.replace(arg.startIndex, arg.endIndex, `${info.prefix}${info.quote}${sql}${info.quote}, [${values.join(', ')}]`)],
+  };
+}
+
+function describe(b: BuiltString, ctx: FileContext): string {
+  const where = b.via ? ` (built on line ${ctx.nodeRange(b.via).start.line + 1})` : '';
+  return `${b.how}${where}`;
+}
+
+export default defineRule({
+  meta: {
+    code: 'DJR606',
+    name: 'sql-built-with-formatting',
+    category: 'api',
+    severity: 'error',
+    kind: 'code',
+    seeds: ['001', '004'],
+    message: 'SQL is built with string formatting (SQL injection)',
+    fixTitle: 'Pass the values as query parameters',
+    fix: 'unsafe',
+    docs: {
+      what: "Flags raw SQL given to `cursor.execute()` / `executemany()`, `Manager.raw()`, `QuerySet.extra()` and `RawSQL()` that is built at run time with an f-string, `%` formatting, `.format()` or `+` concatenation, directly or through a local variable assigned earlier in the function. Constant strings, module constants and parameterised calls (`cursor.execute(sql, [value])`) are fine.",
+      why: 'A value spliced into SQL text is SQL: a name like `x\' OR \'1\'=\'1` or `1; DROP TABLE ...` changes the query. Database drivers bind parameters separately from the SQL text, so passing values as parameters makes injection impossible, whatever the value.',
+      example: "def search(request):\n    term = request.GET['q']\n    with connection.cursor() as cursor:\n        cursor.execute(f\"SELECT id FROM shop_product WHERE name = '{term}'\")",
+      instead: "def search(request):\n    term = request.GET['q']\n    with connection.cursor() as cursor:\n        cursor.execute(\"SELECT id FROM shop_product WHERE name = %s\", [term])",
+      fixSafety: "Unsafe, offered only where the shape allows it: an f-string or `'...' % values` passed directly, with no parameters yet, every value in a value position (`= {x}`, `= '{x}'`, `IN ({x})`...). The placeholders become `%s`, the quotes around them go (the driver quotes values), literal `%` become `%%`. Review it: a value used as an identifier (a table or column name) cannot be a parameter, and `LIKE '%{x}%'` needs the wildcards in the value (`[f'%{x}%']`). Identifiers must be validated against an allow-list instead.",
+      references: [
+        'https://docs.djangoproject.com/en/stable/topics/db/sql/',
+        'https://docs.djangoproject.com/en/stable/topics/security/#sql-injection-protection',
+        'https://cheatsheetseries.owasp.org/cheatsheets/SQL_Injection_Prevention_Cheat_Sheet.html',
+      ],
+    },
+  },
+  prefilter: /\b(?:execute|executemany|executescript|raw|extra|RawSQL)\s*\(/,
+  checkFile(ctx) {
+    let constants: Constants | undefined;
+    forEachNode(ctx.tree.rootNode, TYPES, (call) => {
+      const target = sqlArguments(call);
+      if (!target) return;
+      constants ??= new Constants(ctx.tree.rootNode);
+      for (const arg of target.args) {
+        const b = builtString(arg, constants, call);
+        if (!b) continue;
+        // outside cursors and managers, `.execute()`/`.raw()` must at least look like SQL
+        if (!target.cursorLike && !SQL_WORDS.test(b.literalText)) continue;
+        const fixes: Fix[] = [];
+        if (!target.paramsGiven && target.args.length === 1 && target.api !== '.extra()') {
+          const fix = b.via ? undefined : (fStringFix(ctx, arg) ?? percentFix(ctx, arg));
+          if (fix) fixes.push(fix);
+        }
+        ctx.report({
+          at: { file: ctx.file.path, range: ctx.nodeRange(arg) },
+          message: `SQL passed to ${target.api} is built with ${describe(b, ctx)}: a crafted value can change the query (SQL injection); pass values as query parameters`,
+          fixes,
+        });
+      }
+    });
+  },
+});

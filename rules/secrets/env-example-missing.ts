@@ -1,0 +1,52 @@
+import * as path from 'node:path';
+import { defineRule, dotenvPath, ENV_EXAMPLE_NAMES, envExampleEdits, parseDotenv, type Where } from '../../server/src/engine';
+
+const HEADER = '# Environment variables the settings read. Values go in .env (never committed).';
+
+export default defineRule({
+  meta: {
+    code: 'DJR106',
+    name: 'env-example-missing',
+    category: 'secrets',
+    severity: 'info',
+    kind: 'project',
+    seeds: ['000', '002'],
+    message: 'No .env.example lists the environment variables the settings read',
+    fixTitle: 'List the variables in .env.example',
+    fix: 'safe',
+    docs: {
+      what: 'The production settings read environment variables (`os.environ`, `os.getenv`, python-decouple `config`, django-environ `env`), and no `.env.example` (or `.env.sample`, `.env.template`) beside the project lists all of them.',
+      why: 'Whoever deploys the project (or a new developer) has to know every variable the settings expect. Without a committed example they find out one crash at a time, or worse, run with a silent default.',
+      example: "# settings.py\nSECRET_KEY = os.environ['DJANGO_SECRET_KEY']\nDATABASE_URL = os.environ['DATABASE_URL']\n# and no .env.example",
+      instead: '# .env.example (committed; no values)\nDJANGO_SECRET_KEY=\nDATABASE_URL=',
+      fixSafety: 'Safe: creates `.env.example` (or extends the existing example file) with one `NAME=` line per variable the settings read, in source order. Names only, never values.',
+      references: ['https://12factor.net/config', 'https://docs.djangoproject.com/en/stable/howto/deployment/checklist/'],
+    },
+  },
+  checkProject(ctx) {
+    const settings = ctx.settings;
+    if (!settings) return;
+    // in source order (settings are evaluated lazily, so envReads is in evaluation order)
+    const pos = (r: (typeof reads)[number]) => r.info.lookupOrigin.top.start + r.info.lookupOrigin.node.s;
+    const reads = settings.scope.envReads.filter((r) => r.info.variable).sort((a, b) => (a.module.path < b.module.path ? -1 : a.module.path > b.module.path ? 1 : pos(a) - pos(b)));
+    const names = [...new Set(reads.map((r) => r.info.variable as string))];
+    if (names.length === 0) return;
+    const envFile = dotenvPath(ctx.fs, ctx.project.root);
+    const dir = path.dirname(envFile);
+    const existing = ENV_EXAMPLE_NAMES.map((n) => path.join(dir, n)).find((p) => ctx.fs.exists(p));
+    const example = existing ?? path.join(dir, '.env.example');
+    const listed = new Set(parseDotenv(existing ? (ctx.readFile(existing) ?? '') : '').map((e) => e.name));
+    const missing = names.filter((n) => !listed.has(n));
+    if (missing.length === 0) return;
+    const shown = missing.slice(0, 5).join(', ') + (missing.length > 5 ? ` and ${missing.length - 5} more` : '');
+    const first = reads.find((r) => r.info.variable === missing[0]);
+    const at: Where = existing ? { file: existing, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } } : (first?.info.lookupOrigin ?? settings.missingAt());
+    ctx.report({
+      at,
+      message: existing
+        ? `${path.basename(existing)} does not list ${missing.length === 1 ? 'a variable' : `${missing.length} variables`} the settings read: ${shown}`
+        : `The settings read ${names.length === 1 ? 'an environment variable' : `${names.length} environment variables`} and no .env.example lists them: ${shown}`,
+      fixes: [{ title: existing ? `Add ${missing.length === 1 ? missing[0] : `${missing.length} variables`} to ${path.basename(existing)}` : 'Create .env.example with the variable names (no values)', safe: true, edits: envExampleEdits(ctx.fs, example, missing, HEADER) }],
+    });
+  },
+});

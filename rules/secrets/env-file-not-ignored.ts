@@ -1,0 +1,35 @@
+import * as path from 'node:path';
+import { defineRule, gitignoreEdits, isGitIgnored } from '../../server/src/engine';
+
+export default defineRule({
+  meta: {
+    code: 'DJR105',
+    name: 'env-file-not-ignored',
+    category: 'secrets',
+    severity: 'error',
+    kind: 'project',
+    seeds: ['001', '004'],
+    message: 'A .env file is not ignored by git',
+    fixTitle: 'Add the file to .gitignore',
+    fix: 'safe',
+    docs: {
+      what: 'Flags `.env` files (also `.env.production`, `.env.local`...; not the `.env.example`/`.env.sample`/`.env.template` files meant to be committed) in or above the Django project that no `.gitignore` (of their folder or the folders above, up to the repository root) excludes.',
+      why: 'A `.env` file holds the real secrets: the secret key, database and mail passwords, API tokens. If git does not ignore it, the next `git add .` commits it, and from then on every clone, fork and backup of the repository has the secrets.',
+      example: '# .gitignore\n__pycache__/\n*.pyc',
+      instead: '# .gitignore\n__pycache__/\n*.pyc\n.env',
+      fixSafety: 'Safe: appends the file name to the `.gitignore` beside it (created if missing). It does not untrack a file git already tracks: if the file was ever committed, run `git rm --cached .env` and rotate every secret in it.',
+      references: ['https://git-scm.com/docs/gitignore', 'https://12factor.net/config', 'https://cheatsheetseries.owasp.org/cheatsheets/Secrets_Management_Cheat_Sheet.html'],
+    },
+  },
+  checkProject(ctx) {
+    for (const f of ctx.files) {
+      if (f.kind !== 'env' || isGitIgnored(ctx.fs, f.path)) continue;
+      const name = path.basename(f.path);
+      ctx.report({
+        at: { file: f.path, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } },
+        message: `${name} is not ignored by git: the secrets in it would be committed with the next 'git add'; add it to .gitignore`,
+        fixes: [{ title: `Add ${name} to .gitignore`, safe: true, edits: gitignoreEdits(ctx.fs, f.path) }],
+      });
+    }
+  },
+});

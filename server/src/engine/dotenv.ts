@@ -1,0 +1,213 @@
+/**
+ * `.env` files: reading the variables they define, and the workspace edits of "Move to .env":
+ * write a value into `.env` (created if needed, a variable never written twice), make sure git
+ * ignores `.env`, and list the variable name (never the value) in `.env.example`.
+ */
+import { randomInt } from 'node:crypto';
+import * as path from 'node:path';
+import { isGitIgnored } from './gitignore';
+import type { FileSystem } from './project';
+import type { SettingsContext } from './rule';
+import { LineIndex } from './text';
+import type { FileEdit, Fix } from './types';
+import type { Value } from './values';
+
+/** The names an example file may have, in order of preference. */
+export const ENV_EXAMPLE_NAMES = ['.env.example', '.env.sample', '.env.template', 'env.example'];
+
+export interface DotenvEntry {
+  name: string;
+  /** The value with its quotes removed (no escape processing). */
+  value: string;
+  line: number;
+}
+
+/** `NAME=value` lines of a .env file (`export NAME=...` too); comments and blanks skipped. */
+export function parseDotenv(text: string): DotenvEntry[] {
+  const out: DotenvEntry[] = [];
+  text.split(/\r?\n/).forEach((raw, line) => {
+    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*(.*?)\s*$/.exec(raw);
+    if (!m) return;
+    let value = m[2];
+    const q = value[0];
+    const close = q === "'" || q === '"' ? value.indexOf(q, 1) : -1;
+    if (close > 0) value = value.slice(1, close);
+    else value = value.replace(/\s+#.*$/, '');
+    out.push({ name: m[1], value, line });
+  });
+  return out;
+}
+
+/** Django's key alphabet (django.core.management.utils.get_random_secret_key). */
+const KEY_CHARS = 'abcdefghijklmnopqrstuvwxyz0123456789!@#$%^&*(-_=+)';
+
+/**
+ * A fresh secret key: 50 characters drawn with a CSPRNG from Django's alphabet. It never starts
+ * with `$` (django-environ would read such a value as a reference to another variable).
+ */
+export function generateSecretKey(): string {
+  let key = '';
+  while (key.length < 50) {
+    const c = KEY_CHARS[randomInt(KEY_CHARS.length)];
+    if (key.length === 0 && c === '$') continue;
+    key += c;
+  }
+  return key;
+}
+
+/**
+ * Whether a value can be written to `.env` so that every common reader (python-dotenv,
+ * python-decouple, django-environ, docker compose `env_file`) reads back exactly that value:
+ * single-quoted, so it must hold no quote, backslash or line break; and not start with `$`
+ * (django-environ proxies such values).
+ */
+export function dotenvWritable(value: string): boolean {
+  return value.length > 0 && !/['\\\r\n]/.test(value) && !value.startsWith('$');
+}
+
+export function dotenvLine(name: string, value: string): string {
+  return `${name}='${value}'`;
+}
+
+function eolOf(text: string): string {
+  return text.includes('\r\n') ? '\r\n' : '\n';
+}
+
+/** An edit appending lines at the end of `file` (creating it when it does not exist). */
+export function appendLinesEdit(fs: FileSystem, file: string, lines: string[]): FileEdit {
+  const text = fs.readFile(file);
+  if (text === undefined) {
+    return { file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: lines.join('\n') + '\n', create: true };
+  }
+  const eol = eolOf(text);
+  const li = new LineIndex(text);
+  const end = li.positionAt(text.length);
+  const sep = text.length > 0 && !text.endsWith('\n') && !text.endsWith('\r') ? eol : '';
+  return { file, range: { start: end, end }, newText: sep + lines.join(eol) + eol };
+}
+
+/** The `.env` a project uses: an existing one beside manage.py or up to two folders above, else beside manage.py. */
+export function dotenvPath(fs: FileSystem, projectRoot: string): string {
+  let dir = projectRoot;
+  for (let i = 0; i < 3; i++) {
+    const p = path.join(dir, '.env');
+    if (fs.exists(p)) return p;
+    if (fs.exists(path.join(dir, '.git'))) break;
+    const up = path.dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  return path.join(projectRoot, '.env');
+}
+
+/** The example file beside `envFile` (an existing one, else `.env.example`). */
+export function envExamplePath(fs: FileSystem, envFile: string): string {
+  const dir = path.dirname(envFile);
+  for (const n of ENV_EXAMPLE_NAMES) if (fs.exists(path.join(dir, n))) return path.join(dir, n);
+  return path.join(dir, '.env.example');
+}
+
+/** Edits that make git ignore `file` (a line in the `.gitignore` beside it), or none if it already is. */
+export function gitignoreEdits(fs: FileSystem, file: string): FileEdit[] {
+  if (isGitIgnored(fs, file)) return [];
+  return [appendLinesEdit(fs, path.join(path.dirname(file), '.gitignore'), [path.basename(file)])];
+}
+
+/** Edits adding `NAME=` lines for the names the example file does not list yet. */
+export function envExampleEdits(fs: FileSystem, exampleFile: string, names: string[], header?: string): FileEdit[] {
+  const text = fs.readFile(exampleFile);
+  const have = new Set(parseDotenv(text ?? '').map((e) => e.name));
+  const missing = [...new Set(names)].filter((n) => !have.has(n));
+  if (missing.length === 0) return [];
+  const lines = missing.map((n) => `${n}=`);
+  if (text === undefined && header) lines.unshift(header);
+  return [appendLinesEdit(fs, exampleFile, lines)];
+}
+
+export interface MoveToDotenvPlan {
+  /** Edits to .env, .gitignore and .env.example (the settings edit is the caller's). */
+  edits: FileEdit[];
+  envFile: string;
+}
+
+/**
+ * The side-file edits of "Move to .env" for variables and their values. Undefined when it cannot
+ * be done without losing data: a value that cannot be written exactly, or a variable the .env
+ * already defines with another value (the existing line is never overwritten).
+ */
+export function moveToDotenvPlan(fs: FileSystem, projectRoot: string, vars: { name: string; value: string }[]): MoveToDotenvPlan | undefined {
+  const envFile = dotenvPath(fs, projectRoot);
+  const existing = parseDotenv(fs.readFile(envFile) ?? '');
+  const lines: string[] = [];
+  const edits: FileEdit[] = [];
+  const envText = fs.readFile(envFile) ?? '';
+  const li = new LineIndex(envText);
+  for (const v of vars) {
+    if (!dotenvWritable(v.value)) return undefined;
+    const defined = existing.filter((e) => e.name === v.name);
+    if (defined.length > 0) {
+      // already there with the same value: nothing to write
+      if (defined.every((e) => e.value === v.value)) continue;
+      // an empty placeholder (`NAME=`) is filled in; another value is never overwritten
+      if (defined.length === 1 && defined[0].value === '') {
+        edits.push({ file: envFile, range: li.lineRange(defined[0].line), newText: dotenvLine(v.name, v.value) });
+        continue;
+      }
+      return undefined;
+    }
+    lines.push(dotenvLine(v.name, v.value));
+  }
+  if (lines.length > 0) edits.push(appendLinesEdit(fs, envFile, lines));
+  edits.push(...gitignoreEdits(fs, envFile));
+  edits.push(...envExampleEdits(fs, envExamplePath(fs, envFile), vars.map((v) => v.name), '# Environment variables the settings read. Values go in .env (never committed).'));
+  return { edits, envFile };
+}
+
+/**
+ * "Move NAME to .env": the literal becomes an environment lookup in the module's idiom, and its
+ * value goes into `.env` (plus `.gitignore` and `.env.example`), all in one fix. Undefined when
+ * the value cannot be moved without loss (see moveToDotenvPlan).
+ */
+export function moveToDotenvFix(ctx: SettingsContext, literal: Extract<Value, { kind: 'str' }>, variable: string, label: string): Fix | undefined {
+  const plan = moveToDotenvPlan(ctx.fs, ctx.project.root, [{ name: variable, value: literal.value }]);
+  if (!plan) return undefined;
+  const ed = ctx.editorFor(literal.origin.module);
+  const { expr, edits } = ed.envLookup(variable, 'str');
+  return {
+    title: `Move ${label} to ${path.basename(plan.envFile)} (${variable}) and read it from the environment`,
+    safe: false,
+    preferred: true,
+    edits: [ed.replaceNode(literal.origin.top, literal.origin.node, expr), ...edits, ...plan.edits],
+  };
+}
+
+/**
+ * "Rotate SECRET_KEY": a freshly generated key goes into `.env` as the new SECRET_KEY, the old
+ * one into `.env` as SECRET_KEY_FALLBACKS (read from the environment, never a literal), so that
+ * sessions and tokens signed with the old key stay valid until it is dropped.
+ */
+export function rotateSecretKeyFix(ctx: SettingsContext, literal: Extract<Value, { kind: 'str' }>, variable: string): Fix | undefined {
+  const old = literal.value;
+  if (ctx.setting('SECRET_KEY_FALLBACKS') || old.includes(',') || old.trim() !== old) return undefined;
+  const fallbackVar = `${variable}_FALLBACKS`;
+  const plan = moveToDotenvPlan(ctx.fs, ctx.project.root, [
+    { name: variable, value: generateSecretKey() },
+    { name: fallbackVar, value: old },
+  ]);
+  if (!plan) return undefined;
+  const ed = ctx.editorFor(literal.origin.module);
+  const key = ed.envLookup(variable, 'str');
+  const idiom = ed.envIdiom().kind;
+  const fallbacks = ed.envLookup(fallbackVar, 'list', idiom === 'environ' ? '[]' : idiom === 'decouple' ? ed.str('') : undefined);
+  return {
+    title: `Rotate SECRET_KEY: a new key in ${path.basename(plan.envFile)}, the current one kept in SECRET_KEY_FALLBACKS (${fallbackVar})`,
+    safe: false,
+    edits: [
+      ed.replaceNode(literal.origin.top, literal.origin.node, key.expr),
+      ...key.edits,
+      ...fallbacks.edits,
+      ed.insertStatement(`SECRET_KEY_FALLBACKS = ${fallbacks.expr}`, literal.origin.top),
+      ...plan.edits,
+    ],
+  };
+}

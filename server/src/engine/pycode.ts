@@ -1,0 +1,352 @@
+/**
+ * Helpers for the code rules, over tree-sitter nodes of ordinary Python files (views, models,
+ * urls...): dotted names, string literals and f-strings, strings built at run time (f-strings,
+ * `%`, `.format()`, `+`), and the assignments a local name received before a call.
+ * Nothing is evaluated: the answers come from the syntax alone.
+ */
+import type { Node } from 'web-tree-sitter';
+
+/** Strips parentheses: `((x))` -> `x`. */
+export function unparen(n: Node): Node {
+  let cur = n;
+  while (cur.type === 'parenthesized_expression') {
+    const inner = cur.namedChildren.find((c) => c && c.type !== 'comment');
+    if (!inner) break;
+    cur = inner;
+  }
+  return cur;
+}
+
+/** `a.b.c` for identifier/attribute chains, `a.b()` calls are written `a.b()`; else undefined. */
+export function exprDottedName(n: Node, depth = 0): string | undefined {
+  if (depth > 20) return undefined;
+  if (n.type === 'identifier') return n.text;
+  if (n.type === 'attribute') {
+    const obj = n.childForFieldName('object');
+    const attr = n.childForFieldName('attribute');
+    if (!obj || !attr) return undefined;
+    const left = exprDottedName(obj, depth + 1);
+    return left === undefined ? undefined : `${left}.${attr.text}`;
+  }
+  if (n.type === 'call') {
+    const fn = n.childForFieldName('function');
+    const left = fn ? exprDottedName(fn, depth + 1) : undefined;
+    return left === undefined ? undefined : `${left}()`;
+  }
+  return undefined;
+}
+
+/** The last segment of a dotted callee: `models.Manager.raw` -> `raw`. */
+export function lastName(n: Node | null): string | undefined {
+  if (!n) return undefined;
+  if (n.type === 'identifier') return n.text;
+  if (n.type === 'attribute') return n.childForFieldName('attribute')?.text;
+  return undefined;
+}
+
+/** Positional arguments and keyword arguments of a call. */
+export function callArgs(call: Node): { positional: Node[]; keywords: Map<string, Node>; splat: boolean } {
+  const positional: Node[] = [];
+  const keywords = new Map<string, Node>();
+  let splat = false;
+  const args = call.childForFieldName('arguments');
+  if (args && args.type === 'argument_list') {
+    for (const a of args.namedChildren) {
+      if (!a || a.type === 'comment') continue;
+      if (a.type === 'keyword_argument') {
+        const name = a.childForFieldName('name')?.text;
+        const value = a.childForFieldName('value');
+        if (name && value) keywords.set(name, value);
+      } else if (a.type === 'list_splat' || a.type === 'dictionary_splat') splat = true;
+      else positional.push(a);
+    }
+  }
+  return { positional, keywords, splat };
+}
+
+export interface StringLiteralInfo {
+  /** String prefix letters, lower-cased (`f`, `rb`, `fr`...). */
+  prefix: string;
+  /** The quote: ', ", ''' or """. */
+  quote: string;
+  /** Pieces in order: raw source text between the quotes, or an interpolation. */
+  pieces: StringPiece[];
+}
+
+export type StringPiece =
+  | { kind: 'text'; raw: string }
+  | { kind: 'expr'; node: Node; expr: Node; plain: boolean };
+
+/** Decomposes one `string` node (not a concatenation). */
+export function stringInfo(n: Node): StringLiteralInfo | undefined {
+  if (n.type !== 'string') return undefined;
+  const start = n.children.find((c) => c?.type === 'string_start');
+  const end = n.children.find((c) => c?.type === 'string_end');
+  if (!start || !end) return undefined;
+  const m = /^([A-Za-z]*)('''|"""|'|")$/.exec(start.text);
+  if (!m) return undefined;
+  const pieces: StringPiece[] = [];
+  let pos = start.endIndex;
+  const src = n.text;
+  const base = n.startIndex;
+  for (const c of n.children) {
+    if (!c || c.type !== 'interpolation') continue;
+    if (c.startIndex > pos) pieces.push({ kind: 'text', raw: src.slice(pos - base, c.startIndex - base) });
+    const expr = c.childForFieldName('expression');
+    if (!expr) return undefined;
+    const plain = !c.childForFieldName('type_conversion') && !c.childForFieldName('format_specifier') && !c.children.some((x) => x?.type === '=');
+    pieces.push({ kind: 'expr', node: c, expr, plain });
+    pos = c.endIndex;
+  }
+  if (end.startIndex > pos) pieces.push({ kind: 'text', raw: src.slice(pos - base, end.startIndex - base) });
+  return { prefix: m[1].toLowerCase(), quote: m[2], pieces };
+}
+
+/** A string literal with no interpolation (possibly implicitly concatenated, parenthesized). */
+export function isPlainStringLiteral(n: Node): boolean {
+  const u = unparen(n);
+  if (u.type === 'string') return !u.children.some((c) => c?.type === 'interpolation');
+  if (u.type === 'concatenated_string') return u.namedChildren.every((c) => !c || c.type === 'comment' || isPlainStringLiteral(c));
+  return false;
+}
+
+/** Literals and names that stand for constants in a module (`TABLE = 'x'` at top level). */
+export class Constants {
+  private readonly names = new Set<string>();
+
+  constructor(root: Node) {
+    for (const stmt of root.namedChildren) {
+      if (!stmt || stmt.type !== 'expression_statement') continue;
+      const a = stmt.namedChildren[0];
+      if (!a || a.type !== 'assignment') continue;
+      const left = a.childForFieldName('left');
+      const right = a.childForFieldName('right');
+      if (left?.type === 'identifier' && right && /^[A-Z][A-Z0-9_]*$/.test(left.text) && isConstantExpr(right, this, 0)) this.names.add(left.text);
+    }
+  }
+
+  has(name: string): boolean {
+    return this.names.has(name);
+  }
+}
+
+/** An expression made only of literals and module constants. */
+export function isConstantExpr(n: Node, constants: Constants, depth: number): boolean {
+  if (depth > 30) return false;
+  const u = unparen(n);
+  switch (u.type) {
+    case 'string':
+      return stringInfo(u)?.pieces.every((p) => p.kind === 'text' || isConstantExpr(p.expr, constants, depth + 1)) ?? false;
+    case 'concatenated_string':
+      return u.namedChildren.every((c) => !c || c.type === 'comment' || isConstantExpr(c, constants, depth + 1));
+    case 'integer':
+    case 'float':
+    case 'true':
+    case 'false':
+    case 'none':
+      return true;
+    case 'identifier':
+      return constants.has(u.text);
+    case 'attribute':
+      // `settings.TABLE_NAME`, `Model._meta.db_table`: configuration, not user input
+      return /(^|\.)(settings|_meta)\.[A-Za-z_]\w*$/.test(exprDottedName(u) ?? '');
+    case 'tuple':
+    case 'list':
+      return u.namedChildren.every((c) => !c || c.type === 'comment' || isConstantExpr(c, constants, depth + 1));
+    case 'binary_operator': {
+      const l = u.childForFieldName('left');
+      const r = u.childForFieldName('right');
+      return !!l && !!r && isConstantExpr(l, constants, depth + 1) && isConstantExpr(r, constants, depth + 1);
+    }
+    default:
+      return false;
+  }
+}
+
+export type BuildKind = 'f-string' | '%-formatting' | '.format()' | 'concatenation';
+
+export interface BuiltString {
+  how: BuildKind;
+  /** The expression that builds the string (maybe an earlier assignment's right-hand side). */
+  node: Node;
+  /** The literal text of the string's constant parts (to recognise SQL, HTML...). */
+  literalText: string;
+  /** When the argument was a local name: the assignment that built it. */
+  via?: Node;
+}
+
+function literalText(n: Node, depth = 0): string {
+  if (depth > 30) return '';
+  const u = unparen(n);
+  if (u.type === 'string') return (stringInfo(u)?.pieces ?? []).map((p) => (p.kind === 'text' ? p.raw : ' ')).join('');
+  if (u.type === 'concatenated_string' || u.type === 'binary_operator') return u.namedChildren.map((c) => (c ? literalText(c, depth + 1) : '')).join(' ');
+  if (u.type === 'call') {
+    const fn = u.childForFieldName('function');
+    const obj = fn?.type === 'attribute' ? fn.childForFieldName('object') : null;
+    return obj ? literalText(obj, depth + 1) : '';
+  }
+  return '';
+}
+
+/** Is `n` a string literal (plain or f-string), ignoring parentheses? */
+function isStringish(n: Node): boolean {
+  const u = unparen(n);
+  return u.type === 'string' || u.type === 'concatenated_string';
+}
+
+/**
+ * How `n` builds a string from run-time values, if it does: an f-string with a non-constant
+ * interpolation, `'...' % x`, `'...'.format(x)`, or `'...' + x`. A local name is followed to
+ * the assignments it received before `at` in the same function (or module).
+ */
+export function builtString(n: Node, constants: Constants, at?: Node, depth = 0): BuiltString | undefined {
+  if (depth > 8) return undefined;
+  const u = unparen(n);
+  const built = (how: BuildKind): BuiltString => ({ how, node: u, literalText: literalText(u) });
+  switch (u.type) {
+    case 'string': {
+      const info = stringInfo(u);
+      if (info?.pieces.some((p) => p.kind === 'expr' && !isConstantExpr(p.expr, constants, 0))) return built('f-string');
+      return undefined;
+    }
+    case 'concatenated_string':
+      for (const c of u.namedChildren) {
+        if (c && c.type === 'string' && builtString(c, constants, at, depth + 1)) return built('f-string');
+      }
+      return undefined;
+    case 'binary_operator': {
+      const op = u.childForFieldName('operator')?.type;
+      const l = u.childForFieldName('left');
+      const r = u.childForFieldName('right');
+      if (!l || !r) return undefined;
+      if (op === '%') {
+        if ((isStringish(l) || builtString(l, constants, at, depth + 1) || stringValued(l, at, depth)) && !isConstantExpr(r, constants, 0)) return built('%-formatting');
+        return builtString(l, constants, at, depth + 1);
+      }
+      if (op === '+') {
+        const lb = builtString(l, constants, at, depth + 1);
+        const rb = builtString(r, constants, at, depth + 1);
+        if (lb || rb) return { ...(lb ?? rb)!, how: 'concatenation', node: u, literalText: literalText(u) + ' ' + (lb?.literalText ?? '') + ' ' + (rb?.literalText ?? '') };
+        const ls = isStringish(l) || stringValued(l, at, depth);
+        const rs = isStringish(r) || stringValued(r, at, depth);
+        if ((ls || rs) && !(isConstantExpr(l, constants, 0) && isConstantExpr(r, constants, 0))) return built('concatenation');
+      }
+      return undefined;
+    }
+    case 'call': {
+      const fn = u.childForFieldName('function');
+      if (fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'format') {
+        const obj = fn.childForFieldName('object');
+        const { positional, keywords, splat } = callArgs(u);
+        const args = [...positional, ...keywords.values()];
+        if (obj && (isStringish(obj) || stringValued(obj, at, depth)) && (splat || args.some((a) => !isConstantExpr(a, constants, 0)))) return built('.format()');
+      }
+      return undefined;
+    }
+    case 'identifier': {
+      if (!at || constants.has(u.text)) return undefined;
+      for (const a of assignmentsBefore(u.text, at).reverse()) {
+        if (a.type === 'augmented_assignment') {
+          const right = a.childForFieldName('right');
+          if (right && a.childForFieldName('operator')?.text === '+=' && !isConstantExpr(right, constants, 0)) {
+            return { how: 'concatenation', node: a, literalText: literalTextOfName(u.text, at), via: a };
+          }
+          continue;
+        }
+        const right = a.childForFieldName('right');
+        const b = right ? builtString(right, constants, a, depth + 1) : undefined;
+        if (b) return { ...b, via: a, literalText: literalTextOfName(u.text, at) };
+        // the latest plain assignment decides (an earlier built value was overwritten)
+        return undefined;
+      }
+      return undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+function literalTextOfName(name: string, at: Node): string {
+  return assignmentsBefore(name, at)
+    .map((a) => {
+      const r = a.childForFieldName('right');
+      return r ? literalText(r) : '';
+    })
+    .join(' ');
+}
+
+/** A local name assigned a string (literal or built) before `at`. */
+function stringValued(n: Node, at: Node | undefined, depth: number): boolean {
+  const u = unparen(n);
+  if (u.type !== 'identifier' || !at || depth > 6) return false;
+  const list = assignmentsBefore(u.text, at);
+  const last = list[list.length - 1];
+  const right = last?.childForFieldName('right');
+  return !!right && (isStringish(right) || (right.type === 'binary_operator' && isStringish(right.childForFieldName('left') ?? right)));
+}
+
+const SCOPES = new Set(['function_definition', 'lambda', 'class_definition', 'module']);
+
+/** The function (or class body, or module) whose local names `n` sees. */
+export function enclosingScope(n: Node): Node {
+  let cur: Node | null = n.parent;
+  while (cur && !SCOPES.has(cur.type)) cur = cur.parent;
+  return cur ?? n.tree.rootNode;
+}
+
+/**
+ * Plain (`name = ...`) and augmented (`name += ...`) assignments to `name` in the scope of `at`,
+ * that end before `at` starts, in source order (nested functions and classes are not entered).
+ */
+export function assignmentsBefore(name: string, at: Node): Node[] {
+  const scope = enclosingScope(at);
+  const out: Node[] = [];
+  const limit = at.startIndex;
+  const visit = (node: Node, depth: number) => {
+    if (depth > 200 || node.startIndex >= limit) return;
+    for (const c of node.namedChildren) {
+      if (!c || c.startIndex >= limit) break;
+      if (c.type === 'function_definition' || c.type === 'class_definition' || c.type === 'lambda') continue;
+      if ((c.type === 'assignment' || c.type === 'augmented_assignment') && c.endIndex <= limit) {
+        const left = c.childForFieldName('left');
+        if (left?.type === 'identifier' && left.text === name) out.push(c);
+      }
+      visit(c, depth + 1);
+    }
+  };
+  const body = scope.type === 'module' ? scope : (scope.childForFieldName('body') ?? scope);
+  visit(body, 0);
+  return out;
+}
+
+/** Calls `fn` for every node of the given types below `root` (preorder, depth-limited). */
+export function forEachNode(root: Node, types: ReadonlySet<string>, fn: (n: Node) => void): void {
+  const cursor = root.walk();
+  let depth = 0;
+  for (;;) {
+    const node = cursor.currentNode;
+    if (types.has(node.type)) fn(node);
+    if (depth < 500 && cursor.gotoFirstChild()) {
+      depth++;
+      continue;
+    }
+    for (;;) {
+      if (cursor.gotoNextSibling()) break;
+      if (!cursor.gotoParent() || depth === 0) {
+        cursor.delete();
+        return;
+      }
+      depth--;
+    }
+  }
+}
+
+/** Escapes text for a `str.format` template (format_html): braces doubled. */
+export function escapeBraces(raw: string): string {
+  return raw.replace(/[{}]/g, (c) => c + c);
+}
+
+/** The raw text of an f-string's literal piece as a plain-string literal piece (`{{` -> `{`). */
+export function unescapeFBraces(raw: string): string {
+  return raw.replace(/\{\{/g, '{').replace(/\}\}/g, '}');
+}
