@@ -16,7 +16,7 @@ export default defineRule({
       why: 'A password or API key in the settings is in every clone, fork, backup and CI log of the repository, and cannot be rotated without a code change and a deploy. Whoever reads the code gets the database, the mail account or the third-party account with it.',
       example: "DATABASES = {\n    'default': {\n        'ENGINE': 'django.db.backends.postgresql',\n        'NAME': 'shop',\n        'USER': 'shop',\n        'PASSWORD': 'S3cr3t-passw0rd',\n    }\n}\nEMAIL_HOST_PASSWORD = 'my-sendgrid-api-key'",
       instead: "import os\n\nDATABASES = {\n    'default': {\n        'ENGINE': 'django.db.backends.postgresql',\n        'NAME': 'shop',\n        'USER': 'shop',\n        'PASSWORD': os.environ['DATABASE_PASSWORD'],\n    }\n}\nEMAIL_HOST_PASSWORD = os.environ['EMAIL_HOST_PASSWORD']",
-      fixSafety: 'Unsafe: the application no longer starts until the variable (named after the setting: DATABASE_PASSWORD, EMAIL_HOST_PASSWORD, DATABASE_URL...) is set. "Move to .env" (preferred, and the one `--fix --unsafe-fixes` applies) writes the current value into `.env` (never overwriting a variable already there with another value), replaces the literal with an environment lookup, adds `.env` to `.gitignore` and the name to `.env.example`; with `os.environ` or django-environ make sure `.env` is loaded at start-up. "Read from the environment" only removes the literal: store the value elsewhere first. Rotate the credential either way: it stays in the git history.',
+      fixSafety: 'Unsafe: the application no longer starts until the variable (named after the setting: DATABASE_PASSWORD, EMAIL_HOST_PASSWORD, DATABASE_URL...) is set. "Move to .env" (preferred, and the one `--fix --unsafe-fixes` applies) writes the current value into `.env` (never overwriting a variable already there with another value), replaces the literal with an environment lookup, adds `.env` to `.gitignore` and the name to `.env.example`; with `os.environ` or django-environ make sure `.env` is loaded at start-up. "Read from the environment" only removes the literal: store the value elsewhere first (editor only, never applied by fix-all or `--fix --unsafe-fixes`). Rotate the credential either way: it stays in the git history.',
       references: [
         'https://docs.djangoproject.com/en/stable/ref/settings/#password',
         'https://docs.djangoproject.com/en/stable/ref/settings/#email-host-password',
@@ -31,7 +31,7 @@ export default defineRule({
       const o = c.value.origin;
       const ed = ctx.editorFor(o.module);
       const { expr, edits } = ed.envLookup(c.variable, 'str');
-      const fix: Fix = { title: `Read ${c.label} from the environment variable ${c.variable} (removes the literal: store the current value first)`, safe: false, edits: [ed.replaceNode(o.top, o.node, expr), ...edits] };
+      const fix: Fix = { title: `Read ${c.label} from the environment variable ${c.variable} (removes the literal: store the current value first)`, safe: false, manual: true, edits: [ed.replaceNode(o.top, o.node, expr), ...edits] };
       ctx.report({
         at: c.at,
         message: c.maskedUrl

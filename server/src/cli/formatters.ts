@@ -116,7 +116,7 @@ export function toText(root: string, findings: Finding[], notes: Note[], opts: {
     const parts = (['error', 'warning', 'info', 'hint'] as Severity[]).filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s}${counts[s] === 1 || s === 'info' ? '' : 's'}`);
     lines.push(c('bold', `Found ${findings.length} problem${findings.length === 1 ? '' : 's'} (${parts.join(', ')}) in ${files} file${files === 1 ? '' : 's'}.`));
     const safe = findings.filter((f) => fixToApply(f, false)).length;
-    const unsafe = findings.filter((f) => !fixToApply(f, false) && f.fixes.length > 0).length;
+    const unsafe = findings.filter((f) => !fixToApply(f, false) && fixToApply(f, true)).length;
     if (safe > 0) lines.push(`[*] ${safe} fixable with --fix.`);
     if (unsafe > 0 && opts.unsafeHint) lines.push(`${unsafe} more fixable with --fix --unsafe-fixes (review them: they change start-up behaviour).`);
   }

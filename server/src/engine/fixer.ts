@@ -15,9 +15,12 @@ export interface FixOptions {
   files?: Set<string>;
 }
 
-/** The fix applied by fix-all for a finding: its first safe fix, or first fix with `unsafe`. */
+/**
+ * The fix applied by fix-all for a finding: its first safe fix, or with `unsafe` its first fix
+ * that is not manual-only.
+ */
 export function fixToApply(f: Finding, unsafe: boolean): Fix | undefined {
-  return f.fixes.find((x) => x.safe) ?? (unsafe ? f.fixes[0] : undefined);
+  return f.fixes.find((x) => x.safe && !x.manual) ?? (unsafe ? f.fixes.find((x) => !x.manual) : undefined);
 }
 
 /** Groups the chosen fixes' edits by file. Each fix is applied whole or not at all. */

@@ -61,6 +61,11 @@ export interface Fix {
   edits: FileEdit[];
   /** Preferred quick fix in the editor. Defaults to `safe`. */
   preferred?: boolean;
+  /**
+   * Offered as a quick fix only, never applied by fix-all or `--fix --unsafe-fixes`: it drops
+   * data the user must keep elsewhere first (e.g. a secret literal replaced by a lookup).
+   */
+  manual?: boolean;
 }
 
 export interface Finding {

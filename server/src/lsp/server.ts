@@ -819,7 +819,14 @@ export class DjangoReadinessServer {
     let findings = f.result?.findings ?? [];
     const config = this.configOf(f);
     for (let pass = 0; pass < 10; pass++) {
-      const selected = findings.filter((x) => (!filter.file || x.file === filter.file) && (!filter.codes || filter.codes.has(x.code)));
+      const canCreate = this.canCreateFiles();
+      const selected = findings.filter(
+        (x) =>
+          (!filter.file || x.file === filter.file) &&
+          (!filter.codes || filter.codes.has(x.code)) &&
+          // a client that cannot create files gets the other fixes (each fix is whole or absent)
+          (canCreate || !fixToApply(x, filter.unsafe)?.edits.some((e) => e.create && !texts.has(e.file))),
+      );
       const { changed } = fixPass(this.fs, selected, { unsafe: filter.unsafe }, texts);
       if (changed.size === 0) break;
       for (const [file, t] of changed) texts.set(file, t);
