@@ -14,7 +14,7 @@ import { findDjangoProjects, listFiles, looksBinary, MAX_FILE_BYTES, NodeFileSys
 import { lowerBound, majorMinor, parsePyprojectDependencies, parseRequirements, type Requirement, type RequirementProblem } from './requirements';
 import type { BaseContext, FileContext, ProjectContext, ReportArgs, Rule, SettingsContext, Where } from './rule';
 import { djangoCheckIds, Suppressions } from './suppressions';
-import type { Config, FileEdit, Finding, Note, Range, Severity } from './types';
+import type { Config, FileEdit, Finding, Fix, Note, Range, Severity } from './types';
 import { originRange, stringItems, type Origin, type Value } from './values';
 
 /** The Django release assumed when the project pins none. */
@@ -423,11 +423,26 @@ class ProjectRun {
       file,
       range,
       message: args.message ?? meta.message,
-      fixes: args.fixes ?? [],
+      fixes: this.manualOnBrokenFiles(args.fixes ?? []),
       django: django || undefined,
       tags: meta.deprecated ? ['deprecated'] : undefined,
       projectRoot: this.project.root,
     });
+  }
+
+  /**
+   * Fix-all leaves Python files with syntax errors alone (their fixes stay available as quick
+   * fixes): a statement it adds after a broken one may be swallowed by the parser's error
+   * recovery, so the setting still looks missing and every pass would add it again.
+   */
+  private manualOnBrokenFiles(fixes: Fix[]): Fix[] {
+    if (fixes.length === 0) return fixes;
+    const broken = (file: string) => {
+      if (!file.endsWith('.py')) return false;
+      const text = this.an.fs.readFile(file);
+      return text !== undefined && this.an.parse(file, text).syntaxErrors.length > 0;
+    };
+    return fixes.map((fix) => (!fix.manual && fix.edits.some((e) => broken(e.file)) ? { ...fix, manual: true } : fix));
   }
 
   private fileContext(rule: Rule, file: ProjectFile, module: PyModule, sink: Finding[]): FileContext {
