@@ -157,6 +157,13 @@ export class Analyzer {
   }
 }
 
+/** The note for a rule that threw (anything: an Error, a string, null...). */
+export function ruleFailed(rule: Rule, file: string, e: unknown): Note {
+  const message = e instanceof Error ? e.message : String(e);
+  const detail = e instanceof Error ? (e.stack ?? `${e.name}: ${e.message}`) : `thrown value: ${String(e)}`;
+  return { file, kind: 'rule-failed', code: rule.meta.code, message: `${rule.meta.code} (${rule.meta.name}) failed: ${message}`, detail };
+}
+
 function dedupe(findings: Finding[]): Finding[] {
   const seen = new Set<string>();
   const out: Finding[] = [];
@@ -284,8 +291,7 @@ class ProjectRun {
     try {
       fn();
     } catch (e) {
-      const err = e as Error;
-      this.notes.push({ file, kind: 'rule-failed', code: rule.meta.code, message: `${rule.meta.code} (${rule.meta.name}) failed: ${err.message}` });
+      this.notes.push(ruleFailed(rule, file, e));
     }
   }
 
@@ -371,7 +377,7 @@ class ProjectRun {
         try {
           rule.checkFile?.(ctx);
         } catch (e) {
-          localNotes.push({ file: f.path, kind: 'rule-failed', code: rule.meta.code, message: `${rule.meta.code} (${rule.meta.name}) failed: ${(e as Error).message}` });
+          localNotes.push(ruleFailed(rule, f.path, e));
         }
       }
       this.an.codeCacheSet(f.path, { key, findings: local, notes: localNotes });

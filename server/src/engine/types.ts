@@ -95,6 +95,8 @@ export interface Note {
   message: string;
   /** For rule-failed notes, the rule code. */
   code?: string;
+  /** For rule-failed notes, the error's stack (for logs, not for users). */
+  detail?: string;
 }
 
 export interface Thresholds {

@@ -142,6 +142,8 @@ interface Folder extends FolderInfo {
   changeMs: number;
   /** path -> signature of what was last published for it. */
   published: Map<string, string>;
+  /** The rule failures of the last publication (already logged). */
+  loggedFailures: Set<string>;
   statusKey?: string;
   status?: StatusParams;
 }
@@ -314,6 +316,7 @@ export class DjangoReadinessServer {
       analyzedGeneration: 0,
       changeMs: 0,
       published: new Map(),
+      loggedFailures: new Set(),
     };
     this.folderMap.set(uri, f);
     return f;
@@ -672,23 +675,31 @@ export class DjangoReadinessServer {
         add(file, c.diagnostic, c.signature);
       }
     }
-    const failed = new Set<string>();
+    // One diagnostic per note and file (a failed rule: per rule and file), each failure logged
+    // with its stack when it first appears (not again on every re-analysis while it persists).
+    const seen = new Set<string>();
+    const failures = new Set<string>();
     for (const n of result.notes) {
       if (n.kind === 'syntax-error') continue;
       let file = n.file;
       if (n.kind === 'rule-failed') {
-        if (failed.has(n.code ?? n.message)) continue;
-        failed.add(n.code ?? n.message);
         // project rules fail "on" the project folder: show it on manage.py
         if (!classify(path.basename(file)) && this.fs.exists(path.join(file, 'manage.py'))) file = path.join(file, 'manage.py');
-      }
-      if (!classify(path.basename(file)) || this.ownerOf(file) !== f) {
-        this.host.log('info', n.message);
-        continue;
+        const key = `${n.code ?? ''}|${file}|${n.message}`;
+        failures.add(key);
+        if (!f.loggedFailures.has(key)) this.host.log('error', `${n.message} (${file})${n.detail ? `\n${n.detail}` : ''}`);
       }
       const d = noteDiagnostic(n);
+      const key = d ? `${file}\u0000${n.kind === 'rule-failed' ? `failed|${n.code ?? n.message}` : noteSignature(d)}` : '';
+      if (seen.has(key)) continue;
+      seen.add(key);
+      if (!classify(path.basename(file)) || this.ownerOf(file) !== f) {
+        if (n.kind !== 'rule-failed') this.host.log('info', n.message);
+        continue;
+      }
       if (d) add(file, d, noteSignature(d));
     }
+    f.loggedFailures = failures;
     for (const p of f.configProblems) {
       if (this.ownerOf(p.file) !== f && !isInside(path.dirname(p.file), f.root)) continue;
       const d = noteDiagnostic({ file: p.file, kind: 'info', message: p.message });
