@@ -4,8 +4,10 @@
  * settingsPayload.ts for why).
  */
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { CloseAction, ErrorAction, LanguageClient, TransportKind, type ErrorHandler, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { SETTINGS_SECTION } from '../../server/src/protocol/settings';
+import { COMMANDS } from './commandIds';
+import { RESTART_ACTION, RestartPolicy, SHOW_LOGS_ACTION } from './restartPolicy';
 import { DOCUMENT_SELECTOR } from './selector';
 import { buildSettingsPayload } from './settingsPayload';
 
@@ -13,6 +15,36 @@ import { buildSettingsPayload } from './settingsPayload';
 export function settingsFor(scope: vscode.Uri | undefined): unknown {
   const cfg = vscode.workspace.getConfiguration(SETTINGS_SECTION, scope ?? null);
   return buildSettingsPayload((key) => cfg.inspect(key));
+}
+
+/**
+ * Restarts a crashed server (restartPolicy.ts: up to 4 times in 3 minutes), then gives up and
+ * says so, with "Show Logs" and "Restart" actions.
+ */
+export function crashHandler(output: vscode.LogOutputChannel, policy = new RestartPolicy()): ErrorHandler {
+  return {
+    error: (error, _message, count) => {
+      const action = policy.error(count);
+      output.error(`Connection to the language server failed (${count ?? 1} in a row): ${error.message}`);
+      return { action: action === 'continue' ? ErrorAction.Continue : ErrorAction.Shutdown, handled: true };
+    },
+    closed: () => {
+      const d = policy.closed();
+      if (d.restart) {
+        output.warn(d.message);
+        return { action: CloseAction.Restart, handled: true };
+      }
+      output.error(d.message);
+      void vscode.window.showErrorMessage(d.message, ...d.actions).then((choice) => {
+        if (choice === SHOW_LOGS_ACTION) output.show(true);
+        else if (choice === RESTART_ACTION) {
+          policy.reset();
+          void vscode.commands.executeCommand(COMMANDS.restartServer);
+        }
+      });
+      return { action: CloseAction.DoNotRestart, handled: true };
+    },
+  };
 }
 
 export function createLanguageClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): LanguageClient {
@@ -27,6 +59,7 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
     diagnosticCollectionName: 'django-readiness',
     initializationOptions: () => ({ settings: settingsFor(undefined) }),
     markdown: { isTrusted: false, supportHtml: false },
+    errorHandler: crashHandler(output),
     middleware: {
       workspace: {
         configuration: async (params, token, next) => {
