@@ -26,10 +26,9 @@ export default defineRule({
   checkProject(ctx) {
     const settings = ctx.settings;
     if (!settings) return;
-    // in source order (settings are evaluated lazily, so envReads is in evaluation order)
-    const pos = (r: (typeof reads)[number]) => r.info.lookupOrigin.top.start + r.info.lookupOrigin.node.s;
-    const reads = settings.scope.envReads.filter((r) => r.info.variable).sort((a, b) => (a.module.path < b.module.path ? -1 : a.module.path > b.module.path ? 1 : pos(a) - pos(b)));
-    const names = [...new Set(reads.map((r) => r.info.variable as string))];
+    // found syntactically, in source order (forcing every lazily evaluated setting on each keystroke would cost more than the rest of the analysis)
+    const reads = settings.envLookups();
+    const names = [...new Set(reads.map((r) => r.variable))];
     if (names.length === 0) return;
     const envFile = dotenvPath(ctx.fs, ctx.project.root);
     const dir = path.dirname(envFile);
@@ -39,8 +38,8 @@ export default defineRule({
     const missing = names.filter((n) => !listed.has(n));
     if (missing.length === 0) return;
     const shown = missing.slice(0, 5).join(', ') + (missing.length > 5 ? ` and ${missing.length - 5} more` : '');
-    const first = reads.find((r) => r.info.variable === missing[0]);
-    const at: Where = existing ? { file: existing, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } } : (first?.info.lookupOrigin ?? settings.missingAt());
+    const first = reads.find((r) => r.variable === missing[0]);
+    const at: Where = existing ? { file: existing, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } } : first ? { module: first.module, top: first.top, node: first.node } : settings.missingAt();
     ctx.report({
       at,
       message: existing

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import type { Node, Tree } from 'web-tree-sitter';
 import { ruleEnabled } from './config';
 import { dictLiteralEntry, dictLiteralOf, ModuleEditor } from './edits';
-import { Evaluator, type Binding, type ModuleScope } from './evaluator';
+import { envLookupSites, Evaluator, type Binding, type EnvLookupSite, type ModuleScope } from './evaluator';
 import { detectPackages, type PackageId } from './packages';
 import { ParseCache, type PyModule } from './parser';
 import { findDjangoProjects, listFiles, looksBinary, MAX_FILE_BYTES, NodeFileSystem, resolveModuleFile, type DjangoProject, type FileInventory, type FileSystem, type ProjectFile } from './project';
@@ -233,20 +233,23 @@ class ProjectRun {
     };
   }
 
+  /** Files skipped in this run (huge or binary): one note each, however often they are read. */
+  private readonly skipped = new Set<string>();
+
+  private skip(file: string, message: string): undefined {
+    if (this.skipped.has(file)) return undefined;
+    this.skipped.add(file);
+    this.stats.skippedLargeOrBinary++;
+    this.notes.push({ file, kind: 'skipped', message });
+    return undefined;
+  }
+
   private readText(file: string): string | undefined {
     const size = this.an.fs.size(file);
-    if (size !== undefined && size > MAX_FILE_BYTES) {
-      this.stats.skippedLargeOrBinary++;
-      this.notes.push({ file, kind: 'skipped', message: `Not analysed: the file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB (${(size / 1024 / 1024).toFixed(1)} MB).` });
-      return undefined;
-    }
+    if (size !== undefined && size > MAX_FILE_BYTES) return this.skip(file, `Not analysed: the file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB (${(size / 1024 / 1024).toFixed(1)} MB).`);
     const text = this.an.fs.readFile(file);
     if (text === undefined) return undefined;
-    if (looksBinary(text)) {
-      this.stats.skippedLargeOrBinary++;
-      this.notes.push({ file, kind: 'skipped', message: 'Not analysed: the file looks binary (it contains NUL bytes).' });
-      return undefined;
-    }
+    if (looksBinary(text)) return this.skip(file, 'Not analysed: the file looks binary (it contains NUL bytes).');
     return text;
   }
 
@@ -518,6 +521,15 @@ class SettingsContextImpl {
     return this.scope.names.get(name)?.value;
   }
 
+  envLookups(): EnvLookupSite[] {
+    const out: EnvLookupSite[] = [];
+    for (const m of this.modules) {
+      const scope = m === this.module ? this.scope : this.scopeOf?.(m);
+      if (scope) out.push(...envLookupSites(scope));
+    }
+    return out;
+  }
+
   editorFor(module: PyModule): ModuleEditor {
     let e = this.editors.get(module);
     if (!e) {
@@ -610,6 +622,7 @@ class SettingsContextImpl {
       editor: self.editor,
       setting: (n) => self.setting(n),
       value: (n) => self.value(n),
+      envLookups: () => self.envLookups(),
       editorFor: (m) => self.editorFor(m),
       missingAt: (d) => self.missingAt(d),
       bindingAt: (b) => self.bindingAt(b),

@@ -99,7 +99,7 @@ export interface ModuleScope {
 export interface ScopeState extends ModuleScope {
   envReadList: EnvRead[];
   /** Deferred evaluations: lazily bound values and calls evaluated only for their env reads. */
-  pending: (() => unknown)[];
+  pending: PendingEval[];
   imported: ScopeState[];
 }
 
@@ -134,7 +134,7 @@ export class Evaluator {
     const cached = this.scopes.get(module.path);
     if (cached) return cached;
     const envReadList: EnvRead[] = [];
-    const pending: (() => unknown)[] = [];
+    const pending: PendingEval[] = [];
     const imported: ScopeState[] = [];
     const scope: ScopeState = {
       module,
@@ -199,7 +199,7 @@ export class Evaluator {
           const prev = scope.names.get(t0.id);
           const b = new Binding(t0.id, cell, origin, { module: scope.module, top, node: t0 }, conditional, prev, []);
           scope.names.set(t0.id, b);
-          scope.pending.push(() => b.value);
+          scope.pending.push({ e: expr, run: () => b.value });
           break;
         }
         const value = this.eval(scope, top, st.value);
@@ -332,7 +332,7 @@ export class Evaluator {
       if (!['append', 'insert', 'extend', 'remove', 'update', 'setdefault'].includes(method)) {
         // evaluated later, only to record env reads (e.g. os.environ.setdefault)
         const view = this.freeze(scope, e);
-        scope.pending.push(() => this.eval(view, top, e));
+        scope.pending.push({ e, run: () => this.eval(view, top, e) });
         return;
       }
       const cur = this.eval(scope, top, objExpr);
@@ -372,7 +372,7 @@ export class Evaluator {
       return;
     }
     const view = this.freeze(scope, e);
-    scope.pending.push(() => this.eval(view, top, e));
+    scope.pending.push({ e, run: () => this.eval(view, top, e) });
   }
 
   private bind(scope: ScopeState, name: string, value: Value, stmt: Origin, target: Origin, conditional: boolean): void {
@@ -957,11 +957,124 @@ function compareValues(op: string, a: Value, b: Value): boolean | undefined {
   }
 }
 
+/** A deferred evaluation, kept only for the environment variables it may read. */
+export interface PendingEval {
+  e: PyExpr;
+  run(): unknown;
+}
+
+/** Leftmost names of the calls and subscripts of an expression (`os` for `os.environ.get(...)`). */
+const rootsCache = new WeakMap<PyExpr, string[]>();
+
+function lookupRoots(e: PyExpr): string[] {
+  let r = rootsCache.get(e);
+  if (!r) {
+    const out = new Set<string>();
+    collectRoots(e, out, 0);
+    r = [...out];
+    rootsCache.set(e, r);
+  }
+  return r;
+}
+
+function rootName(e: PyExpr): string | undefined {
+  let cur: PyExpr = e;
+  for (let i = 0; i < 50; i++) {
+    if (cur.t === 'name') return cur.id;
+    if (cur.t === 'attr' || cur.t === 'sub') cur = cur.obj;
+    else if (cur.t === 'call') cur = cur.fn;
+    else return undefined;
+  }
+  return undefined;
+}
+
+function collectRoots(e: PyExpr, out: Set<string>, depth: number): void {
+  if (depth > 200) return;
+  switch (e.t) {
+    case 'call': {
+      const r = rootName(e.fn);
+      if (r) out.add(r);
+      collectRoots(e.fn, out, depth + 1);
+      for (const a of e.args) collectRoots(a, out, depth + 1);
+      for (const k of e.kw) collectRoots(k.value, out, depth + 1);
+      return;
+    }
+    case 'sub': {
+      const r = rootName(e.obj);
+      if (r) out.add(r);
+      collectRoots(e.obj, out, depth + 1);
+      collectRoots(e.index, out, depth + 1);
+      return;
+    }
+    case 'attr':
+      collectRoots(e.obj, out, depth + 1);
+      return;
+    case 'str':
+      for (const p of e.parts ?? []) collectRoots(p, out, depth + 1);
+      return;
+    case 'list':
+    case 'tuple':
+    case 'set':
+      for (const i of e.items) collectRoots(i, out, depth + 1);
+      return;
+    case 'dict':
+      for (const en of e.entries) {
+        if (en.k) collectRoots(en.k, out, depth + 1);
+        collectRoots(en.v, out, depth + 1);
+      }
+      return;
+    case 'bin':
+    case 'boolop':
+      collectRoots(e.l, out, depth + 1);
+      collectRoots(e.r, out, depth + 1);
+      return;
+    case 'unary':
+    case 'not':
+    case 'splat':
+      collectRoots(e.x, out, depth + 1);
+      return;
+    case 'cmp':
+      for (const i of e.items) collectRoots(i, out, depth + 1);
+      return;
+    case 'cond':
+      collectRoots(e.body, out, depth + 1);
+      collectRoots(e.test, out, depth + 1);
+      collectRoots(e.orelse, out, depth + 1);
+      return;
+    default:
+      return;
+  }
+}
+
+const ENV_MODULES = /^(os|environ|decouple|dj_database_url|dotenv)(\.|$)/;
+
+/**
+ * Could evaluating `e` read an environment variable? Only calls and subscripts on `os`,
+ * `environ`, `decouple`, `dj_database_url` (through import aliases), on an `environ.Env`
+ * instance, or on a module-level name bound to a call (`config = AutoConfig(...)`) can:
+ * everything else (literals, `timedelta(...)`, `Path(...)`, `BASE_DIR / 'x'`) is skipped
+ * without being evaluated.
+ */
+function mayReadEnv(scope: ScopeState, e: PyExpr): boolean {
+  for (const r of lookupRoots(e)) {
+    if (scope.envSchemes.has(r)) return true;
+    const alias = scope.aliases.get(r);
+    if (ENV_MODULES.test(alias ?? r)) return true;
+    if (alias) continue;
+    const b = scope.names.get(r);
+    if (b && b.stmt.node.t === 'assign' && b.stmt.node.value.t === 'call') return true;
+  }
+  return false;
+}
+
 function forceAll(scope: ScopeState, seen: Set<ScopeState>): void {
   if (seen.has(scope)) return;
   seen.add(scope);
   // pending may grow while forcing (a forced value can record more work): index loop
-  for (let i = 0; i < scope.pending.length; i++) scope.pending[i]();
+  for (let i = 0; i < scope.pending.length; i++) {
+    const p = scope.pending[i];
+    if (mayReadEnv(scope, p.e)) p.run();
+  }
   scope.pending.length = 0;
   for (const o of scope.imported) forceAll(o, seen);
 }
@@ -988,4 +1101,89 @@ function viewOf(scope: ScopeState, names: Map<string, Binding>): ScopeState {
     imported: scope.imported,
     envReads: scope.envReadList,
   };
+}
+
+/** An environment lookup found in the source: its variable name (a string literal) and where. */
+export interface EnvLookupSite {
+  variable: string;
+  module: PyModule;
+  top: TopStmt;
+  node: PyExpr;
+}
+
+const siteCache = new WeakMap<PyStmt, { sig: string; sites: { variable: string; node: PyExpr }[] }>();
+
+/** The import aliases and environ.Env instances a module's lookups are resolved with. */
+function lookupSignature(scope: ModuleScope): string {
+  let sig = '';
+  for (const [k, v] of scope.aliases) sig += `${k}=${v};`;
+  for (const k of scope.envSchemes.keys()) sig += `${k}:Env;`;
+  return sig;
+}
+
+function qualifySyntax(scope: ModuleScope, e: PyExpr, depth = 0): string | undefined {
+  if (depth > 50) return undefined;
+  if (e.t === 'name') return scope.envSchemes.has(e.id) ? 'environ.Env()' : (scope.aliases.get(e.id) ?? e.id);
+  if (e.t === 'attr') {
+    const o = qualifySyntax(scope, e.obj, depth + 1);
+    return o === undefined ? undefined : `${o}.${e.name}`;
+  }
+  if (e.t === 'call' && qualifySyntax(scope, e.fn, depth + 1) === 'environ.Env') return 'environ.Env()';
+  return undefined;
+}
+
+function literalName(e: PyExpr | undefined): string | undefined {
+  return e && e.t === 'str' && !e.fstring && !e.bytes ? e.v : undefined;
+}
+
+function scanLookups(scope: ModuleScope, node: unknown, out: { variable: string; node: PyExpr }[], depth: number): void {
+  if (depth > 200 || !node || typeof node !== 'object') return;
+  if (Array.isArray(node)) {
+    for (const x of node) scanLookups(scope, x, out, depth + 1);
+    return;
+  }
+  const e = node as PyExpr;
+  if (e.t === 'call') {
+    const q = qualifySyntax(scope, e.fn) ?? '';
+    let variable: string | undefined;
+    if (q === 'os.environ.get' || q === 'os.getenv' || q === 'decouple.config' || q.endsWith('.decouple.config')) variable = literalName(e.args[0]);
+    else if (q.startsWith('environ.Env()')) {
+      const method = q === 'environ.Env()' ? 'str' : q.slice('environ.Env().'.length);
+      if (q === 'environ.Env()' || ENVIRON_CASTS.has(method)) variable = literalName(e.args[0]) ?? (!e.args[0] && (method === 'db' || method === 'db_url') ? 'DATABASE_URL' : undefined);
+    } else if (q === 'dj_database_url.config') {
+      const envKw = e.kw.find((k) => k.name === 'env');
+      variable = envKw ? literalName(envKw.value) : 'DATABASE_URL';
+    }
+    if (variable) out.push({ variable, node: e });
+  } else if (e.t === 'sub' && qualifySyntax(scope, e.obj) === 'os.environ') {
+    const variable = literalName(e.index);
+    if (variable) out.push({ variable, node: e });
+  }
+  for (const key in e) {
+    if (key === 's' || key === 'e' || key === 't') continue;
+    const v = (e as unknown as Record<string, unknown>)[key];
+    if (v && typeof v === 'object') scanLookups(scope, v, out, depth + 1);
+  }
+}
+
+/**
+ * The environment variables a module's source reads, in source order, found syntactically (a
+ * lookup through `os.environ`, python-decouple, django-environ or dj_database_url whose variable
+ * is a string literal), including lookups under `if`/`try`. Nothing is evaluated, and statements
+ * unchanged since the last call are not scanned again.
+ */
+export function envLookupSites(scope: ModuleScope): EnvLookupSite[] {
+  const sig = lookupSignature(scope);
+  const out: EnvLookupSite[] = [];
+  for (const top of scope.module.stmts) {
+    let c = siteCache.get(top.ir);
+    if (!c || c.sig !== sig) {
+      const sites: { variable: string; node: PyExpr }[] = [];
+      scanLookups(scope, top.ir, sites, 0);
+      c = { sig, sites };
+      siteCache.set(top.ir, c);
+    }
+    for (const s of c.sites) out.push({ variable: s.variable, module: scope.module, top, node: s.node });
+  }
+  return out;
 }

@@ -7,7 +7,7 @@
  *  - checkProject: once per Django project, over its other files (requirements, Dockerfile...).
  */
 import type { Node, Tree } from 'web-tree-sitter';
-import type { Binding, ModuleScope, TopCall } from './evaluator';
+import type { Binding, EnvLookupSite, ModuleScope, TopCall } from './evaluator';
 import type { ModuleEditor } from './edits';
 import type { PackageId } from './packages';
 import type { PyModule } from './parser';
@@ -91,6 +91,11 @@ export interface SettingsContext extends BaseContext {
   /** String entries of INSTALLED_APPS / MIDDLEWARE in production. */
   readonly installedApps: string[];
   readonly middleware: string[];
+  /**
+   * The environment variables the production closure's modules read (string-literal names), in
+   * source order, found syntactically: cheap on every keystroke (nothing is forced).
+   */
+  envLookups(): EnvLookupSite[];
   /** Top-level calls of the production closure (e.g. sentry_sdk.init). */
   readonly calls: TopCall[];
   /** An editor for the production module (fixes that add settings go there). */
