@@ -58,9 +58,13 @@ export interface AnalyzerOptions {
 }
 
 interface CodeCacheEntry {
-  key: string;
+  /** The configuration and package set the results were computed with. */
+  config: string;
+  /** The text they were computed from (the same string object while the file is unchanged, so the check is O(1)). */
+  text: string;
   findings: Finding[];
   notes: Note[];
+  skipped?: boolean;
 }
 
 function isOrigin(w: Where): w is Origin {
@@ -147,9 +151,9 @@ export class Analyzer {
     return s;
   }
 
-  codeCacheGet(file: string, key: string): CodeCacheEntry | undefined {
+  codeCacheGet(file: string, config: string, text: string): CodeCacheEntry | undefined {
     const e = this.codeCache.get(file);
-    return e && e.key === key ? e : undefined;
+    return e && e.text === text && e.config === config ? e : undefined;
   }
 
   codeCacheSet(file: string, entry: CodeCacheEntry): void {
@@ -245,10 +249,19 @@ class ProjectRun {
   }
 
   private readText(file: string): string | undefined {
+    const raw = this.readRaw(file);
+    return raw === undefined ? undefined : this.checkText(file, raw);
+  }
+
+  /** The text of a file not larger than MAX_FILE_BYTES (a note otherwise). */
+  private readRaw(file: string): string | undefined {
     const size = this.an.fs.size(file);
     if (size !== undefined && size > MAX_FILE_BYTES) return this.skip(file, `Not analysed: the file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB (${(size / 1024 / 1024).toFixed(1)} MB).`);
-    const text = this.an.fs.readFile(file);
-    if (text === undefined) return undefined;
+    return this.an.fs.readFile(file);
+  }
+
+  /** The text, unless it looks binary (a note then). */
+  private checkText(file: string, text: string): string | undefined {
     if (looksBinary(text)) return this.skip(file, 'Not analysed: the file looks binary (it contains NUL bytes).');
     return text;
   }
@@ -356,19 +369,23 @@ class ProjectRun {
     for (const f of this.files) {
       if (f.kind !== 'python' || f.isMigration) continue;
       if (f.isTest && !this.config.includeTests) continue;
-      const text = this.readText(f.path);
-      if (text === undefined) continue;
-      const key = configKey + '\u0000' + text;
-      const cached = this.an.codeCacheGet(f.path, key);
+      // unchanged since the last run (the language server re-runs on every keystroke): the cached
+      // results, without scanning the text again
+      const raw = this.readRaw(f.path);
+      if (raw === undefined) continue;
+      const cached = this.an.codeCacheGet(f.path, configKey, raw);
       if (cached) {
+        if (cached.skipped) this.stats.skippedByPrefilter++;
         this.findings.push(...cached.findings);
         this.notes.push(...cached.notes);
         continue;
       }
+      const text = this.checkText(f.path, raw);
+      if (text === undefined) continue;
       const candidates = codeRules.filter((r) => !r.prefilter || r.prefilter.test(text));
       if (candidates.length === 0) {
         this.stats.skippedByPrefilter++;
-        this.an.codeCacheSet(f.path, { key, findings: [], notes: [] });
+        this.an.codeCacheSet(f.path, { config: configKey, text, findings: [], notes: [], skipped: true });
         continue;
       }
       const module = this.an.parse(f.path, text);
@@ -383,7 +400,7 @@ class ProjectRun {
           localNotes.push(ruleFailed(rule, f.path, e));
         }
       }
-      this.an.codeCacheSet(f.path, { key, findings: local, notes: localNotes });
+      this.an.codeCacheSet(f.path, { config: configKey, text, findings: local, notes: localNotes });
       this.findings.push(...local);
       this.notes.push(...localNotes);
     }
