@@ -191,6 +191,34 @@ describe('fix safety', () => {
 describe('fix safety regressions', () => {
   before(ready);
 
+  test('comments inside a replaced value are kept (DJR203 and DJR603 dropped them)', (t) => {
+    const settings = [
+      'DEBUG = False',
+      'ALLOWED_HOSTS = [',
+      "    '*',  # wildcard comment",
+      '    # inner hosts comment',
+      ']',
+      "INSTALLED_APPS = ['django.contrib.admin', 'rest_framework']",
+      'REST_FRAMEWORK = {',
+      "    'DEFAULT_PERMISSION_CLASSES': [",
+      "        'rest_framework.permissions.AllowAny',  # allow any comment",
+      '    ],',
+      '}',
+      '',
+    ].join('\n');
+    const subject: Subject = {
+      name: 'comments inside values',
+      files: new Map([
+        ['manage.py', "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings')\n"],
+        ['mysite/__init__.py', ''],
+        ['mysite/settings.py', settings],
+      ]),
+    };
+    const result = analyze(mount(subject, ROOT), ROOT);
+    for (const code of ['DJR203', 'DJR603']) assert.ok(result.findings.some((f) => f.code === code && f.fixes.length > 0), `${code} with a fix expected`);
+    runGroup(t, [subject]);
+  });
+
   test('fix-all leaves a file with syntax errors alone (it used to append the missing settings again on every pass)', () => {
     // found by the fuzzer: the parser's recovery swallowed what fix-all appended below the
     // broken list, so the settings still looked missing and every pass appended them again

@@ -3,6 +3,7 @@
  * line breaks, its environment idiom (python-decouple `config`, a django-environ `Env`, else
  * `os.environ`), and its imports (added once, next to the existing ones).
  */
+import type { Node } from 'web-tree-sitter';
 import type { ModuleScope } from './evaluator';
 import type { PyDictEntry, PyExpr, PyStmt } from './ir';
 import type { PyModule, TopStmt } from './parser';
@@ -103,7 +104,32 @@ export class ModuleEditor {
 
   /** Replaces the span of an IR node inside top-level statement `top`. */
   replaceNode(top: TopStmt, node: { s: number; e: number }, newText: string): FileEdit {
-    return this.replace(top.start + node.s, top.start + node.e, newText);
+    const a = top.start + node.s;
+    const b = top.start + node.e;
+    const comments = this.commentsIn(a, b);
+    if (comments.length === 0) return this.replace(a, b, newText);
+    // The comments inside the replaced value are kept, on their own lines above the line the
+    // value starts on (inside brackets or before the statement: valid either way).
+    const lines = this.module.lines;
+    const start = lines.lineStart(lines.positionAt(a).line);
+    const prefix = this.module.text.slice(start, a);
+    const indent = /^[ \t]*/.exec(prefix)?.[0] ?? '';
+    return this.replace(start, b, comments.map((c) => `${indent}${c}${this.eol}`).join('') + prefix + newText);
+  }
+
+  /** The comments inside [a, b) (none when a comment line cannot go above `a`'s line). */
+  private commentsIn(a: number, b: number): string[] {
+    if (!this.module.text.slice(a, b).includes('#')) return [];
+    const lines = this.module.lines;
+    const line = lines.positionAt(a).line;
+    if (line > 0 && /\\\s*$/.test(lines.lineText(line - 1))) return []; // `a` is on a continuation line
+    let comments: Node[];
+    try {
+      comments = this.module.tree.rootNode.descendantsOfType('comment').filter((n): n is Node => !!n);
+    } catch {
+      return []; // no tree (released): replace as is
+    }
+    return comments.filter((n) => n.startIndex >= a && n.endIndex <= b).map((n) => n.text.trimEnd());
   }
 
   /** Deletes whole lines of a top-level statement (keeping any comment lines around it). */
