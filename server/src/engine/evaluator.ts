@@ -10,19 +10,29 @@ import { dottedName, kwarg, walkExprs, type PyExpr, type PyStmt } from './ir';
 import type { PyModule, TopStmt } from './parser';
 import { dictGet, isTruthy, keyName, type DictEntry, type EnvInfo, type EnvSource, type Origin, type Value } from './values';
 
-interface ValueCell {
-  value?: Value;
-  thunk?: () => Value;
+/** What a lazily bound value is computed from: an expression, in a frozen view of the scope. */
+interface LazyValue {
+  ev: Evaluator;
+  view: ScopeState;
+  top: TopStmt;
+  expr: PyExpr;
 }
 
 /**
  * A name bound at module level. Its value is computed on first read: a settings module assigns
- * hundreds of names and the rules read a few dozen, so most values are never evaluated.
+ * hundreds of names and the rules read a few dozen, so most values are never evaluated. A binding
+ * derived from another (star-import, conditional mark) shares its source's value. One object per
+ * assignment: no closures, no value cells (re-evaluated on every keystroke, allocation counts).
  */
-export class Binding {
+export class Binding implements PendingEval {
+  private computed: Value | undefined;
+  private lazy: LazyValue | undefined;
+
   constructor(
     readonly name: string,
-    private readonly cell: ValueCell,
+    /** The binding whose value this one shares (itself unless derived). */
+    private readonly source: Binding | undefined,
+    value: Value | LazyValue | undefined,
     /** The statement that (last) assigned the name. */
     readonly stmt: Origin,
     /** The assignment target (the name itself). */
@@ -33,30 +43,44 @@ export class Binding {
     readonly previous: Binding | undefined,
     /** Statements that mutated the value after the assignment (append, +=, X['k'] = ...). */
     readonly mutations: Origin[],
-  ) {}
+  ) {
+    if (value && 'ev' in value) this.lazy = value;
+    else this.computed = value;
+  }
 
   get value(): Value {
-    const c = this.cell;
-    if (c.value === undefined) {
-      const t = c.thunk;
-      c.thunk = undefined;
+    if (this.source) return this.source.value;
+    if (this.computed === undefined) {
+      const l = this.lazy;
+      this.lazy = undefined;
       // A re-entrant read (impossible for well-formed input) sees an unknown value.
-      c.value = { kind: 'unknown', reason: 'recursive', origin: this.stmt };
-      c.value = t ? t() : c.value;
+      this.computed = { kind: 'unknown', reason: 'recursive', origin: this.stmt };
+      if (l) this.computed = l.ev.eval(l.view, l.top, l.expr);
     }
-    return c.value;
+    return this.computed;
   }
 
   /** Whether the value has been computed. */
   get evaluated(): boolean {
-    return this.cell.value !== undefined;
+    return this.source ? this.source.evaluated : this.computed !== undefined;
+  }
+
+  /** PendingEval: the expression a lazy value is computed from. */
+  get e(): PyExpr {
+    return this.source ? this.source.e : (this.lazy?.expr ?? (this.stmt.node as PyExpr));
+  }
+
+  run(): unknown {
+    return this.value;
   }
 
   /** A copy with some fields changed (sharing the lazily computed value unless one is given). */
   derive(changes: { value?: Value; conditional?: boolean; previous?: Binding | undefined; mutations?: Origin[] }): Binding {
+    const own = changes.value !== undefined;
     return new Binding(
       this.name,
-      changes.value !== undefined ? { value: changes.value } : this.cell,
+      own ? undefined : (this.source ?? this),
+      own ? changes.value : undefined,
       this.stmt,
       this.target,
       changes.conditional ?? this.conditional,
@@ -193,13 +217,10 @@ export class Evaluator {
         const t0 = st.targets[0];
         if (st.targets.length === 1 && t0.t === 'name' && !(st.value.t === 'call' && this.qualify(scope, st.value.fn) === 'environ.Env')) {
           // Lazy: evaluated when read, against the bindings visible here.
-          const view = this.freeze(scope, st.value);
-          const expr = st.value;
-          const cell: ValueCell = { thunk: () => this.eval(view, top, expr) };
           const prev = scope.names.get(t0.id);
-          const b = new Binding(t0.id, cell, origin, { module: scope.module, top, node: t0 }, conditional, prev, []);
+          const b = new Binding(t0.id, undefined, { ev: this, view: this.freeze(scope, st.value), top, expr: st.value }, origin, { module: scope.module, top, node: t0 }, conditional, prev, []);
           scope.names.set(t0.id, b);
-          scope.pending.push({ e: expr, run: () => b.value });
+          scope.pending.push(b);
           break;
         }
         const value = this.eval(scope, top, st.value);
@@ -377,7 +398,7 @@ export class Evaluator {
 
   private bind(scope: ScopeState, name: string, value: Value, stmt: Origin, target: Origin, conditional: boolean): void {
     const prev = scope.names.get(name);
-    scope.names.set(name, new Binding(name, { value }, stmt, target, conditional, prev, []));
+    scope.names.set(name, new Binding(name, undefined, value, stmt, target, conditional, prev, []));
   }
 
   private assignTo(scope: ScopeState, top: TopStmt, target: PyExpr, value: Value, stmt: Origin, conditional: boolean): void {
