@@ -319,26 +319,10 @@ export function assignmentsBefore(name: string, at: Node): Node[] {
   return out;
 }
 
-/** Calls `fn` for every node of the given types below `root` (preorder, depth-limited). */
+/** Calls `fn` for every node of the given types below `root`, in document order. */
 export function forEachNode(root: Node, types: ReadonlySet<string>, fn: (n: Node) => void): void {
-  const cursor = root.walk();
-  let depth = 0;
-  for (;;) {
-    const node = cursor.currentNode;
-    if (types.has(node.type)) fn(node);
-    if (depth < 500 && cursor.gotoFirstChild()) {
-      depth++;
-      continue;
-    }
-    for (;;) {
-      if (cursor.gotoNextSibling()) break;
-      if (!cursor.gotoParent() || depth === 0) {
-        cursor.delete();
-        return;
-      }
-      depth--;
-    }
-  }
+  // the matching is done inside tree-sitter: no JS object for the nodes that do not match
+  for (const n of root.descendantsOfType([...types])) if (n) fn(n);
 }
 
 /** Escapes text for a `str.format` template (format_html): braces doubled. */
