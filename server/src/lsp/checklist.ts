@@ -30,12 +30,16 @@ export interface ChecklistServiceOptions {
   /** How it is written (default: node:fs). */
   write?: (file: string, text: string) => void;
   log?: (message: string) => void;
+  /** Delay between an analysis and the checklistChanged notification (default 200 ms; 0: at once). */
+  announceDelayMs?: number;
 }
 
 export class ChecklistService {
   private readonly disk: FileSystem;
   /** Folder URI -> signature of the last checklist announced. */
   private readonly announced = new Map<string, string>();
+  /** Folder URI -> a pending announcement (typing re-analyses on each keystroke; the view follows a moment later). */
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly subscription: { dispose(): void };
 
   constructor(
@@ -45,7 +49,21 @@ export class ChecklistService {
   ) {
     this.disk = opts.disk ?? new NodeFileSystem();
     this.subscription = source.onDidAnalyze((folder) => {
-      if (!folder.implicit) this.announce(folder.uri);
+      if (folder.implicit) return;
+      // building the whole checklist is not keystroke work: announce once typing pauses
+      const delay = opts.announceDelayMs ?? 200;
+      if (delay <= 0) return this.announce(folder.uri);
+      clearTimeout(this.timers.get(folder.uri));
+      const t = setTimeout(() => {
+        this.timers.delete(folder.uri);
+        try {
+          this.announce(folder.uri);
+        } catch (e) {
+          opts.log?.(`checklist announcement failed: ${(e as Error).stack ?? String(e)}`);
+        }
+      }, delay);
+      t.unref?.();
+      this.timers.set(folder.uri, t);
     });
   }
 
@@ -90,6 +108,8 @@ export class ChecklistService {
 
   dispose(): void {
     this.subscription.dispose();
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
   }
 }
 
