@@ -217,8 +217,25 @@ function usableSecret(s: string): boolean {
  * dict keys (`*_PASSWORD`, `DATABASES[*]['PASSWORD']`, `SIMPLE_JWT['SIGNING_KEY']`...) and
  * URLs/DSNs with a password, anywhere in a setting. One entry per expression that wrote it.
  */
+/** Per evaluated scope (one analysis run): DJR103 and DJR104 both read the list. */
+const credentialCache = new WeakMap<object, CredentialValue[]>();
+/** Whether a statement's text hints at a credential, per statement IR (shared while its text is unchanged). */
+const hintCache = new WeakMap<object, boolean>();
+
+function hintsCredential(o: Origin): boolean {
+  let h = hintCache.get(o.node);
+  if (h === undefined) {
+    h = CREDENTIAL_HINT.test(originText(o));
+    hintCache.set(o.node, h);
+  }
+  return h;
+}
+
 export function credentialValues(ctx: SettingsContext): CredentialValue[] {
+  const cached = credentialCache.get(ctx.scope);
+  if (cached) return cached;
   const out: CredentialValue[] = [];
+  credentialCache.set(ctx.scope, out);
   const seen = new Set<string>();
   const secretKey = ctx.setting('SECRET_KEY');
   const keyOf = (o: Origin) => `${o.module.path}:${originOffsets(o).start}:${originOffsets(o).end}`;
@@ -254,7 +271,7 @@ export function credentialValues(ctx: SettingsContext): CredentialValue[] {
   };
   for (const [name, b] of ctx.scope.names) {
     if (!/^[A-Z][A-Z0-9_]*$/.test(name) || name === 'SECRET_KEY' || name === 'SECRET_KEY_FALLBACKS') continue;
-    if (!ALWAYS_WALKED.has(name) && !CREDENTIAL_SUFFIX.test(name) && ![b.stmt, ...b.mutations].some((o) => CREDENTIAL_HINT.test(originText(o)))) continue;
+    if (!ALWAYS_WALKED.has(name) && !CREDENTIAL_SUFFIX.test(name) && !hintsCredential(b.stmt) && !b.mutations.some(hintsCredential)) continue;
     visit(b.value, [name], ctx.bindingAt(b), undefined, 0);
   }
   return out;
