@@ -14,7 +14,14 @@ import { StatusItem } from './status';
 
 let client: LanguageClient | undefined;
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+/** What activate() returns: read-only access for integration tests and other extensions. */
+export interface DjangoReadinessApi {
+  /** The checklist view's data provider (undefined until the server has started). */
+  readonly checklist: vscode.TreeDataProvider<unknown> | undefined;
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<DjangoReadinessApi> {
+  const api: { checklist: vscode.TreeDataProvider<unknown> | undefined } = { checklist: undefined };
   const output = vscode.window.createOutputChannel('Django Readiness', { log: true });
   const status = new StatusItem();
   const docs = new RuleDocsProvider(() => client);
@@ -37,9 +44,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   } catch (e) {
     output.appendLine(`The language server could not start: ${(e as Error).stack ?? String(e)}`);
     void vscode.window.showErrorMessage('Django Readiness: the language server could not start.', 'Show Logs').then((a) => a && output.show(true));
-    return;
+    return api;
   }
-  registerChecklist(context, client);
+  api.checklist = registerChecklist(context, client) as vscode.TreeDataProvider<unknown>;
+  return api;
 }
 
 export async function deactivate(): Promise<void> {
