@@ -15,6 +15,7 @@ import {
   type Note,
   type PartialConfig,
 } from '../engine';
+import { CodePool } from '../engine/pool';
 import { toJson, toSarif, toText, type JsonChecklistItem } from './formatters';
 import { checklistJson, writeReport } from './report';
 import pkg from '../../../package.json';
@@ -43,6 +44,8 @@ Options for check:
   --production-settings MOD   the production settings module (dotted name or path)
   --include-tests             also check test files with the code rules
   --no-color                  plain text output
+  --workers N                 worker threads for the code rules (default: one per core; 0: none)
+  --stats                     print the run's statistics (files, parsed, time, memory) on stderr
 
 Configuration: [tool.django-readiness] in pyproject.toml (command-line options win).
 Exit codes: 0 no warning or error, 1 warnings or errors found, 2 usage or internal error.
@@ -58,6 +61,9 @@ interface CheckArgs {
   cli: PartialConfig;
   color?: boolean;
   output?: string;
+  /** Worker threads for the code rules (undefined: one per core; 0: in-process). */
+  workers?: number;
+  stats?: boolean;
 }
 
 function parseArgs(argv: string[]): CheckArgs {
@@ -88,6 +94,13 @@ function parseArgs(argv: string[]): CheckArgs {
       case '--no-color': a.color = false; break;
       case '--color': a.color = true; break;
       case '--output': case '-o': a.output = value(); break;
+      case '--workers': {
+        const n = Number(value());
+        if (!Number.isInteger(n) || n < 0) throw new UsageError('--workers needs a whole number (0: no worker threads)');
+        a.workers = n;
+        break;
+      }
+      case '--stats': a.stats = true; break;
       default:
         if (arg.startsWith('-')) throw new UsageError(`unknown option: ${arg}`);
         a.paths.push(arg);
@@ -124,6 +137,19 @@ export interface CheckOutcome {
   notes: Note[];
   checklist: JsonChecklistItem[];
   fixed: number;
+  stats: CheckStats;
+}
+
+/** What `--stats` prints (one JSON line on stderr). */
+export interface CheckStats {
+  filesFound: number;
+  pythonFiles: number;
+  parsed: number;
+  skippedByPrefilter: number;
+  skippedLargeOrBinary: number;
+  /** Worker threads started (0: the code rules ran in-process). */
+  workers: number;
+  ms: number;
 }
 
 /** Analyses (and fixes) the given paths; shared by `check` and `report`. */
@@ -137,31 +163,42 @@ export async function runCheck(args: CheckArgs, io: CliIO): Promise<CheckOutcome
   const notes: Note[] = [];
   const checklist: JsonChecklistItem[] = [];
   let fixed = 0;
-  for (const t of targets) {
-    const problems: ConfigProblem[] = [];
-    const config = mergeConfig(loadPyprojectConfig(fsys, t.root, problems), args.cli);
-    for (const p of problems) notes.push({ file: p.file, kind: 'info', message: p.message });
-    const analyzer = new Analyzer({ rules: allRules, fs: fsys });
-    let result = analyzer.analyze(t.root, config);
-    if (args.fix) {
-      for (let pass = 0; pass < 10; pass++) {
-        const mine = t.only ? result.findings.filter((f) => f.file === t.only) : result.findings;
-        const { changed, applied } = fixPass(fsys, mine, { unsafe: args.unsafe });
-        if (changed.size === 0) break;
-        for (const [file, text] of changed) {
-          fs.mkdirSync(path.dirname(file), { recursive: true });
-          fs.writeFileSync(file, text);
-          analyzer.invalidate(file);
+  const stats: CheckStats = { filesFound: 0, pythonFiles: 0, parsed: 0, skippedByPrefilter: 0, skippedLargeOrBinary: 0, workers: 0, ms: 0 };
+  // The code rules of large projects run in worker threads (small ones stay in-process: the
+  // threads' start-up would cost more than they save; see PARALLEL_MIN_FILES).
+  const pool = args.workers === 0 ? undefined : new CodePool({ registry: allRules, size: args.workers });
+  try {
+    for (const t of targets) {
+      const problems: ConfigProblem[] = [];
+      const config = mergeConfig(loadPyprojectConfig(fsys, t.root, problems), args.cli);
+      for (const p of problems) notes.push({ file: p.file, kind: 'info', message: p.message });
+      const analyzer = new Analyzer({ rules: allRules, fs: fsys });
+      const analyze = () => analyzer.analyzeAsync(t.root, config, undefined, { pool });
+      let result = await analyze();
+      if (args.fix) {
+        for (let pass = 0; pass < 10; pass++) {
+          const mine = t.only ? result.findings.filter((f) => f.file === t.only) : result.findings;
+          const { changed, applied } = fixPass(fsys, mine, { unsafe: args.unsafe });
+          if (changed.size === 0) break;
+          for (const [file, text] of changed) {
+            fs.mkdirSync(path.dirname(file), { recursive: true });
+            fs.writeFileSync(file, text);
+            analyzer.invalidate(file);
+          }
+          fixed += applied;
+          result = await analyze();
         }
-        fixed += applied;
-        result = analyzer.analyze(t.root, config);
       }
+      for (const k of ['filesFound', 'pythonFiles', 'parsed', 'skippedByPrefilter', 'skippedLargeOrBinary', 'ms'] as const) stats[k] += result.stats[k];
+      findings.push(...(t.only ? result.findings.filter((f) => f.file === t.only) : result.findings));
+      notes.push(...(t.only ? result.notes.filter((n) => n.file === t.only) : result.notes));
+      checklist.push(...checklistJson(fsys, t.root, result));
     }
-    findings.push(...(t.only ? result.findings.filter((f) => f.file === t.only) : result.findings));
-    notes.push(...(t.only ? result.notes.filter((n) => n.file === t.only) : result.notes));
-    checklist.push(...checklistJson(fsys, t.root, result));
+  } finally {
+    stats.workers = pool?.threads ?? 0;
+    await pool?.close();
   }
-  return { root, findings, notes, checklist, fixed };
+  return { root, findings, notes, checklist, fixed, stats };
 }
 
 export async function runCli(argv: string[], io: CliIO): Promise<number | undefined> {
@@ -197,6 +234,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number | undefi
       case 'check': {
         const args = parseArgs(rest);
         const out = await runCheck(args, io);
+        if (args.stats) io.stderr.write(JSON.stringify({ ...out.stats, maxRssKb: process.resourceUsage().maxRSS }) + '\n');
         if (args.format === 'json') io.stdout.write(JSON.stringify(toJson(out.root, out.findings, out.checklist), null, 2) + '\n');
         else if (args.format === 'sarif') io.stdout.write(JSON.stringify(toSarif(out.root, out.findings, allRules, pkg.version), null, 2) + '\n');
         else {

@@ -4,7 +4,7 @@
  * Caches (parse trees, per-file code-rule results) make re-analysis after an edit cheap.
  */
 import * as path from 'node:path';
-import type { Node, Tree } from 'web-tree-sitter';
+import { BINARY_MESSAGE, buildFinding, CodeChecker, isCodeRuleFile, ruleFailed, tooLargeMessage, type CodeEnv, type CodeFileResult, type CodeRunData, type ReportEnv } from './codecheck';
 import { ruleEnabled } from './config';
 import { dictLiteralEntry, dictLiteralOf, ModuleEditor } from './edits';
 import { envLookupSites, Evaluator, type Binding, type EnvLookupSite, type ModuleScope } from './evaluator';
@@ -12,10 +12,13 @@ import { detectPackages, type PackageId } from './packages';
 import { ParseCache, type PyModule } from './parser';
 import { findDjangoProjects, listFiles, looksBinary, MAX_FILE_BYTES, NodeFileSystem, resolveModuleFile, type DjangoProject, type FileInventory, type FileSystem, type ProjectFile } from './project';
 import { lowerBound, majorMinor, parsePyprojectDependencies, parseRequirements, type Requirement, type RequirementProblem } from './requirements';
-import type { BaseContext, FileContext, ProjectContext, ReportArgs, Rule, SettingsContext, Where } from './rule';
-import { djangoCheckIds, Suppressions } from './suppressions';
-import type { Config, FileEdit, Finding, Fix, Note, Range, Severity } from './types';
-import { originRange, stringItems, type Origin, type Value } from './values';
+import type { CodePool } from './pool';
+import type { BaseContext, ProjectContext, ReportArgs, Rule, SettingsContext, Where } from './rule';
+import { Suppressions } from './suppressions';
+import type { Config, FileEdit, Finding, Note } from './types';
+import { stringItems, type Value } from './values';
+
+export { ruleFailed };
 
 /** The Django release assumed when the project pins none. */
 export const CURRENT_DJANGO: [number, number] = [6, 0];
@@ -48,7 +51,43 @@ export interface AnalysisResult {
   /** For each rule that ran or could run: whether it applies to at least one project. */
   applicability: Record<string, boolean>;
   stats: AnalysisStats;
+  /**
+   * With AnalyzeOptions.defer: the code-rule work left to the caller (files without cached
+   * results), per project. Their findings are missing from this result until it is done
+   * (Analyzer.checkPending) and the folder analysed again.
+   */
+  pending?: PendingCode[];
 }
+
+/** Code-rule work of one project left for worker threads. */
+export interface PendingCode {
+  data: CodeRunData;
+  rules: Rule[];
+  configKey: string;
+  files: ProjectFile[];
+}
+
+export interface AnalyzeOptions {
+  /**
+   * Leave the code rules of files without cached results to the caller (result.pending) instead
+   * of running them now, except for the files `inline` accepts (e.g. open documents).
+   */
+  defer?: { inline?: (path: string) => boolean };
+}
+
+/** Whether a code-rule run goes to worker threads (see CodePool). */
+export interface ParallelOptions {
+  pool?: CodePool;
+  /** Fewest files the code rules must check for the workers to pay for their start-up. */
+  minFiles?: number;
+  signal?: { readonly aborted: boolean };
+}
+
+/**
+ * Below this many files for the code rules, worker threads cost more than they save (measured with
+ * bench/repo.ts on 2 cores: see README, Performance).
+ */
+export const PARALLEL_MIN_FILES = 400;
 
 export interface AnalyzerOptions {
   rules: Rule[];
@@ -57,7 +96,7 @@ export interface AnalyzerOptions {
   cache?: ParseCache;
 }
 
-interface CodeCacheEntry {
+export interface CodeCacheEntry {
   /** The configuration and package set the results were computed with. */
   config: string;
   /** The text they were computed from (the same string object while the file is unchanged, so the check is O(1)). */
@@ -67,11 +106,7 @@ interface CodeCacheEntry {
   skipped?: boolean;
 }
 
-function isOrigin(w: Where): w is Origin {
-  return (w as Origin).module !== undefined;
-}
-
-export class Analyzer {
+export class Analyzer implements CodeEnv {
   readonly fs: FileSystem;
   readonly cache: ParseCache;
   private readonly codeCache = new Map<string, CodeCacheEntry>();
@@ -94,7 +129,27 @@ export class Analyzer {
     } else this.codeCache.clear();
   }
 
-  analyze(root: string, config: Config, inventory?: FileInventory): AnalysisResult {
+  analyze(root: string, config: Config, inventory?: FileInventory, opts: AnalyzeOptions = {}): AnalysisResult {
+    const r = this.begin(root, config, inventory);
+    if ('disabled' in r) return r.disabled;
+    for (const run of r.runs) run.execute(opts.defer);
+    return r.end();
+  }
+
+  /**
+   * Like analyze(), with the code rules of large projects in worker threads (opts.pool, when it
+   * can run every enabled code rule and there are at least opts.minFiles files for them). The
+   * findings are the same as analyze()'s, in the same order.
+   */
+  async analyzeAsync(root: string, config: Config, inventory?: FileInventory, opts: ParallelOptions = {}): Promise<AnalysisResult> {
+    const r = this.begin(root, config, inventory);
+    if ('disabled' in r) return r.disabled;
+    for (const run of r.runs) await run.executeAsync(opts);
+    return r.end();
+  }
+
+  /** The part of an analysis before the rules run (one ProjectRun per Django project), and its end. */
+  private begin(root: string, config: Config, inventory: FileInventory | undefined): { disabled: AnalysisResult } | { runs: ProjectRun[]; end: () => AnalysisResult } {
     const t0 = performance.now();
     const absRoot = path.resolve(root);
     const inv = inventory ?? listFiles(absRoot, this.fs, config);
@@ -103,20 +158,58 @@ export class Analyzer {
     const applicability: Record<string, boolean> = {};
     const stats: AnalysisStats = { filesFound: inv.files.length, pythonFiles: inv.files.filter((f) => f.kind === 'python').length, parsed: 0, skippedByPrefilter: 0, skippedLargeOrBinary: 0, ms: 0 };
     const summaries: ProjectSummary[] = [];
-    if (!config.enable) return { root: absRoot, projects: [], findings, notes, applicability, stats };
+    if (!config.enable) return { disabled: { root: absRoot, projects: [], findings, notes, applicability, stats } };
 
     let projects = this.discover(inv, config);
     if (projects.length === 0) projects = [{ root: absRoot, settingsModules: [], productionReason: 'no Django project found', settingsDefaults: [] }];
     const rules = this.opts.rules.filter((r) => ruleEnabled(config, r.meta.code));
 
-    for (const project of projects) {
-      const run = new ProjectRun(this, project, inv, config, rules, findings, notes, stats, projects.map((p) => p.root));
-      run.execute();
-      for (const [code, applies] of Object.entries(run.applicability)) applicability[code] = (applicability[code] ?? false) || applies;
-      summaries.push(run.summary());
+    const runs: ProjectRun[] = [];
+    for (const project of projects) runs.push(new ProjectRun(this, project, inv, config, rules, findings, notes, stats, projects.map((p) => p.root)));
+    return {
+      runs,
+      end: () => {
+        const pending: PendingCode[] = [];
+        for (const run of runs) {
+          for (const [code, applies] of Object.entries(run.applicability)) applicability[code] = (applicability[code] ?? false) || applies;
+          summaries.push(run.summary());
+          if (run.pending) pending.push(run.pending);
+        }
+        stats.ms = performance.now() - t0;
+        const result: AnalysisResult = { root: absRoot, projects: summaries, findings: dedupe(findings), notes, applicability, stats };
+        if (pending.length > 0) result.pending = pending;
+        return result;
+      },
+    };
+  }
+
+  /**
+   * Runs deferred code-rule work (AnalysisResult.pending) in the pool's workers, with the texts
+   * this analyzer's file system holds, and caches the results: the next analyze() of the folder
+   * finds them. Stops sending work once `signal` is aborted (what is done stays cached). Files
+   * the main thread must handle itself (too large, binary, unreadable) are left to the next
+   * analyze(). Returns the number of files checked.
+   */
+  async checkPending(pending: PendingCode[], pool: CodePool, signal?: { readonly aborted: boolean }): Promise<number> {
+    let done = 0;
+    for (const work of pending) {
+      if (signal?.aborted) break;
+      await pool.run(work.data, work.rules, work.files, {
+        signal,
+        text: (f) => {
+          const size = this.fs.size(f.path);
+          if (size !== undefined && size > MAX_FILE_BYTES) return null;
+          const t = this.fs.readFile(f.path);
+          return t === undefined || looksBinary(t) ? null : t;
+        },
+        onResult: (i, r, text) => {
+          if (text === undefined || r.skipped) return;
+          this.codeCacheSet(work.files[i].path, { config: work.configKey, text, findings: r.findings, notes: r.notes, skipped: r.prefiltered || undefined });
+          done++;
+        },
+      });
     }
-    stats.ms = performance.now() - t0;
-    return { root: absRoot, projects: summaries, findings: dedupe(findings), notes, applicability, stats };
+    return done;
   }
 
   private discovered: { inv: FileInventory; key: string; projects: DjangoProject[] } | undefined;
@@ -151,6 +244,11 @@ export class Analyzer {
     return s;
   }
 
+  /** Whether results of `file` for this configuration are cached (for some text). */
+  hasCodeCache(file: string, config: string): boolean {
+    return this.codeCache.get(file)?.config === config;
+  }
+
   codeCacheGet(file: string, config: string, text: string): CodeCacheEntry | undefined {
     const e = this.codeCache.get(file);
     return e && e.text === text && e.config === config ? e : undefined;
@@ -159,13 +257,6 @@ export class Analyzer {
   codeCacheSet(file: string, entry: CodeCacheEntry): void {
     this.codeCache.set(file, entry);
   }
-}
-
-/** The note for a rule that threw (anything: an Error, a string, null...). */
-export function ruleFailed(rule: Rule, file: string, e: unknown): Note {
-  const message = e instanceof Error ? e.message : String(e);
-  const detail = e instanceof Error ? (e.stack ?? `${e.name}: ${e.message}`) : `thrown value: ${String(e)}`;
-  return { file, kind: 'rule-failed', code: rule.meta.code, message: `${rule.meta.code} (${rule.meta.name}) failed: ${message}`, detail };
 }
 
 function dedupe(findings: Finding[]): Finding[] {
@@ -256,17 +347,39 @@ class ProjectRun {
   /** The text of a file not larger than MAX_FILE_BYTES (a note otherwise). */
   private readRaw(file: string): string | undefined {
     const size = this.an.fs.size(file);
-    if (size !== undefined && size > MAX_FILE_BYTES) return this.skip(file, `Not analysed: the file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB (${(size / 1024 / 1024).toFixed(1)} MB).`);
+    if (size !== undefined && size > MAX_FILE_BYTES) return this.skip(file, tooLargeMessage(size, MAX_FILE_BYTES));
     return this.an.fs.readFile(file);
   }
 
   /** The text, unless it looks binary (a note then). */
   private checkText(file: string, text: string): string | undefined {
-    if (looksBinary(text)) return this.skip(file, 'Not analysed: the file looks binary (it contains NUL bytes).');
+    if (looksBinary(text)) return this.skip(file, BINARY_MESSAGE);
     return text;
   }
 
-  execute(): void {
+  /** Code-rule work left to the caller (AnalyzeOptions.defer). */
+  pending: PendingCode | undefined;
+
+  execute(defer?: AnalyzeOptions['defer']): void {
+    this.prepare();
+    this.runCodeRules(defer);
+    this.finish();
+  }
+
+  async executeAsync(opts: ParallelOptions): Promise<void> {
+    const pool = opts.pool;
+    const minFiles = opts.minFiles ?? PARALLEL_MIN_FILES;
+    // start the workers while the settings are evaluated
+    if (pool?.available && pool.accepts(this.rules.filter((r) => r.checkFile)) && this.files.filter((f) => isCodeRuleFile(f, this.config)).length >= minFiles) pool.warm();
+    this.prepare();
+    const work = this.codeWork();
+    if (work && pool?.available && pool.accepts(work.rules) && work.files.length >= minFiles) {
+      await this.runCodeRulesInWorkers(work, pool, opts.signal);
+    } else this.runCodeRules();
+    this.finish();
+  }
+
+  private prepare(): void {
     this.loadRequirements();
     const prod = this.project.production;
     if (prod) this.settingsCtx = this.buildSettings(prod.path);
@@ -293,7 +406,9 @@ class ProjectRun {
         this.guard(rule, this.project.production?.path ?? this.project.root, () => rule.checkSettings?.(this.settingsCtx!.forRule(rule)));
       }
     }
-    this.runCodeRules();
+  }
+
+  private finish(): void {
     const projectRules = this.rules.filter((r) => r.checkProject && this.applicability[r.meta.code]);
     if (projectRules.length > 0) {
       for (const rule of projectRules) {
@@ -362,13 +477,43 @@ class ProjectRun {
     return new SettingsContextImpl(this, prodModule, scope, modules, (m) => evaluator.evaluate(m));
   }
 
-  private runCodeRules(): void {
-    const codeRules = this.rules.filter((r) => r.checkFile && this.applicability[r.meta.code]);
-    if (codeRules.length === 0) return;
-    const configKey = JSON.stringify([this.config.select, this.config.ignore, this.config.severity, this.config.thresholds, [...this.packages].sort(), codeRules.map((r) => r.meta.code)]);
-    for (const f of this.files) {
-      if (f.kind !== 'python' || f.isMigration) continue;
-      if (f.isTest && !this.config.includeTests) continue;
+  /** The code rules that run, the files they check, and the cache key of their results. */
+  private codeWork(): { rules: Rule[]; configKey: string; files: ProjectFile[] } | undefined {
+    const rules = this.rules.filter((r) => r.checkFile && this.applicability[r.meta.code]);
+    if (rules.length === 0) return undefined;
+    const configKey = JSON.stringify([this.config.select, this.config.ignore, this.config.severity, this.config.thresholds, [...this.packages].sort(), rules.map((r) => r.meta.code)]);
+    return { rules, configKey, files: this.files.filter((f) => isCodeRuleFile(f, this.config)) };
+  }
+
+  /** What a worker needs to run the code rules of this project (plain data). */
+  private codeRunData(): CodeRunData {
+    return {
+      config: this.config,
+      project: this.project,
+      packages: [...this.packages],
+      djangoVersion: this.djangoVersion,
+      djangoVersionPinned: this.djangoVersionPinned,
+      today: this.today.toISOString(),
+      silenced: [...this.silenced],
+    };
+  }
+
+  private codeChecker(rules: Rule[]): CodeChecker {
+    return new CodeChecker(this.an, this.codeRunData(), rules);
+  }
+
+  private runCodeRules(defer?: AnalyzeOptions['defer']): void {
+    const work = this.codeWork();
+    if (!work) return;
+    const { rules, configKey } = work;
+    let checker: CodeChecker | undefined;
+    const deferred: ProjectFile[] = [];
+    for (const f of work.files) {
+      // deferred (left to workers): files never checked, or changed, unless checked inline
+      if (defer && !this.an.hasCodeCache(f.path, configKey) && !defer.inline?.(f.path)) {
+        deferred.push(f);
+        continue;
+      }
       // unchanged since the last run (the language server re-runs on every keystroke): the cached
       // results, without scanning the text again
       const raw = this.readRaw(f.path);
@@ -380,30 +525,53 @@ class ProjectRun {
         this.notes.push(...cached.notes);
         continue;
       }
-      const text = this.checkText(f.path, raw);
-      if (text === undefined) continue;
-      const candidates = codeRules.filter((r) => !r.prefilter || r.prefilter.test(text));
-      if (candidates.length === 0) {
-        this.stats.skippedByPrefilter++;
-        this.an.codeCacheSet(f.path, { config: configKey, text, findings: [], notes: [], skipped: true });
+      if (defer && !defer.inline?.(f.path)) {
+        deferred.push(f);
         continue;
       }
-      const module = this.an.parse(f.path, text);
-      this.stats.parsed++;
-      const local: Finding[] = [];
-      const localNotes: Note[] = [];
-      for (const rule of candidates) {
-        const ctx = this.fileContext(rule, f, module, local);
-        try {
-          rule.checkFile?.(ctx);
-        } catch (e) {
-          localNotes.push(ruleFailed(rule, f.path, e));
-        }
-      }
-      this.an.codeCacheSet(f.path, { config: configKey, text, findings: local, notes: localNotes });
-      this.findings.push(...local);
-      this.notes.push(...localNotes);
+      const text = this.checkText(f.path, raw);
+      if (text === undefined) continue;
+      checker ??= this.codeChecker(rules);
+      const r = checker.check(f, text);
+      this.addCodeResult(r);
+      this.an.codeCacheSet(f.path, { config: configKey, text, findings: r.findings, notes: r.notes, skipped: r.prefiltered || undefined });
     }
+    if (deferred.length > 0) this.pending = { data: this.codeRunData(), rules, configKey, files: deferred };
+  }
+
+  private addCodeResult(r: CodeFileResult): void {
+    if (r.prefiltered) this.stats.skippedByPrefilter++;
+    if (r.parsed) this.stats.parsed++;
+    this.findings.push(...r.findings);
+    this.notes.push(...r.notes);
+  }
+
+  /**
+   * The code rules in worker threads: the workers read the files themselves; results are merged
+   * in file order, as the in-process loop would. A failing pool (a worker that cannot start or
+   * dies) falls back to the in-process loop for the files without results.
+   */
+  private async runCodeRulesInWorkers(work: { rules: Rule[]; configKey: string; files: ProjectFile[] }, pool: CodePool, signal?: { readonly aborted: boolean }): Promise<void> {
+    let results: (CodeFileResult & { skipped?: Note } | undefined)[] = [];
+    try {
+      results = await pool.run(this.codeRunData(), work.rules, work.files, { signal });
+    } catch {
+      results = [];
+    }
+    let checker: CodeChecker | undefined;
+    work.files.forEach((f, i) => {
+      const r = results[i];
+      if (r) {
+        if (r.skipped) this.skip(f.path, r.skipped.message);
+        else this.addCodeResult(r);
+        return;
+      }
+      if (signal?.aborted) return;
+      const text = this.readText(f.path);
+      if (text === undefined) return;
+      checker ??= this.codeChecker(work.rules);
+      this.addCodeResult(checker.check(f, text));
+    });
   }
 
   get findingSink(): Finding[] {
@@ -424,62 +592,12 @@ class ProjectRun {
     };
   }
 
+  private reportEnv: ReportEnv | undefined;
+
   report(rule: Rule, args: ReportArgs, sink: Finding[]): void {
-    let file: string;
-    let range: Range;
-    if (isOrigin(args.at)) {
-      file = args.at.module.path;
-      range = originRange(args.at);
-    } else {
-      file = args.at.file;
-      range = args.at.range;
-    }
-    const meta = rule.meta;
-    const override = this.config.severity[meta.code];
-    const severity: Severity = override && override !== 'off' ? override : args.severity ?? meta.severity;
-    // Suppressions: comments on the line (or above), and SILENCED_SYSTEM_CHECKS.
-    const text = this.an.fs.readFile(file);
-    if (text !== undefined && this.an.suppressions(file, text).isSuppressed(meta.code, range.start.line)) return;
-    if (djangoCheckIds(meta.django).some((id) => this.silenced.has(id))) return;
-    const django = meta.django ? djangoCheckIds(meta.django).join(', ') : undefined;
-    sink.push({
-      code: meta.code,
-      name: meta.name,
-      severity,
-      file,
-      range,
-      message: args.message ?? meta.message,
-      fixes: this.manualOnBrokenFiles(args.fixes ?? []),
-      django: django || undefined,
-      tags: meta.deprecated ? ['deprecated'] : undefined,
-      projectRoot: this.project.root,
-    });
-  }
-
-  /**
-   * Fix-all leaves Python files with syntax errors alone (their fixes stay available as quick
-   * fixes): a statement it adds after a broken one may be swallowed by the parser's error
-   * recovery, so the setting still looks missing and every pass would add it again.
-   */
-  private manualOnBrokenFiles(fixes: Fix[]): Fix[] {
-    if (fixes.length === 0) return fixes;
-    const broken = (file: string) => {
-      if (!file.endsWith('.py')) return false;
-      const text = this.an.fs.readFile(file);
-      return text !== undefined && this.an.parse(file, text).syntaxErrors.length > 0;
-    };
-    return fixes.map((fix) => (!fix.manual && fix.edits.some((e) => broken(e.file)) ? { ...fix, manual: true } : fix));
-  }
-
-  private fileContext(rule: Rule, file: ProjectFile, module: PyModule, sink: Finding[]): FileContext {
-    return {
-      ...this.base(rule, sink),
-      file,
-      module,
-      tree: module.tree as Tree,
-      editor: new ModuleEditor(module),
-      nodeRange: (n: Node) => module.lines.range(n.startIndex, n.endIndex),
-    };
+    this.reportEnv ??= { env: this.an, config: this.config, silenced: this.silenced, projectRoot: this.project.root };
+    const f = buildFinding(this.reportEnv, rule, args);
+    if (f) sink.push(f);
   }
 
   private projectContext(rule: Rule): ProjectContext {

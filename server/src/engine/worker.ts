@@ -1,0 +1,75 @@
+/**
+ * A code-rule worker thread (bundled to dist/worker.js; see pool.ts). It owns a parser, loads the
+ * rules from the bundled registry, and checks batches of files: the texts the main thread sent,
+ * or the files read from disk here. Never imports or runs the user's code.
+ */
+import { parentPort } from 'node:worker_threads';
+import { allRules } from '../../../rules/index.generated';
+import { BINARY_MESSAGE, CodeChecker, tooLargeMessage, type CodeEnv } from './codecheck';
+import { initParser, ParseCache } from './parser';
+import type { CheckRequest, WorkerFileResult, WorkerReply } from './pool';
+import { looksBinary, MAX_FILE_BYTES, NodeFileSystem, OverlayFileSystem } from './project';
+import { Suppressions } from './suppressions';
+
+const byCode = new Map(allRules.map((r) => [r.meta.code, r]));
+const disk = new NodeFileSystem();
+// a few trees: the file being checked (fixes and suppressions look at it again), nothing more
+const parses = new ParseCache(4);
+const ready = initParser();
+
+function check(req: CheckRequest): WorkerFileResult[] {
+  const fs = new OverlayFileSystem(disk);
+  for (const t of req.tasks) if (t.text !== undefined) fs.overlay.set(t.file.path, t.text);
+  let sup: { file: string; text: string; s: Suppressions } | undefined;
+  const env: CodeEnv = {
+    fs,
+    parse: (file, text) => parses.parse(file, text),
+    suppressions: (file, text) => {
+      if (!sup || sup.file !== file || sup.text !== text) sup = { file, text, s: new Suppressions(text) };
+      return sup.s;
+    },
+  };
+  const rules = req.rules.map((c) => byCode.get(c)).filter((r) => r !== undefined);
+  const checker = new CodeChecker(env, req.data, rules);
+  const out: WorkerFileResult[] = [];
+  for (const t of req.tasks) {
+    const file = t.file.path;
+    let text = t.text;
+    if (text === undefined) {
+      const size = disk.size(file);
+      if (size !== undefined && size > MAX_FILE_BYTES) {
+        out.push({ findings: [], notes: [], parsed: false, prefiltered: false, skipped: { file, kind: 'skipped', message: tooLargeMessage(size, MAX_FILE_BYTES) } });
+        continue;
+      }
+      text = disk.readFile(file);
+      if (text === undefined) {
+        out.push({ findings: [], notes: [], parsed: false, prefiltered: false });
+        continue;
+      }
+      fs.overlay.set(file, text);
+    }
+    if (looksBinary(text)) {
+      out.push({ findings: [], notes: [], parsed: false, prefiltered: false, skipped: { file, kind: 'skipped', message: BINARY_MESSAGE } });
+      continue;
+    }
+    out.push(checker.check(t.file, text));
+    // the batch's texts are not kept: the next batch has its own overlay
+    parses.drop(file);
+  }
+  return out;
+}
+
+parentPort?.on('message', (req: CheckRequest) => {
+  void ready.then(
+    () => {
+      let reply: WorkerReply;
+      try {
+        reply = { type: 'result', id: req.id, results: check(req) };
+      } catch (e) {
+        reply = { type: 'error', id: req.id, message: (e as Error)?.stack ?? String(e) };
+      }
+      parentPort?.postMessage(reply);
+    },
+    (e: unknown) => parentPort?.postMessage({ type: 'error', id: req.id, message: `the parser could not be loaded: ${String(e)}` } satisfies WorkerReply),
+  );
+});
