@@ -9,7 +9,7 @@ export default defineRule({
     kind: 'settings',
     seeds: ['001', '003', '004'],
     message: 'A credential is hardcoded in the settings',
-    fixTitle: 'Read the credential from the environment',
+    fixTitle: 'Move the credential to .env and read it from the environment',
     fix: 'unsafe',
     docs: {
       what: "Flags credential-like settings that hold a non-empty string literal in production: `DATABASES[*]['PASSWORD']`, `EMAIL_HOST_PASSWORD`, any setting named `*_PASSWORD`, `*_SECRET`, `*_SECRET_KEY`, `*_API_KEY` or `*_TOKEN`, password/secret/token keys of nested dicts (`CACHES[...]['OPTIONS']['PASSWORD']`), `SIMPLE_JWT['SIGNING_KEY']` (unless it is `SECRET_KEY`), and URLs/DSNs with a password (`'postgres://user:pass@host/db'`, `dj_database_url.parse('...')`). `SECRET_KEY` itself is DJR101.",

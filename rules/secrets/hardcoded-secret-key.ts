@@ -33,7 +33,7 @@ export default defineRule({
     seeds: ['000', '001', '002', '003', '004'],
     django: 'W009/W025',
     message: 'SECRET_KEY is a hardcoded string',
-    fixTitle: 'Read SECRET_KEY from the environment',
+    fixTitle: 'Move SECRET_KEY to .env and read it from the environment',
     fix: 'unsafe',
     docs: {
       what: 'Flags a `SECRET_KEY` (or an entry of `SECRET_KEY_FALLBACKS`) written as a string literal in the production settings, including one inherited from a base module.',

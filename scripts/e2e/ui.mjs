@@ -1,0 +1,197 @@
+// The UI suite: a person's session in the real VS Code workbench (code-server + headless
+// Chromium), with the packaged .vsix installed into a clean profile. Screenshots go to
+// test-results/e2e/ (look at them: they show the squiggles, the hover, the quick-fix menu and the
+// checklist tree).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { installVsix, launchBrowser, startCodeServer, writeUserSettings } from './codeServer.mjs';
+import { cache, log, repo } from './env.mjs';
+
+const SHOTS = path.join(repo, 'test-results', 'e2e');
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function until(what, fn, ms = 30_000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timeout: ${what}`);
+    await sleep(150);
+  }
+}
+
+/** The editor's text as the user sees it (non-breaking spaces normalised). */
+function editorText(page) {
+  return page.evaluate(() => (document.querySelector('.editor-instance .view-lines')?.textContent ?? '').replace(/\u00a0/g, ' '));
+}
+
+async function shot(page, name) {
+  const file = path.join(SHOTS, name);
+  await page.screenshot({ path: file });
+  log(`screenshot ${path.relative(repo, file)}`);
+}
+
+/** Hovers each error squiggle until one's hover mentions `code`; returns that squiggle. */
+async function squiggleFor(page, code) {
+  return until(`a squiggle for ${code}`, async () => {
+    const squiggles = page.locator('.editor-instance .monaco-editor .squiggly-error');
+    const n = await squiggles.count();
+    for (let i = 0; i < n; i++) {
+      const s = squiggles.nth(i);
+      const box = await s.boundingBox();
+      if (!box) continue;
+      await page.mouse.move(box.x + 2, box.y + box.height / 2);
+      await page.mouse.move(box.x + Math.min(box.width / 2, 40), box.y + box.height / 2, { steps: 4 });
+      const hit = await page
+        .waitForFunction((c) => [...document.querySelectorAll('.monaco-hover:not(.hidden)')].some((h) => h.textContent.includes(c)), code, { timeout: 2500 })
+        .then(() => true)
+        .catch(() => false);
+      if (hit) return s;
+      await page.mouse.move(5, 5);
+      await page.keyboard.press('Escape');
+    }
+    return undefined;
+  }, 60_000);
+}
+
+async function pickAction(page, text) {
+  const row = page.locator('.action-widget .monaco-list-row.action').filter({ hasText: text }).first();
+  await row.waitFor({ state: 'visible', timeout: 15_000 });
+  // keyboard selection (a mouse click on the row can be swallowed by the action widget)
+  for (let i = 0; i < 15; i++) {
+    const focused = await page.locator('.action-widget .monaco-list-row.action.focused').textContent().catch(() => '');
+    if (focused.includes(text)) break;
+    await page.keyboard.press('ArrowDown');
+  }
+  await page.keyboard.press('Enter');
+}
+
+export async function runUi(vsix) {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  const dataDir = path.join(cache, 'run', 'ui');
+  const workspace = path.join(cache, 'run', 'ui-workspace');
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  fs.rmSync(workspace, { recursive: true, force: true });
+  fs.cpSync(path.join(repo, 'test', 'fixtures', 'projects', 'tutorial'), workspace, { recursive: true });
+  const settingsPy = path.join(workspace, 'mysite', 'settings.py');
+  const original = fs.readFileSync(settingsPy, 'utf8');
+  writeUserSettings(dataDir, {
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
+    'files.autoSave': 'off',
+    'window.commandCenter': false,
+    'editor.minimap.enabled': false,
+  });
+  // a clean profile: only the packaged extension, installed the way a user does
+  const extensionsDir = path.join(dataDir, 'extensions');
+  await installVsix(vsix, dataDir, extensionsDir);
+  const installed = fs.readdirSync(extensionsDir).filter((d) => d.startsWith('django-readiness.'));
+  if (installed.length !== 1) throw new Error(`the .vsix did not install: ${fs.readdirSync(extensionsDir).join(', ')}`);
+  log(`installed ${installed[0]} from ${path.basename(vsix)} into a clean profile`);
+
+  const server = await startCodeServer({ dataDir, extensionsDir });
+  let browser;
+  try {
+    browser = await launchBrowser(dataDir);
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`http://${server.authority}/?folder=${encodeURIComponent(workspace)}`);
+    await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+    await page.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: 60_000 });
+    log('workbench loaded');
+
+    // open the tutorial's settings.py (Quick Open)
+    await page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 } }).catch(() => {});
+    await page.keyboard.press('Control+P');
+    await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
+    await page.keyboard.type('mysite/settings.py');
+    await page.waitForSelector('.quick-input-list .monaco-list-row', { state: 'visible' });
+    await page.keyboard.press('Enter');
+    await until('settings.py in the editor', async () => (await editorText(page)).includes('SECRET_KEY'));
+
+    // squiggles on SECRET_KEY (DJR101) and DEBUG (DJR201); the hover explains the rule
+    const secret = await squiggleFor(page, 'DJR101');
+    const hover = await page.locator('.monaco-hover:not(.hidden)').first().innerText();
+    if (!/secret key signs sessions/i.test(hover)) throw new Error(`the hover does not explain DJR101: ${hover.slice(0, 300)}`);
+    if (/\^8w!f3c/.test(hover)) throw new Error('the hover shows the secret');
+    await shot(page, '01-hover-DJR101.png');
+    await page.mouse.move(5, 5);
+    await page.keyboard.press('Escape');
+    await squiggleFor(page, 'DJR201');
+    await page.mouse.move(5, 5);
+    await page.keyboard.press('Escape');
+    await shot(page, '02-squiggles.png');
+    log('squiggles on SECRET_KEY and DEBUG, hover with the rule documentation');
+
+    // Ctrl+. lists the fixes; the preferred one moves the secret to .env
+    const box = await secret.boundingBox();
+    await page.mouse.click(box.x + Math.min(box.width / 2, 40), box.y + box.height / 2);
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+.');
+    await page.locator('.action-widget .monaco-list-row.action').filter({ hasText: 'Move SECRET_KEY to .env' }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    const menu = await page.locator('.action-widget .monaco-list-row').evaluateAll((rows) => rows.map((r) => r.textContent.trim()));
+    log(`quick-fix menu: ${JSON.stringify(menu)}`);
+    await shot(page, '03-quick-fix-menu.png');
+    await pickAction(page, 'Move SECRET_KEY to .env');
+    await until('the environment lookup in the editor', async () => (await editorText(page)).includes("SECRET_KEY = os.environ['DJANGO_SECRET_KEY']"));
+
+    // save everything (settings.py and the .env the fix wrote): the files on disk change
+    await page.keyboard.press('Control+K');
+    await page.keyboard.press('S');
+    await until('settings.py saved', () => !fs.readFileSync(settingsPy, 'utf8').includes('django-insecure-'), 15_000);
+    await until('.env saved', () => fs.existsSync(path.join(workspace, '.env')) && /^DJANGO_SECRET_KEY='django-insecure-/m.test(fs.readFileSync(path.join(workspace, '.env'), 'utf8')), 15_000);
+    if (fs.readFileSync(settingsPy, 'utf8') === original) throw new Error('settings.py unchanged on disk');
+    log('quick fix applied and saved: settings.py reads the key from the environment, .env holds it');
+    await shot(page, '04-after-quick-fix.png');
+
+    // fix-all on save: source.fixAll.djangoReadiness in editor.codeActionsOnSave applies the safe fixes
+    fs.mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
+    fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'editor.codeActionsOnSave': { 'source.fixAll.djangoReadiness': 'explicit' } }, null, 2));
+    await sleep(1500);
+    await page.locator('.editor-instance .view-lines').first().click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Control+S');
+    await until('the safe fixes on disk', () => /^SECURE_HSTS_SECONDS = 31536000$/m.test(fs.readFileSync(settingsPy, 'utf8')), 20_000);
+    const saved = fs.readFileSync(settingsPy, 'utf8');
+    if (!/^DEBUG = True$/m.test(saved)) throw new Error('fix-all on save applied an unsafe fix (DEBUG)');
+    log('save with codeActionsOnSave applied the safe fixes only');
+    await shot(page, '05-fix-all-on-save.png');
+
+    // the checklist view: categories, a failing item, a finding that reveals its line
+    await page.locator('.activitybar .action-item .action-label[aria-label^="Production Readiness"], .activitybar .action-item a[aria-label^="Production Readiness"]').first().click({ force: true });
+    const category = page.locator('.pane-body .monaco-list-row').filter({ hasText: 'Debug and hosts' }).first();
+    await category.waitFor({ state: 'visible', timeout: 30_000 });
+    const item = page.locator('.pane-body .monaco-list-row').filter({ hasText: 'DEBUG is False in production' }).first();
+    if (!(await item.isVisible().catch(() => false))) await category.click();
+    await item.waitFor({ state: 'visible', timeout: 15_000 });
+    await item.click();
+    // (the quick fix added `import os`: the line of DEBUG is read from the file as saved)
+    const debugLine = fs.readFileSync(settingsPy, 'utf8').split(/\r?\n/).indexOf('DEBUG = True') + 1;
+    const finding = page.locator('.pane-body .monaco-list-row').filter({ hasText: `settings.py:${debugLine}` }).first();
+    await finding.waitFor({ state: 'visible', timeout: 15_000 });
+    const rows = await page.locator('.pane-body .monaco-list-row').evaluateAll((rs) => rs.map((r) => r.textContent.trim()).slice(0, 30));
+    log(`checklist rows: ${JSON.stringify(rows.slice(0, 12))}`);
+    await shot(page, '06-checklist.png');
+    await finding.click();
+    const position = await until('the cursor on DEBUG', async () => {
+      const text = await page.locator('#status\\.editor\\.selection').textContent().catch(() => '');
+      return new RegExp(`Ln ${debugLine}\\b`).test(text ?? '') ? text : undefined;
+    }, 15_000);
+    log(`clicking the finding revealed ${position.trim()}`);
+    await shot(page, '07-finding-revealed.png');
+    log('UI suite passed');
+    return 0;
+  } catch (e) {
+    log(`UI suite FAILED: ${e?.stack ?? e}`);
+    try {
+      const page = browser?.contexts()[0]?.pages()[0];
+      if (page) await shot(page, 'zz-failure.png');
+    } catch {
+      // no screenshot
+    }
+    return 1;
+  } finally {
+    if (browser) await browser.close().catch(() => {});
+    server.stop();
+  }
+}
