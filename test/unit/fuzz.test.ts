@@ -66,6 +66,23 @@ describe('fuzz regressions', () => {
     }
   });
 
+  test('an edit inside a CRLF line break re-parses the statement before it whole (it was cut one character short)', () => {
+    const sig = (m: { stmts: { start: number; end: number; ir: unknown }[]; syntaxErrors: unknown[] }) => JSON.stringify([m.stmts.map((x) => [x.start, x.end, x.ir]), m.syntaxErrors]);
+    const before = 'import os\r\nfrom snippets.models import Snippet\r\n\nDEBUG = True\r\n';
+    const i = before.indexOf('Snippet') + 'Snippet'.length;
+    const variants = [
+      before.slice(0, i) + before.slice(i + 1), // the '\r' deleted: Snippet\n
+      before.slice(0, i + 1) + 'x' + before.slice(i + 1), // typed between '\r' and '\n'
+      before.slice(0, i + 1) + before.slice(i + 2), // the '\n' deleted: Snippet\r
+    ];
+    for (const after of variants) {
+      const cache = new ParseCache();
+      cache.parse('/v.py', before);
+      const incremental = cache.parse('/v.py', after);
+      assert.equal(sig(incremental), sig(new ParseCache().parse('/v.py', after)), JSON.stringify(after));
+    }
+  });
+
   test('files with old Mac line breaks (\\r): project-rule ranges stay inside the file', () => {
     const cr = (s: string) => s.replace(/\n/g, '\r');
     const mem = new MemoryFileSystem(

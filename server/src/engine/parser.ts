@@ -267,7 +267,9 @@ function spliceStatements(old: PyModule, newText: string, ch: TextChange): TopSt
     b = Math.max(b, stmts[j - 1].end);
   }
   a = L.lineStart(L.positionAt(a).line);
-  b = L.lineEnd(L.positionAt(b).line);
+  // An edit that ends inside a CRLF (its '\r' deleted) ends past its line's end: take the next line.
+  const bLine = L.positionAt(b).line;
+  b = b > L.lineEnd(bLine) ? L.lineEnd(bLine + 1) : L.lineEnd(bLine);
   // The region must not cut through a statement.
   if ((i > 0 && stmts[i - 1].end > a) || (j < stmts.length && stmts[j].start < b)) return undefined;
   const delta = ch.newEnd - ch.oldEnd;
