@@ -1,5 +1,9 @@
 // Builds the benchmarks with the same esbuild settings as the shipped bundles, then runs them.
-// Usage: node bench/run.mjs [engine|lsp|repo ...]   (default: every bench/*.ts entry with a main)
+// Usage: node bench/run.mjs [NAME [ARGS...]]   (npm run bench -- repo PATH --files 4000)
+//   NAME: engine (settings keystroke), repo (whole-project CLI check), activation (language
+//   server start to first diagnostics, memory and responsiveness on a large workspace), lsp
+//   (scripts/bench-lsp.ts: keystrokes through the language server). Default: all of them.
+// Also builds bench/out/gen-repo.js: node bench/out/gen-repo.js DIR --files 4000
 import * as esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -10,13 +14,16 @@ import { fileURLToPath } from 'node:url';
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const out = path.join(root, 'bench', 'out');
-const all = ['engine', 'lsp', 'repo'].filter((n) => fs.existsSync(path.join(root, 'bench', `${n}.ts`)));
-const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-const names = wanted.length ? wanted : all;
+const bundled = ['engine', 'repo', 'activation'].filter((n) => fs.existsSync(path.join(root, 'bench', `${n}.ts`)));
+const all = [...bundled, 'lsp'];
+const args = process.argv.slice(2);
+// the first argument names one benchmark, the rest are its own; without a name: all, default options
+const names = args.length > 0 && all.includes(args[0]) ? [args[0]] : all;
+const rest = args.length > 0 && all.includes(args[0]) ? args.slice(1) : args;
 fs.mkdirSync(out, { recursive: true });
 for (const f of ['web-tree-sitter.wasm', 'tree-sitter-python.wasm']) fs.copyFileSync(path.join(root, 'dist', f), path.join(out, f));
-for (const name of names) {
-  await esbuild.build({
+const build = (name) =>
+  esbuild.build({
     entryPoints: [path.join(root, 'bench', `${name}.ts`)],
     outfile: path.join(out, `${name}.js`),
     bundle: true,
@@ -27,7 +34,15 @@ for (const name of names) {
     logLevel: 'warning',
     alias: { 'web-tree-sitter': require.resolve('web-tree-sitter') },
   });
+await build('gen-repo');
+for (const name of names) {
   console.log(`\n## bench ${name}`);
-  const r = spawnSync(process.execPath, ['--expose-gc', path.join(out, `${name}.js`), ...process.argv.slice(2).filter((a) => a.startsWith('-'))], { stdio: 'inherit', cwd: root });
+  let r;
+  if (name === 'lsp') {
+    r = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'bench-lsp.ts'), ...rest], { stdio: 'inherit', cwd: root });
+  } else {
+    await build(name);
+    r = spawnSync(process.execPath, ['--expose-gc', path.join(out, `${name}.js`), ...rest], { stdio: 'inherit', cwd: root });
+  }
   if (r.status !== 0) process.exit(r.status ?? 1);
 }

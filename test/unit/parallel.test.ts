@@ -10,9 +10,10 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { allRules } from '../../rules/index.generated';
 import { writeRepo } from '../../bench/repo-generator';
-import { Analyzer, defineRule, initParser, mergeConfig, NodeFileSystem, type AnalysisResult } from '../../server/src/engine';
+import { Analyzer, defineRule, initParser, mergeConfig, NodeFileSystem, OverlayFileSystem, type AnalysisResult } from '../../server/src/engine';
 import { CodePool } from '../../server/src/engine/pool';
 import { fixturesRoot } from '../helpers/fixtures';
+import { TestClient, uriOf } from '../helpers/lsp';
 
 const config = mergeConfig({ today: '2026-01-15' });
 
@@ -119,6 +120,39 @@ describe('code rules in worker threads', () => {
       assert.equal(small.threads, 0);
     } finally {
       await small.close();
+    }
+  });
+});
+
+describe('language server: a large folder is scanned in worker threads', () => {
+  test('settings diagnostics first, code-rule diagnostics after the scan, the same as in-process; typing is answered meanwhile', async () => {
+    await initParser();
+    const repo = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'djr-lsp-scan-')));
+    writeRepo(repo, { files: 300, seed: 11 });
+    const client = new TestClient({ root: repo, server: { debounceMs: 10, parallelMinFiles: 0, workers: 2 } });
+    try {
+      await client.initialize();
+      const settings = path.join(repo, 'config', 'settings', 'production.py');
+      const uri = await client.open(settings);
+      const end = fs.readFileSync(settings, 'utf8').split('\n').length - 1;
+      await client.edit(uri, [{ range: { start: { line: end, character: 0 }, end: { line: end, character: 0 } }, newText: 'DEBUG = True\n' }]);
+      const diags = await client.waitForCurrent(uri, (d) => d.some((x) => x.code === 'DJR201'), 10_000);
+      assert.ok(diags.length > 0);
+      // the scan ends with the complete result: every file's diagnostics as the in-process analyzer finds them
+      const edited = new OverlayFileSystem(new NodeFileSystem());
+      edited.overlay.set(settings, fs.readFileSync(settings, 'utf8') + 'DEBUG = True\n');
+      const want = new Analyzer({ rules: allRules, fs: edited }).analyze(repo, mergeConfig({}));
+      const codeFiles = [...new Set(want.findings.filter((f) => ['DJR404', 'DJR511', 'DJR606', 'DJR607'].includes(f.code)).map((f) => f.file))];
+      assert.ok(codeFiles.length > 0);
+      for (const file of codeFiles) {
+        const n = want.findings.filter((f) => f.file === file).length;
+        const got = await client.waitFor(uriOf(file), (d) => d.length === n, 20_000);
+        assert.deepEqual(got.map((d) => d.code).sort(), want.findings.filter((f) => f.file === file).map((f) => f.code).sort());
+      }
+      assert.ok(client.logs.some((l) => /in worker threads/.test(l)), 'the scan ran in worker threads');
+    } finally {
+      await client.dispose();
+      fs.rmSync(repo, { recursive: true, force: true });
     }
   });
 });

@@ -43,7 +43,9 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { allRules } from '../../../rules/index.generated';
-import { Analyzer, type AnalysisResult } from '../engine/analyzer';
+import { Analyzer, PARALLEL_MIN_FILES, type AnalysisResult, type PendingCode } from '../engine/analyzer';
+import { isCodeRuleFile } from '../engine/codecheck';
+import { CodePool } from '../engine/pool';
 import { loadPyprojectConfig, mergeConfig, type ConfigProblem } from '../engine/config';
 import { renderHover, renderRuleMarkdown } from '../engine/docs';
 import { applyFileEdits, fixPass, fixToApply } from '../engine/fixer';
@@ -97,6 +99,12 @@ export interface ServerOptions {
   maxWaitMs?: number;
   /** The disk (tests may pass an in-memory file system). */
   fs?: FileSystem;
+  /**
+   * Worker threads for the code rules of large folders (default: one per core; 0: none). A
+   * folder with fewer files for the code rules than `parallelMinFiles` is analysed in-process.
+   */
+  workers?: number;
+  parallelMinFiles?: number;
 }
 
 /** A folder as the extension points see it. */
@@ -146,6 +154,11 @@ interface Folder extends FolderInfo {
   loggedFailures: Set<string>;
   statusKey?: string;
   status?: StatusParams;
+  /**
+   * The background scan of a large folder: code rules of the files without cached results, in
+   * worker threads. Aborted by any newer change (what is done stays cached).
+   */
+  scan?: { signal: { aborted: boolean } };
 }
 
 /** Files the server watches (create, change, delete); folders are watched for create/delete. */
@@ -210,6 +223,9 @@ export class DjangoReadinessServer {
   private seq = 0;
   private readonly listeners: ((folder: FolderInfo, result: AnalysisResult) => void)[] = [];
   private readonly timings: AnalysisTiming[] = [];
+  private pool: CodePool | undefined;
+  private readonly workers: number | undefined;
+  private readonly parallelMinFiles: number;
 
   constructor(
     private readonly host: ServerHost,
@@ -221,6 +237,8 @@ export class DjangoReadinessServer {
     this.fs = new OverlayFileSystem(this.diskFs);
     this.debounceMs = opts.debounceMs ?? 75;
     this.maxWaitMs = opts.maxWaitMs ?? 400;
+    this.workers = opts.workers;
+    this.parallelMinFiles = opts.parallelMinFiles ?? PARALLEL_MIN_FILES;
   }
 
   // ---------------------------------------------------------------- lifecycle
@@ -279,7 +297,9 @@ export class DjangoReadinessServer {
 
   dispose(): void {
     this.disposed = true;
+    void this.pool?.close();
     for (const f of this.folderMap.values()) {
+      if (f.scan) f.scan.signal.aborted = true;
       f.timer?.();
       f.markSettingsReady();
       f.analyzer.cache.clear();
@@ -323,6 +343,7 @@ export class DjangoReadinessServer {
   }
 
   private removeFolder(f: Folder): void {
+    if (f.scan) f.scan.signal.aborted = true;
     f.timer?.();
     f.markSettingsReady();
     for (const file of f.published.keys()) this.host.publishDiagnostics({ uri: this.uriOf(file), diagnostics: [] });
@@ -572,6 +593,12 @@ export class DjangoReadinessServer {
   private touch(f: Folder, cause: 'type' | 'save' | 'open' | 'fs' | 'config'): void {
     if (this.disposed) return;
     f.generation++;
+    // a running background scan stops sending work: the next analysis starts a new one with
+    // what is left (results already computed stay cached)
+    if (f.scan) {
+      f.scan.signal.aborted = true;
+      f.scan = undefined;
+    }
     const now = performance.now();
     f.pendingSince ??= now;
     if (cause === 'type' && f.settings.run === 'onSave') return;
@@ -604,7 +631,45 @@ export class DjangoReadinessServer {
     return f.generation === f.analyzedGeneration && !!f.result;
   }
 
-  private analyzeFolder(f: Folder): void {
+  /** The worker pool, when this folder's code rules are many enough to pay for it. */
+  private poolFor(f: Folder, config: Config): CodePool | undefined {
+    if (this.workers === 0 || !f.inventory) return undefined;
+    let n = 0;
+    for (const x of f.inventory.files) if (isCodeRuleFile(x, config)) n++;
+    if (n < this.parallelMinFiles) return undefined;
+    // idle workers stop after 10 s: no threads (or their memory) are kept between scans
+    this.pool ??= new CodePool({ registry: allRules, size: this.workers, idleMs: 10_000 });
+    return this.pool.available && this.pool.accepts(this.rules.filter((r) => r.checkFile)) ? this.pool : undefined;
+  }
+
+  /**
+   * Runs the code rules of the files a large folder's analysis left pending in worker threads
+   * (the event loop stays free: typing is answered meanwhile), then analyses the folder again
+   * from the cached results and publishes the complete diagnostics.
+   */
+  private startScan(f: Folder, pool: CodePool, pending: PendingCode[]): void {
+    if (f.scan) f.scan.signal.aborted = true;
+    const signal = { aborted: false };
+    f.scan = { signal };
+    const files = pending.reduce((n, p) => n + p.files.length, 0);
+    const t0 = performance.now();
+    f.analyzer.checkPending(pending, pool, signal).then(
+      (checked) => {
+        if (signal.aborted || this.disposed || f.scan?.signal !== signal) return;
+        f.scan = undefined;
+        this.host.log('info', `Scanned ${checked} of ${files} files of ${f.root} in worker threads in ${Math.round(performance.now() - t0)} ms.`);
+        this.guard('analysis', () => this.analyzeFolder(f, true));
+      },
+      (e: unknown) => {
+        if (f.scan?.signal === signal) f.scan = undefined;
+        this.host.log('warn', `Worker threads failed (${(e as Error)?.message ?? String(e)}): analysing ${f.root} in-process.`);
+        if (!signal.aborted && !this.disposed) this.guard('analysis', () => this.analyzeFolder(f, true));
+      },
+    );
+  }
+
+  /** `complete`: run every code rule now (no background scan), e.g. once the scan is done. */
+  private analyzeFolder(f: Folder, complete = false): void {
     if (this.disposed || !this.folderMap.has(f.uri)) return;
     f.timer?.();
     f.timer = undefined;
@@ -614,9 +679,12 @@ export class DjangoReadinessServer {
     const seq = ++this.seq;
     const config = this.configOf(f);
     if (!f.inventory) f.inventory = listFiles(f.root, this.fs, config);
+    // a large folder: files without cached code-rule results (all of them at first) go to the
+    // worker threads in the background; open documents are checked now
+    const pool = complete ? undefined : this.poolFor(f, config);
     let result: AnalysisResult;
     try {
-      result = f.analyzer.analyze(f.root, config, f.inventory);
+      result = f.analyzer.analyze(f.root, config, f.inventory, pool ? { defer: { inline: (p) => this.docs.has(p) } } : {});
     } catch (e) {
       f.analyzedGeneration = gen;
       this.host.log('error', `Analysis of ${f.root} failed: ${(e as Error).stack ?? (e as Error).message}`);
@@ -636,6 +704,14 @@ export class DjangoReadinessServer {
       if (!l) byFile.set(finding.file, (l = []));
       l.push(finding);
     }
+    // files still being scanned keep what was published for them
+    for (const p of result.pending ?? []) {
+      const codes = new Set(p.rules.map((r) => r.meta.code));
+      for (const x of p.files) {
+        const kept = (f.byFile.get(x.path) ?? []).filter((o) => codes.has(o.code));
+        if (kept.length > 0) byFile.set(x.path, [...(byFile.get(x.path) ?? []), ...kept]);
+      }
+    }
     f.byFile = byFile;
     const published = this.publishFolder(f);
     this.sendStatus(f);
@@ -645,6 +721,11 @@ export class DjangoReadinessServer {
     if (this.timings.length > 500) this.timings.splice(0, this.timings.length - 500);
     f.pendingSince = undefined;
     f.changeMs = 0;
+    if (result.pending && pool) {
+      // the checklist waits for the complete result
+      this.startScan(f, pool, result.pending);
+      return;
+    }
     for (const l of this.listeners) this.guard('onDidAnalyze listener', () => l(f, result));
   }
 
