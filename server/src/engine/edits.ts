@@ -265,27 +265,37 @@ export class ModuleEditor {
 
   /** The last top-level assignment whose target starts with `prefix` (e.g. SECURE_). */
   /** Top-level assignments in order, with their target names (built once per editor). */
-  private assignments: { stmt: TopStmt; names: string[] }[] | undefined;
+  private lastByFamily: Map<string, TopStmt> | undefined;
   private lastByPrefix = new Map<string, TopStmt | undefined>();
 
   lastAssignmentWithPrefix(prefix: string): TopStmt | undefined {
     if (this.lastByPrefix.has(prefix)) return this.lastByPrefix.get(prefix);
-    if (!this.assignments) {
-      this.assignments = [];
-      for (const s of this.module.stmts) {
-        if (s.ir.t !== 'assign') continue;
-        const names: string[] = [];
-        for (const t of s.ir.targets) if (t.t === 'name') names.push(t.id);
-        if (names.length) this.assignments.push({ stmt: s, names });
-      }
-    }
     let found: TopStmt | undefined;
-    for (let k = this.assignments.length - 1; k >= 0 && !found; k--) {
-      if (this.assignments[k].names.some((n) => n.startsWith(prefix))) found = this.assignments[k].stmt;
+    const family = /^[A-Za-z0-9]+_$/.test(prefix);
+    if (family) {
+      // one pass indexes every family (`SECURE_`, `SESSION_`...): the common query
+      if (!this.lastByFamily) {
+        this.lastByFamily = new Map();
+        for (const s of this.module.stmts) {
+          if (s.ir.t !== 'assign') continue;
+          for (const t of s.ir.targets) {
+            if (t.t !== 'name') continue;
+            const u = t.id.indexOf('_');
+            if (u > 0) this.lastByFamily.set(t.id.slice(0, u + 1), s);
+          }
+        }
+      }
+      found = this.lastByFamily.get(prefix);
+    } else {
+      for (let k = this.module.stmts.length - 1; k >= 0 && !found; k--) {
+        const s = this.module.stmts[k];
+        if (s.ir.t === 'assign' && s.ir.targets.some((t) => t.t === 'name' && t.id.startsWith(prefix))) found = s;
+      }
     }
     this.lastByPrefix.set(prefix, found);
     return found;
   }
+
 
 
 
