@@ -44,6 +44,40 @@ export function sortEdits(edits: FileEdit[]): FileEdit[] {
 }
 
 /** The quote character most string literals of the module use. */
+/** Quote counts per top-level statement (by its IR, shared while the statement text is unchanged). */
+const quoteCounts = new WeakMap<object, [number, number]>();
+
+function countQuotes(text: string): [number, number] {
+  let single = 0;
+  let double = 0;
+  const re = /(^|[=([,{:\s])(['"])/g;
+  let m: RegExpExecArray | null;
+  let n = 0;
+  while ((m = re.exec(text)) && n++ < 2000) {
+    if (m[2] === "'") single++;
+    else double++;
+  }
+  return [single, double];
+}
+
+/** The quote most string literals of a parsed module use (statement counts are cached). */
+export function moduleQuote(module: PyModule): "'" | '"' {
+  if (module.stmts.length === 0) return quoteOf(module.text);
+  let single = 0;
+  let double = 0;
+  for (const top of module.stmts) {
+    let c = quoteCounts.get(top.ir);
+    if (!c) {
+      c = countQuotes(module.text.slice(top.start, top.end));
+      quoteCounts.set(top.ir, c);
+    }
+    single += c[0];
+    double += c[1];
+    if (single + double > 2000) break;
+  }
+  return single > double ? "'" : '"';
+}
+
 export function quoteOf(text: string): "'" | '"' {
   let single = 0;
   let double = 0;
@@ -81,7 +115,7 @@ export class ModuleEditor {
     readonly module: PyModule,
     readonly scope?: ModuleScope,
   ) {
-    this.quote = quoteOf(module.text);
+    this.quote = moduleQuote(module);
     this.eol = module.lines.eol;
     this.indent = indentUnit(module.text);
   }
