@@ -348,3 +348,14 @@ export function writeRepo(dir: string, opts: RepoOptions): RepoStats {
   }
   return stats;
 }
+
+/** A generated repository under bench/out (git-ignored), written once per size and seed. */
+export function benchRepo(repoRoot: string, files: number, seed = 42): string {
+  const dir = path.join(repoRoot, 'bench', 'out', `repo-${files}-${seed}`);
+  const marker = path.join(dir, '.generated');
+  if (!fs.existsSync(marker)) {
+    writeRepo(dir, { files, seed });
+    fs.writeFileSync(marker, 'ok\n');
+  }
+  return dir;
+}

@@ -16,7 +16,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Language, Parser } from 'web-tree-sitter';
 import { listFiles, NodeFileSystem } from '../server/src/engine/project';
-import { writeRepo } from './repo-generator';
+import { benchRepo } from './repo-generator';
 
 const root = path.resolve(__dirname, '..', '..');
 const cli = path.join(root, 'dist', 'cli.js');
@@ -51,16 +51,7 @@ interface CliStats {
   cpuMs: number;
 }
 
-/** Generates (once per size and seed) a repository under bench/out. */
-export function generated(files: number, seed = 42): string {
-  const dir = path.join(root, 'bench', 'out', `repo-${files}-${seed}`);
-  const marker = path.join(dir, '.generated');
-  if (!fs.existsSync(marker)) {
-    const s = writeRepo(dir, { files, seed });
-    fs.writeFileSync(marker, JSON.stringify(s));
-  }
-  return dir;
-}
+const generated = (files: number, seed = 42) => benchRepo(root, files, seed);
 
 function runCli(target: string, extra: string[], env: NodeJS.ProcessEnv = {}): { ms: number; stats: CliStats; findings: number } {
   const t0 = performance.now();

@@ -1,5 +1,6 @@
 /**
- * Language server benchmark (not a test). Run: node --import tsx scripts/bench-lsp.ts [--edits N] [--files N]
+ * Language server benchmark (not a test). Run: npm run bench -- lsp [--edits N] [--files N]
+ * (or node --import tsx scripts/bench-lsp.ts after npm run build)
  *
  * The server is bundled like dist/server.js (esbuild, minified) and started as a child process
  * over stdio, driven by an LSP client in this process:
@@ -90,6 +91,9 @@ async function bundleServer(name: string, stdin?: string): Promise<string> {
     [path.join(path.dirname(require.resolve('@vscode/tree-sitter-wasm/package.json')), 'wasm', 'tree-sitter-python.wasm'), 'tree-sitter-python.wasm'],
   ];
   for (const [from, to] of wasm) fs.copyFileSync(from, path.join(out, to));
+  // the code-rule worker threads of large folders (the server looks for worker.js beside itself)
+  const worker = path.join(root, 'dist', 'worker.js');
+  if (fs.existsSync(worker)) fs.copyFileSync(worker, path.join(out, 'worker.js'));
   return file;
 }
 

@@ -158,7 +158,7 @@ interface Folder extends FolderInfo {
    * The background scan of a large folder: code rules of the files without cached results, in
    * worker threads. Aborted by any newer change (what is done stays cached).
    */
-  scan?: { signal: { aborted: boolean } };
+  scan?: { signal: { aborted: boolean }; key: string };
 }
 
 /** Files the server watches (create, change, delete); folders are watched for create/delete. */
@@ -593,9 +593,10 @@ export class DjangoReadinessServer {
   private touch(f: Folder, cause: 'type' | 'save' | 'open' | 'fs' | 'config'): void {
     if (this.disposed) return;
     f.generation++;
-    // a running background scan stops sending work: the next analysis starts a new one with
-    // what is left (results already computed stay cached)
-    if (f.scan) {
+    // Files changed on disk or a new configuration: a running background scan stops sending
+    // work, the next analysis starts a new one with what is left (results already computed stay
+    // cached). Typing in an open document does not stop it: open documents are checked inline.
+    if (f.scan && (cause === 'fs' || cause === 'config')) {
       f.scan.signal.aborted = true;
       f.scan = undefined;
     }
@@ -648,9 +649,12 @@ export class DjangoReadinessServer {
    * from the cached results and publishes the complete diagnostics.
    */
   private startScan(f: Folder, pool: CodePool, pending: PendingCode[]): void {
+    // the scan running already covers these files for the same configuration: let it finish
+    const key = pending.map((p) => p.configKey).join('\u0000');
+    if (f.scan && f.scan.key === key && !f.scan.signal.aborted) return;
     if (f.scan) f.scan.signal.aborted = true;
     const signal = { aborted: false };
-    f.scan = { signal };
+    f.scan = { signal, key };
     const files = pending.reduce((n, p) => n + p.files.length, 0);
     const t0 = performance.now();
     f.analyzer.checkPending(pending, pool, signal).then(
