@@ -143,8 +143,9 @@ export class PyModule {
     readonly text: string,
     tree: Tree | { base: Tree | undefined; build: () => Tree },
     stmts?: TopStmt[],
+    lines?: LineIndex,
   ) {
-    this.lines = new LineIndex(text);
+    this.lines = lines ?? new LineIndex(text);
     if ('build' in tree) {
       this.treeThunk = tree.build;
       this.pendingBase = tree.base;
@@ -358,7 +359,8 @@ export class ParseCache {
         }
         return t;
       };
-      module = spliced ? new PyModule(filePath, text, { base: pendingBase, build: buildTree }, spliced) : new PyModule(filePath, text, buildTree());
+      const lines = LineIndex.edited(old.module.lines, text, ch.start, ch.oldEnd, ch.newEnd);
+      module = spliced ? new PyModule(filePath, text, { base: pendingBase, build: buildTree }, spliced, lines) : new PyModule(filePath, text, buildTree(), undefined, lines);
       this.entries.delete(filePath);
     } else {
       const tree = getParser().parse(text);

@@ -1,20 +1,66 @@
 import type { Position, Range } from './types';
 
+/** Pushes the starts of the lines that begin after a line break found in text[from, to). */
+function scanLineStarts(text: string, from: number, to: number, out: number[]): void {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) out.push(i + 1);
+    else if (c === 13) {
+      if (text.charCodeAt(i + 1) === 10) i++;
+      out.push(i + 1);
+    }
+  }
+}
+
 /** Maps UTF-16 offsets to LSP positions and back, for one text. */
 export class LineIndex {
   private readonly starts: number[];
 
-  constructor(readonly text: string) {
-    const starts = [0];
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 10) starts.push(i + 1);
-      else if (c === 13) {
-        if (text.charCodeAt(i + 1) === 10) i++;
-        starts.push(i + 1);
-      }
+  constructor(
+    readonly text: string,
+    starts?: number[],
+  ) {
+    if (starts) {
+      this.starts = starts;
+      return;
     }
-    this.starts = starts;
+    this.starts = [0];
+    scanLineStarts(text, 0, text.length, this.starts);
+  }
+
+  /**
+   * The index of `text`, made from the index of the text before a single edit (the span
+   * [start, oldEnd) of the old text became [start, newEnd)): lines away from the edit are
+   * shifted, not scanned again. Same result as `new LineIndex(text)`.
+   */
+  static edited(old: LineIndex, text: string, start: number, oldEnd: number, newEnd: number): LineIndex {
+    const os = old.starts;
+    const delta = newEnd - oldEnd;
+    // rescan from the start of the line before the edit (a CR LF pair may straddle it) ...
+    const a = os[Math.max(0, old.lineAt(Math.max(0, start - 1)))];
+    // ... to the first line start at least one character past the edit
+    let k = old.lineAt(Math.min(old.text.length, oldEnd + 1)) + 1;
+    if (k < os.length && os[k] <= oldEnd) k++;
+    const bOld = k < os.length ? os[k] : old.text.length + 1;
+    const starts: number[] = [];
+    for (let i = 0; i < os.length && os[i] <= a; i++) starts.push(os[i]);
+    const bNew = Math.min(text.length, bOld + delta);
+    scanLineStarts(text, a, bNew, starts);
+    for (let i = k + 1; i < os.length; i++) starts.push(os[i] + delta); // os[k] itself was found by the scan
+    return new LineIndex(text, starts);
+  }
+
+  /** The line holding an offset (binary search). */
+  private lineAt(offset: number): number {
+    const s = this.starts;
+    let lo = 0;
+    let hi = s.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (s[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
   }
 
   get lineCount(): number {
