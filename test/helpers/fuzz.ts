@@ -11,6 +11,7 @@
  * long-lived Analyzer (parse cache reused, as in the language server) and checked:
  *
  *  - the engine does not throw and no rule fails (no `rule-failed` note);
+ *  - the parse cache's module of the mutated file equals a fresh parse of the same text;
  *  - every range it reports (findings, fix edits, notes) lies inside its file;
  *  - the time of the analysis (the other files of the project are cached) is recorded.
  *
@@ -21,7 +22,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { allRules } from '../../rules/index.generated';
-import { Analyzer, decodeText, MemoryFileSystem, type AnalysisResult, type Config, type Range, type Rule } from '../../server/src/engine';
+import { Analyzer, decodeText, MemoryFileSystem, parseOnce, type AnalysisResult, type Config, type Range, type Rule } from '../../server/src/engine';
 import { config as testConfig, fixturesRoot } from './fixtures';
 
 // ------------------------------------------------------------------ deterministic randomness
@@ -380,6 +381,14 @@ export function runFuzz(opts: FuzzOptions): FuzzReport {
       const result = s.analyzer.analyze(s.p.root, config);
       c.ms = performance.now() - t;
       c.problems.push(...resultProblems(result, (f) => s.mem.readFile(f)));
+      if (file.endsWith('.py')) {
+        // the cached (incrementally re-parsed) module must equal a fresh parse of the same text
+        const cached = s.analyzer.cache.parse(file, text);
+        const fresh = parseOnce(file, text);
+        const sig = (m: typeof cached) => JSON.stringify([m.stmts.map((x) => [x.start, x.end, x.ir]), m.syntaxErrors]);
+        if (sig(cached) !== sig(fresh)) c.problems.push(`the parse cache's module differs from a fresh parse of the same text`);
+        fresh.tree.delete();
+      }
       for (let k = 0; k < 2 && opts.retimeAboveMs !== undefined && c.ms > opts.retimeAboveMs; k++) {
         if (original === undefined) s.mem.files.delete(file);
         else s.mem.write(file, original);

@@ -83,6 +83,23 @@ describe('fuzz regressions', () => {
     }
   });
 
+  test('when recovery fails the whole module is an ERROR: its first fragment is a syntax error and the statements after it are found', () => {
+    // found by the long fuzz run: nothing was marked broken, the rest of the file vanished with
+    // no syntax error, and the next edit was spliced onto that wrong statement list
+    const text = 'DATABASES = {\n    "default": {\n            "analytics": {\n        "USER": "analytics",\n        "PASSWORD": "pw-123"""",\nSTATIC_URL = "static/"\n\nDEBUG = True\n';
+    const m = new ParseCache().parse('/e.py', text);
+    assert.equal(m.tree.rootNode.type, 'ERROR', 'the case still makes tree-sitter give up (else this test tests nothing)');
+    assert.ok(m.syntaxErrors.length > 0);
+    const firstLines = m.stmts.map((s) => text.slice(s.start, s.end).split('\n')[0]);
+    assert.ok(firstLines.includes('DEBUG = True'), JSON.stringify(firstLines));
+    // and an edit after it gives what a fresh parse gives
+    const cache = new ParseCache();
+    cache.parse('/e.py', text);
+    const edited = text.replace('DEBUG = True', 'DEBUG = False');
+    const sig = (x: typeof m) => JSON.stringify([x.stmts.map((s) => [s.start, s.end, s.ir]), x.syntaxErrors]);
+    assert.equal(sig(cache.parse('/e.py', edited)), sig(new ParseCache().parse('/e.py', edited)));
+  });
+
   test('files with old Mac line breaks (\\r): project-rule ranges stay inside the file', () => {
     const cr = (s: string) => s.replace(/\n/g, '\r');
     const mem = new MemoryFileSystem(

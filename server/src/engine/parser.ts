@@ -125,6 +125,9 @@ function blank(text: string, start: number, end: number): string {
 
 const MAX_RESYNC = 64;
 
+/** Node types that may be children of a module. */
+const TOP_LEVEL = /^(?:\w+_statement|function_definition|class_definition|decorated_definition|line_continuation)$/;
+
 /**
  * A parsed Python file. `tree` is valid while the module is the cache's current one for its
  * path; it may be built lazily (after a statement-level re-parse, only code rules need it).
@@ -197,7 +200,9 @@ export class PyModule {
       for (const c of root.children) {
         if (!c || c.endIndex <= resumeFrom || c.startIndex < resumeFrom) continue;
         if (c.type === 'comment') continue;
-        if (c.type === 'ERROR' || c.hasError || c.isMissing) {
+        // When recovery fails the root itself is an ERROR whose children are fragments (`pair`,
+        // `=`, `string_start`...), none marked as an error: the first fragment is where it broke.
+        if (c.type === 'ERROR' || c.hasError || c.isMissing || (root.type === 'ERROR' && !TOP_LEVEL.test(c.type))) {
           broken = { startIndex: c.startIndex, endIndex: c.endIndex };
           break;
         }
