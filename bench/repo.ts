@@ -133,7 +133,7 @@ function breakEven(): void {
   const runs = opt('--runs', 5);
   console.log(`break-even: wall time of the CLI, median of ${runs} (threshold forced to 0 for the worker runs)`);
   console.log('files  code files  in-process  workers  gain');
-  for (const files of [100, 200, 400, 800, 1600, 4000]) {
+  for (const files of (argv.includes('--sizes') ? argv[argv.indexOf('--sizes') + 1].split(',').map(Number) : [100, 200, 400, 800, 1600, 4000])) {
     const dir = generated(files, 42);
     const inProc: number[] = [];
     const workers: number[] = [];

@@ -84,10 +84,13 @@ export interface ParallelOptions {
 }
 
 /**
- * Below this many files for the code rules, worker threads cost more than they save (measured with
- * bench/repo.ts on 2 cores: see README, Performance).
+ * Below this many files for the code rules, worker threads cost more than they save. Measured
+ * with `npm run bench -- repo --break-even` on 2 cores: starting the workers costs 120-150 ms of
+ * wall time, the code rules about 0.5 ms of CPU per file, so two workers on two free cores pay
+ * from about 550 files on (on cores busy with other work they never do; they still halve the
+ * CLI's peak memory on large repositories). See README, Performance.
  */
-export const PARALLEL_MIN_FILES = 400;
+export const PARALLEL_MIN_FILES = 600;
 
 export interface AnalyzerOptions {
   rules: Rule[];

@@ -45,7 +45,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { allRules } from '../../../rules/index.generated';
 import { Analyzer, PARALLEL_MIN_FILES, type AnalysisResult, type PendingCode } from '../engine/analyzer';
 import { isCodeRuleFile } from '../engine/codecheck';
-import { CodePool } from '../engine/pool';
+import { CodePool, defaultPoolSize } from '../engine/pool';
 import { loadPyprojectConfig, mergeConfig, type ConfigProblem } from '../engine/config';
 import { renderHover, renderRuleMarkdown } from '../engine/docs';
 import { applyFileEdits, fixPass, fixToApply } from '../engine/fixer';
@@ -100,7 +100,7 @@ export interface ServerOptions {
   /** The disk (tests may pass an in-memory file system). */
   fs?: FileSystem;
   /**
-   * Worker threads for the code rules of large folders (default: one per core; 0: none). A
+   * Worker threads for the code rules of large folders (default: one per core but one; 0: none). A
    * folder with fewer files for the code rules than `parallelMinFiles` is analysed in-process.
    */
   workers?: number;
@@ -639,7 +639,8 @@ export class DjangoReadinessServer {
     for (const x of f.inventory.files) if (isCodeRuleFile(x, config)) n++;
     if (n < this.parallelMinFiles) return undefined;
     // idle workers stop after 10 s: no threads (or their memory) are kept between scans
-    this.pool ??= new CodePool({ registry: allRules, size: this.workers, idleMs: 10_000 });
+    // one core stays free for this thread (typing is answered while the workers scan)
+    this.pool ??= new CodePool({ registry: allRules, size: this.workers ?? Math.max(1, defaultPoolSize() - 1), idleMs: 10_000 });
     return this.pool.available && this.pool.accepts(this.rules.filter((r) => r.checkFile)) ? this.pool : undefined;
   }
 
