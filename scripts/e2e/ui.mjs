@@ -1,3 +1,4 @@
+/* global document -- page.evaluate callbacks run in the browser */
 // The UI suite: a person's session in the real VS Code workbench (code-server + headless
 // Chromium), with the packaged .vsix installed into a clean profile. Screenshots go to
 // test-results/e2e/ (look at them: they show the squiggles, the hover, the quick-fix menu and the
