@@ -156,6 +156,12 @@ describe('Move SECRET_KEY to .env: the engine', () => {
     assert.equal(djr101(mem), undefined);
   });
 
+  test('a .env with old Mac line breaks (lone CR): the placeholder line is the one filled in', () => {
+    const mem = project({ '/p/.env': 'DEBUG=0\rDJANGO_SECRET_KEY=\rOTHER=1\r' });
+    applyFix(mem, djr101(mem)!.fixes[0]);
+    assert.deepEqual(parseDotenv(mem.readFile('/p/.env') ?? '').map((e) => [e.name, e.value]), [['DEBUG', '0'], ['DJANGO_SECRET_KEY', KEY], ['OTHER', '1']]);
+  });
+
   test('a .env defining the variable with another value is never overwritten: no move fix, and fix-all leaves the literal', () => {
     const mem = project({ '/p/.env': "DJANGO_SECRET_KEY='something-else'\n" });
     const f = djr101(mem);

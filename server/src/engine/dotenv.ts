@@ -25,7 +25,7 @@ export interface DotenvEntry {
 /** `NAME=value` lines of a .env file (`export NAME=...` too); comments and blanks skipped. */
 export function parseDotenv(text: string): DotenvEntry[] {
   const out: DotenvEntry[] = [];
-  text.split(/\r?\n/).forEach((raw, line) => {
+  text.split(/\r\n|\r|\n/).forEach((raw, line) => {
     const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*(.*?)\s*$/.exec(raw);
     if (!m) return;
     let value = m[2];
@@ -70,7 +70,7 @@ export function dotenvLine(name: string, value: string): string {
 }
 
 function eolOf(text: string): string {
-  return text.includes('\r\n') ? '\r\n' : '\n';
+  return text.includes("\r\n") ? "\r\n" : /\r(?!\n)/.test(text) && !text.includes("\n") ? "\r" : "\n";
 }
 
 /** An edit appending lines at the end of `file` (creating it when it does not exist). */

@@ -48,7 +48,7 @@ function globToRegExp(glob: string): string {
 
 export function parseGitignore(text: string): Pattern[] {
   const out: Pattern[] = [];
-  for (let line of text.split(/\r?\n/)) {
+  for (let line of text.split(/\r\n|\r|\n/)) {
     if (line === '' || line.startsWith('#')) continue;
     line = line.replace(/(?<!\\)\s+$/, '');
     let negate = false;
