@@ -197,7 +197,9 @@ export class PyModule {
       // Offsets of the broken statement, read while its tree is alive (a Node's endIndex reads
       // the tree's WASM memory: after tree.delete() it returns whatever is there by then).
       let broken: { startIndex: number; endIndex: number } | undefined;
-      for (const c of root.children) {
+      const children = root.children;
+      for (let ci = 0; ci < children.length; ci++) {
+        const c = children[ci];
         if (!c || c.endIndex <= resumeFrom || c.startIndex < resumeFrom) continue;
         if (c.type === 'comment') continue;
         // When recovery fails the root itself is an ERROR whose children are fragments (`pair`,
@@ -207,7 +209,10 @@ export class PyModule {
           break;
         }
         if (!c.isNamed) continue;
-        this.stmts.push({ start: c.startIndex, end: c.endIndex, ir: irFor(c, current) });
+        // First round (the text as it is): the IR is built on first use (code rules rarely need
+        // it); later rounds parse a blanked copy, whose nodes do not outlive this loop.
+        if (round === 0) this.stmts.push(new LazyTopStmt(this, c.startIndex, c.endIndex, ci));
+        else this.stmts.push({ start: c.startIndex, end: c.endIndex, ir: irFor(c, current) });
       }
       if (tree !== base) tree.delete();
       if (!broken) break;
@@ -228,6 +233,47 @@ export class PyModule {
   /** Absolute range of an IR span inside top-level statement `top`. */
   range(top: TopStmt, span: { s: number; e: number }) {
     return this.lines.range(top.start + span.s, top.start + span.e);
+  }
+
+  /** The IR of the top-level statement at [start, end) of this text, from the live tree or a fresh parse. */
+  irAt(start: number, end: number, index: number): PyStmt {
+    const find = (tree: Tree): PyStmt | undefined => {
+      const at = tree.rootNode.child(index);
+      if (at && at.startIndex === start && at.endIndex === end) return irFor(at, this.text);
+      for (const c of tree.rootNode.children) {
+        if (c && c.isNamed && c.startIndex === start && c.endIndex === end) return irFor(c, this.text);
+        if (c && c.startIndex > start) break;
+      }
+      return undefined;
+    };
+    const live = this.treeValue;
+    const ir = live ? find(live) : undefined;
+    if (ir) return ir;
+    // the tree was handed over or released: parse again (rare)
+    const tree = getParser().parse(this.text) as Tree;
+    try {
+      return find(tree) ?? { t: 'other', kind: 'unavailable', s: 0, e: end - start };
+    } finally {
+      tree.delete();
+    }
+  }
+}
+
+/** A top-level statement whose IR is built on first read. */
+class LazyTopStmt implements TopStmt {
+  private value: PyStmt | undefined;
+
+  constructor(
+    private readonly module: PyModule,
+    readonly start: number,
+    readonly end: number,
+    /** Its index among the root's children (for a constant-time lookup). */
+    private readonly index: number,
+  ) {}
+
+  get ir(): PyStmt {
+    if (!this.value) this.value = this.module.irAt(this.start, this.end, this.index);
+    return this.value;
   }
 }
 
