@@ -102,8 +102,12 @@ export interface AnalyzerOptions {
 export interface CodeCacheEntry {
   /** The configuration and package set the results were computed with. */
   config: string;
-  /** The text they were computed from (the same string object while the file is unchanged, so the check is O(1)). */
-  text: string;
+  /**
+   * What they were computed from: the file system's stamp when it has one (the text is then not
+   * kept), else the text (the same string object while the file is unchanged: an O(1) check).
+   */
+  stamp?: string;
+  text?: string;
   findings: Finding[];
   notes: Note[];
   skipped?: boolean;
@@ -197,17 +201,21 @@ export class Analyzer implements CodeEnv {
     let done = 0;
     for (const work of pending) {
       if (signal?.aborted) break;
+      // the stamp of each file when its text was read (a change after that makes a new stamp)
+      const stamps = new Map<string, string | undefined>();
       await pool.run(work.data, work.rules, work.files, {
         signal,
         text: (f) => {
           const size = this.fs.size(f.path);
           if (size !== undefined && size > MAX_FILE_BYTES) return null;
+          stamps.set(f.path, this.fs.stamp?.(f.path));
           const t = this.fs.readFile(f.path);
           return t === undefined || looksBinary(t) ? null : t;
         },
         onResult: (i, r, text) => {
           if (text === undefined || r.skipped) return;
-          this.codeCacheSet(work.files[i].path, { config: work.configKey, text, findings: r.findings, notes: r.notes, skipped: r.prefiltered || undefined });
+          const file = work.files[i].path;
+          this.codeCacheSet(file, { config: work.configKey, ...this.source(file, text, stamps.get(file)), findings: r.findings, notes: r.notes, skipped: r.prefiltered || undefined });
           done++;
         },
       });
@@ -254,7 +262,19 @@ export class Analyzer implements CodeEnv {
 
   codeCacheGet(file: string, config: string, text: string): CodeCacheEntry | undefined {
     const e = this.codeCache.get(file);
-    return e && e.text === text && e.config === config ? e : undefined;
+    return e && e.text !== undefined && e.text === text && e.config === config ? e : undefined;
+  }
+
+  /** Cached results for an unchanged stamp (no need to read the file). */
+  codeCacheByStamp(file: string, config: string, stamp: string | undefined): CodeCacheEntry | undefined {
+    if (stamp === undefined) return undefined;
+    const e = this.codeCache.get(file);
+    return e && e.stamp === stamp && e.config === config ? e : undefined;
+  }
+
+  /** What a cache entry records about the source: its stamp, else its text. */
+  source(file: string, text: string, stamp = this.fs.stamp?.(file)): { stamp?: string; text?: string } {
+    return stamp !== undefined ? { stamp } : { text };
   }
 
   codeCacheSet(file: string, entry: CodeCacheEntry): void {
@@ -518,7 +538,15 @@ class ProjectRun {
         continue;
       }
       // unchanged since the last run (the language server re-runs on every keystroke): the cached
-      // results, without scanning the text again
+      // results, without reading (stamp) or scanning (text identity) the file again
+      const stamp = this.an.fs.stamp?.(f.path);
+      const byStamp = this.an.codeCacheByStamp(f.path, configKey, stamp);
+      if (byStamp) {
+        if (byStamp.skipped) this.stats.skippedByPrefilter++;
+        this.findings.push(...byStamp.findings);
+        this.notes.push(...byStamp.notes);
+        continue;
+      }
       const raw = this.readRaw(f.path);
       if (raw === undefined) continue;
       const cached = this.an.codeCacheGet(f.path, configKey, raw);
@@ -537,7 +565,7 @@ class ProjectRun {
       checker ??= this.codeChecker(rules);
       const r = checker.check(f, text);
       this.addCodeResult(r);
-      this.an.codeCacheSet(f.path, { config: configKey, text, findings: r.findings, notes: r.notes, skipped: r.prefiltered || undefined });
+      this.an.codeCacheSet(f.path, { config: configKey, ...this.an.source(f.path, text, stamp), findings: r.findings, notes: r.notes, skipped: r.prefiltered || undefined });
     }
     if (deferred.length > 0) this.pending = { data: this.codeRunData(), rules, configKey, files: deferred };
   }

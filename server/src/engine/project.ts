@@ -18,6 +18,12 @@ export interface FileSystem {
   readDir(p: string): DirEntry[];
   exists(p: string): boolean;
   size(p: string): number | undefined;
+  /**
+   * Optional: a token that changes whenever the file's content may have changed (the language
+   * server's watched-file cache provides one). Results cached per file are then reused without
+   * reading, or even keeping, the file's text. Undefined: compare texts.
+   */
+  stamp?(p: string): string | undefined;
 }
 
 /** Files bigger than this are not analysed (one informational note instead). */
@@ -84,6 +90,11 @@ export class OverlayFileSystem implements FileSystem {
   size(p: string): number | undefined {
     const o = this.overlay.get(p);
     return o !== undefined ? o.length : this.base.size(p);
+  }
+
+  /** An open document has no stamp (its text is compared); other files, the base's. */
+  stamp(p: string): string | undefined {
+    return this.overlay.has(p) ? undefined : this.base.stamp?.(p);
   }
 }
 

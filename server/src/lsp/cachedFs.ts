@@ -12,6 +12,12 @@ import type { DirEntry, FileSystem } from '../engine/project';
 
 /** Files bigger than this are not kept in memory (the engine skips files above 2 MB anyway). */
 const MAX_CACHED_CHARS = 1024 * 1024;
+/**
+ * Python texts kept in memory, at most (least recently read dropped first). The code rules'
+ * results are cached by stamp, so a large workspace's sources need not stay in memory: only the
+ * files read on every analysis (settings modules, manage.py...) do, and they stay recent.
+ */
+const MAX_CACHED_PYTHON_CHARS = 4 * 1024 * 1024;
 
 export class CachingFileSystem implements FileSystem {
   /** When false every call goes to the base file system. */
@@ -20,17 +26,58 @@ export class CachingFileSystem implements FileSystem {
   private readonly sizes = new Map<string, number | null>();
   private readonly dirs = new Map<string, DirEntry[]>();
   private readonly existence = new Map<string, boolean>();
+  /** Per-file change counters, and one for everything (folder events, clear). */
+  private readonly versions = new Map<string, number>();
+  private epoch = 0;
+  /** Python texts in `texts`, in order of last read (for the memory cap). */
+  private readonly pythonTexts = new Map<string, number>();
+  private pythonChars = 0;
 
   constructor(private readonly base: FileSystem) {}
 
   readFile(p: string): string | undefined {
     if (!this.enabled) return this.base.readFile(p);
     const c = this.texts.get(p);
-    if (c !== undefined) return c ?? undefined;
+    if (c !== undefined) {
+      if (c !== null && this.pythonTexts.has(p)) {
+        this.pythonTexts.delete(p); // most recently read last
+        this.pythonTexts.set(p, c.length);
+      }
+      return c ?? undefined;
+    }
     const t = this.base.readFile(p);
     if (t === undefined) this.texts.set(p, null);
-    else if (t.length <= MAX_CACHED_CHARS) this.texts.set(p, t);
+    else if (t.length <= MAX_CACHED_CHARS) {
+      this.texts.set(p, t);
+      if (p.endsWith('.py')) this.keepPython(p, t.length);
+    }
     return t;
+  }
+
+  private keepPython(p: string, chars: number): void {
+    this.pythonTexts.set(p, chars);
+    this.pythonChars += chars;
+    for (const [old, n] of this.pythonTexts) {
+      if (this.pythonChars <= MAX_CACHED_PYTHON_CHARS || old === p) break;
+      this.pythonTexts.delete(old);
+      this.texts.delete(old);
+      this.pythonChars -= n;
+    }
+  }
+
+  private forgetText(p: string): void {
+    const n = this.pythonTexts.get(p);
+    if (n !== undefined) {
+      this.pythonTexts.delete(p);
+      this.pythonChars -= n;
+    }
+    this.texts.delete(p);
+  }
+
+  /** Changes whenever the file may have changed (an event about it or a folder above, a clear). */
+  stamp(p: string): string | undefined {
+    if (!this.enabled) return undefined;
+    return `${this.epoch}.${this.versions.get(p) ?? 0}`;
   }
 
   readDir(p: string): DirEntry[] {
@@ -67,11 +114,15 @@ export class CachingFileSystem implements FileSystem {
    * `tree`: also everything below it (a folder was created, deleted or renamed).
    */
   invalidate(p: string, tree = false): void {
-    for (const m of [this.texts, this.sizes, this.dirs, this.existence] as Map<string, unknown>[]) m.delete(p);
+    this.forgetText(p);
+    this.versions.set(p, (this.versions.get(p) ?? 0) + 1);
+    for (const m of [this.sizes, this.dirs, this.existence] as Map<string, unknown>[]) m.delete(p);
     this.dirs.delete(path.dirname(p));
     if (tree) {
+      this.epoch++; // every stamp changes: files below a created/deleted/renamed folder
       const prefix = p + path.sep;
-      for (const m of [this.texts, this.sizes, this.dirs, this.existence] as Map<string, unknown>[]) {
+      for (const k of [...this.texts.keys()]) if (k.startsWith(prefix)) this.forgetText(k);
+      for (const m of [this.sizes, this.dirs, this.existence] as Map<string, unknown>[]) {
         for (const k of m.keys()) if (k.startsWith(prefix)) m.delete(k);
       }
       // a created/deleted folder changes the existence of nothing above it but its parent listing
@@ -79,6 +130,9 @@ export class CachingFileSystem implements FileSystem {
   }
 
   clear(): void {
+    this.epoch++;
+    this.pythonTexts.clear();
+    this.pythonChars = 0;
     this.texts.clear();
     this.sizes.clear();
     this.dirs.clear();
