@@ -111,7 +111,9 @@ export function toText(root: string, findings: Finding[], notes: Note[], opts: {
   const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0, hint: 0 };
   for (const f of findings) counts[f.severity]++;
   const files = new Set(findings.map((f) => f.file)).size;
-  if (findings.length === 0) lines.push(c('bold', 'All checks passed!'));
+  const notAnalysed = new Set(notes.filter((n) => n.kind === 'skipped' || n.kind === 'syntax-error' || n.kind === 'rule-failed').map((n) => n.file)).size;
+  if (findings.length === 0 && notAnalysed > 0) lines.push(c('bold', `No problem found, but ${notAnalysed} file${notAnalysed === 1 ? ' was' : 's were'} not fully analysed (see the notes above).`));
+  else if (findings.length === 0) lines.push(c('bold', 'All checks passed!'));
   else {
     const parts = (['error', 'warning', 'info', 'hint'] as Severity[]).filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s}${counts[s] === 1 || s === 'info' ? '' : 's'}`);
     lines.push(c('bold', `Found ${findings.length} problem${findings.length === 1 ? '' : 's'} (${parts.join(', ')}) in ${files} file${files === 1 ? '' : 's'}.`));
