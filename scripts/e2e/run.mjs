@@ -7,6 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { log, repo, setup } from './env.mjs';
+import { checkVsix } from './vsix.mjs';
 
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
 const times = {};
@@ -28,6 +29,8 @@ try {
   await time('install (first run only)', () => setup());
   await time('build + package', () => {
     npm('run', '-s', 'package');
+    const { size, files } = checkVsix(path.join(repo, 'django-readiness.vsix'));
+    log(`django-readiness.vsix: ${(size / 1024).toFixed(0)} KB, ${files} files, all on the allow-list`);
     const r = spawnSync(process.execPath, [path.join(repo, 'scripts', 'e2e', 'build-tests.mjs')], { stdio: 'inherit' });
     if (r.status !== 0) throw new Error('building the e2e tests failed');
   });

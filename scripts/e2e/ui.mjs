@@ -32,8 +32,12 @@ async function shot(page, name) {
   log(`screenshot ${path.relative(repo, file)}`);
 }
 
-/** Hovers each error squiggle until one's hover mentions `code`; returns that squiggle. */
-async function squiggleFor(page, code) {
+/**
+ * Hovers each error squiggle until one's hover mentions `code` (and, when given, matches
+ * `explanation`: the language server's hover arrives after the diagnostic's own line, and
+ * later still while the extension is activating); returns that squiggle.
+ */
+async function squiggleFor(page, code, explanation) {
   return until(`a squiggle for ${code}`, async () => {
     const squiggles = page.locator('.editor-instance .monaco-editor .squiggly-error');
     const n = await squiggles.count();
@@ -44,7 +48,11 @@ async function squiggleFor(page, code) {
       await page.mouse.move(box.x + 2, box.y + box.height / 2);
       await page.mouse.move(box.x + Math.min(box.width / 2, 40), box.y + box.height / 2, { steps: 4 });
       const hit = await page
-        .waitForFunction((c) => [...document.querySelectorAll('.monaco-hover:not(.hidden)')].some((h) => h.textContent.includes(c)), code, { timeout: 2500 })
+        .waitForFunction(
+          ([c, re]) => [...document.querySelectorAll('.monaco-hover:not(.hidden)')].some((h) => h.textContent.includes(c) && (!re || new RegExp(re, 'i').test(h.textContent))),
+          [code, explanation?.source],
+          { timeout: 5000 },
+        )
         .then(() => true)
         .catch(() => false);
       if (hit) return s;
@@ -110,7 +118,7 @@ export async function runUi(vsix) {
     await until('settings.py in the editor', async () => (await editorText(page)).includes('SECRET_KEY'));
 
     // squiggles on SECRET_KEY (DJR101) and DEBUG (DJR201); the hover explains the rule
-    const secret = await squiggleFor(page, 'DJR101');
+    const secret = await squiggleFor(page, 'DJR101', /secret key signs sessions/);
     const hover = await page.locator('.monaco-hover:not(.hidden)').first().innerText();
     if (!/secret key signs sessions/i.test(hover)) throw new Error(`the hover does not explain DJR101: ${hover.slice(0, 300)}`);
     if (/\^8w!f3c/.test(hover)) throw new Error('the hover shows the secret');
@@ -146,8 +154,10 @@ export async function runUi(vsix) {
 
     // fix-all on save: source.fixAll.djangoReadiness in editor.codeActionsOnSave applies the safe fixes
     fs.mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
-    fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'editor.codeActionsOnSave': { 'source.fixAll.djangoReadiness': 'explicit' } }, null, 2));
-    await sleep(1500);
+    // (the ruler is a visible marker: once the workbench draws it, it has read this file, so the
+    // save below runs with the new codeActionsOnSave; the file watcher can take a few seconds)
+    fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'editor.codeActionsOnSave': { 'source.fixAll.djangoReadiness': 'explicit' }, 'editor.rulers': [120] }, null, 2));
+    await page.locator('.editor-instance .view-ruler').first().waitFor({ state: 'attached', timeout: 30_000 });
     await page.locator('.editor-instance .view-lines').first().click();
     await page.keyboard.press('Control+End');
     await page.keyboard.press('Enter');

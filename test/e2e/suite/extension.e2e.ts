@@ -118,25 +118,85 @@ describe('Django Readiness in VS Code (integration, real vscode API)', () => {
     await vscode.workspace.saveAll(false);
   });
 
-  it('the checklist view lists the categories and failing items', async () => {
-    const ext = vscode.extensions.getExtension<{ checklist?: vscode.TreeDataProvider<unknown> }>(EXTENSION_ID);
-    const provider = ext?.exports?.checklist;
-    assert.ok(provider, 'the extension exposes the checklist view data');
-    const labelOf = async (n: unknown) => {
-      const item = await provider.getTreeItem(n);
-      return typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
+  describe('the checklist view (its data comes from the server: djangoReadiness/checklist, /setManual)', () => {
+    type Provider = vscode.TreeDataProvider<unknown>;
+    let provider: Provider;
+
+    const labelOf = (item: vscode.TreeItem): string => (typeof item.label === 'string' ? item.label : (item.label?.label ?? ''));
+    const describeItem = (i: vscode.TreeItem) => `${labelOf(i)} [${i.contextValue}] ${i.description}`;
+    /** The children of `parent` with their tree items. */
+    const children = async (parent?: unknown): Promise<Array<{ node: unknown; item: vscode.TreeItem }>> => {
+      const nodes = (await provider.getChildren(parent)) ?? [];
+      return Promise.all(nodes.map(async (node) => ({ node, item: await provider.getTreeItem(node) })));
     };
-    const top = await waitFor('checklist nodes', async () => {
-      const nodes = (await provider.getChildren()) ?? [];
-      const labels = await Promise.all(nodes.map(labelOf));
-      return labels.some((l) => /Secrets and environment/.test(l)) ? nodes : undefined;
+    const category = async (title: string) => (await children()).find((c) => labelOf(c.item) === title);
+
+    before(async () => {
+      const ext = vscode.extensions.getExtension<{ checklist?: Provider }>(EXTENSION_ID);
+      assert.ok(ext?.exports?.checklist, 'the extension exposes the checklist view data');
+      provider = ext.exports.checklist;
+      await waitFor('the checklist categories', async () => ((await category('Secrets and environment')) ? true : undefined));
     });
-    const labels = await Promise.all(top.map(labelOf));
-    assert.ok(labels.includes('Debug and hosts'), labels.join(', '));
-    const debugCategory = top[labels.indexOf('Debug and hosts')];
-    const items = (await provider.getChildren(debugCategory)) ?? [];
-    const itemItems = await Promise.all(items.map((n) => provider.getTreeItem(n)));
-    const failing = itemItems.find((i) => /DEBUG/i.test(String(typeof i.label === 'string' ? i.label : i.label?.label)) && /fail/i.test(`${i.contextValue} ${i.description}`));
-    assert.ok(failing, `a failing DEBUG item: ${itemItems.map((i) => `${typeof i.label === 'string' ? i.label : i.label?.label} [${i.contextValue}] ${i.description}`).join(' | ')}`);
+
+    it('lists the categories, with a failing DEBUG item', async () => {
+      const labels = (await children()).map((c) => labelOf(c.item));
+      for (const title of ['Secrets and environment', 'Debug and hosts']) assert.ok(labels.includes(title), labels.join(', '));
+      const debug = await category('Debug and hosts');
+      assert.ok(debug);
+      assert.match(String(debug.item.description), /failing/);
+      const items = await children(debug.node);
+      const failing = items.find((c) => /^DEBUG is False in production/.test(labelOf(c.item)));
+      assert.ok(failing, items.map((c) => describeItem(c.item)).join(' | '));
+      assert.match(String(failing.item.contextValue), /\bfailed\b/);
+    });
+
+    it('a finding opens its file at its line', async () => {
+      const debugLine = doc.getText().split(/\r?\n/).indexOf('DEBUG = True');
+      assert.ok(debugLine >= 0);
+      const finding = await waitFor('the DEBUG finding at its current line', async () => {
+        const debug = await category('Debug and hosts');
+        const item = debug && (await children(debug.node)).find((c) => /^DEBUG is False in production/.test(labelOf(c.item)));
+        const findings = item ? await children(item.node) : [];
+        return findings.find((f) => labelOf(f.item) === `mysite/settings.py:${debugLine + 1}`);
+      });
+      const command = finding.item.command;
+      assert.ok(command, 'a finding has a click command');
+      assert.equal(command.command, 'vscode.open');
+      await vscode.commands.executeCommand(command.command, ...(command.arguments ?? []));
+      const editor = await waitFor('the editor at the finding', () => {
+        const e = vscode.window.activeTextEditor;
+        return e?.document.uri.toString() === settings.toString() && e.selection.start.line === debugLine ? e : undefined;
+      });
+      assert.equal(editor.document.lineAt(editor.selection.start.line).text, 'DEBUG = True');
+    });
+
+    it('ticking a manual item is saved by the server and shown as done', async () => {
+      type Found = { node: unknown; item: vscode.TreeItem };
+      const manualItem = async (token: 'manualOpen' | 'manualDone', id?: string): Promise<Found | undefined> => {
+        for (const cat of await children()) {
+          for (const c of await children(cat.node)) {
+            if (new RegExp(`\\b${token}\\b`).test(String(c.item.contextValue)) && (!id || c.item.id === id)) return c;
+          }
+        }
+        return undefined;
+      };
+      const open = await manualItem('manualOpen');
+      assert.ok(open, 'an open manual item');
+      const folder = vscode.workspace.workspaceFolders![0].uri;
+      const tickFile = vscode.Uri.joinPath(folder, '.django-readiness', 'checklist.json');
+      await vscode.commands.executeCommand('djangoReadiness.checklist.markDone', open.node);
+      const done = await waitFor('the item shown as done', () => manualItem('manualDone', open.item.id));
+      assert.match(String(done.item.description), /^done/);
+      const ticks = JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(tickFile)).toString('utf8')) as { items: Record<string, unknown> };
+      assert.equal(Object.keys(ticks.items).length, 1, 'one tick in the file');
+      await vscode.commands.executeCommand('djangoReadiness.checklist.markNotDone', done.node);
+      await waitFor('the item open again', () => manualItem('manualOpen', open.item.id));
+    });
+  });
+
+  it('the rule documentation comes from the server, offline (djangoReadiness/ruleDocs)', async () => {
+    const docs = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: 'django-readiness-docs', path: '/DJR101.md' }));
+    assert.match(docs.getText(), /DJR101/);
+    assert.match(docs.getText(), /secret key signs sessions/i);
   });
 });
