@@ -76,6 +76,7 @@ async function pickAction(page, text) {
 }
 
 export async function runUi(vsix) {
+  fs.rmSync(SHOTS, { recursive: true, force: true }); // no screenshot of an earlier run left behind
   fs.mkdirSync(SHOTS, { recursive: true });
   const dataDir = path.join(cache, 'run', 'ui');
   const workspace = path.join(cache, 'run', 'ui-workspace');
@@ -170,6 +171,16 @@ export async function runUi(vsix) {
 
     // the checklist view: categories, a failing item, a finding that reveals its line
     await page.locator('.activitybar .action-item .action-label[aria-label^="Production Readiness"], .activitybar .action-item a[aria-label^="Production Readiness"]').first().click({ force: true });
+    // a wider sidebar, so the screenshots show the items' descriptions (drag the sash)
+    const sidebar = await page.locator('.part.sidebar').boundingBox().catch(() => null);
+    if (sidebar) {
+      const edge = sidebar.x + sidebar.width;
+      await page.mouse.move(edge, 450, { steps: 2 });
+      await sleep(400); // the sash reacts after a hover delay
+      await page.mouse.down();
+      await page.mouse.move(edge + 260, 450, { steps: 10 });
+      await page.mouse.up();
+    }
     const category = page.locator('.pane-body .monaco-list-row').filter({ hasText: 'Debug and hosts' }).first();
     await category.waitFor({ state: 'visible', timeout: 30_000 });
     const item = page.locator('.pane-body .monaco-list-row').filter({ hasText: 'DEBUG is False in production' }).first();
