@@ -29,13 +29,26 @@ export function log(...args) {
   console.log(`[e2e ${((Date.now() - t0) / 1000).toFixed(1)}s]`, ...args);
 }
 
+/**
+ * The environment without what an outer `npm run` exports about itself: an inner npm takes
+ * npm_config_user_agent as its own, and code-server's postinstall reads the Node version from
+ * it (it refused to install under `npm run test:e2e`, "requires node v24 ... you are on node v20").
+ */
+function cleanEnv() {
+  const env = { ...process.env };
+  for (const k of Object.keys(env)) {
+    if (/^(npm_config_user_agent|npm_execpath|npm_node_execpath|npm_command|NODE|INIT_CWD)$|^npm_(lifecycle|package)_/i.test(k)) delete env[k];
+  }
+  return env;
+}
+
 function npmInstall(dir, spec, extraEnv = {}) {
   fs.mkdirSync(dir, { recursive: true });
   if (!fs.existsSync(path.join(dir, 'package.json'))) fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: path.basename(dir), private: true }) + '\n');
   const logFile = path.join(cache, `${path.basename(dir)}.log`);
   const r = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--no-save', '--foreground-scripts', spec], {
     cwd: dir,
-    env: { ...process.env, ...extraEnv },
+    env: { ...cleanEnv(), ...extraEnv },
     stdio: ['ignore', fs.openSync(logFile, 'a'), fs.openSync(logFile, 'a')],
   });
   if (r.status !== 0) throw new Error(`npm install ${spec} failed (exit ${r.status}); see ${logFile}`);
