@@ -71,6 +71,7 @@ function ensureDebianPackages() {
   if (!fs.existsSync(paths.chromium)) missing.push('chromium');
   if (!fs.existsSync(paths.codeServer) && !fs.existsSync('/usr/include/gssapi/gssapi.h') && !fs.existsSync('/usr/include/gssapi.h')) missing.push('libkrb5-dev');
   if (missing.length === 0) return;
+  if (missing.includes('chromium') && process.env.CHROMIUM) throw new Error(`CHROMIUM=${process.env.CHROMIUM}: no such file`);
   if (!isRoot()) {
     throw new Error(`The e2e tests need the Debian packages ${missing.join(' ')}: run  sudo apt-get install -y ${missing.join(' ')}  (or set CHROMIUM=/path/to/chromium).`);
   }
