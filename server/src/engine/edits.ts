@@ -163,7 +163,19 @@ export class ModuleEditor {
     } catch {
       return []; // no tree (released): replace as is
     }
-    return comments.filter((n) => n.startIndex >= a && n.endIndex <= b).map((n) => n.text.trimEnd());
+    const found = comments.filter((n) => n.startIndex >= a && n.endIndex <= b).map((n) => ({ at: n.startIndex, text: n.text.trimEnd() }));
+    // comment lines blanked before parsing (long runs, see parseInputOf) have no node: read them from the text
+    const input = this.module.parseInput;
+    if (input !== undefined) {
+      for (let l = lines.positionAt(a).line; l < lines.lineCount && lines.lineStart(l) < b; l++) {
+        const s = lines.lineStart(l);
+        const e = lines.lineEnd(l);
+        const raw = this.module.text.slice(s, e);
+        if (s >= a && e <= b && /^[ \t]*#/.test(raw) && input.slice(s, e).trim() === '') found.push({ at: s + raw.indexOf('#'), text: raw.trim() });
+      }
+      found.sort((x, y) => x.at - y.at);
+    }
+    return found.map((c) => c.text);
   }
 
   /** Deletes whole lines of a top-level statement (keeping any comment lines around it). */

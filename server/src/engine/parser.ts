@@ -93,6 +93,37 @@ export interface SyntaxProblem {
   message: string;
 }
 
+/** Consecutive comment-only lines from which a run is blanked before parsing (see parseInputOf). */
+const COMMENT_RUN = 32;
+const COMMENT_RUN_RE = new RegExp(`(?:^[ \\t]*#[^\\r\\n]*(?:\\r\\n|\\r|\\n)){${COMMENT_RUN}}`, 'm');
+
+/**
+ * The text tree-sitter is given for a file. Its Python scanner is quadratic over a run of
+ * comment-only lines (1,500 of them take 2 s; the same lines blank take 13 ms), which a file with
+ * a big commented-out block would pay on every keystroke. Runs of COMMENT_RUN or more such lines
+ * are blanked (spaces; offsets and line breaks kept), so the tree has no comment node there:
+ * nothing reads comments from the tree but `ModuleEditor.commentsIn`, which also reads these
+ * lines from the text. Undefined: the text is parsed as it is.
+ */
+export function parseInputOf(text: string): string | undefined {
+  if (!COMMENT_RUN_RE.test(text)) return undefined;
+  const lines = text.split(/(\r\n|\r|\n)/);
+  // lines[even] = content, lines[odd] = its line break
+  let out = '';
+  let i = 0;
+  while (i < lines.length) {
+    let j = i;
+    while (j < lines.length && /^[ \t]*#/.test(lines[j])) j += 2;
+    const run = (j - i) / 2;
+    for (let k = i; k < Math.max(j, i + 1) && k < lines.length; k += 2) {
+      out += run >= COMMENT_RUN ? lines[k].replace(/[^\t]/g, ' ') : lines[k];
+      if (k + 1 < lines.length) out += lines[k + 1];
+    }
+    i = Math.max(j, i + 2);
+  }
+  return out;
+}
+
 /** IR of top-level statements, cached by their exact text (offsets inside are relative). */
 const irCache = new Map<string, PyStmt>();
 const IR_CACHE_LIMIT = 50_000;
@@ -147,6 +178,8 @@ export class PyModule {
     tree: Tree | { base: Tree | undefined; build: () => Tree },
     stmts?: TopStmt[],
     lines?: LineIndex,
+    /** What tree-sitter parsed when it is not `text` (long comment runs blanked, see parseInputOf). */
+    readonly parseInput?: string,
   ) {
     this.lines = lines ?? new LineIndex(text);
     if ('build' in tree) {
@@ -191,7 +224,7 @@ export class PyModule {
     const base: Tree = this.tree;
     let tree: Tree = base;
     let resumeFrom = 0;
-    let current = this.text;
+    let current = this.parseInput ?? this.text;
     for (let round = 0; ; round++) {
       const root = tree.rootNode;
       // Offsets of the broken statement, read while its tree is alive (a Node's endIndex reads
@@ -250,7 +283,7 @@ export class PyModule {
     const ir = live ? find(live) : undefined;
     if (ir) return ir;
     // the tree was handed over or released: parse again (rare)
-    const tree = getParser().parse(this.text) as Tree;
+    const tree = getParser().parse(this.parseInput ?? this.text) as Tree;
     try {
       return find(tree) ?? { t: 'other', kind: 'unavailable', s: 0, e: end - start };
     } finally {
@@ -384,7 +417,16 @@ export class ParseCache {
       return old.module;
     }
     let module: PyModule;
-    if (old) {
+    const input = parseInputOf(text);
+    if (input !== undefined || (old && old.module.parseInput !== undefined)) {
+      // a file with a long comment run: parsed whole from its blanked text (incremental paths
+      // assume the tree was parsed from the text itself)
+      old?.module.release();
+      const tree = getParser().parse(input ?? text);
+      if (!tree) throw new Error(`django-readiness: the parser returned no tree for ${filePath}`);
+      module = new PyModule(filePath, text, tree, undefined, undefined, input);
+      this.entries.delete(filePath);
+    } else if (old) {
       const ch = diffTexts(old.module.text, text);
       const spliced = spliceStatements(old.module, text, ch);
       // Error recovery after an incremental re-parse can differ from a fresh parse's, so a tree
@@ -444,9 +486,10 @@ export class ParseCache {
 
 /** Parses once without caching; the caller must call `module.tree.delete()`. */
 export function parseOnce(filePath: string, text: string): PyModule {
-  const tree = getParser().parse(text);
+  const input = parseInputOf(text);
+  const tree = getParser().parse(input ?? text);
   if (!tree) throw new Error(`django-readiness: the parser returned no tree for ${filePath}`);
-  return new PyModule(filePath, text, tree);
+  return new PyModule(filePath, text, tree, undefined, undefined, input);
 }
 
 /** Applies a text change to a tree, for incremental parsing. */
