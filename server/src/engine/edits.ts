@@ -78,6 +78,25 @@ export function moduleQuote(module: PyModule): "'" | '"' {
   return single > double ? "'" : '"';
 }
 
+/** The families (`SECURE_` of SECURE_HSTS_SECONDS) a statement assigns, per statement IR. */
+const familyCache = new WeakMap<object, string[]>();
+const NO_FAMILIES: string[] = [];
+
+function familiesOf(ir: PyStmt): string[] {
+  if (ir.t !== 'assign') return NO_FAMILIES;
+  let f = familyCache.get(ir);
+  if (!f) {
+    f = [];
+    for (const t of ir.targets) {
+      if (t.t !== 'name') continue;
+      const u = t.id.indexOf('_');
+      if (u > 0) f.push(t.id.slice(0, u + 1));
+    }
+    familyCache.set(ir, f);
+  }
+  return f;
+}
+
 export function quoteOf(text: string): "'" | '"' {
   let single = 0;
   let double = 0;
@@ -323,12 +342,7 @@ export class ModuleEditor {
       if (!this.lastByFamily) {
         this.lastByFamily = new Map();
         for (const s of this.module.stmts) {
-          if (s.ir.t !== 'assign') continue;
-          for (const t of s.ir.targets) {
-            if (t.t !== 'name') continue;
-            const u = t.id.indexOf('_');
-            if (u > 0) this.lastByFamily.set(t.id.slice(0, u + 1), s);
-          }
+          for (const f of familiesOf(s.ir)) this.lastByFamily.set(f, s);
         }
       }
       found = this.lastByFamily.get(prefix);
