@@ -191,3 +191,19 @@ describe('evaluator', () => {
     assert.equal(plain(s.names.get('Y')?.value), 1);
   });
 });
+
+describe('evaluator: names changed very often', () => {
+  before(ready);
+
+  test('a list extended hundreds of times is followed up to a limit, then unknown (no quadratic copying)', () => {
+    const few = `X = []\n${Array.from({ length: 100 }, (_, i) => `X += ['a${i}']`).join('\n')}\n`;
+    const v = val(few, 'X');
+    assert.equal(v?.kind, 'list');
+    assert.equal(v?.kind === 'list' ? v.items.length : 0, 100);
+    const many = `X = []\n${Array.from({ length: 3000 }, (_, i) => `X += ['a${i}']`).join('\n')}\nY = 1\n`;
+    const t = performance.now();
+    assert.equal(val(many, 'X')?.kind, 'unknown');
+    assert.equal(plain(val(many, 'Y')), 1);
+    assert.ok(performance.now() - t < 5000);
+  });
+});

@@ -146,6 +146,9 @@ export type ModuleResolver = (from: PyModule, module: string, level: number) => 
 
 type Call = Extract<PyExpr, { t: 'call' }>;
 
+/** Changes of one name (`X += ...`, `X['k'] = ...`, `X.append(...)`) followed before giving up. */
+const MAX_MUTATIONS = 256;
+
 const ENVIRON_CASTS = new Set(['str', 'bool', 'int', 'float', 'list', 'tuple', 'dict', 'json', 'url', 'db', 'db_url', 'cache', 'cache_url', 'email', 'email_url', 'search_url', 'path', 'bytes']);
 
 export class Evaluator {
@@ -438,6 +441,12 @@ export class Evaluator {
       const b = scope.names.get(target.id);
       if (!b) {
         this.bind(scope, target.id, next, stmt, { module: scope.module, top, node: target }, conditional);
+        return;
+      }
+      // A name changed hundreds of times (generated code) is not followed further: copying its
+      // value and history on each change would make the evaluation quadratic.
+      if (b.mutations.length >= MAX_MUTATIONS) {
+        if (b.value.kind !== 'unknown') scope.names.set(target.id, b.derive({ value: { kind: 'unknown', reason: 'changed too often to follow', origin: stmt }, conditional: b.conditional || conditional }));
         return;
       }
       scope.names.set(target.id, b.derive({ value: next, mutations: [...b.mutations, stmt], conditional: b.conditional || conditional }));
