@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { callArgs, defineRule, escapeBraces, exprDottedName, forEachNode, isPlainStringLiteral, stringInfo, unparen, type FileContext, type Fix } from '../../server/src/engine';
+import { callArgs, defineRule, escapeBraces, exprDottedName, forEachNode, isPlainStringLiteral, fStringInfo, plainStringInfo, plainText, unparen, type FileContext, type Fix } from '../../server/src/engine';
 
 const TYPES = new Set(['call']);
 const MARKERS = /(^|\.)(mark_safe|SafeString|SafeText)$/;
@@ -30,8 +30,8 @@ function templateOf(arg: Node): Template | undefined {
   const u = unparen(arg);
   // f"<b>{name}</b>"
   if (u.type === 'string') {
-    const info = stringInfo(u);
-    if (!info || !info.prefix.includes('f') || info.prefix.includes('b')) return undefined;
+    const info = fStringInfo(u);
+    if (!info) return undefined;
     let text = '';
     const args: string[] = [];
     for (const p of info.pieces) {
@@ -48,9 +48,9 @@ function templateOf(arg: Node): Template | undefined {
   if (u.type === 'binary_operator' && u.childForFieldName('operator')?.type === '%') {
     const left = u.childForFieldName('left');
     const right = u.childForFieldName('right');
-    const info = left && unparen(left).type === 'string' ? stringInfo(unparen(left)) : undefined;
-    if (!info || !right || info.prefix.includes('f') || info.prefix.includes('b') || info.pieces.some((p) => p.kind !== 'text')) return undefined;
-    const raw = info.pieces.map((p) => (p.kind === 'text' ? p.raw : '')).join('');
+    const info = plainStringInfo(left);
+    if (!info || !right) return undefined;
+    const raw = plainText(info);
     const r = unparen(right);
     const args = r.type === 'tuple' ? r.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment').map((c) => c.text) : r.type === 'dictionary' ? undefined : [r.text];
     if (!args) return undefined;
@@ -69,12 +69,12 @@ function templateOf(arg: Node): Template | undefined {
   if (u.type === 'call') {
     const fn = u.childForFieldName('function');
     const obj = fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'format' ? fn.childForFieldName('object') : null;
-    const info = obj && unparen(obj).type === 'string' ? stringInfo(unparen(obj)) : undefined;
-    if (!info || info.prefix.includes('f') || info.prefix.includes('b') || info.pieces.some((p) => p.kind !== 'text')) return undefined;
+    const info = plainStringInfo(obj);
+    if (!info) return undefined;
     const argList = u.childForFieldName('arguments');
     if (!argList || callArgs(u).splat) return undefined;
     const inner = argList.text.slice(1, -1).trim().replace(/,\s*$/, '');
-    return { prefix: info.prefix, quote: info.quote, text: info.pieces.map((p) => (p.kind === 'text' ? p.raw : '')).join(''), args: inner ? [inner] : [] };
+    return { prefix: info.prefix, quote: info.quote, text: plainText(info), args: inner ? [inner] : [] };
   }
   // "<h1>" + name + "</h1>"
   if (u.type === 'binary_operator') {
@@ -86,12 +86,12 @@ function templateOf(arg: Node): Template | undefined {
     const args: string[] = [];
     for (const o of ops) {
       if (o.type === 'string') {
-        const info = stringInfo(o);
-        if (!info || info.prefix.includes('f') || info.prefix.includes('b') || info.pieces.some((p) => p.kind !== 'text')) return undefined;
+        const info = plainStringInfo(o);
+        if (!info) return undefined;
         if ((prefix !== undefined && prefix !== info.prefix) || (quote !== undefined && quote !== info.quote)) return undefined;
         prefix = info.prefix;
         quote = info.quote;
-        text += escapeBraces(info.pieces.map((p) => (p.kind === 'text' ? p.raw : '')).join(''));
+        text += escapeBraces(plainText(info));
       } else {
         text += '{}';
         args.push(o.text);

@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { builtString, callArgs, Constants, defineRule, exprDottedName, forEachNode, lastName, stringInfo, unescapeFBraces, unparen, type BuiltString, type FileContext, type Fix } from '../../server/src/engine';
+import { builtString, callArgs, Constants, defineRule, exprDottedName, forEachNode, lastName, fStringInfo, plainStringInfo, plainText, unescapeFBraces, unparen, type BuiltString, type FileContext, type Fix } from '../../server/src/engine';
 
 const TYPES = new Set(['call']);
 const EXECUTE = new Set(['execute', 'executemany', 'executescript']);
@@ -55,9 +55,8 @@ function valuePosition(before: string): boolean {
  * value in a value position (`= {x}` or `= '{x}'`), and the SQL has no other `{`/`%` trap.
  */
 function fStringFix(ctx: FileContext, arg: Node): Fix | undefined {
-  const u = unparen(arg);
-  const info = stringInfo(u);
-  if (!info || !info.prefix.includes('f') || info.prefix.includes('b')) return undefined;
+  const info = fStringInfo(arg);
+  if (!info) return undefined;
   const q = info.quote;
   let sql = '';
   const params: string[] = [];
@@ -94,9 +93,9 @@ function percentFix(ctx: FileContext, arg: Node): Fix | undefined {
   if (u.type !== 'binary_operator' || u.childForFieldName('operator')?.type !== '%') return undefined;
   const left = u.childForFieldName('left');
   const right = u.childForFieldName('right');
-  const info = left ? stringInfo(unparen(left)) : undefined;
-  if (!info || !right || info.prefix.includes('f') || info.prefix.includes('b') || info.pieces.length !== 1 || info.pieces[0].kind !== 'text') return undefined;
-  const raw = info.pieces[0].raw;
+  const info = plainStringInfo(left);
+  if (!info || !right || info.pieces.length !== 1) return undefined;
+  const raw = plainText(info);
   let values: string[];
   const r = unparen(right);
   if (r.type === 'tuple') values = r.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment').map((c) => c.text);

@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { callArgs, defineRule, exprDottedName, forEachNode, lastName, ModuleEditor, unparen, type Fix } from '../../server/src/engine';
+import { callArgs, defineRule, exprDottedName, forEachNode, lastName, ModuleEditor, stringContent, unparen, type Fix } from '../../server/src/engine';
 
 const SECRET_NAME = /(key|token|secret|signature|passw(or)?d|passwd|authorization|auth|hmac|digest)/i;
 const TYPES = new Set(['comparison_operator']);
@@ -19,7 +19,8 @@ function headerAccess(n: Node): { header: string; certain: boolean } | undefined
     const obj = n.childForFieldName('value');
     const key = n.childForFieldName('subscript');
     const owner = obj ? exprDottedName(obj) : undefined;
-    if (owner && /(^|\.)(headers|META)$/.test(owner) && key?.type === 'string') return { header: key.text.slice(1, -1), certain: true };
+    const header = key?.type === 'string' ? stringContent(key) : undefined;
+    if (owner && /(^|\.)(headers|META)$/.test(owner) && header !== undefined) return { header, certain: true };
     return undefined;
   }
   if (n.type === 'call') {
@@ -32,7 +33,7 @@ function headerAccess(n: Node): { header: string; certain: boolean } | undefined
     if (key?.type !== 'string') return undefined;
     // .get(name, 'default'): a str in every case; .get(name) is None when the header is missing
     const def = positional[1];
-    return { header: key.text.replace(/^[a-z]*['"]+|['"]+$/gi, ''), certain: !!def && def.type === 'string' };
+    return { header: stringContent(key) ?? '', certain: !!def && def.type === 'string' };
   }
   return undefined;
 }
@@ -51,7 +52,7 @@ function secretSide(n: Node): SecretSide | undefined {
   if (u.type === 'call' && lastName(u.childForFieldName('function')) === 'getattr') {
     const [obj, attr] = callArgs(u).positional;
     if (obj && attr?.type === 'string' && /(^|\.)settings$/.test(exprDottedName(obj) ?? '')) {
-      const setting = attr.text.replace(/^[a-z]*['"]+|['"]+$/gi, '');
+      const setting = stringContent(attr) ?? '';
       return SECRET_NAME.test(setting) ? { label: `settings.${setting}`, str: false } : undefined;
     }
   }

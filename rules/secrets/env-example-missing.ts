@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { defineRule, dotenvPath, ENV_EXAMPLE_NAMES, envExampleEdits, parseDotenv, type Where } from '../../server/src/engine';
+import { defineRule, dotenvPath, envExampleEdits, envExamplePath, parseDotenv, type Where } from '../../server/src/engine';
 
 const HEADER = '# Environment variables the settings read. Values go in .env (never committed).';
 
@@ -30,10 +30,8 @@ export default defineRule({
     const reads = settings.envLookups();
     const names = [...new Set(reads.map((r) => r.variable))];
     if (names.length === 0) return;
-    const envFile = dotenvPath(ctx.fs, ctx.project.root);
-    const dir = path.dirname(envFile);
-    const existing = ENV_EXAMPLE_NAMES.map((n) => path.join(dir, n)).find((p) => ctx.fs.exists(p));
-    const example = existing ?? path.join(dir, '.env.example');
+    const example = envExamplePath(ctx.fs, dotenvPath(ctx.fs, ctx.project.root));
+    const existing = ctx.fs.exists(example) ? example : undefined;
     const listed = new Set(parseDotenv(existing ? (ctx.readFile(existing) ?? '') : '').map((e) => e.name));
     const missing = names.filter((n) => !listed.has(n));
     if (missing.length === 0) return;

@@ -260,16 +260,13 @@ export class Analyzer implements CodeEnv {
     return this.codeCache.get(file)?.config === config;
   }
 
-  codeCacheGet(file: string, config: string, text: string): CodeCacheEntry | undefined {
+  /** Cached results for the same configuration and an unchanged stamp (the file need not be read) or text. */
+  codeCacheGet(file: string, config: string, source: { stamp?: string; text?: string }): CodeCacheEntry | undefined {
     const e = this.codeCache.get(file);
-    return e && e.text !== undefined && e.text === text && e.config === config ? e : undefined;
-  }
-
-  /** Cached results for an unchanged stamp (no need to read the file). */
-  codeCacheByStamp(file: string, config: string, stamp: string | undefined): CodeCacheEntry | undefined {
-    if (stamp === undefined) return undefined;
-    const e = this.codeCache.get(file);
-    return e && e.stamp === stamp && e.config === config ? e : undefined;
+    if (!e || e.config !== config) return undefined;
+    if (source.stamp !== undefined && e.stamp === source.stamp) return e;
+    if (source.text !== undefined && e.text === source.text) return e;
+    return undefined;
   }
 
   /** What a cache entry records about the source: its stamp, else its text. */
@@ -525,6 +522,15 @@ class ProjectRun {
     return new CodeChecker(this.an, this.codeRunData(), rules);
   }
 
+  /** Adds a file's cached code-rule results to this run; false when there are none. */
+  private useCached(e: CodeCacheEntry | undefined): boolean {
+    if (!e) return false;
+    if (e.skipped) this.stats.skippedByPrefilter++;
+    this.findings.push(...e.findings);
+    this.notes.push(...e.notes);
+    return true;
+  }
+
   private runCodeRules(defer?: AnalyzeOptions['defer']): void {
     const work = this.codeWork();
     if (!work) return;
@@ -540,22 +546,10 @@ class ProjectRun {
       // unchanged since the last run (the language server re-runs on every keystroke): the cached
       // results, without reading (stamp) or scanning (text identity) the file again
       const stamp = this.an.fs.stamp?.(f.path);
-      const byStamp = this.an.codeCacheByStamp(f.path, configKey, stamp);
-      if (byStamp) {
-        if (byStamp.skipped) this.stats.skippedByPrefilter++;
-        this.findings.push(...byStamp.findings);
-        this.notes.push(...byStamp.notes);
-        continue;
-      }
+      if (this.useCached(this.an.codeCacheGet(f.path, configKey, { stamp }))) continue;
       const raw = this.readRaw(f.path);
       if (raw === undefined) continue;
-      const cached = this.an.codeCacheGet(f.path, configKey, raw);
-      if (cached) {
-        if (cached.skipped) this.stats.skippedByPrefilter++;
-        this.findings.push(...cached.findings);
-        this.notes.push(...cached.notes);
-        continue;
-      }
+      if (this.useCached(this.an.codeCacheGet(f.path, configKey, { text: raw }))) continue;
       if (defer && !defer.inline?.(f.path)) {
         deferred.push(f);
         continue;

@@ -137,10 +137,10 @@ export interface MoveToDotenvPlan {
  */
 export function moveToDotenvPlan(fs: FileSystem, projectRoot: string, vars: { name: string; value: string }[]): MoveToDotenvPlan | undefined {
   const envFile = dotenvPath(fs, projectRoot);
-  const existing = parseDotenv(fs.readFile(envFile) ?? '');
+  const envText = fs.readFile(envFile) ?? '';
+  const existing = parseDotenv(envText);
   const lines: string[] = [];
   const edits: FileEdit[] = [];
-  const envText = fs.readFile(envFile) ?? '';
   const li = new LineIndex(envText);
   for (const v of vars) {
     if (!dotenvWritable(v.value)) return undefined;

@@ -43,7 +43,6 @@ export function sortEdits(edits: FileEdit[]): FileEdit[] {
   return [...edits].sort((a, b) => comparePositions(a.range.start, b.range.start));
 }
 
-/** The quote character most string literals of the module use. */
 /** Quote counts per top-level statement (by its IR, shared while the statement text is unchanged). */
 const quoteCounts = new WeakMap<object, [number, number]>();
 
@@ -97,16 +96,9 @@ function familiesOf(ir: PyStmt): string[] {
   return f;
 }
 
+/** The quote character most string literals of a text use. */
 export function quoteOf(text: string): "'" | '"' {
-  let single = 0;
-  let double = 0;
-  const re = /(^|[=([,{:\s])(['"])/g;
-  let m: RegExpExecArray | null;
-  let n = 0;
-  while ((m = re.exec(text)) && n++ < 2000) {
-    if (m[2] === "'") single++;
-    else double++;
-  }
+  const [single, double] = countQuotes(text);
   return single > double ? "'" : '"';
 }
 

@@ -484,21 +484,11 @@ export class Evaluator {
 
   /** The qualified name of a callee/attribute through the module's imports. */
   qualify(scope: ScopeState, e: PyExpr): string | undefined {
-    if (e.t === 'name') {
-      if (scope.envSchemes.has(e.id)) return 'environ.Env()';
-      const b = scope.names.get(e.id);
-      if (b && b.value.kind === 'unknown' && b.value.callee === 'environ.Env') return 'environ.Env()';
-      return scope.aliases.get(e.id) ?? e.id;
-    }
-    if (e.t === 'attr') {
-      const o = this.qualify(scope, e.obj);
-      return o === undefined ? undefined : `${o}.${e.name}`;
-    }
-    if (e.t === 'call') {
-      const fn = this.qualify(scope, e.fn);
-      if (fn === 'environ.Env') return 'environ.Env()';
-    }
-    return undefined;
+    // a name bound to an environ.Env(...) value counts as an Env instance too (reads that binding)
+    return qualifyExpr(scope, e, (id) => {
+      const b = scope.names.get(id);
+      return b && b.value.kind === 'unknown' && b.value.callee === 'environ.Env';
+    });
   }
 
   eval(scope: ScopeState, top: TopStmt, e: PyExpr): Value {
@@ -1151,14 +1141,18 @@ function lookupSignature(scope: ModuleScope): string {
   return sig;
 }
 
-function qualifySyntax(scope: ModuleScope, e: PyExpr, depth = 0): string | undefined {
+/**
+ * The qualified name of a callee through the import aliases (`config` -> `decouple.config`), with
+ * environ.Env instances as `environ.Env()`. `isEnvInstance` may recognise more instances by name.
+ */
+function qualifyExpr(scope: ModuleScope, e: PyExpr, isEnvInstance?: (id: string) => boolean | undefined, depth = 0): string | undefined {
   if (depth > 50) return undefined;
-  if (e.t === 'name') return scope.envSchemes.has(e.id) ? 'environ.Env()' : (scope.aliases.get(e.id) ?? e.id);
+  if (e.t === 'name') return scope.envSchemes.has(e.id) || isEnvInstance?.(e.id) ? 'environ.Env()' : (scope.aliases.get(e.id) ?? e.id);
   if (e.t === 'attr') {
-    const o = qualifySyntax(scope, e.obj, depth + 1);
+    const o = qualifyExpr(scope, e.obj, isEnvInstance, depth + 1);
     return o === undefined ? undefined : `${o}.${e.name}`;
   }
-  if (e.t === 'call' && qualifySyntax(scope, e.fn, depth + 1) === 'environ.Env') return 'environ.Env()';
+  if (e.t === 'call' && qualifyExpr(scope, e.fn, isEnvInstance, depth + 1) === 'environ.Env') return 'environ.Env()';
   return undefined;
 }
 
@@ -1174,7 +1168,7 @@ function scanLookups(scope: ModuleScope, node: unknown, out: { variable: string;
   }
   const e = node as PyExpr;
   if (e.t === 'call') {
-    const q = qualifySyntax(scope, e.fn) ?? '';
+    const q = qualifyExpr(scope, e.fn) ?? '';
     let variable: string | undefined;
     if (q === 'os.environ.get' || q === 'os.getenv' || q === 'decouple.config' || q.endsWith('.decouple.config')) variable = literalName(e.args[0]);
     else if (q.startsWith('environ.Env()')) {
@@ -1185,7 +1179,7 @@ function scanLookups(scope: ModuleScope, node: unknown, out: { variable: string;
       variable = envKw ? literalName(envKw.value) : 'DATABASE_URL';
     }
     if (variable) out.push({ variable, node: e });
-  } else if (e.t === 'sub' && qualifySyntax(scope, e.obj) === 'os.environ') {
+  } else if (e.t === 'sub' && qualifyExpr(scope, e.obj) === 'os.environ') {
     const variable = literalName(e.index);
     if (variable) out.push({ variable, node: e });
   }

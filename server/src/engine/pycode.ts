@@ -102,6 +102,29 @@ export function stringInfo(n: Node): StringLiteralInfo | undefined {
   return { prefix: m[1].toLowerCase(), quote: m[2], pieces };
 }
 
+/** The text between the quotes of one string literal, as written (interpolations included). */
+export function stringContent(n: Node | null | undefined): string | undefined {
+  const info = n ? stringInfo(unparen(n)) : undefined;
+  return info?.pieces.map((p) => (p.kind === 'text' ? p.raw : p.node.text)).join('');
+}
+
+/** One string literal that is neither bytes nor an f-string with values: its parts, else undefined. */
+export function plainStringInfo(n: Node | null | undefined): StringLiteralInfo | undefined {
+  const info = n ? stringInfo(unparen(n)) : undefined;
+  return info && !/[fb]/.test(info.prefix) && info.pieces.every((p) => p.kind === 'text') ? info : undefined;
+}
+
+/** The raw text of a plain string literal (see plainStringInfo; escapes as written). */
+export function plainText(info: StringLiteralInfo): string {
+  return info.pieces.map((p) => (p.kind === 'text' ? p.raw : '')).join('');
+}
+
+/** One f-string (not bytes): its parts, else undefined. */
+export function fStringInfo(n: Node | null | undefined): StringLiteralInfo | undefined {
+  const info = n ? stringInfo(unparen(n)) : undefined;
+  return info && info.prefix.includes('f') && !info.prefix.includes('b') ? info : undefined;
+}
+
 /** A string literal with no interpolation (possibly implicitly concatenated, parenthesized). */
 export function isPlainStringLiteral(n: Node): boolean {
   const u = unparen(n);
@@ -245,17 +268,18 @@ export function builtString(n: Node, constants: Constants, at?: Node, depth = 0)
     }
     case 'identifier': {
       if (!at || constants.has(u.text)) return undefined;
-      for (const a of assignmentsBefore(u.text, at).reverse()) {
+      const assignments = assignmentsBefore(u.text, at);
+      for (const a of [...assignments].reverse()) {
         if (a.type === 'augmented_assignment') {
           const right = a.childForFieldName('right');
           if (right && a.childForFieldName('operator')?.text === '+=' && !isConstantExpr(right, constants, 0)) {
-            return { how: 'concatenation', node: a, literalText: literalTextOfName(u.text, at), via: a };
+            return { how: 'concatenation', node: a, literalText: literalTextOf(assignments), via: a };
           }
           continue;
         }
         const right = a.childForFieldName('right');
         const b = right ? builtString(right, constants, a, depth + 1) : undefined;
-        if (b) return { ...b, via: a, literalText: literalTextOfName(u.text, at) };
+        if (b) return { ...b, via: a, literalText: literalTextOf(assignments) };
         // the latest plain assignment decides (an earlier built value was overwritten)
         return undefined;
       }
@@ -266,8 +290,9 @@ export function builtString(n: Node, constants: Constants, at?: Node, depth = 0)
   }
 }
 
-function literalTextOfName(name: string, at: Node): string {
-  return assignmentsBefore(name, at)
+/** The literal text of the values a name was assigned (to recognise SQL in `q = "SELECT ..."; q += x`). */
+function literalTextOf(assignments: Node[]): string {
+  return assignments
     .map((a) => {
       const r = a.childForFieldName('right');
       return r ? literalText(r) : '';

@@ -38,9 +38,8 @@ export class LineIndex {
     const delta = newEnd - oldEnd;
     // rescan from the start of the line before the edit (a CR LF pair may straddle it) ...
     const a = os[Math.max(0, old.lineAt(Math.max(0, start - 1)))];
-    // ... to the first line start at least one character past the edit
-    let k = old.lineAt(Math.min(old.text.length, oldEnd + 1)) + 1;
-    if (k < os.length && os[k] <= oldEnd) k++;
+    // ... to the first line start after the line holding oldEnd + 1 (so > oldEnd + 1)
+    const k = old.lineAt(Math.min(old.text.length, oldEnd + 1)) + 1;
     const bOld = k < os.length ? os[k] : old.text.length + 1;
     const starts: number[] = [];
     for (let i = 0; i < os.length && os[i] <= a; i++) starts.push(os[i]);
