@@ -2,40 +2,12 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { runCli } from '../../server/src/cli/run';
-import { fixturesRoot } from '../helpers/fixtures';
+import { cli, copyProject, projectsRoot, snapshot } from '../helpers/cli';
 
-const projects = path.join(fixturesRoot, 'projects');
+const projects = projectsRoot;
 const EXAMPLES = fs.readdirSync(projects).filter((d) => fs.statSync(path.join(projects, d)).isDirectory());
-
-async function cli(args: string[], cwd = process.cwd()): Promise<{ code: number | undefined; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(args, { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) }, cwd });
-  return { code, out, err };
-}
-
-function copyProject(name: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `djr-${name}-`));
-  fs.cpSync(path.join(projects, name), dir, { recursive: true });
-  return dir;
-}
-
-function snapshot(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out.set(path.relative(dir, p), fs.readFileSync(p, 'utf8'));
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 function pythonParses(file: string): boolean | undefined {
   try {

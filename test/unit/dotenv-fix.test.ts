@@ -5,40 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
-import { runCli } from '../../server/src/cli/run';
+import { cli, copyProject, snapshot } from '../helpers/cli';
 import { applyFileEdits, generateSecretKey, gitignoreDecision, MemoryFileSystem, parseDotenv, parseGitignore, type Finding, type Fix } from '../../server/src/engine';
-import { analyze, fixturesRoot, ready } from '../helpers/fixtures';
+import { analyze, ready } from '../helpers/fixtures';
 
-const projects = path.join(fixturesRoot, 'projects');
-
-async function cli(args: string[]): Promise<{ code: number | undefined; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(args, { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) }, cwd: process.cwd() });
-  return { code, out, err };
-}
-
-function copyProject(name: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `djr-dotenv-${name}-`));
-  fs.cpSync(path.join(projects, name), dir, { recursive: true });
-  return dir;
-}
-
-function snapshot(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out.set(path.relative(dir, p), fs.readFileSync(p, 'utf8'));
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 function count(text: string, re: RegExp): number {
   return [...text.matchAll(new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'gm'))].length;
@@ -77,7 +49,7 @@ describe('Move SECRET_KEY to .env: the CLI on copies of the example projects', (
   before(ready);
 
   test('tutorial: the literal moves to a new .env, .gitignore and .env.example follow; a second run changes nothing', async () => {
-    const dir = copyProject('tutorial');
+    const dir = copyProject('tutorial', 'djr-dotenv');
     try {
       const settingsPath = path.join(dir, 'mysite', 'settings.py');
       const key = secretKeyLiteral(fs.readFileSync(settingsPath, 'utf8'));
@@ -113,7 +85,7 @@ describe('Move SECRET_KEY to .env: the CLI on copies of the example projects', (
   });
 
   test('everything-wrong: an existing .env is extended, the existing .gitignore gets .env once', async () => {
-    const dir = copyProject('everything-wrong');
+    const dir = copyProject('everything-wrong', 'djr-dotenv');
     try {
       const envBefore = fs.readFileSync(path.join(dir, '.env'), 'utf8');
       const giBefore = fs.readFileSync(path.join(dir, '.gitignore'), 'utf8');

@@ -17,18 +17,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Diagnostic } from 'vscode-languageserver';
-import { runCli } from '../../server/src/cli/run';
+import { cli } from '../helpers/cli';
 import { classify, MAX_FILE_BYTES } from '../../server/src/engine';
 import { ready } from '../helpers/fixtures';
 import { messageOf, TestClient, uriOf } from '../helpers/lsp';
 import { leaks, projectSubjects, ruleFixtureSubjects, secretLiterals, writeTemp, type Subject } from '../helpers/subjects';
-
-async function cli(argv: string[], cwd = process.cwd()): Promise<{ code: number | undefined; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) }, cwd });
-  return { code, out, err };
-}
 
 function secretsOf(subject: Subject): string[] {
   const out = new Set<string>();
