@@ -15,6 +15,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Language, Parser } from 'web-tree-sitter';
+import type { CheckStats } from '../server/src/cli/run';
 import { listFiles, NodeFileSystem } from '../server/src/engine/project';
 import { benchRepo } from './repo-generator';
 
@@ -38,14 +39,8 @@ const fmtMs = (xs: number[]) => {
   return `median ${median.toFixed(0)} ms, p95 ${p95.toFixed(0)} ms`;
 };
 
-interface CliStats {
-  filesFound: number;
-  pythonFiles: number;
-  parsed: number;
-  skippedByPrefilter: number;
-  skippedLargeOrBinary: number;
-  workers: number;
-  ms: number;
+/** The line `check --stats` prints: the analysis figures plus the process's. */
+interface CliStats extends CheckStats {
   maxRssKb: number;
   /** User + system CPU time of the whole process (all threads). */
   cpuMs: number;
