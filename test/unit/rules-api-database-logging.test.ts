@@ -6,24 +6,15 @@
  * and, when given, settings.py after the rule's fixes.
  */
 import assert from 'node:assert/strict';
-import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { MemoryFileSystem } from '../../server/src/engine';
-import { analyze, fixUntilStable, ready } from '../helpers/fixtures';
+import { analyze, ready } from '../helpers/fixtures';
+import { checkRuleCase, type RuleCase } from '../helpers/ruleCases';
 
-interface Case {
-  name: string;
-  code: string;
-  settings: string;
-  base?: string;
-  requirements?: string;
-  expect: string[];
-  fixed?: string;
-}
 
 const DRF = 'INSTALLED_APPS = ["rest_framework"]\n';
 
-const cases: Case[] = [
+const cases: RuleCase[] = [
   // ---- DJR601 drf-no-throttling
   { name: 'REST_FRAMEWORK absent: created with both keys', code: 'DJR601', settings: DRF, expect: ['settings.py:1'], fixed: `${DRF}\nREST_FRAMEWORK = {\n    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle", "rest_framework.throttling.UserRateThrottle"],\n    "DEFAULT_THROTTLE_RATES": {"anon": "100/hour", "user": "1000/hour"},\n}\n` },
   { name: 'rate throttles without rates', code: 'DJR601', settings: `${DRF}REST_FRAMEWORK = {"DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"]}\n`, expect: ['settings.py:2'], fixed: `${DRF}REST_FRAMEWORK = {"DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"], "DEFAULT_THROTTLE_RATES": {"anon": "100/hour", "user": "1000/hour"}}\n` },
@@ -105,24 +96,7 @@ const cases: Case[] = [
 
 describe('DRF, database, logging and static-files rules', () => {
   before(ready);
-  for (const c of cases) {
-    test(`${c.code}: ${c.name}`, () => {
-      const files: Record<string, string> = { '/project/settings.py': c.settings };
-      if (c.base !== undefined) files['/project/base.py'] = c.base;
-      if (c.requirements !== undefined) files['/project/requirements.txt'] = c.requirements;
-      const mem = new MemoryFileSystem(files);
-      const result = analyze(mem, '/project');
-      assert.deepEqual(result.notes.filter((n) => n.kind === 'rule-failed'), []);
-      const mine = result.findings.filter((f) => f.code === c.code);
-      assert.deepEqual(mine.map((f) => `${path.basename(f.file)}:${f.range.start.line + 1}`).sort(), [...c.expect].sort(), mine.map((f) => f.message).join('; '));
-      if (c.fixed !== undefined) {
-        fixUntilStable(mem, '/project', { unsafe: true, codes: [c.code] });
-        assert.equal(mem.readFile('/project/settings.py'), c.fixed);
-        assert.equal(fixUntilStable(mem, '/project', { unsafe: true, codes: [c.code] }), 0, 'a second pass changed something');
-        if (c.fixed !== c.settings) assert.deepEqual(analyze(mem, '/project').findings.filter((f) => f.code === c.code).map((f) => f.message), [], 'the fix did not silence the rule');
-      }
-    });
-  }
+  for (const c of cases) test(`${c.code}: ${c.name}`, () => checkRuleCase(c));
 
   test('DRF rules are not applicable without DRF', () => {
     const result = analyze(new MemoryFileSystem({ '/project/settings.py': 'INSTALLED_APPS = ["django.contrib.auth"]\n' }), '/project');

@@ -6,32 +6,18 @@
  * settings.py (and base.py) after the rule's fixes.
  */
 import assert from 'node:assert/strict';
-import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
-import { MemoryFileSystem, regexAllowsAnyOrigin, regexIsWildcard, type PartialConfig } from '../../server/src/engine';
-import { analyze, fixUntilStable, ready } from '../helpers/fixtures';
+import { MemoryFileSystem, regexAllowsAnyOrigin, regexIsWildcard } from '../../server/src/engine';
+import { analyze, ready } from '../helpers/fixtures';
+import { checkRuleCase, type RuleCase } from '../helpers/ruleCases';
 
-interface Case {
-  name: string;
-  code: string;
-  settings: string;
-  base?: string;
-  /** Other files of the project (name relative to /project). */
-  extra?: Record<string, string>;
-  config?: PartialConfig;
-  expect: string[];
-  fixed?: string;
-  baseFixed?: string;
-  /** Fix-all with these codes together (default: the case's code). */
-  fixCodes?: string[];
-}
 
 const CORS = 'INSTALLED_APPS = ["corsheaders"]\n';
 const JWT = 'INSTALLED_APPS = ["rest_framework_simplejwt"]\n';
 const ALLAUTH = 'INSTALLED_APPS = ["allauth", "allauth.account"]\n';
 const OS_LIST = '[item.strip() for item in os.environ.get("CORS_ALLOWED_ORIGINS", "").split(",") if item.strip()]';
 
-const cases: Case[] = [
+const cases: RuleCase[] = [
   // ---- DJR401 cors-allow-all
   { name: 'legacy name in base.py: turned off in production, base untouched', code: 'DJR401', settings: 'from .base import *\nDEBUG = False\n', base: `${CORS}CORS_ORIGIN_ALLOW_ALL = True\n`, expect: ['base.py:2'], fixed: `from .base import *\nimport os\nDEBUG = False\n\nCORS_ORIGIN_ALLOW_ALL = False\n\nCORS_ALLOWED_ORIGINS = ${OS_LIST}\n`, baseFixed: `${CORS}CORS_ORIGIN_ALLOW_ALL = True\n` },
   { name: 'django-environ default True: the default becomes False', code: 'DJR401', settings: `import environ\nenv = environ.Env()\n${CORS}CORS_ALLOW_ALL_ORIGINS = env.bool("CORS_ALLOW_ALL_ORIGINS", default=True)\n`, expect: ['settings.py:4'], fixed: `import environ\nenv = environ.Env()\n${CORS}CORS_ALLOW_ALL_ORIGINS = env.bool("CORS_ALLOW_ALL_ORIGINS", default=False)\nCORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS")\n` },
@@ -107,27 +93,7 @@ const cases: Case[] = [
 
 describe('CORS and authentication rules', () => {
   before(ready);
-  for (const c of cases) {
-    test(`${c.code}: ${c.name}`, () => {
-      const files: Record<string, string> = { '/project/settings.py': c.settings };
-      if (c.base !== undefined) files['/project/base.py'] = c.base;
-      for (const [name, text] of Object.entries(c.extra ?? {})) files[`/project/${name}`] = text;
-      const mem = new MemoryFileSystem(files);
-      const result = analyze(mem, '/project', c.config);
-      assert.deepEqual(result.notes.filter((n) => n.kind === 'rule-failed' || n.kind === 'syntax-error'), []);
-      const mine = result.findings.filter((f) => f.code === c.code);
-      assert.deepEqual(mine.map((f) => `${path.basename(f.file)}:${f.range.start.line + 1}`).sort(), [...c.expect].sort(), mine.map((f) => f.message).join('; '));
-      if (c.fixed === undefined && c.baseFixed === undefined) return;
-      const codes = c.fixCodes ?? [c.code];
-      fixUntilStable(mem, '/project', { unsafe: true, codes, partial: c.config });
-      if (c.fixed !== undefined) assert.equal(mem.readFile('/project/settings.py'), c.fixed);
-      if (c.baseFixed !== undefined) assert.equal(mem.readFile('/project/base.py'), c.baseFixed);
-      assert.equal(fixUntilStable(mem, '/project', { unsafe: true, codes, partial: c.config }), 0, 'a second pass changed something');
-      const after = analyze(mem, '/project', c.config);
-      assert.deepEqual(after.notes.filter((n) => n.kind === 'syntax-error'), []);
-      if (mine.some((f) => f.fixes.length > 0)) assert.deepEqual(after.findings.filter((f) => codes.includes(f.code)).map((f) => f.message), [], 'the fix did not silence the rule');
-    });
-  }
+  for (const c of cases) test(`${c.code}: ${c.name}`, () => checkRuleCase(c));
 
   test('applicability follows the packages', () => {
     const none = analyze(new MemoryFileSystem({ '/project/settings.py': 'INSTALLED_APPS = ["django.contrib.auth"]\n' }), '/project');

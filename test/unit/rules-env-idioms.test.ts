@@ -4,22 +4,12 @@
  * project): os.environ, python-decouple, django-environ (methods and Env schemes), inherited
  * values. Each case: the findings (file:line, 1-based) and, when given, settings.py after the fixes.
  */
-import assert from 'node:assert/strict';
-import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
-import { MemoryFileSystem } from '../../server/src/engine';
-import { analyze, fixUntilStable, ready } from '../helpers/fixtures';
+import { ready } from '../helpers/fixtures';
+import { checkRuleCase, type RuleCase } from '../helpers/ruleCases';
 
-interface Case {
-  name: string;
-  code: string;
-  settings: string;
-  base?: string;
-  expect: string[];
-  fixed?: string;
-}
 
-const cases: Case[] = [
+const cases: RuleCase[] = [
   // ---- DJR102 secret-key-fallback
   { name: 'decouple default', code: 'DJR102', settings: 'from decouple import config\nSECRET_KEY = config("SECRET_KEY", default="django-insecure-abc")\n', expect: ['settings.py:2'], fixed: 'from decouple import config\nSECRET_KEY = config("SECRET_KEY")\n' },
   { name: 'os.getenv keyword default', code: 'DJR102', settings: 'import os\nSECRET_KEY = os.getenv("SECRET_KEY", default="abc")\n', expect: ['settings.py:2'], fixed: 'import os\nSECRET_KEY = os.environ["SECRET_KEY"]\n' },
@@ -71,21 +61,5 @@ const cases: Case[] = [
 
 describe('secrets and debug/hosts rules across environment idioms', () => {
   before(ready);
-  for (const c of cases) {
-    test(`${c.code}: ${c.name}`, () => {
-      const files: Record<string, string> = { '/project/settings.py': c.settings };
-      if (c.base !== undefined) files['/project/base.py'] = c.base;
-      const mem = new MemoryFileSystem(files);
-      const result = analyze(mem, '/project');
-      assert.deepEqual(result.notes.filter((n) => n.kind === 'rule-failed'), []);
-      const mine = result.findings.filter((f) => f.code === c.code);
-      assert.deepEqual(mine.map((f) => `${path.basename(f.file)}:${f.range.start.line + 1}`).sort(), [...c.expect].sort(), mine.map((f) => f.message).join('; '));
-      if (c.fixed !== undefined) {
-        fixUntilStable(mem, '/project', { unsafe: true, codes: [c.code] });
-        assert.equal(mem.readFile('/project/settings.py'), c.fixed);
-        assert.equal(fixUntilStable(mem, '/project', { unsafe: true, codes: [c.code] }), 0, 'a second pass changed something');
-        if (c.fixed !== c.settings) assert.deepEqual(analyze(mem, '/project').findings.filter((f) => f.code === c.code).map((f) => f.message), [], 'the fix did not silence the rule');
-      }
-    });
-  }
+  for (const c of cases) test(`${c.code}: ${c.name}`, () => checkRuleCase(c));
 });
