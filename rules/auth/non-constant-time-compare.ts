@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { callArgs, defineRule, exprDottedName, forEachNode, lastName, ModuleEditor, stringContent, unparen, type Fix } from '../../server/src/engine';
+import { callArgs, defineRule, exprDottedName, forEachNode, lastName, stringContent, unparen, type Fix } from '../../server/src/engine';
 
 const SECRET_NAME = /(key|token|secret|signature|passw(or)?d|passwd|authorization|auth|hmac|digest)/i;
 const TYPES = new Set(['comparison_operator']);
@@ -102,7 +102,6 @@ export default defineRule({
   },
   prefilter: /(?:[=!]=[^\n]*(?:key|token|secret|signature|passw|auth|hmac|digest))|(?:(?:key|token|secret|signature|passw|auth|hmac|digest)[^\n]*[=!]=)/i,
   checkFile(ctx) {
-    let editor: ModuleEditor | undefined;
     forEachNode(ctx.tree.rootNode, TYPES, (n) => {
       // exactly `a == b` or `a != b` (no chains such as `a == b == c`)
       const operands = n.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
@@ -115,7 +114,7 @@ export default defineRule({
       const secret = sa ?? sb;
       if (!secret) return;
       if (trivial(a) || trivial(b)) return;
-      editor ??= ctx.editor;
+      const editor = ctx.editor;
       const call = `hmac.compare_digest(${a.text}, ${b.text})`;
       let replacement = op === '==' ? call : `not ${call}`;
       if (op === '!=' && !NOT_SAFE_PARENTS.has(n.parent?.type ?? '')) replacement = `(${replacement})`;

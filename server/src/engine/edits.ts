@@ -118,17 +118,25 @@ export type EnvIdiom = { kind: 'decouple'; config: string; csv?: string } | { ki
 
 /** Edits for one module, in its own style. */
 export class ModuleEditor {
-  readonly quote: "'" | '"';
-  readonly eol: string;
-  readonly indent: string;
+  private quoteValue: "'" | '"' | undefined;
+  private indentValue: string | undefined;
 
   constructor(
     readonly module: PyModule,
     readonly scope?: ModuleScope,
-  ) {
-    this.quote = moduleQuote(module);
-    this.eol = module.lines.eol;
-    this.indent = indentUnit(module.text);
+  ) {}
+
+  /** The module's quote style (computed when a fix first needs it: code rules rarely do). */
+  get quote(): "'" | '"' {
+    return (this.quoteValue ??= moduleQuote(this.module));
+  }
+
+  get eol(): string {
+    return this.module.lines.eol;
+  }
+
+  get indent(): string {
+    return (this.indentValue ??= indentUnit(this.module.text));
   }
 
   get file(): string {
