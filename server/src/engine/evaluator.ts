@@ -485,10 +485,7 @@ export class Evaluator {
   /** The qualified name of a callee/attribute through the module's imports. */
   qualify(scope: ScopeState, e: PyExpr): string | undefined {
     // a name bound to an environ.Env(...) value counts as an Env instance too (reads that binding)
-    return qualifyExpr(scope, e, (id) => {
-      const b = scope.names.get(id);
-      return b && b.value.kind === 'unknown' && b.value.callee === 'environ.Env';
-    });
+    return qualifyExpr(scope, e, true);
   }
 
   eval(scope: ScopeState, top: TopStmt, e: PyExpr): Value {
@@ -1143,16 +1140,24 @@ function lookupSignature(scope: ModuleScope): string {
 
 /**
  * The qualified name of a callee through the import aliases (`config` -> `decouple.config`), with
- * environ.Env instances as `environ.Env()`. `isEnvInstance` may recognise more instances by name.
+ * environ.Env instances as `environ.Env()`. `viaBindings`: a name whose binding's value came from
+ * `environ.Env(...)` is one too (this reads, so evaluates, that binding).
  */
-function qualifyExpr(scope: ModuleScope, e: PyExpr, isEnvInstance?: (id: string) => boolean | undefined, depth = 0): string | undefined {
+function qualifyExpr(scope: ModuleScope, e: PyExpr, viaBindings = false, depth = 0): string | undefined {
   if (depth > 50) return undefined;
-  if (e.t === 'name') return scope.envSchemes.has(e.id) || isEnvInstance?.(e.id) ? 'environ.Env()' : (scope.aliases.get(e.id) ?? e.id);
+  if (e.t === 'name') {
+    if (scope.envSchemes.has(e.id)) return 'environ.Env()';
+    if (viaBindings) {
+      const b = scope.names.get(e.id);
+      if (b && b.value.kind === 'unknown' && b.value.callee === 'environ.Env') return 'environ.Env()';
+    }
+    return scope.aliases.get(e.id) ?? e.id;
+  }
   if (e.t === 'attr') {
-    const o = qualifyExpr(scope, e.obj, isEnvInstance, depth + 1);
+    const o = qualifyExpr(scope, e.obj, viaBindings, depth + 1);
     return o === undefined ? undefined : `${o}.${e.name}`;
   }
-  if (e.t === 'call' && qualifyExpr(scope, e.fn, isEnvInstance, depth + 1) === 'environ.Env') return 'environ.Env()';
+  if (e.t === 'call' && qualifyExpr(scope, e.fn, viaBindings, depth + 1) === 'environ.Env') return 'environ.Env()';
   return undefined;
 }
 
