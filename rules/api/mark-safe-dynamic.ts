@@ -1,7 +1,6 @@
 import type { Node } from 'web-tree-sitter';
-import { callArgs, defineRule, escapeBraces, exprDottedName, forEachNode, isPlainStringLiteral, fStringInfo, plainStringInfo, plainText, unparen, type FileContext, type Fix } from '../../server/src/engine';
+import { callArgs, defineRule, escapeBraces, exprDottedName, isPlainStringLiteral, fStringInfo, plainStringInfo, plainText, unparen, type FileContext, type Fix } from '../../server/src/engine';
 
-const TYPES = new Set(['call']);
 const MARKERS = /(^|\.)(mark_safe|SafeString|SafeText)$/;
 
 /** Template and arguments for format_html, from the pieces of a literal and its values. */
@@ -140,8 +139,8 @@ export default defineRule({
     },
   },
   prefilter: /\b(?:mark_safe|SafeString|SafeText)\b/,
-  checkFile(ctx) {
-    forEachNode(ctx.tree.rootNode, TYPES, (call) => {
+  create(ctx) {
+    const visit = (call: Node): void => {
       const fn = call.childForFieldName('function');
       const name = fn ? exprDottedName(fn) : undefined;
       if (!name || !MARKERS.test(name)) return;
@@ -155,6 +154,7 @@ export default defineRule({
         message: `${marker}() on a value built at run time: if any part comes from a user it can inject HTML and scripts (XSS); use format_html`,
         fixes: fix ? [fix] : [],
       });
-    });
+    };
+    return { call: visit };
   },
 });

@@ -1,7 +1,6 @@
 import type { Node } from 'web-tree-sitter';
-import { builtString, callArgs, Constants, defineRule, exprDottedName, forEachNode, lastName, fStringInfo, plainStringInfo, plainText, unescapeFBraces, unparen, type BuiltString, type FileContext, type Fix } from '../../server/src/engine';
+import { builtString, callArgs, Constants, defineRule, exprDottedName, lastName, fStringInfo, plainStringInfo, plainText, unescapeFBraces, unparen, type BuiltString, type FileContext, type Fix } from '../../server/src/engine';
 
-const TYPES = new Set(['call']);
 const EXECUTE = new Set(['execute', 'executemany', 'executescript']);
 const SQL_WORDS = /\b(select|insert|update|delete|from|where|into|values|create|drop|alter|truncate|join|order\s+by|group\s+by|union|pragma|grant)\b/i;
 
@@ -165,9 +164,9 @@ export default defineRule({
     },
   },
   prefilter: /\b(?:execute|executemany|executescript|raw|extra|RawSQL)\s*\(/,
-  checkFile(ctx) {
+  create(ctx) {
     let constants: Constants | undefined;
-    forEachNode(ctx.tree.rootNode, TYPES, (call) => {
+    const visit = (call: Node): void => {
       const target = sqlArguments(call);
       if (!target) return;
       constants ??= new Constants(ctx.tree.rootNode);
@@ -187,6 +186,7 @@ export default defineRule({
           fixes,
         });
       }
-    });
+    };
+    return { call: visit };
   },
 });

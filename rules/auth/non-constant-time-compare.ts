@@ -1,8 +1,7 @@
 import type { Node } from 'web-tree-sitter';
-import { callArgs, defineRule, exprDottedName, forEachNode, lastName, stringContent, unparen, type Fix } from '../../server/src/engine';
+import { callArgs, defineRule, exprDottedName, lastName, stringContent, unparen, type Fix } from '../../server/src/engine';
 
 const SECRET_NAME = /(key|token|secret|signature|passw(or)?d|passwd|authorization|auth|hmac|digest)/i;
-const TYPES = new Set(['comparison_operator']);
 
 /** Parents in which `not f(...)` reads as intended without parentheses. */
 const NOT_SAFE_PARENTS = new Set(['if_statement', 'elif_clause', 'while_statement', 'boolean_operator', 'not_operator', 'return_statement', 'assignment', 'expression_statement', 'parenthesized_expression', 'assert_statement', 'keyword_argument', 'argument_list']);
@@ -101,8 +100,8 @@ export default defineRule({
     },
   },
   prefilter: /(?:[=!]=[^\n]*(?:key|token|secret|signature|passw|auth|hmac|digest))|(?:(?:key|token|secret|signature|passw|auth|hmac|digest)[^\n]*[=!]=)/i,
-  checkFile(ctx) {
-    forEachNode(ctx.tree.rootNode, TYPES, (n) => {
+  create(ctx) {
+    const visit = (n: Node): void => {
       // exactly `a == b` or `a != b` (no chains such as `a == b == c`)
       const operands = n.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
       if (operands.length !== 2 || n.childCount !== 3) return;
@@ -129,6 +128,7 @@ export default defineRule({
         message: `${secret.label} is compared with ${op}: the comparison time leaks how much of a guess is right (timing attack); use hmac.compare_digest`,
         fixes: [fix],
       });
-    });
+    };
+    return { comparison_operator: visit };
   },
 });

@@ -1,7 +1,6 @@
-import { callArgs, exprDottedName, forEachNode, unparen, defineRule } from '../../server/src/engine';
+import { callArgs, exprDottedName, unparen, defineRule } from '../../server/src/engine';
 import type { Node } from 'web-tree-sitter';
 
-const TYPES = new Set(['decorator', 'call']);
 
 /** `csrf_exempt`, `csrf.csrf_exempt`, `django.views.decorators.csrf.csrf_exempt`. */
 function isCsrfExempt(n: Node | null): boolean {
@@ -40,8 +39,8 @@ export default defineRule({
     },
   },
   prefilter: /csrf_exempt/,
-  checkFile(ctx) {
-    forEachNode(ctx.tree.rootNode, TYPES, (n) => {
+  create(ctx) {
+    const visit = (n: Node): void => {
       if (n.type === 'decorator') {
         const expr = n.namedChildren.find((c) => c && c.type !== 'comment');
         if (!expr) return;
@@ -61,6 +60,7 @@ export default defineRule({
       const target = callArgs(n).positional[0];
       const name = target ? exprDottedName(unparen(target)) : undefined;
       ctx.report({ at: { file: ctx.file.path, range: ctx.nodeRange(n) }, message: `${name ? `The view ${name}` : 'This view'} is wrapped in csrf_exempt: any site can make a logged-in user's browser call it` });
-    });
+    };
+    return { decorator: visit, call: visit };
   },
 });

@@ -4,7 +4,7 @@
  * Caches (parse trees, per-file code-rule results) make re-analysis after an edit cheap.
  */
 import * as path from 'node:path';
-import { BINARY_MESSAGE, buildFinding, CodeChecker, isCodeRuleFile, ruleFailed, tooLargeMessage, type CodeEnv, type CodeFileResult, type CodeRunData, type ReportEnv } from './codecheck';
+import { BINARY_MESSAGE, buildFinding, CodeChecker, isCodeRule, isCodeRuleFile, ruleFailed, tooLargeMessage, type CodeEnv, type CodeFileResult, type CodeRunData, type ReportEnv } from './codecheck';
 import { ruleEnabled } from './config';
 import { dictLiteralEntry, dictLiteralOf, ModuleEditor } from './edits';
 import { envLookupSites, Evaluator, type Binding, type EnvLookupSite, type ModuleScope } from './evaluator';
@@ -390,7 +390,7 @@ class ProjectRun {
     const pool = opts.pool;
     const minFiles = opts.minFiles ?? PARALLEL_MIN_FILES;
     // start the workers while the settings are evaluated
-    if (pool?.available && pool.accepts(this.rules.filter((r) => r.checkFile)) && this.files.filter((f) => isCodeRuleFile(f, this.config)).length >= minFiles) pool.warm();
+    if (pool?.available && pool.accepts(this.rules.filter(isCodeRule)) && this.files.filter((f) => isCodeRuleFile(f, this.config)).length >= minFiles) pool.warm();
     this.prepare();
     const work = this.codeWork();
     if (work && pool?.available && pool.accepts(work.rules) && work.files.length >= minFiles) {
@@ -499,10 +499,13 @@ class ProjectRun {
 
   /** The code rules that run, the files they check, and the cache key of their results. */
   private codeWork(): { rules: Rule[]; configKey: string; files: ProjectFile[] } | undefined {
-    const rules = this.rules.filter((r) => r.checkFile && this.applicability[r.meta.code]);
+    const rules = this.rules.filter((r) => isCodeRule(r) && this.applicability[r.meta.code]);
     if (rules.length === 0) return undefined;
     const configKey = JSON.stringify([this.config.select, this.config.ignore, this.config.severity, this.config.thresholds, [...this.packages].sort(), rules.map((r) => r.meta.code)]);
-    return { rules, configKey, files: this.files.filter((f) => isCodeRuleFile(f, this.config)) };
+    // a file no enabled rule looks at (a migration when no migration rule runs) is not even read
+    const migrations = rules.some((r) => r.files === 'migrations');
+    const code = rules.some((r) => r.files !== 'migrations');
+    return { rules, configKey, files: this.files.filter((f) => isCodeRuleFile(f, this.config) && (f.isMigration ? migrations : code)) };
   }
 
   /** What a worker needs to run the code rules of this project (plain data). */

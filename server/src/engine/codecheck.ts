@@ -3,12 +3,14 @@
  * and in a worker thread (worker.ts): everything it needs about the project is plain data
  * (CodeRunData), so it crosses threads by structured clone, and so do its results.
  */
+import * as path from 'node:path';
 import type { Node, Tree } from 'web-tree-sitter';
 import { ModuleEditor } from './edits';
 import type { PackageId } from './packages';
 import type { PyModule } from './parser';
 import type { DjangoProject, FileSystem, ProjectFile } from './project';
 import type { BaseContext, FileContext, ReportArgs, Rule, Where } from './rule';
+import { SemanticModel } from './semantic';
 import { djangoCheckIds, type Suppressions } from './suppressions';
 import type { Config, Finding, Fix, Note, Range, Severity } from './types';
 import { originRange, type Origin } from './values';
@@ -112,12 +114,115 @@ function manualOnBrokenFiles(env: CodeEnv, fixes: Fix[]): Fix[] {
   return fixes.map((fix) => (!fix.manual && fix.edits.some((e) => broken(e.file)) ? { ...fix, manual: true } : fix));
 }
 
-/** Whether the code rules look at a file at all (migrations never; tests only when asked). */
+/**
+ * Whether the code rules look at a file at all: Python files, tests only when asked. Migrations
+ * are included: only the rules declared with `files: 'migrations'` see them (see wantsFile).
+ */
 export function isCodeRuleFile(f: ProjectFile, config: Pick<Config, 'includeTests'>): boolean {
-  return f.kind === 'python' && !f.isMigration && (!f.isTest || config.includeTests);
+  return f.kind === 'python' && (!f.isTest || config.includeTests);
 }
 
-/** Runs code rules over single files of one project. */
+/** A rule that runs per Python file (create or checkFile). */
+export function isCodeRule(rule: Rule): boolean {
+  return !!rule.create || !!rule.checkFile;
+}
+
+/** Whether a code rule looks at this file: migration rules see only migrations, the others never. */
+export function wantsFile(rule: Rule, f: ProjectFile): boolean {
+  return (rule.files === 'migrations') === !!f.isMigration;
+}
+
+/** The dotted module name of a file under a Django root (`shop/views.py` -> `shop.views`), and whether it is a package. */
+export function moduleNameOf(root: string, file: string): { dotted: string; isPackage: boolean } {
+  const rel = path.relative(root, file).split(path.sep).join('/');
+  if (rel.startsWith('..') || path.isAbsolute(rel)) return { dotted: path.basename(file).replace(/\.py$/, ''), isPackage: false };
+  const parts = rel.replace(/\.py$/, '').split('/');
+  const isPackage = parts[parts.length - 1] === '__init__';
+  if (isPackage) parts.pop();
+  return { dotted: parts.filter((p) => /^[A-Za-z_]\w*$/.test(p)).join('.'), isPackage };
+}
+
+/** What every rule's context of one file shares: built once per file, the costly parts on first use. */
+class FileShared {
+  private editorValue: ModuleEditor | undefined;
+  private semanticValue: SemanticModel | undefined;
+
+  constructor(
+    readonly file: ProjectFile,
+    readonly module: PyModule,
+    private readonly root: string,
+  ) {}
+
+  get editor(): ModuleEditor {
+    return (this.editorValue ??= new ModuleEditor(this.module));
+  }
+
+  get semantic(): SemanticModel {
+    if (!this.semanticValue) {
+      const { dotted, isPackage } = moduleNameOf(this.root, this.file.path);
+      this.semanticValue = new SemanticModel((this.module.tree as Tree).rootNode, dotted, isPackage);
+    }
+    return this.semanticValue;
+  }
+}
+
+/** One rule's context for one file (the rule decides what `report` attributes findings to). */
+class FileContextImpl implements FileContext {
+  constructor(
+    private readonly base: BaseContext,
+    private readonly shared: FileShared,
+  ) {}
+  get config() {
+    return this.base.config;
+  }
+  get thresholds() {
+    return this.base.thresholds;
+  }
+  get fs() {
+    return this.base.fs;
+  }
+  get project() {
+    return this.base.project;
+  }
+  get today() {
+    return this.base.today;
+  }
+  get djangoVersion() {
+    return this.base.djangoVersion;
+  }
+  get djangoVersionPinned() {
+    return this.base.djangoVersionPinned;
+  }
+  uses(pkg: PackageId): boolean {
+    return this.base.uses(pkg);
+  }
+  report(args: ReportArgs): void {
+    this.base.report(args);
+  }
+  get file() {
+    return this.shared.file;
+  }
+  get module() {
+    return this.shared.module;
+  }
+  get tree(): Tree {
+    return this.shared.module.tree as Tree;
+  }
+  get editor() {
+    return this.shared.editor;
+  }
+  get semantic() {
+    return this.shared.semantic;
+  }
+  nodeRange(n: Node): Range {
+    return this.shared.module.lines.range(n.startIndex, n.endIndex);
+  }
+  reportNode(n: Node, args: Omit<ReportArgs, 'at'>): void {
+    this.base.report({ ...args, at: { file: this.shared.file.path, range: this.nodeRange(n) } });
+  }
+}
+
+/** Runs code rules over single files of one project: one walk of each file's tree, dispatched by node type. */
 export class CodeChecker {
   private readonly report: ReportEnv;
   private readonly packages: Set<string>;
@@ -133,30 +238,74 @@ export class CodeChecker {
     this.today = new Date(data.today);
   }
 
-  /** The rules whose prefilter matches the text (the file is not parsed when there is none). */
-  candidates(text: string): Rule[] {
-    return this.rules.filter((r) => !r.prefilter || r.prefilter.test(text));
+  /** The rules that look at this file and whose prefilter matches its text (none: the file is not parsed). */
+  candidates(text: string, file?: ProjectFile): Rule[] {
+    return this.rules.filter((r) => (!file || wantsFile(r, file)) && (!r.prefilter || r.prefilter.test(text)));
   }
 
   check(file: ProjectFile, text: string): CodeFileResult {
-    const candidates = this.candidates(text);
+    const candidates = this.candidates(text, file);
     if (candidates.length === 0) return { findings: [], notes: [], parsed: false, prefiltered: true };
     const module = this.env.parse(file.path, text);
     const findings: Finding[] = [];
     const notes: Note[] = [];
+    const shared = new FileShared(file, module, this.data.project.root);
+    // visitors by node type, in rule order; a rule that throws is dropped for the rest of the file
+    const byType = new Map<string, { rule: Rule; fn: (n: Node) => void }[]>();
+    const exits: { rule: Rule; fn: () => void }[] = [];
+    const failed = new Set<Rule>();
+    const fail = (rule: Rule, e: unknown) => {
+      failed.add(rule);
+      notes.push(ruleFailed(rule, file.path, e));
+    };
     for (const rule of candidates) {
+      const ctx = new FileContextImpl(this.base(rule, findings), shared);
       try {
-        rule.checkFile?.(this.fileContext(rule, file, module, findings));
+        if (rule.create) {
+          const visitors = rule.create(ctx);
+          for (const [type, fn] of Object.entries(visitors)) {
+            if (!fn) continue;
+            if (type === 'module:exit') exits.push({ rule, fn: fn as () => void });
+            else {
+              let list = byType.get(type);
+              if (!list) byType.set(type, (list = []));
+              list.push({ rule, fn });
+            }
+          }
+        }
+        rule.checkFile?.(ctx);
       } catch (e) {
-        notes.push(ruleFailed(rule, file.path, e));
+        fail(rule, e);
+      }
+    }
+    if (byType.size > 0) {
+      // the matching happens inside tree-sitter: no JS object for the nodes no rule visits
+      for (const n of (module.tree as Tree).rootNode.descendantsOfType([...byType.keys()])) {
+        if (!n) continue;
+        for (const v of byType.get(n.type) ?? []) {
+          if (failed.has(v.rule)) continue;
+          try {
+            v.fn(n);
+          } catch (e) {
+            fail(v.rule, e);
+          }
+        }
+      }
+    }
+    for (const x of exits) {
+      if (failed.has(x.rule)) continue;
+      try {
+        x.fn();
+      } catch (e) {
+        fail(x.rule, e);
       }
     }
     return { findings, notes, parsed: true, prefiltered: false };
   }
 
-  private fileContext(rule: Rule, file: ProjectFile, module: PyModule, sink: Finding[]): FileContext {
+  private base(rule: Rule, sink: Finding[]): BaseContext {
     const d = this.data;
-    const base: BaseContext = {
+    return {
       config: d.config,
       thresholds: d.config.thresholds,
       fs: this.env.fs,
@@ -169,14 +318,6 @@ export class CodeChecker {
         const f = buildFinding(this.report, rule, args);
         if (f) sink.push(f);
       },
-    };
-    return {
-      ...base,
-      file,
-      module,
-      tree: module.tree as Tree,
-      editor: new ModuleEditor(module),
-      nodeRange: (n: Node) => module.lines.range(n.startIndex, n.endIndex),
     };
   }
 }

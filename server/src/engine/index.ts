@@ -22,3 +22,4 @@ export type { PyExpr, PyStmt, PyDictEntry, PyKeyword } from './ir';
 export * from './pycode';
 export * from './gitignore';
 export * from './dotenv';
+export * from './semantic';

@@ -3,7 +3,11 @@
  * `defineRule({...})` as default: its metadata, docs, and one or more check functions.
  *
  *  - checkSettings: once per Django project, on the effective production settings;
- *  - checkFile: once per Python source file (code rules; `prefilter` skips files cheaply);
+ *  - create: code rules (ESLint's `create`, Ruff's AST checkers): called once per Python file that
+ *    passes the rule's `prefilter`, returns node-type visitors; the runner walks the file's tree
+ *    once for every rule and calls each visitor on the nodes of its type, in document order;
+ *  - checkFile: once per Python source file, for a rule that needs the whole file at once (rare:
+ *    prefer `create`, which shares the walk);
  *  - checkProject: once per Django project, over its other files (requirements, Dockerfile...).
  */
 import type { Node, Tree } from 'web-tree-sitter';
@@ -13,6 +17,7 @@ import type { PackageId } from './packages';
 import type { PyModule } from './parser';
 import type { DjangoProject, FileSystem, ProjectFile } from './project';
 import type { Requirement, RequirementProblem } from './requirements';
+import type { SemanticModel } from './semantic';
 import type { Category, Config, FileEdit, Fix, Range, Severity, Thresholds } from './types';
 import type { Origin, Value } from './values';
 
@@ -125,9 +130,23 @@ export interface FileContext extends BaseContext {
   /** The tree-sitter tree (valid during the call only). */
   readonly tree: Tree;
   readonly editor: ModuleEditor;
+  /**
+   * The file's semantic model (imports, scopes, qualified names, enclosing class/function,
+   * single-assignment values: see semantic.ts), built on first use and shared by the rules.
+   */
+  readonly semantic: SemanticModel;
   /** Range of a tree-sitter node. */
   nodeRange(node: Node): Range;
+  /** Reports a finding on a node of this file (shorthand for report({at: {file, range}})). */
+  reportNode(node: Node, args: Omit<ReportArgs, 'at'>): void;
 }
+
+/**
+ * The visitors a code rule's `create` returns: a tree-sitter node type (`call`, `decorator`,
+ * `class_definition`...) to a function called with each node of that type, in document order,
+ * and `module:exit`, called once after the walk (for rules that collect first and decide at the end).
+ */
+export type CodeVisitors = { [nodeType: string]: ((node: Node) => void) | undefined } & { 'module:exit'?: () => void };
 
 export interface ProjectContext extends BaseContext {
   readonly files: ProjectFile[];
@@ -142,7 +161,15 @@ export interface Rule {
   meta: RuleMeta;
   /** For code rules: a file whose text does not match is not parsed at all. */
   prefilter?: RegExp;
+  /**
+   * For code rules: which Python files they see. Default `code`: application code, never
+   * migrations. `migrations`: migration modules only (read as code, never imported). Test files
+   * are seen only with the `includeTests` option, whatever this says.
+   */
+  files?: 'code' | 'migrations';
   checkSettings?(ctx: SettingsContext): void;
+  /** Code rules: visitors for the file's single walk (see CodeVisitors). */
+  create?(ctx: FileContext): CodeVisitors;
   checkFile?(ctx: FileContext): void;
   checkProject?(ctx: ProjectContext): void;
 }

@@ -44,7 +44,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { allRules } from '../../../rules/index.generated';
 import { Analyzer, PARALLEL_MIN_FILES, type AnalysisResult, type PendingCode } from '../engine/analyzer';
-import { isCodeRuleFile } from '../engine/codecheck';
+import { isCodeRule, isCodeRuleFile } from '../engine/codecheck';
 import { CodePool, defaultPoolSize } from '../engine/pool';
 import { loadPyprojectConfig, mergeConfig, type ConfigProblem } from '../engine/config';
 import { renderHover, renderRuleMarkdown } from '../engine/docs';
@@ -641,7 +641,7 @@ export class DjangoReadinessServer {
     // idle workers stop after 10 s: no threads (or their memory) are kept between scans
     // one core stays free for this thread (typing is answered while the workers scan)
     this.pool ??= new CodePool({ registry: allRules, size: this.workers ?? Math.max(1, defaultPoolSize() - 1), idleMs: 10_000 });
-    return this.pool.available && this.pool.accepts(this.rules.filter((r) => r.checkFile)) ? this.pool : undefined;
+    return this.pool.available && this.pool.accepts(this.rules.filter(isCodeRule)) ? this.pool : undefined;
   }
 
   /**
