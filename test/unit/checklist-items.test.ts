@@ -49,7 +49,10 @@ test('every rule code referenced exists in the catalogue (shared/rules.md)', () 
 
 test('every catalogue rule feeds some item, so every finding lands in the checklist', () => {
   const used = new Set(checklistRuleCodes());
-  const missing = Object.keys(catalogue).filter((c) => !used.has(c));
+  // codes reserved in the catalogue for rules not written yet produce no finding: they join an
+  // item when their rule lands
+  const registered = new Set(allRules.map((r) => r.meta.code));
+  const missing = Object.keys(catalogue).filter((c) => !used.has(c) && registered.has(c));
   assert.deepEqual(missing, []);
   // and the rules registered today too (a rule newer than the catalogue copy would show here)
   for (const r of allRules) assert.ok(used.has(r.meta.code), `${r.meta.code} ${r.meta.name} is in no checklist item`);
