@@ -47,7 +47,7 @@ export default defineRule({
     ctx.report({
       at: perms ? perms.origin : ctx.missingAt('REST_FRAMEWORK'),
       message: `${why}${perms?.value.env ? ` (the default of ${perms.value.env.variable ?? 'an environment variable'})` : ''}: every view without permission_classes is open to anonymous users`,
-      fixes: edits.length > 0 ? [{ title: 'Set DEFAULT_PERMISSION_CLASSES to IsAuthenticated (views that must stay public need permission_classes = [AllowAny])', safe: false, edits }] : [],
+      fixes: edits.length > 0 ? [{ title: 'Set DEFAULT_PERMISSION_CLASSES to IsAuthenticated (views that must stay public need permission_classes = [AllowAny])', applicability: 'unsafe', edits }] : [],
     });
   },
 });

@@ -35,7 +35,7 @@ export default defineRule({
     const sizeMissing = !size || size.value.kind === 'none';
     const fix = (entries: { keys: string[]; valueSrc: string }[], title: string) => {
       const edits = setDictKeysEdits(ctx, 'REST_FRAMEWORK', entries);
-      return edits.length > 0 ? [{ title, safe: true, edits }] : [];
+      return edits.length > 0 ? [{ title, applicability: 'safe' as const, edits }] : [];
     };
     if (!cls || cls.value.kind === 'none') {
       const entries = [{ keys: ['DEFAULT_PAGINATION_CLASS'], valueSrc: ed.str(PAGE_NUMBER) }];

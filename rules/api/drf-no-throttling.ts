@@ -41,7 +41,7 @@ export default defineRule({
     const noRates = !ratesValue || ratesValue.kind === 'none' || (ratesValue.kind === 'dict' && ratesValue.entries.length === 0);
     const fixes = (entries: { keys: string[]; valueSrc: string }[], title: string) => {
       const edits = setDictKeysEdits(ctx, 'REST_FRAMEWORK', entries);
-      return edits.length > 0 ? [{ title, safe: true, edits }] : [];
+      return edits.length > 0 ? [{ title, applicability: 'safe' as const, edits }] : [];
     };
     if (!classes || (isSequence(classes.value) && classes.value.items.length === 0)) {
       const entries = [{ keys: ['DEFAULT_THROTTLE_CLASSES'], valueSrc: classesSrc }];

@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { callArgs, defineRule, escapeBraces, exprDottedName, isPlainStringLiteral, fStringInfo, plainStringInfo, plainText, unparen, type FileContext, type Fix } from '../../server/src/engine';
+import { callArgs, defineRule, escapeBraces, exprDottedName, isPlainStringLiteral, fStringInfo, plainStringInfo, plainText, unparen, type FileContext, type FixSpec } from '../../server/src/engine';
 
 const MARKERS = /(^|\.)(mark_safe|SafeString|SafeText)$/;
 
@@ -102,14 +102,14 @@ function templateOf(arg: Node): Template | undefined {
   return undefined;
 }
 
-function formatHtmlFix(ctx: FileContext, call: Node, arg: Node): Fix | undefined {
+function formatHtmlFix(ctx: FileContext, call: Node, arg: Node): FixSpec | undefined {
   const t = templateOf(arg);
   if (!t) return undefined;
   const ed = ctx.editor;
   const args = t.args.length > 0 ? ', ' + t.args.join(', ') : '';
   return {
     title: 'Build the HTML with format_html (escapes the values)',
-    safe: false,
+    applicability: 'unsafe',
     edits: [ed.replace(call.startIndex, call.endIndex, `format_html(${t.prefix}${t.quote}${t.text}${t.quote}${args})`), ...ed.ensureImport('django.utils.html', 'format_html')],
   };
 }

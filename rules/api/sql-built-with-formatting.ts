@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { builtString, callArgs, Constants, defineRule, exprDottedName, lastName, fStringInfo, plainStringInfo, plainText, unescapeFBraces, unparen, type BuiltString, type FileContext, type Fix } from '../../server/src/engine';
+import { builtString, callArgs, Constants, defineRule, exprDottedName, lastName, fStringInfo, plainStringInfo, plainText, unescapeFBraces, unparen, type BuiltString, type FileContext, type FixSpec } from '../../server/src/engine';
 
 const EXECUTE = new Set(['execute', 'executemany', 'executescript']);
 const SQL_WORDS = /\b(select|insert|update|delete|from|where|into|values|create|drop|alter|truncate|join|order\s+by|group\s+by|union|pragma|grant)\b/i;
@@ -53,7 +53,7 @@ function valuePosition(before: string): boolean {
  * f-string is the argument itself, no parameters are passed yet, every interpolation is a plain
  * value in a value position (`= {x}` or `= '{x}'`), and the SQL has no other `{`/`%` trap.
  */
-function fStringFix(ctx: FileContext, arg: Node): Fix | undefined {
+function fStringFix(ctx: FileContext, arg: Node): FixSpec | undefined {
   const info = fStringInfo(arg);
   if (!info) return undefined;
   const q = info.quote;
@@ -81,13 +81,13 @@ function fStringFix(ctx: FileContext, arg: Node): Fix | undefined {
   const ed = ctx.editor;
   return {
     title: `Pass the values as query parameters (${params.length === 1 ? 'one %s placeholder' : `${params.length} %s placeholders`})`,
-    safe: false,
+    applicability: 'unsafe',
     edits: [ed.replace(arg.startIndex, arg.endIndex, `${prefix}${q}${sql}${q}, [${params.join(', ')}]`)],
   };
 }
 
 /** `"... = '%s'" % x` -> `"... = %s", [x]` when the placeholders are all %s/%d in value positions. */
-function percentFix(ctx: FileContext, arg: Node): Fix | undefined {
+function percentFix(ctx: FileContext, arg: Node): FixSpec | undefined {
   const u = unparen(arg);
   if (u.type !== 'binary_operator' || u.childForFieldName('operator')?.type !== '%') return undefined;
   const left = u.childForFieldName('left');
@@ -129,7 +129,7 @@ function percentFix(ctx: FileContext, arg: Node): Fix | undefined {
   const ed = ctx.editor;
   return {
     title: `Pass the values as query parameters (${count === 1 ? 'one %s placeholder' : `${count} %s placeholders`})`,
-    safe: false,
+    applicability: 'unsafe',
     edits: [ed.replace(arg.startIndex, arg.endIndex, `${info.prefix}${info.quote}${sql}${info.quote}, [${values.join(', ')}]`)],
   };
 }
@@ -175,7 +175,7 @@ export default defineRule({
         if (!b) continue;
         // outside cursors and managers, `.execute()`/`.raw()` must at least look like SQL
         if (!target.cursorLike && !SQL_WORDS.test(b.literalText)) continue;
-        const fixes: Fix[] = [];
+        const fixes: FixSpec[] = [];
         if (!target.paramsGiven && target.args.length === 1 && target.api !== '.extra()') {
           const fix = b.via ? undefined : (fStringFix(ctx, arg) ?? percentFix(ctx, arg));
           if (fix) fixes.push(fix);

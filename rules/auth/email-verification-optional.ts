@@ -1,4 +1,4 @@
-import { defineRule, literalLike, replaceEnvDefault } from '../../server/src/engine';
+import { defineRule, literalLike, replaceEnvDefault, type FixSpec } from '../../server/src/engine';
 
 export default defineRule({
   meta: {
@@ -28,7 +28,7 @@ export default defineRule({
     const b = ctx.setting('ACCOUNT_EMAIL_VERIFICATION');
     // a string literal keeps its quotes
     const src = b && b.value.kind === 'str' && !b.value.env && b.stmt.module === ctx.module ? literalLike(ctx, b.value.origin, 'mandatory') : ctx.editor.str('mandatory');
-    const fix = () => ({ title: "Set ACCOUNT_EMAIL_VERIFICATION = 'mandatory'", safe: false, edits: ctx.setSettingEdits('ACCOUNT_EMAIL_VERIFICATION', src) });
+    const fix = (): FixSpec => ({ title: "Set ACCOUNT_EMAIL_VERIFICATION = 'mandatory'", applicability: 'unsafe', edits: ctx.setSettingEdits('ACCOUNT_EMAIL_VERIFICATION', src) });
     if (!b) {
       ctx.report({ at: ctx.missingAt(), message: "ACCOUNT_EMAIL_VERIFICATION is not set (allauth defaults to 'optional'): accounts can use an address their owner never confirmed", fixes: [fix()] });
       return;
@@ -41,7 +41,7 @@ export default defineRule({
     ctx.report({
       at: ctx.bindingAt(b),
       message: `ACCOUNT_EMAIL_VERIFICATION is ${shown}${env ? ` (the default of ${env.variable ?? 'an environment variable'})` : ''}: accounts can use an address their owner never confirmed`,
-      fixes: [env?.defaultOrigin && v.kind === 'str' ? { title: "Make 'mandatory' the default of ACCOUNT_EMAIL_VERIFICATION", safe: false, edits: replaceEnvDefault(ctx, env, 'mandatory') } : fix()],
+      fixes: [env?.defaultOrigin && v.kind === 'str' ? { title: "Make 'mandatory' the default of ACCOUNT_EMAIL_VERIFICATION", applicability: 'unsafe' as const, edits: replaceEnvDefault(ctx, env, 'mandatory') } : fix()],
     });
   },
 });

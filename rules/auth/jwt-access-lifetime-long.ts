@@ -36,7 +36,7 @@ export default defineRule({
     ctx.report({
       at: entry.origin,
       message: `SIMPLE_JWT['ACCESS_TOKEN_LIFETIME'] is ${formatDuration(v.seconds)}${v.env ? ` (the default of ${v.env.variable ?? 'an environment variable'})` : ''}, above ${formatDuration(max)}: a stolen access token cannot be revoked and works that long`,
-      fixes: [{ title: `Set ACCESS_TOKEN_LIFETIME to ${formatDuration(max)}`, safe: true, edits: jwtLifetimeEdits(ctx, 'ACCESS_TOKEN_LIFETIME', v, max, 'minutes', minutes) }],
+      fixes: [{ title: `Set ACCESS_TOKEN_LIFETIME to ${formatDuration(max)}`, applicability: 'safe', edits: jwtLifetimeEdits(ctx, 'ACCESS_TOKEN_LIFETIME', v, max, 'minutes', minutes) }],
     });
   },
 });

@@ -1,4 +1,4 @@
-import { addInstalledAppEdits, defineRule, dictGet, isSequence, replaceEnvDefault, truthy, type FileEdit } from '../../server/src/engine';
+import { addInstalledAppEdits, defineRule, dictGet, isSequence, replaceEnvDefault, truthy, type Edit } from '../../server/src/engine';
 
 const APP = 'rest_framework_simplejwt.token_blacklist';
 
@@ -32,7 +32,7 @@ export default defineRule({
     const apps = ctx.setting('INSTALLED_APPS');
     const readable = !!apps && isSequence(apps.value);
     const installed = !readable || ctx.installedApps.some((a) => a === APP || a.startsWith(APP + '.'));
-    const addApp = (): FileEdit[] => (installed ? [] : addInstalledAppEdits(ctx, APP, 'rest_framework_simplejwt'));
+    const addApp = (): Edit[] => (installed ? [] : addInstalledAppEdits(ctx, APP, 'rest_framework_simplejwt'));
     const entry = dictGet(jwt?.value, 'BLACKLIST_AFTER_ROTATION');
     const title = installed ? "Set SIMPLE_JWT['BLACKLIST_AFTER_ROTATION'] = True" : "Set SIMPLE_JWT['BLACKLIST_AFTER_ROTATION'] = True and add the token_blacklist app to INSTALLED_APPS";
     const appNote = installed ? '' : ` (and ${APP} is not installed)`;
@@ -40,7 +40,7 @@ export default defineRule({
       ctx.report({
         at: ctx.missingAt('SIMPLE_JWT'),
         message: `${jwt ? 'SIMPLE_JWT does not set BLACKLIST_AFTER_ROTATION' : 'SIMPLE_JWT is not set'} (djangorestframework-simplejwt defaults to False)${appNote}: used refresh tokens stay valid until they expire`,
-        fixes: [{ title, safe: true, edits: [...ctx.setDictKeyEdits('SIMPLE_JWT', ['BLACKLIST_AFTER_ROTATION'], 'True'), ...addApp()] }],
+        fixes: [{ title, applicability: 'safe', edits: [...ctx.setDictKeyEdits('SIMPLE_JWT', ['BLACKLIST_AFTER_ROTATION'], 'True'), ...addApp()] }],
       });
       return;
     }
@@ -51,7 +51,7 @@ export default defineRule({
       ctx.report({
         at: entry.origin,
         message: `SIMPLE_JWT['BLACKLIST_AFTER_ROTATION'] is off${env ? ` (the default of ${env.variable ?? 'an environment variable'})` : ''}${appNote}: used refresh tokens stay valid until they expire`,
-        fixes: [{ title, safe: true, edits: [...(env?.defaultOrigin ? replaceEnvDefault(ctx, env, true) : ctx.setDictKeyEdits('SIMPLE_JWT', ['BLACKLIST_AFTER_ROTATION'], 'True')), ...addApp()] }],
+        fixes: [{ title, applicability: 'safe', edits: [...(env?.defaultOrigin ? replaceEnvDefault(ctx, env, true) : ctx.setDictKeyEdits('SIMPLE_JWT', ['BLACKLIST_AFTER_ROTATION'], 'True')), ...addApp()] }],
       });
       return;
     }
@@ -60,7 +60,7 @@ export default defineRule({
     ctx.report({
       at: entry.origin,
       message: `SIMPLE_JWT['BLACKLIST_AFTER_ROTATION'] is True but ${APP} is not in INSTALLED_APPS: simplejwt silently skips the blacklisting`,
-      fixes: edits.length ? [{ title: `Add ${APP} to INSTALLED_APPS`, safe: true, edits }] : [],
+      fixes: edits.length ? [{ title: `Add ${APP} to INSTALLED_APPS`, applicability: 'safe', edits }] : [],
     });
   },
 });

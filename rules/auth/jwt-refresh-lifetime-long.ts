@@ -36,7 +36,7 @@ export default defineRule({
     ctx.report({
       at: entry.origin,
       message: `SIMPLE_JWT['REFRESH_TOKEN_LIFETIME'] is ${formatDuration(v.seconds)}${v.env ? ` (the default of ${v.env.variable ?? 'an environment variable'})` : ''}, above ${formatDuration(max)}: a stolen refresh token keeps the thief logged in that long`,
-      fixes: [{ title: `Set REFRESH_TOKEN_LIFETIME to ${formatDuration(max)}`, safe: true, edits: jwtLifetimeEdits(ctx, 'REFRESH_TOKEN_LIFETIME', v, max, 'days', days) }],
+      fixes: [{ title: `Set REFRESH_TOKEN_LIFETIME to ${formatDuration(max)}`, applicability: 'safe', edits: jwtLifetimeEdits(ctx, 'REFRESH_TOKEN_LIFETIME', v, max, 'days', days) }],
     });
   },
 });

@@ -33,7 +33,7 @@ export default defineRule({
       ctx.report({
         at: ctx.missingAt('SIMPLE_JWT'),
         message: `${jwt ? 'SIMPLE_JWT does not set ROTATE_REFRESH_TOKENS' : 'SIMPLE_JWT is not set'} (djangorestframework-simplejwt defaults to False): a stolen refresh token can be reused for its whole lifetime`,
-        fixes: [{ title: "Set SIMPLE_JWT['ROTATE_REFRESH_TOKENS'] = True", safe: true, edits: setTrue() }],
+        fixes: [{ title: "Set SIMPLE_JWT['ROTATE_REFRESH_TOKENS'] = True", applicability: 'safe', edits: setTrue() }],
       });
       return;
     }
@@ -43,7 +43,7 @@ export default defineRule({
     ctx.report({
       at: entry.origin,
       message: `SIMPLE_JWT['ROTATE_REFRESH_TOKENS'] is off${env ? ` (the default of ${env.variable ?? 'an environment variable'})` : ''}: a stolen refresh token can be reused for its whole lifetime`,
-      fixes: [{ title: "Set SIMPLE_JWT['ROTATE_REFRESH_TOKENS'] = True", safe: true, edits: env?.defaultOrigin ? replaceEnvDefault(ctx, env, true) : setTrue() }],
+      fixes: [{ title: "Set SIMPLE_JWT['ROTATE_REFRESH_TOKENS'] = True", applicability: 'safe', edits: env?.defaultOrigin ? replaceEnvDefault(ctx, env, true) : setTrue() }],
     });
   },
 });

@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { callArgs, defineRule, exprDottedName, lastName, stringContent, unparen, type Fix } from '../../server/src/engine';
+import { callArgs, defineRule, exprDottedName, lastName, stringContent, unparen, type FixSpec } from '../../server/src/engine';
 
 const SECRET_NAME = /(key|token|secret|signature|passw(or)?d|passwd|authorization|auth|hmac|digest)/i;
 
@@ -118,9 +118,9 @@ export default defineRule({
       let replacement = op === '==' ? call : `not ${call}`;
       if (op === '!=' && !NOT_SAFE_PARENTS.has(n.parent?.type ?? '')) replacement = `(${replacement})`;
       const safe = (sa ? sa.str : certainlyStr(a)) && (sb ? sb.str : certainlyStr(b));
-      const fix: Fix = {
+      const fix: FixSpec = {
         title: `Compare with hmac.compare_digest${safe ? '' : ' (both sides must be str or bytes: it raises TypeError on None)'}`,
-        safe,
+        applicability: safe ? 'safe' : 'unsafe',
         edits: [editor.replace(n.startIndex, n.endIndex, replacement), ...editor.ensureImport('hmac')],
       };
       ctx.report({

@@ -1,4 +1,4 @@
-import { defineRule, dictGet, dictLiteralEntry, isSequence, replaceEnvDefault, type FileEdit, type SettingsContext, type Value } from '../../server/src/engine';
+import { defineRule, dictGet, dictLiteralEntry, isSequence, replaceEnvDefault, type Edit, type SettingsContext, type Value } from '../../server/src/engine';
 import type { PyExpr } from '../../server/src/engine/ir';
 
 const DJANGO_MIN_LENGTH = 'django.contrib.auth.password_validation.MinimumLengthValidator';
@@ -67,13 +67,13 @@ export default defineRule({
         ctx.report({
           at: item.origin,
           message: `MinimumLengthValidator has no min_length: Django's default of ${DJANGO_DEFAULT} characters applies, below ${min}`,
-          fixes: edits.length ? [{ title, safe: true, edits }] : [],
+          fixes: edits.length ? [{ title, applicability: 'safe', edits }] : [],
         });
         continue;
       }
       const v = ml.value;
       if (v.kind !== 'num' || v.value >= min) continue;
-      let edits: FileEdit[] = [];
+      let edits: Edit[] = [];
       if (v.env?.defaultOrigin) edits = replaceEnvDefault(ctx, v.env, min);
       else {
         // the `'min_length': N` entry of the OPTIONS literal, else the number wherever it was written
@@ -85,7 +85,7 @@ export default defineRule({
       ctx.report({
         at: ml.origin,
         message: `MinimumLengthValidator min_length is ${v.value}${v.env ? ` (the default of ${v.env.variable ?? 'an environment variable'})` : ''}, below ${min}: short passwords fall to offline guessing`,
-        fixes: edits.length ? [{ title, safe: true, edits }] : [],
+        fixes: edits.length ? [{ title, applicability: 'safe', edits }] : [],
       });
     }
     if (found) return;
@@ -96,7 +96,7 @@ export default defineRule({
     ctx.report({
       at: ctx.bindingAt(b),
       message: `AUTH_PASSWORD_VALIDATORS has no MinimumLengthValidator: passwords of any length are accepted`,
-      fixes: list ? [{ title: `Add MinimumLengthValidator with min_length ${min}`, safe: true, edits: ed.appendListItem(b.stmt.top, list, src) }] : [],
+      fixes: list ? [{ title: `Add MinimumLengthValidator with min_length ${min}`, applicability: 'safe', edits: ed.appendListItem(b.stmt.top, list, src) }] : [],
     });
   },
 });

@@ -1,4 +1,4 @@
-import { defineRule, isSequence, type ModuleEditor } from '../../server/src/engine';
+import { defineRule, isSequence, type ModuleEditor, type FixSpec } from '../../server/src/engine';
 
 /** Django's four validators (as `startproject` writes them), MinimumLengthValidator with `min`. */
 function validatorsSrc(ed: ModuleEditor, min: number): string {
@@ -44,7 +44,7 @@ export default defineRule({
   checkSettings(ctx) {
     const b = ctx.setting('AUTH_PASSWORD_VALIDATORS');
     const min = ctx.thresholds.passwordMinLength;
-    const fixes = [{ title: `Add Django's four password validators (minimum length ${min})`, safe: true, edits: ctx.setSettingEdits('AUTH_PASSWORD_VALIDATORS', validatorsSrc(ctx.editor, min)) }];
+    const fixes: FixSpec[] = [{ title: `Add Django's four password validators (minimum length ${min})`, applicability: 'safe', edits: ctx.setSettingEdits('AUTH_PASSWORD_VALIDATORS', validatorsSrc(ctx.editor, min)) }];
     if (!b) {
       ctx.report({ at: ctx.missingAt(), message: 'AUTH_PASSWORD_VALIDATORS is not set (Django defaults to none): any password is accepted, even "1"', fixes });
       return;

@@ -1,4 +1,4 @@
-import { corsSetting, defineRule, isSequence, regexAllowsAnyOrigin, replaceEnvDefault, stringItems, truthy, type Binding, type FileEdit, type Fix, type ModuleEditor, type SettingsContext, type TopStmt, type Value } from '../../server/src/engine';
+import { corsSetting, defineRule, isSequence, regexAllowsAnyOrigin, replaceEnvDefault, stringItems, truthy, type Binding, type Edit, type FixSpec, type ModuleEditor, type SettingsContext, type TopStmt, type Value } from '../../server/src/engine';
 import type { PyExpr } from '../../server/src/engine/ir';
 
 /** `NAME = value` alone in the production module: the statement can be rewritten as a whole. */
@@ -7,17 +7,17 @@ function ownStatement(ctx: SettingsContext, b: Binding): boolean {
 }
 
 /** CORS_ALLOWED_ORIGINS read from the environment (when no origin list exists yet). */
-function originsEdits(ctx: SettingsContext): FileEdit[] {
+function originsEdits(ctx: SettingsContext): Edit[] {
   if (corsSetting(ctx, 'CORS_ALLOWED_ORIGINS')) return [];
   const lookup = ctx.editor.envLookup('CORS_ALLOWED_ORIGINS', 'list');
   return [...ctx.setSettingEdits('CORS_ALLOWED_ORIGINS', lookup.expr), ...lookup.edits];
 }
 
 /** Allow-all on: `NAME = True` becomes `CORS_ALLOWED_ORIGINS = <lookup>`, else it is turned off (and the list added). */
-function allowAllFix(ctx: SettingsContext, b: Binding): Fix {
+function allowAllFix(ctx: SettingsContext, b: Binding): FixSpec {
   const hasOrigins = !!corsSetting(ctx, 'CORS_ALLOWED_ORIGINS');
   const env = b.value.env;
-  let edits: FileEdit[];
+  let edits: Edit[];
   if (!hasOrigins && !env && ownStatement(ctx, b)) {
     const ed = ctx.editor;
     const lookup = ed.envLookup('CORS_ALLOWED_ORIGINS', 'list');
@@ -27,13 +27,13 @@ function allowAllFix(ctx: SettingsContext, b: Binding): Fix {
   }
   return {
     title: hasOrigins ? `Set ${b.name} to False (CORS_ALLOWED_ORIGINS lists the allowed origins)` : `Replace ${b.name} with CORS_ALLOWED_ORIGINS read from the environment variable CORS_ALLOWED_ORIGINS`,
-    safe: false,
+    applicability: 'unsafe',
     edits,
   };
 }
 
 /** Deletes an item of a list literal with its comma; a comment after it stays on its line. */
-function removeItem(ed: ModuleEditor, top: TopStmt, item: PyExpr): FileEdit {
+function removeItem(ed: ModuleEditor, top: TopStmt, item: PyExpr): Edit {
   const text = ed.module.text;
   const lines = ed.module.lines;
   const s = top.start + item.s;
@@ -59,18 +59,18 @@ function removeItem(ed: ModuleEditor, top: TopStmt, item: PyExpr): FileEdit {
  * `[]` there when every entry allows all), and CORS_ALLOWED_ORIGINS added unless allow-all is on
  * (its own fix adds it).
  */
-function regexFix(ctx: SettingsContext, rx: Binding, open: Value[], every: boolean, allOn: boolean): Fix | undefined {
+function regexFix(ctx: SettingsContext, rx: Binding, open: Value[], every: boolean, allOn: boolean): FixSpec | undefined {
   const st = rx.stmt.node;
   const list = st.t === 'assign' && (st.value.t === 'list' || st.value.t === 'tuple') ? st.value : undefined;
   const literal = list && ownStatement(ctx, rx) && open.every((v) => v.origin.top === rx.stmt.top && list.items.includes(v.origin.node as PyExpr));
-  let edits: FileEdit[];
+  let edits: Edit[];
   if (literal) edits = open.map((v) => removeItem(ctx.editor, rx.stmt.top, v.origin.node as PyExpr));
   else if (every) edits = ctx.setSettingEdits(rx.name, '[]');
   else return undefined;
   const add = every && !allOn ? originsEdits(ctx) : [];
   return {
     title: `Remove the allow-all pattern${open.length > 1 ? 's' : ''} from ${rx.name}${add.length ? ' and read CORS_ALLOWED_ORIGINS from the environment' : ''}`,
-    safe: false,
+    applicability: 'unsafe',
     edits: [...edits, ...add],
   };
 }

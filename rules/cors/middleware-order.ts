@@ -1,4 +1,4 @@
-import { defineRule, isSequence, type Binding, type FileEdit, type ModuleEditor, type SettingsContext, type TopStmt } from '../../server/src/engine';
+import { defineRule, isSequence, type Binding, type Edit, type ModuleEditor, type SettingsContext, type TopStmt, type FixSpec } from '../../server/src/engine';
 import type { PyExpr } from '../../server/src/engine/ir';
 
 const CORS = 'corsheaders.middleware.CorsMiddleware';
@@ -35,7 +35,7 @@ function ownLines(ed: ModuleEditor, top: TopStmt, item: PyExpr): { start: number
  * `after`): whole lines (with their comments) when the items sit on their own lines, else the
  * items' texts trade places within the literal.
  */
-function moveItem(ed: ModuleEditor, top: TopStmt, list: ListExpr, from: number, to: { before: number } | { after: number }): FileEdit[] {
+function moveItem(ed: ModuleEditor, top: TopStmt, list: ListExpr, from: number, to: { before: number } | { after: number }): Edit[] {
   const text = ed.module.text;
   const items = list.items;
   const moved = items[from];
@@ -58,7 +58,7 @@ function moveItem(ed: ModuleEditor, top: TopStmt, list: ListExpr, from: number, 
   order.splice(from, 1);
   const target = order.indexOf(anchorIdx) + ('before' in to ? 0 : 1);
   order.splice(target, 0, from);
-  const edits: FileEdit[] = [];
+  const edits: Edit[] = [];
   order.forEach((src, slot) => {
     if (src === slot) return;
     edits.push(ed.replaceNode(top, items[slot], text.slice(top.start + items[src].s, top.start + items[src].e)));
@@ -98,7 +98,7 @@ export default defineRule({
     const items = b.value.items;
     const list = literalOf(b);
     const ed = ctx.editorFor(b.stmt.module);
-    const fix = (title: string, edits: () => FileEdit[]) => (list ? [{ title, safe: true, edits: edits() }] : []);
+    const fix = (title: string, edits: () => Edit[]): FixSpec[] => (list ? [{ title, applicability: 'safe', edits: edits() }] : []);
 
     if (ctx.uses('corsheaders')) {
       const cors = names.indexOf(CORS);

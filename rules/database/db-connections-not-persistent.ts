@@ -1,4 +1,4 @@
-import { defineRule, dictGet, keyName, replaceEnvDefault, setDictKeysEdits, truthy, type DictEntry, type FileEdit, type SettingsContext, type Value } from '../../server/src/engine';
+import { defineRule, dictGet, keyName, replaceEnvDefault, setDictKeysEdits, truthy, type DictEntry, type Edit, type SettingsContext, type Value } from '../../server/src/engine';
 
 const SQLITE = /(^|\.)(sqlite3|spatialite)$/;
 const DJ_DATABASE_URL = /^dj_database_url\.(config|parse)$/;
@@ -19,12 +19,12 @@ function calleeOf(ctx: SettingsContext, v: Value): string | undefined {
 }
 
 /** `conn_max_age=60, conn_health_checks=True` on a dj_database_url call (replacing a 0, adding what is missing). */
-function kwargEdits(ctx: SettingsContext, v: Value, healthChecks: boolean): FileEdit[] {
+function kwargEdits(ctx: SettingsContext, v: Value, healthChecks: boolean): Edit[] {
   const { module, top, node } = v.origin;
   if (node.t !== 'call') return [];
   const ed = ctx.editorFor(module);
   const text = module.text;
-  const edits: FileEdit[] = [];
+  const edits: Edit[] = [];
   const add: string[] = [];
   const cma = node.kw.find((k) => k.name === 'conn_max_age');
   if (cma) {
@@ -54,7 +54,7 @@ function kwargEdits(ctx: SettingsContext, v: Value, healthChecks: boolean): File
   return edits;
 }
 
-function fixFor(ctx: SettingsContext, alias: string, db: DictEntry, age: DictEntry | undefined, healthChecks: boolean): FileEdit[] {
+function fixFor(ctx: SettingsContext, alias: string, db: DictEntry, age: DictEntry | undefined, healthChecks: boolean): Edit[] {
   // CONN_MAX_AGE from the environment with a 0 default: raise the default
   if (age?.value.env) return age.value.env.defaultOrigin ? replaceEnvDefault(ctx, age.value.env, 60) : [];
   // the entry is a dj_database_url.config(...)/parse(...) call: its keyword arguments
@@ -113,7 +113,7 @@ export default defineRule({
       ctx.report({
         at: age ? age.origin : db.origin,
         message: `DATABASES['${alias}'] ${age ? `has CONN_MAX_AGE = 0${env ? ` (the default of ${env.variable ?? 'an environment variable'})` : ''}` : 'sets no CONN_MAX_AGE'} and no connection pool: a new database connection is opened for every request`,
-        fixes: edits.length > 0 ? [{ title: env ? `Default ${env.variable ?? 'CONN_MAX_AGE'} to 60 seconds` : healthChecks && !hc ? 'Set CONN_MAX_AGE = 60 and CONN_HEALTH_CHECKS = True' : 'Set CONN_MAX_AGE = 60', safe: true, edits }] : [],
+        fixes: edits.length > 0 ? [{ title: env ? `Default ${env.variable ?? 'CONN_MAX_AGE'} to 60 seconds` : healthChecks && !hc ? 'Set CONN_MAX_AGE = 60 and CONN_HEALTH_CHECKS = True' : 'Set CONN_MAX_AGE = 60', applicability: 'safe', edits }] : [],
       });
     }
   },

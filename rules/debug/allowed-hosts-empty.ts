@@ -1,4 +1,4 @@
-import { defineRule, dropEnvDefault, isSequence, isTruthy, type FileEdit, type Fix, type SettingsContext, type Value } from '../../server/src/engine';
+import { defineRule, dropEnvDefault, isSequence, isTruthy, type Edit, type FixSpec, type SettingsContext, type Value } from '../../server/src/engine';
 
 /** An empty host list, or one holding only empty strings (`''.split(',')` gives `['']`). */
 function isEmptyHosts(v: Value): boolean {
@@ -6,9 +6,9 @@ function isEmptyHosts(v: Value): boolean {
   return isSequence(v) && v.items.every((it) => it.kind === 'str' && it.value.trim() === '');
 }
 
-function envListFix(ctx: SettingsContext): Fix {
+function envListFix(ctx: SettingsContext): FixSpec {
   const { expr, edits } = ctx.editor.envLookup('DJANGO_ALLOWED_HOSTS', 'list');
-  return { title: 'Read ALLOWED_HOSTS from the environment variable DJANGO_ALLOWED_HOSTS', safe: false, edits: [...ctx.setSettingEdits('ALLOWED_HOSTS', expr), ...edits] };
+  return { title: 'Read ALLOWED_HOSTS from the environment variable DJANGO_ALLOWED_HOSTS', applicability: 'unsafe', edits: [...ctx.setSettingEdits('ALLOWED_HOSTS', expr), ...edits] };
 }
 
 export default defineRule({
@@ -51,10 +51,10 @@ export default defineRule({
     const env = v.env;
     if (env && !env.hasDefault) return;
     const may = b.conditional ? ' (in a branch that may run)' : '';
-    let fix: Fix | undefined;
+    let fix: FixSpec | undefined;
     if (env) {
-      const edits: FileEdit[] = dropEnvDefault(ctx, env);
-      if (edits.length > 0) fix = { title: `Remove the empty default: ALLOWED_HOSTS must come from ${env.variable ?? 'the environment'}`, safe: false, edits };
+      const edits: Edit[] = dropEnvDefault(ctx, env);
+      if (edits.length > 0) fix = { title: `Remove the empty default: ALLOWED_HOSTS must come from ${env.variable ?? 'the environment'}`, applicability: 'unsafe', edits };
     } else fix = envListFix(ctx);
     ctx.report({
       at: ctx.bindingAt(b),

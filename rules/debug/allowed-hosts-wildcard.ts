@@ -1,4 +1,4 @@
-import { defineRule, dropEnvDefault, originOffsets, stringItems, type EnvInfo, type FileEdit, type Origin, type Value } from '../../server/src/engine';
+import { defineRule, dropEnvDefault, originOffsets, stringItems, type EnvInfo, type Edit, type Origin, type Value } from '../../server/src/engine';
 
 /** Whether `o` lies inside the default expression of an environment lookup. */
 function insideDefault(o: Origin, env: EnvInfo | undefined): env is EnvInfo {
@@ -41,7 +41,7 @@ export default defineRule({
     if (!star) return;
     const env = star.env ?? v.env;
     const may = b.conditional ? ' (in a branch that may run)' : '';
-    let edits: FileEdit[] = [];
+    let edits: Edit[] = [];
     let title = '';
     if (insideDefault(star.origin, env)) {
       edits = dropEnvDefault(ctx, env);
@@ -56,7 +56,7 @@ export default defineRule({
       message: insideDefault(star.origin, env)
         ? `ALLOWED_HOSTS falls back to '*' when ${env?.variable ?? 'the variable'} is not set${may}: any Host header is accepted (poisoned password-reset links and caches)`
         : `ALLOWED_HOSTS contains '*'${may}: any Host header is accepted (poisoned password-reset links and caches)`,
-      fixes: edits.length > 0 ? [{ title, safe: false, edits }] : [],
+      fixes: edits.length > 0 ? [{ title, applicability: 'unsafe', edits }] : [],
     });
   },
 });

@@ -9,7 +9,7 @@ import {
   replaceEnvDefault,
   resolveModuleFile,
   type EnvInfo,
-  type Fix,
+  type FixSpec,
   type PyModule,
   type SettingsContext,
 } from '../../server/src/engine';
@@ -36,7 +36,7 @@ function debugWith(ctx: SettingsContext, module: PyModule, start: number, end: n
 }
 
 /** A fix that makes DEBUG falsy when the variable is missing, checked by re-evaluating the settings. */
-function defaultFix(ctx: SettingsContext, env: EnvInfo, variable: string): Fix | undefined {
+function defaultFix(ctx: SettingsContext, env: EnvInfo, variable: string): FixSpec | undefined {
   const d = env.defaultOrigin;
   if (env.hasDefault && d) {
     const { start, end } = originOffsets(d);
@@ -46,7 +46,7 @@ function defaultFix(ctx: SettingsContext, env: EnvInfo, variable: string): Fix |
     for (const candidate of wordDefault ? ['production', false, true] : [false, true]) {
       const src = literalLike(ctx, d, candidate);
       if (debugWith(ctx, d.module, start, end, src) !== false) continue;
-      return { title: `Default ${variable} to ${src}: DEBUG is off when the variable is missing`, safe: true, edits: candidate === false ? replaceEnvDefault(ctx, env, false) : [ctx.editorFor(d.module).replace(start, end, src)] };
+      return { title: `Default ${variable} to ${src}: DEBUG is off when the variable is missing`, applicability: 'safe', edits: candidate === false ? replaceEnvDefault(ctx, env, false) : [ctx.editorFor(d.module).replace(start, end, src)] };
     }
     return undefined;
   }
@@ -59,7 +59,7 @@ function defaultFix(ctx: SettingsContext, env: EnvInfo, variable: string): Fix |
   const strings = [ed.str('False'), ...[...mod.text.slice(env.lookupOrigin.top.start, env.lookupOrigin.top.end).matchAll(/(['"])([\w.-]{1,40})\1/g)].map((m) => ed.str(m[2]))];
   for (const src of new Set(strings)) {
     if (debugWith(ctx, mod, at, at, `, ${src}`) !== false) continue;
-    return { title: `Default ${variable} to ${src}: DEBUG is off when the variable is missing`, safe: true, edits: [ed.insert(at, `, ${src}`)] };
+    return { title: `Default ${variable} to ${src}: DEBUG is off when the variable is missing`, applicability: 'safe', edits: [ed.insert(at, `, ${src}`)] };
   }
   return undefined;
 }

@@ -34,7 +34,7 @@ export default defineRule({
     ctx.report({
       at: ctx.bindingAt(b),
       message: `DEBUG is True in production${b.conditional ? ' (in a branch that may run)' : ''}: error pages expose code, settings and data`,
-      fixes: [{ title: 'Read DEBUG from the environment variable DJANGO_DEBUG, defaulting to False', safe: false, edits: [ed.replaceNode(v.origin.top, v.origin.node, expr), ...edits] }],
+      fixes: [{ title: 'Read DEBUG from the environment variable DJANGO_DEBUG, defaulting to False', applicability: 'unsafe', edits: [ed.replaceNode(v.origin.top, v.origin.node, expr), ...edits] }],
     });
   },
 });

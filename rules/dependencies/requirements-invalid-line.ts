@@ -38,7 +38,7 @@ export default defineRule({
         ctx.report({
           at: { file: p.file, range },
           message: 'This line is a shell command, not a requirement: pip install -r stops here',
-          fixes: isPip ? [{ title: 'Strip the command, keeping one package per line', safe: true, edits: [{ file: p.file, range, newText: packages.join(li.eol) }] }] : [],
+          fixes: isPip ? [{ title: 'Strip the command, keeping one package per line', applicability: 'safe', edits: [{ file: p.file, start, end: start + (p.end - p.start), newText: packages.join(li.eol) }] }] : [],
         });
       } else {
         ctx.report({ at: { file: p.file, range }, message: 'pip cannot parse this line: the install stops here' });

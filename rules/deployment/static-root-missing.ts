@@ -1,4 +1,4 @@
-import { defineRule, dictGet, type Binding, type FileEdit, type SettingsContext } from '../../server/src/engine';
+import { defineRule, dictGet, type Binding, type Edit, type SettingsContext } from '../../server/src/engine';
 
 /** A staticfiles storage that uploads elsewhere (S3, GCS, Azure, Cloudinary): collectstatic needs no STATIC_ROOT. */
 const REMOTE_STORAGE = /^storages\.|s3|gcloud|google|azure|cloudinary|dropbox|sftp|libcloud/i;
@@ -13,7 +13,7 @@ function usesRemoteStorage(ctx: SettingsContext): boolean {
  * `BASE_DIR / "staticfiles"` for a pathlib BASE_DIR, `os.path.join(BASE_DIR, "staticfiles")` for an
  * os.path one; as the environment lookup's default when STATIC_ROOT comes from one.
  */
-function fixEdits(ctx: SettingsContext, b: Binding | undefined): FileEdit[] {
+function fixEdits(ctx: SettingsContext, b: Binding | undefined): Edit[] {
   const base = ctx.value('BASE_DIR');
   if (!base || base.kind !== 'path' || base.env) return [];
   const pathlib = /^(pathlib\.)?Path\b/.test(base.display);
@@ -66,7 +66,7 @@ export default defineRule({
     ctx.report({
       at: b ? ctx.bindingAt(b) : ctx.missingAt(),
       message: `${b ? `STATIC_ROOT is ${b.value.kind === 'none' ? 'None' : 'empty'}${env ? ` (the default of ${env.variable ?? 'an environment variable'})` : ''}` : 'STATIC_ROOT is not set'}: collectstatic cannot run, so static files are not served once DEBUG is off`,
-      fixes: edits.length > 0 ? [{ title: edits.some((e) => e.newText.includes('os.path.join')) ? 'Set STATIC_ROOT = os.path.join(BASE_DIR, "staticfiles")' : 'Set STATIC_ROOT = BASE_DIR / "staticfiles"', safe: true, edits }] : [],
+      fixes: edits.length > 0 ? [{ title: edits.some((e) => e.newText.includes('os.path.join')) ? 'Set STATIC_ROOT = os.path.join(BASE_DIR, "staticfiles")' : 'Set STATIC_ROOT = BASE_DIR / "staticfiles"', applicability: 'safe', edits }] : [],
     });
   },
 });

@@ -32,7 +32,7 @@ export default defineRule({
       ctx.report({
         at: ctx.bindingAt(mw),
         message: 'XFrameOptionsMiddleware is not in MIDDLEWARE: responses carry no X-Frame-Options header',
-        fixes: literal && literal.items.length > 0 ? [{ title: 'Add XFrameOptionsMiddleware to MIDDLEWARE', safe: true, edits: ed.appendListItem(mw.stmt.top, literal, ed.str(XFO)) }] : [],
+        fixes: literal && literal.items.length > 0 ? [{ title: 'Add XFrameOptionsMiddleware to MIDDLEWARE', applicability: 'safe', edits: ed.appendListItem(mw.stmt.top, literal, ed.str(XFO)) }] : [],
       });
       return;
     }
@@ -40,10 +40,10 @@ export default defineRule({
     const value = b ? b.value : undefined;
     if (!b) {
       if (ctx.djangoVersion[0] >= 3) return;
-      ctx.report({ at: ctx.missingAt(), message: "X_FRAME_OPTIONS is not set: Django before 3.0 lets same-origin pages frame the site ('SAMEORIGIN')", fixes: [{ title: "Set X_FRAME_OPTIONS = 'DENY'", safe: true, edits: ctx.setSettingEdits('X_FRAME_OPTIONS', ctx.editor.str('DENY')) }] });
+      ctx.report({ at: ctx.missingAt(), message: "X_FRAME_OPTIONS is not set: Django before 3.0 lets same-origin pages frame the site ('SAMEORIGIN')", fixes: [{ title: "Set X_FRAME_OPTIONS = 'DENY'", applicability: 'safe', edits: ctx.setSettingEdits('X_FRAME_OPTIONS', ctx.editor.str('DENY')) }] });
       return;
     }
     if (!value || value.kind !== 'str' || value.value.toUpperCase() === 'DENY') return;
-    ctx.report({ at: ctx.bindingAt(b), message: `X_FRAME_OPTIONS is '${value.value.slice(0, 20)}', not 'DENY': pages can be framed`, fixes: [{ title: "Set X_FRAME_OPTIONS = 'DENY'", safe: true, edits: ctx.setSettingEdits('X_FRAME_OPTIONS', ctx.editorFor(b.stmt.module).str('DENY')) }] });
+    ctx.report({ at: ctx.bindingAt(b), message: `X_FRAME_OPTIONS is '${value.value.slice(0, 20)}', not 'DENY': pages can be framed`, fixes: [{ title: "Set X_FRAME_OPTIONS = 'DENY'", applicability: 'safe', edits: ctx.setSettingEdits('X_FRAME_OPTIONS', ctx.editorFor(b.stmt.module).str('DENY')) }] });
   },
 });

@@ -1,4 +1,4 @@
-import { defineRule, type PyExpr } from '../../server/src/engine';
+import { defineRule, type PyExpr, type FixSpec } from '../../server/src/engine';
 
 const CSRF = 'django.middleware.csrf.CsrfViewMiddleware';
 // Django's order: CSRF after sessions/common, before authentication.
@@ -31,12 +31,12 @@ export default defineRule({
     if (b.value.kind !== 'list' && b.value.kind !== 'tuple') return;
     const st = b.stmt.node;
     const literal = st.t === 'assign' && (st.value.t === 'list' || st.value.t === 'tuple') && b.mutations.length === 0 && !b.conditional ? st.value : undefined;
-    const fixes = [];
+    const fixes: FixSpec[] = [];
     if (literal && literal.items.length > 0) {
       const ed = ctx.editorFor(b.stmt.module);
       const after = BEFORE.map((name) => literal.items.find((i: PyExpr) => i.t === 'str' && i.v === name)).find((x) => x);
       const edits = ed.appendListItem(b.stmt.top, literal, ed.str(CSRF), after);
-      fixes.push({ title: 'Insert CsrfViewMiddleware in MIDDLEWARE', safe: true, edits });
+      fixes.push({ title: 'Insert CsrfViewMiddleware in MIDDLEWARE', applicability: 'safe', edits });
     }
     ctx.report({ at: ctx.bindingAt(b), message: 'CsrfViewMiddleware is not in MIDDLEWARE: views are not protected against cross-site request forgery', fixes });
   },

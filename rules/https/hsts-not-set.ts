@@ -1,4 +1,4 @@
-import { defineRule, formatDuration } from '../../server/src/engine';
+import { defineRule, formatDuration, type FixSpec } from '../../server/src/engine';
 
 export default defineRule({
   meta: {
@@ -28,7 +28,7 @@ export default defineRule({
     if (!ctx.middleware.includes('django.middleware.security.SecurityMiddleware') && ctx.setting('MIDDLEWARE')) return; // DJR309 reports the cause
     const min = ctx.thresholds.hstsMinSeconds;
     const b = ctx.setting('SECURE_HSTS_SECONDS');
-    const fixes = [{ title: `Set SECURE_HSTS_SECONDS = ${Math.max(min, 31536000)} (${formatDuration(Math.max(min, 31536000))})`, safe: true, edits: ctx.setSettingEdits('SECURE_HSTS_SECONDS', String(Math.max(min, 31536000))) }];
+    const fixes: FixSpec[] = [{ title: `Set SECURE_HSTS_SECONDS = ${Math.max(min, 31536000)} (${formatDuration(Math.max(min, 31536000))})`, applicability: 'safe', edits: ctx.setSettingEdits('SECURE_HSTS_SECONDS', String(Math.max(min, 31536000))) }];
     if (!b) {
       ctx.report({ at: ctx.missingAt(), message: 'SECURE_HSTS_SECONDS is not set: browsers are not told to use HTTPS only', fixes });
       return;

@@ -1,7 +1,7 @@
-import { defineRule, type FileEdit, type ModuleEditor, type PyModule, type TopStmt } from '../../server/src/engine';
+import { defineRule, type Edit, type ModuleEditor, type PyModule, type TopStmt } from '../../server/src/engine';
 
 /** Deletes the statement's lines, keeping a trailing comment (the user's words) as its own line. */
-function removeKeepingComment(m: PyModule, top: TopStmt, ed: ModuleEditor): FileEdit {
+function removeKeepingComment(m: PyModule, top: TopStmt, ed: ModuleEditor): Edit {
   const lastLine = m.lines.positionAt(top.end).line;
   const rest = m.text.slice(top.end, m.lines.lineEnd(lastLine));
   const comment = /#.*$/.exec(rest)?.[0];
@@ -39,7 +39,7 @@ export default defineRule({
     ctx.report({
       at: ctx.bindingAt(b),
       message: 'SECURE_BROWSER_XSS_FILTER is obsolete: browsers ignore X-XSS-Protection and Django 4.0 removed the setting; use a Content-Security-Policy',
-      fixes: simple ? [{ title: 'Remove SECURE_BROWSER_XSS_FILTER', safe: true, edits: [removeKeepingComment(b.stmt.module, b.stmt.top, ctx.editorFor(b.stmt.module))] }] : [],
+      fixes: simple ? [{ title: 'Remove SECURE_BROWSER_XSS_FILTER', applicability: 'safe', edits: [removeKeepingComment(b.stmt.module, b.stmt.top, ctx.editorFor(b.stmt.module))] }] : [],
     });
   },
 });

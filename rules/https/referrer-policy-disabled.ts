@@ -1,4 +1,4 @@
-import { defineRule, securityMiddlewareActive, stringItems } from '../../server/src/engine';
+import { defineRule, securityMiddlewareActive, stringItems, type FixSpec } from '../../server/src/engine';
 
 const VALID = new Set(['no-referrer', 'no-referrer-when-downgrade', 'origin', 'origin-when-cross-origin', 'same-origin', 'strict-origin', 'strict-origin-when-cross-origin', 'unsafe-url']);
 
@@ -25,7 +25,7 @@ export default defineRule({
   checkSettings(ctx) {
     if (!securityMiddlewareActive(ctx)) return;
     const b = ctx.setting('SECURE_REFERRER_POLICY');
-    const fix = (module = ctx.module) => [{ title: "Set SECURE_REFERRER_POLICY = 'same-origin'", safe: true, edits: ctx.setSettingEdits('SECURE_REFERRER_POLICY', ctx.editorFor(module).str('same-origin')) }];
+    const fix = (module = ctx.module): FixSpec[] => [{ title: "Set SECURE_REFERRER_POLICY = 'same-origin'", applicability: 'safe', edits: ctx.setSettingEdits('SECURE_REFERRER_POLICY', ctx.editorFor(module).str('same-origin')) }];
     if (!b) {
       const [major, minor] = ctx.djangoVersion;
       if (major > 3 || (major === 3 && minor >= 1)) return;

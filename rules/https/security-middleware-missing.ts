@@ -31,7 +31,7 @@ export default defineRule({
     ctx.report({
       at: ctx.bindingAt(b),
       message: 'SecurityMiddleware is not in MIDDLEWARE: HTTPS redirect, HSTS and security headers are not applied',
-      fixes: literal ? [{ title: 'Insert SecurityMiddleware first in MIDDLEWARE', safe: true, edits: insertFirstListItem(ed, b.stmt.top, literal, ed.str(SECURITY_MIDDLEWARE)) }] : [],
+      fixes: literal ? [{ title: 'Insert SecurityMiddleware first in MIDDLEWARE', applicability: 'safe', edits: insertFirstListItem(ed, b.stmt.top, literal, ed.str(SECURITY_MIDDLEWARE)) }] : [],
     });
   },
 });

@@ -57,7 +57,7 @@ export default defineRule({
     ctx.report({
       at: ctx.missingAt(),
       message: 'LOGGING is not configured: with DEBUG off, Django logs server errors and security events nowhere but (at best) e-mail to ADMINS',
-      fixes: [{ title: 'Add a console LOGGING configuration (root, django.request, django.security)', safe: true, edits: [ed.insertStatement(loggingSource(ed))] }],
+      fixes: [{ title: 'Add a console LOGGING configuration (root, django.request, django.security)', applicability: 'safe', edits: [ed.insertStatement(loggingSource(ed))] }],
     });
   },
 });

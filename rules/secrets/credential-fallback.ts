@@ -1,4 +1,4 @@
-import { credentialValues, defineRule, dropEnvDefault, maskSecret, type Fix } from '../../server/src/engine';
+import { credentialValues, defineRule, dropEnvDefault, maskSecret, type FixSpec } from '../../server/src/engine';
 
 export default defineRule({
   meta: {
@@ -30,7 +30,7 @@ export default defineRule({
       if (!env?.hasDefault) continue;
       const variable = env.variable ?? 'its variable';
       const edits = dropEnvDefault(ctx, env);
-      const fixes: Fix[] = edits.length > 0 ? [{ title: `Remove the default of ${variable}: ${c.label} must come from the environment`, safe: false, edits }] : [];
+      const fixes: FixSpec[] = edits.length > 0 ? [{ title: `Remove the default of ${variable}: ${c.label} must come from the environment`, applicability: 'unsafe', edits }] : [];
       ctx.report({
         at: c.at,
         message: c.maskedUrl

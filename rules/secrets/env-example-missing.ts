@@ -43,7 +43,7 @@ export default defineRule({
       message: existing
         ? `${path.basename(existing)} does not list ${missing.length === 1 ? 'a variable' : `${missing.length} variables`} the settings read: ${shown}`
         : `The settings read ${names.length === 1 ? 'an environment variable' : `${names.length} environment variables`} and no .env.example lists them: ${shown}`,
-      fixes: [{ title: existing ? `Add ${missing.length === 1 ? missing[0] : `${missing.length} variables`} to ${path.basename(existing)}` : 'Create .env.example with the variable names (no values)', safe: true, edits: envExampleEdits(ctx.fs, example, missing, HEADER) }],
+      fixes: [{ title: existing ? `Add ${missing.length === 1 ? missing[0] : `${missing.length} variables`} to ${path.basename(existing)}` : 'Create .env.example with the variable names (no values)', applicability: 'safe', edits: envExampleEdits(ctx.fs, example, missing, HEADER) }],
     });
   },
 });

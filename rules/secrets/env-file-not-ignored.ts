@@ -28,7 +28,7 @@ export default defineRule({
       ctx.report({
         at: { file: f.path, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } },
         message: `${name} is not ignored by git: the secrets in it would be committed with the next 'git add'; add it to .gitignore`,
-        fixes: [{ title: `Add ${name} to .gitignore`, safe: true, edits: gitignoreEdits(ctx.fs, f.path) }],
+        fixes: [{ title: `Add ${name} to .gitignore`, applicability: 'safe', edits: gitignoreEdits(ctx.fs, f.path) }],
       });
     }
   },

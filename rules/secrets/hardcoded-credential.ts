@@ -1,4 +1,4 @@
-import { credentialValues, defineRule, maskSecret, moveToDotenvFix, type Fix } from '../../server/src/engine';
+import { credentialValues, defineRule, maskSecret, moveToDotenvFix, type FixSpec } from '../../server/src/engine';
 
 export default defineRule({
   meta: {
@@ -31,13 +31,13 @@ export default defineRule({
       const o = c.value.origin;
       const ed = ctx.editorFor(o.module);
       const { expr, edits } = ed.envLookup(c.variable, 'str');
-      const fix: Fix = { title: `Read ${c.label} from the environment variable ${c.variable} (removes the literal: store the current value first)`, safe: false, manual: true, edits: [ed.replaceNode(o.top, o.node, expr), ...edits] };
+      const fix: FixSpec = { title: `Read ${c.label} from the environment variable ${c.variable} (removes the literal: store the current value first)`, applicability: 'display-only', kind: 'read-env', edits: [ed.replaceNode(o.top, o.node, expr), ...edits] };
       ctx.report({
         at: c.at,
         message: c.maskedUrl
           ? `${c.label} is the URL '${c.maskedUrl}' with a hardcoded password: anyone who can read the source has the credential`
           : `${c.label} is a hardcoded credential ${maskSecret(c.value.value)}: anyone who can read the source has it`,
-        fixes: [moveToDotenvFix(ctx, c.value, c.variable, c.label), fix].filter((x): x is Fix => x !== undefined),
+        fixes: [moveToDotenvFix(ctx, c.value, c.variable, c.label), fix].filter((x): x is FixSpec => x !== undefined),
       });
     }
   },

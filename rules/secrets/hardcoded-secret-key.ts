@@ -1,20 +1,20 @@
-import { defineRule, isHardcodedString, maskSecret, moveToDotenvFix, rotateSecretKeyFix, stringItems, type Fix, type SettingsContext, type Value } from '../../server/src/engine';
+import { defineRule, isHardcodedString, maskSecret, moveToDotenvFix, rotateSecretKeyFix, stringItems, type FixSpec, type SettingsContext, type Value } from '../../server/src/engine';
 
-function envFix(ctx: SettingsContext, literal: Extract<Value, { kind: 'str' }>, variable: string, setting: string): Fix {
+function envFix(ctx: SettingsContext, literal: Extract<Value, { kind: 'str' }>, variable: string, setting: string): FixSpec {
   const ed = ctx.editorFor(literal.origin.module);
   const { expr, edits } = ed.envLookup(variable, 'str');
   return {
     title: `Read ${setting} from the environment variable ${variable} (removes the literal: store the current key first)`,
-    safe: false,
-    // never by fix-all: the literal would be gone with no copy anywhere
-    manual: true,
+    // never by fix-all, not even --unsafe-fixes: the literal would be gone with no copy anywhere
+    applicability: 'display-only',
+    kind: 'read-env',
     edits: [ed.replaceNode(literal.origin.top, literal.origin.node, expr), ...edits],
   };
 }
 
 /** Move to .env first (keeps the value), then rotate (SECRET_KEY only), then a bare env lookup. */
-function fixesFor(ctx: SettingsContext, literal: Extract<Value, { kind: 'str' }>, variable: string, label: string, rotate: boolean): Fix[] {
-  const fixes: Fix[] = [];
+function fixesFor(ctx: SettingsContext, literal: Extract<Value, { kind: 'str' }>, variable: string, label: string, rotate: boolean): FixSpec[] {
+  const fixes: FixSpec[] = [];
   const move = moveToDotenvFix(ctx, literal, variable, label);
   if (move) fixes.push(move);
   const rotation = rotate ? rotateSecretKeyFix(ctx, literal, variable) : undefined;

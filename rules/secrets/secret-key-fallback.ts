@@ -1,11 +1,11 @@
-import { defineRule, dropEnvDefault, maskSecret, stringItems, type Fix, type SettingsContext, type Value, type Where } from '../../server/src/engine';
+import { defineRule, dropEnvDefault, maskSecret, stringItems, type FixSpec, type SettingsContext, type Value, type Where } from '../../server/src/engine';
 
 function check(ctx: SettingsContext, v: Value, label: string, at: Where): void {
   const env = v.env;
   if (!env || !env.hasDefault || v.kind !== 'str' || v.fstring || v.value.trim().length === 0) return;
   const variable = env.variable ?? 'the environment variable';
   const edits = dropEnvDefault(ctx, env);
-  const fixes: Fix[] = edits.length > 0 ? [{ title: `Remove the default of ${variable}: ${label} must come from the environment`, safe: false, edits }] : [];
+  const fixes: FixSpec[] = edits.length > 0 ? [{ title: `Remove the default of ${variable}: ${label} must come from the environment`, applicability: 'unsafe', edits }] : [];
   ctx.report({
     at,
     message: `${label} falls back to the hardcoded default ${maskSecret(v.value)} when ${variable} is not set: anyone who can read the source can forge sessions and tokens`,

@@ -254,6 +254,17 @@ export function rangeProblem(text: string | undefined, r: Range): string | undef
   return undefined;
 }
 
+/** A problem with the offsets of an edit in `text`, if any. */
+export function offsetProblem(text: string | undefined, start: number, end: number): string | undefined {
+  if (text === undefined) return 'the file does not exist';
+  if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > text.length) return `[${start}, ${end}) outside a text of ${text.length} characters`;
+  if (start > end) return 'start after end';
+  // never between the two halves of a surrogate pair or of a CR LF
+  const splits = (o: number) => o > 0 && o < text.length && ((/[\uD800-\uDBFF]/.test(text[o - 1]) && /[\uDC00-\uDFFF]/.test(text[o])) || (text[o - 1] === '\r' && text[o] === '\n'));
+  if (splits(start) || splits(end)) return `[${start}, ${end}) splits a character or a line break`;
+  return undefined;
+}
+
 /** Every property violation of one result (empty when the result is fine). */
 export function resultProblems(result: AnalysisResult, read: (file: string) => string | undefined): string[] {
   const problems: string[] = [];
@@ -271,10 +282,10 @@ export function resultProblems(result: AnalysisResult, read: (file: string) => s
       for (const e of fix.edits) {
         const current = read(e.file);
         if (e.create && current === undefined) {
-          if (e.range.start.line !== 0 || e.range.start.character !== 0 || e.range.end.line !== 0 || e.range.end.character !== 0) problems.push(`${f.code} fix creates ${e.file} at a range other than 0:0`);
+          if (e.start !== 0 || e.end !== 0) problems.push(`${f.code} fix creates ${e.file} at offsets other than 0`);
           continue;
         }
-        const q = rangeProblem(current, e.range);
+        const q = offsetProblem(current, e.start, e.end);
         if (q) problems.push(`${f.code} fix edit in ${e.file}: ${q}`);
       }
     }
@@ -289,7 +300,7 @@ export function resultProblems(result: AnalysisResult, read: (file: string) => s
 export function signature(result: AnalysisResult): string[] {
   const r = (x: Range) => `${x.start.line}:${x.start.character}-${x.end.line}:${x.end.character}`;
   const edits = (f: AnalysisResult['findings'][number]) =>
-    JSON.stringify(f.fixes.map((x) => [x.title, x.safe, x.edits.map((e) => [e.file, r(e.range), e.create, path.basename(e.file).startsWith('.env') ? e.newText.length : e.newText])]));
+    JSON.stringify(f.fixes.map((x) => [x.id, x.title, x.applicability, x.edits.map((e) => [e.file, e.start, e.end, e.create, path.basename(e.file).startsWith('.env') ? e.newText.length : e.newText])]));
   return [
     ...result.findings.map((f) => `${f.code} ${f.file} ${r(f.range)} ${f.severity} ${f.message} fixes=${edits(f)}`),
     ...result.notes.map((n) => `note ${n.kind} ${n.file} ${n.range ? r(n.range) : ''} ${n.message}`).sort(),

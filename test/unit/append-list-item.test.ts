@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { before, describe, test } from 'node:test';
-import { applyTextEdits, ModuleEditor, parseOnce } from '../../server/src/engine';
+import { applyEdits, ModuleEditor, normalizeEdits, parseOnce } from '../../server/src/engine';
 import type { PyExpr } from '../../server/src/engine/ir';
 import { ready } from '../helpers/fixtures';
 
@@ -28,7 +28,7 @@ function append(src: string, item: string, after?: number): string {
   assert.ok(list.t === 'list' || list.t === 'tuple');
   const ed = new ModuleEditor(module);
   const edits = ed.appendListItem(top, list, item, after === undefined ? undefined : list.items[after]);
-  const out = applyTextEdits(src, edits, module.lines).text;
+  const out = applyEdits(src, normalizeEdits(edits));
   assert.notEqual(parses(out), false, `does not parse:\n${out}`);
   return out;
 }

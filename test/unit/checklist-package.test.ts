@@ -44,7 +44,7 @@ test('the item menus match context values the tree really produces', () => {
   const result: AnalysisResult = {
     root: '/ws',
     projects: [{ root: '/ws', productionModule: '/ws/s.py', productionReason: 'x', settingsModules: [], packages: [], djangoVersion: [5, 2], djangoVersionPinned: true }],
-    findings: [{ code: 'DJR101', name: 'hardcoded-secret-key', severity: 'error', file: '/ws/s.py', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, message: 'm', fixes: [{ title: 't', safe: true, edits: [] }] }],
+    findings: [{ code: 'DJR101', name: 'hardcoded-secret-key', severity: 'error', file: '/ws/s.py', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, message: 'm', fixes: [{ id: 'DJR101@/ws/s.py:1:1#fix', title: 't', applicability: 'safe', edits: [] }] }],
     notes: [],
     applicability: { DJR101: true, DJR102: true },
     stats: { filesFound: 0, pythonFiles: 0, parsed: 0, skippedByPrefilter: 0, skippedLargeOrBinary: 0, ms: 0 },

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ChecklistTreeModel, docCodeOf, docUrlOf, fixableFinding, primaryFix, type ChecklistNode } from '../../client/src/checklist/tree';
-import { buildChecklist, emptyManualState, type AnalysisResult, type ChecklistItemDef, type ChecklistReport, type Finding, type Rule } from '../../server/src/engine';
+import { buildChecklist, emptyManualState, type AnalysisResult, type ChecklistItemDef, type ChecklistReport, type Finding, type Fix, type Rule } from '../../server/src/engine';
 
 const ROOT = '/ws/app';
 
@@ -26,8 +26,8 @@ const DEFS: ChecklistItemDef[] = [
 ];
 
 function report(root = ROOT, opts: { django?: boolean; ticks?: Record<string, boolean> } = {}): ChecklistReport {
-  const fix = { title: 'Read SECRET_KEY from the environment', safe: false, edits: [] };
-  const safeFix = { title: 'Drop the default', safe: true, edits: [] };
+  const fix: Fix = { id: 'DJR101@x#fix', title: 'Read SECRET_KEY from the environment', applicability: 'unsafe', edits: [] };
+  const safeFix: Fix = { id: 'DJR101@x#fix-2', title: 'Drop the default', applicability: 'safe', edits: [] };
   const res: AnalysisResult = {
     root,
     projects: [opts.django === false ? { root, productionReason: 'no Django project found', settingsModules: [], packages: [], djangoVersion: [6, 0], djangoVersionPinned: false } : { root, productionModule: `${root}/mysite/settings.py`, productionReason: 'the only settings.py', settingsModules: [], packages: [], djangoVersion: [5, 2], djangoVersionPinned: true }],

@@ -109,7 +109,7 @@ const vscodeStub = {
     },
     openTextDocument: async (u: Uri) => {
       calls.opened.push(u.fsPath);
-      return {};
+      return { positionAt: (offset: number) => ({ offset }) };
     },
   },
   commands: {
@@ -147,7 +147,7 @@ function report(done: boolean): ChecklistReport {
   const result: AnalysisResult = {
     root: '/ws',
     projects: [{ root: '/ws', productionModule: '/ws/s.py', productionReason: 'x', settingsModules: [], packages: [], djangoVersion: [5, 2], djangoVersionPinned: true }],
-    findings: [{ code: 'DJR201', name: 'debug-enabled', severity: 'error', file: '/ws/s.py', range: { start: { line: 3, character: 0 }, end: { line: 3, character: 12 } }, message: 'DEBUG is True in production', fixes: [{ title: 'Use the environment', safe: false, edits: [{ file: '/ws/s.py', range: { start: { line: 3, character: 8 }, end: { line: 3, character: 12 } }, newText: 'False' }, { file: '/ws/.env', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: 'X=1\n', create: true }] }] }],
+    findings: [{ code: 'DJR201', name: 'debug-enabled', severity: 'error', file: '/ws/s.py', range: { start: { line: 3, character: 0 }, end: { line: 3, character: 12 } }, message: 'DEBUG is True in production', fixes: [{ id: 'DJR201@/ws/s.py:4:1#fix', title: 'Use the environment', applicability: 'unsafe', edits: [{ file: '/ws/.env', start: 0, end: 0, newText: 'X=1\n', create: true }, { file: '/ws/s.py', start: 50, end: 54, newText: 'False' }] }] }],
     notes: [],
     applicability: { DJR201: true, DJR202: true },
     stats: { filesFound: 0, pythonFiles: 0, parsed: 0, skippedByPrefilter: 0, skippedLargeOrBinary: 0, ms: 0 },
@@ -218,7 +218,7 @@ test('the adapter requests, renders, ticks, fixes, documents and exports', async
   // apply the fix (unsafe: confirmed), edits become a WorkspaceEdit
   await registered.get('djangoReadiness.checklist.applyFix')!(findingNode);
   const edit = calls.applied[0] as { ops: unknown[][] };
-  assert.deepEqual(edit.ops.map((o) => [o[0], o[1]]), [['replace', '/ws/s.py'], ['create', '/ws/.env']]);
+  assert.deepEqual(edit.ops.map((o) => [o[0], o[1]]), [['create', '/ws/.env'], ['replace', '/ws/s.py']]);
 
   // documentation through the extension's own command
   await registered.get('djangoReadiness.checklist.showDocumentation')!(findingNode);
@@ -237,6 +237,6 @@ test('the adapter requests, renders, ticks, fixes, documents and exports', async
   assert.ok(md);
   assert.match(md, /^# Production readiness checklist/);
   assert.match(md, /\[\.\.\/s\.py:4\]\(\.\.\/s\.py#L4\)/);
-  assert.deepEqual(calls.opened, ['/ws/docs/READINESS.md']);
+  assert.deepEqual(calls.opened, ['/ws/s.py', '/ws/docs/READINESS.md']);
   view.dispose();
 });

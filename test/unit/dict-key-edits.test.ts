@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { before, describe, test } from 'node:test';
 import { allRules } from '../../rules/index.generated';
-import { applyTextEdits, defineRule, fixPass, LineIndex, MemoryFileSystem, parseDatabaseUrl, setDictKeysEdits, type Value } from '../../server/src/engine';
+import { applyEdits, defineRule, fixPass, MemoryFileSystem, normalizeEdits, parseDatabaseUrl, setDictKeysEdits, type Value } from '../../server/src/engine';
 import { analyze, fixUntilStable, ready } from '../helpers/fixtures';
 
 function parses(text: string): boolean | undefined {
@@ -35,7 +35,7 @@ function keysRule(dict: string, entries: { keys: string[]; valueSrc: string }[])
         for (const k of e.keys) cur = cur?.kind === 'dict' ? [...cur.entries].reverse().find((x) => x.key.kind === 'str' && x.key.value === k)?.value : undefined;
         return cur === undefined;
       });
-      if (missing.length) ctx.report({ at: ctx.missingAt(dict), fixes: [{ title: 't', safe: true, edits: setDictKeysEdits(ctx, dict, missing) }] });
+      if (missing.length) ctx.report({ at: ctx.missingAt(dict), fixes: [{ title: 't', applicability: 'safe', edits: setDictKeysEdits(ctx, dict, missing) }] });
     },
   });
 }
@@ -60,18 +60,13 @@ const TWO = [
 describe('several keys of one dict in one fix', () => {
   before(ready);
 
-  test('applyTextEdits merges identical edits at one point even when others sit between them', () => {
+  test('a fix merges identical edits at one point even when others sit between them', () => {
     const text = 'X = {"k": 1\n}\n';
-    const li = new LineIndex(text);
-    const at = li.positionAt(text.indexOf('1') + 1);
-    const r = { start: at, end: at };
-    const out = applyTextEdits(text, [
-      { range: r, newText: ',' },
-      { range: r, newText: '\n    "A": 1,' },
-      { range: r, newText: ',' },
-      { range: r, newText: '\n    "B": 2,' },
-    ], li);
-    assert.equal(out.text, 'X = {"k": 1,\n    "A": 1,\n    "B": 2,\n}\n');
+    const at = text.indexOf('1') + 1;
+    const e = (newText: string) => ({ file: '/p/settings.py', start: at, end: at, newText });
+    const edits = normalizeEdits([e(','), e('\n    "A": 1,'), e(','), e('\n    "B": 2,')]);
+    assert.deepEqual(edits.map((x) => x.newText), [',', '\n    "A": 1,', '\n    "B": 2,'], 'the duplicate dropped, the order kept');
+    assert.equal(applyEdits(text, edits), 'X = {"k": 1,\n    "A": 1,\n    "B": 2,\n}\n');
   });
 
   test('multi-line dict whose last entry has no trailing comma: one comma, both keys, in order', () => {

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { cli, copyProject, snapshot } from '../helpers/cli';
-import { applyFileEdits, generateSecretKey, gitignoreDecision, MemoryFileSystem, parseDotenv, parseGitignore, type Finding, type Fix } from '../../server/src/engine';
+import { applyFix as applyFixTexts, generateSecretKey, gitignoreDecision, MemoryFileSystem, parseDotenv, parseGitignore, type Finding, type Fix } from '../../server/src/engine';
 import { analyze, ready } from '../helpers/fixtures';
 
 
@@ -25,9 +25,7 @@ function secretKeyLiteral(text: string): string {
 
 /** Applies one fix to an in-memory project (the edits of each file at once). */
 function applyFix(mem: MemoryFileSystem, fix: Fix): void {
-  const byFile = new Map<string, typeof fix.edits>();
-  for (const e of fix.edits) byFile.set(e.file, [...(byFile.get(e.file) ?? []), e]);
-  for (const [file, edits] of byFile) mem.write(file, applyFileEdits(mem.readFile(file) ?? '', edits).text);
+  for (const [file, text] of applyFixTexts(mem, fix)) mem.write(file, text);
 }
 
 function djr101(mem: MemoryFileSystem): Finding | undefined {
@@ -121,7 +119,7 @@ describe('Move SECRET_KEY to .env: the engine', () => {
     const move = f.fixes[0];
     assert.match(move.title, /^Move SECRET_KEY to \.env/);
     assert.equal(move.preferred, true);
-    assert.equal(move.safe, false);
+    assert.equal(move.applicability, 'unsafe');
     applyFix(mem, move);
     const env = mem.readFile('/p/.env') ?? '';
     assert.deepEqual(parseDotenv(env).map((e) => [e.name, e.value]), [['DEBUG', '0'], ['DJANGO_SECRET_KEY', KEY]]);
@@ -140,7 +138,7 @@ describe('Move SECRET_KEY to .env: the engine', () => {
     assert.ok(f);
     assert.equal(f.fixes.some((x) => /^Move|^Rotate/.test(x.title)), false);
     const only = f.fixes[0];
-    assert.equal(only.manual, true, 'the bare lookup is manual-only: fix-all would lose the literal');
+    assert.equal(only.applicability, 'display-only', 'the bare lookup is display-only: fix-all would lose the literal');
   });
 
   test('values .env readers would not read back exactly are not moved', () => {

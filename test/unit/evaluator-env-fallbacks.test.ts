@@ -34,12 +34,12 @@ const probe = defineRule({
   checkSettings(ctx) {
     const b = ctx.setting('NAME');
     const env = b?.value.env;
-    if (b && env?.hasDefault) ctx.report({ at: ctx.bindingAt(b), fixes: [{ title: 'drop', safe: false, edits: dropEnvDefault(ctx, env) }] });
+    if (b && env?.hasDefault) ctx.report({ at: ctx.bindingAt(b), fixes: [{ title: 'drop', applicability: 'unsafe', edits: dropEnvDefault(ctx, env) }] });
     const x = ctx.setting('X');
     if (x && x.value.kind === 'str' && !x.value.env) {
       const ed = ctx.editorFor(x.value.origin.module);
       const { expr, edits } = ed.envLookup('X', 'str');
-      ctx.report({ at: ctx.bindingAt(x), fixes: [{ title: 'env', safe: false, edits: [ed.replaceNode(x.value.origin.top, x.value.origin.node, expr), ...edits] }] });
+      ctx.report({ at: ctx.bindingAt(x), fixes: [{ title: 'env', applicability: 'unsafe', edits: [ed.replaceNode(x.value.origin.top, x.value.origin.node, expr), ...edits] }] });
     }
   },
 });

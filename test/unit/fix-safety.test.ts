@@ -16,7 +16,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { allRules } from '../../rules/index.generated';
-import { applyFileEdits, fixPass, fixToApply, MemoryFileSystem, type FileEdit, type Fix, type Finding } from '../../server/src/engine';
+import { applyFix, fixPass, fixToApply, MemoryFileSystem, type Fix, type Finding } from '../../server/src/engine';
 import { analyze, fixUntilStable } from '../helpers/fixtures';
 import { runFuzz } from '../helpers/fuzz';
 import { commentsOf, mount, parsesBatch, projectSubjects, ruleFixtureSubjects, secretLiterals, type Subject } from '../helpers/subjects';
@@ -57,7 +57,7 @@ function lostSecrets(before: Map<string, string>, after: Map<string, string>): s
 /** Whether a removal is announced: an unsafe fix whose title or rule docs say the literal goes. */
 function documentedRemoval(code: string, fix: Fix): boolean {
   const docs = metaOf.get(code)?.docs.fixSafety ?? '';
-  return !fix.safe && (/remov/i.test(fix.title) || /literal is removed|removes the literal/i.test(docs));
+  return fix.applicability !== 'safe' && (/remov/i.test(fix.title) || /literal is removed|removes the literal/i.test(docs));
 }
 
 function masked(s: string): string {
@@ -73,12 +73,11 @@ function checkSubject(subject: Subject): Outcome {
 
   // Each fix alone.
   const applyAlone = (f: Finding, fix: Fix) => {
-    const byFile = new Map<string, FileEdit[]>();
-    for (const e of fix.edits) byFile.set(e.file, [...(byFile.get(e.file) ?? []), e]);
+    const changed = applyFix(mem, fix);
     const after = new Map(original);
-    for (const [file, edits] of byFile) after.set(file, applyFileEdits(original.get(file) ?? '', edits).text);
-    const label = `${subject.name}: ${f.code} at ${rel(f.file)}:${f.range.start.line + 1} fix "${fix.title}"${fix.safe ? '' : ' (unsafe)'}`;
-    for (const file of byFile.keys()) if (file.endsWith('.py') && original.has(file)) out.pairs.push({ label: `${label} on ${rel(file)}`, before: original.get(file) ?? '', after: after.get(file) ?? '' });
+    for (const [file, text] of changed) after.set(file, text);
+    const label = `${subject.name}: ${f.code} at ${rel(f.file)}:${f.range.start.line + 1} fix "${fix.title}"${fix.applicability === 'safe' ? '' : ` (${fix.applicability})`}`;
+    for (const file of changed.keys()) if (file.endsWith('.py') && original.has(file)) out.pairs.push({ label: `${label} on ${rel(file)}`, before: original.get(file) ?? '', after: after.get(file) ?? '' });
     const lost = lostSecrets(original, after);
     if (lost.length > 0) out.removals.push({ label, fix, code: f.code, lost });
     out.fixes++;
@@ -249,7 +248,7 @@ describe('fix safety regressions', () => {
     assert.ok(inBroken.length >= 3, 'findings with fixes in the broken file');
     // still offered as quick fixes, but never chosen by fix-all
     for (const f of inBroken) {
-      assert.ok(f.fixes.every((x) => x.manual), `${f.code}: fix not marked manual`);
+      assert.ok(f.fixes.every((x) => x.applicability === 'display-only'), `${f.code}: fix not display-only`);
       assert.equal(fixToApply(f, true), undefined);
     }
     assert.equal(fixUntilStable(mem, ROOT, { unsafe: true }), 0);

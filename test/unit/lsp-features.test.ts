@@ -98,7 +98,7 @@ describe('language server: fixes and notes from custom rules', () => {
       const env = path.join(ctx.project.root, '.env');
       const settings = ctx.settings?.module.path;
       if (!settings || ctx.fs.exists(env)) return;
-      ctx.report({ at: { file: settings, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 3 } } }, fixes: [{ title: 'Create .env', safe: true, edits: [{ file: env, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: 'DJANGO_SECRET_KEY=change-me\n', create: true }] }] });
+      ctx.report({ at: { file: settings, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 3 } } }, fixes: [{ title: 'Create .env', applicability: 'safe', edits: [{ file: env, start: 0, end: 0, newText: 'DJANGO_SECRET_KEY=change-me\n', create: true }] }] });
     },
   });
   const fails: Rule = defineRule({

@@ -109,7 +109,7 @@ describe('rules: fixtures', () => {
           assert.equal(f.name, rule.meta.name);
           assert.ok(f.message.length > 0);
           if (rule.meta.fix === 'none') assert.equal(f.fixes.length, 0, 'a rule declared without fix offers one');
-          for (const fix of f.fixes) if (fix.safe) assert.equal(rule.meta.fix, 'safe', 'a safe fix from a rule declared unsafe');
+          for (const fix of f.fixes) if (fix.applicability === 'safe') assert.equal(rule.meta.fix, 'safe', 'a safe fix from a rule declared unsafe');
         }
       });
 

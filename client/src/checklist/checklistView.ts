@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { isoDate } from '../../../server/src/engine/checklist/manual';
 import { renderMarkdownReport } from '../../../server/src/engine/checklist/report';
-import type { FileEdit, Fix } from '../../../server/src/engine/types';
+import type { Fix } from '../../../server/src/engine/types';
 import { CHECKLIST_CHANGED_NOTIFICATION, CHECKLIST_REQUEST, SET_MANUAL_REQUEST, type ChecklistChangedParams, type ChecklistParams, type ChecklistResponse, type SetManualParams, type SetManualResult } from '../../../server/src/protocol/checklist';
 import { SHOW_RULE_DOCUMENTATION_COMMAND } from '../../../server/src/protocol/messages';
 import { DOCUMENT_SELECTOR } from '../selector';
@@ -172,11 +172,11 @@ export class ChecklistView implements vscode.TreeDataProvider<ChecklistNode>, vs
       void vscode.window.showInformationMessage('No automatic fix for this item.');
       return;
     }
-    if (!fix.safe) {
+    if (fix.applicability !== 'safe') {
       const go = await vscode.window.showWarningMessage(`${fix.title}?`, { modal: true, detail: 'This fix changes how the project behaves at start-up (for example, a setting must now come from the environment). Review the change before deploying.' }, 'Apply');
       if (go !== 'Apply') return;
     }
-    const ok = await vscode.workspace.applyEdit(workspaceEdit(fix));
+    const ok = await vscode.workspace.applyEdit(await workspaceEdit(fix));
     if (!ok) void vscode.window.showErrorMessage(`Could not apply "${fix.title}": the file changed since the analysis. Refresh and try again.`);
   }
 
@@ -234,13 +234,19 @@ export class ChecklistView implements vscode.TreeDataProvider<ChecklistNode>, vs
   }
 }
 
-/** The WorkspaceEdit of an engine fix (absolute paths; `create` edits make a new file). */
-export function workspaceEdit(fix: Fix): vscode.WorkspaceEdit {
+/** The WorkspaceEdit of an engine fix (absolute paths, offsets; `create` edits make a new file). */
+export async function workspaceEdit(fix: Fix): Promise<vscode.WorkspaceEdit> {
   const edit = new vscode.WorkspaceEdit();
-  for (const e of fix.edits as FileEdit[]) {
+  const docs = new Map<string, vscode.TextDocument>();
+  for (const e of fix.edits) {
     const uri = vscode.Uri.file(e.file);
-    if (e.create) edit.createFile(uri, { ignoreIfExists: true, contents: Buffer.from(e.newText, 'utf8') });
-    else edit.replace(uri, new vscode.Range(e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character), e.newText);
+    if (e.create) {
+      edit.createFile(uri, { ignoreIfExists: true, contents: Buffer.from(e.newText, 'utf8') });
+      continue;
+    }
+    let doc = docs.get(e.file);
+    if (!doc) docs.set(e.file, (doc = await vscode.workspace.openTextDocument(uri)));
+    edit.replace(uri, new vscode.Range(doc.positionAt(e.start), doc.positionAt(e.end)), e.newText);
   }
   return edit;
 }

@@ -81,7 +81,7 @@ export function scoreText(score: number | null): string {
 
 /** The fix the "apply the fix" action uses: the preferred one, else the first safe, else the first. */
 export function primaryFix(finding: Finding): Fix | undefined {
-  return finding.fixes.find((f) => f.preferred) ?? finding.fixes.find((f) => f.safe) ?? finding.fixes[0];
+  return finding.fixes.find((f) => f.preferred) ?? finding.fixes.find((f) => f.applicability === 'safe') ?? finding.fixes[0];
 }
 
 /** The finding an item-level action uses: the first with a fix. */
@@ -287,7 +287,7 @@ export class ChecklistTreeModel {
           id: node.key,
           label: `${relative(root, f.file)}:${f.range.start.line + 1}`,
           description: f.message,
-          tooltip: [`**${f.code}**${f.name ? ` ${f.name}` : ''} (${f.severity})`, '', mdEscape(f.message), ...(fix ? ['', `Fix: ${mdEscape(fix.title)}${fix.safe ? '' : ' (unsafe: changes start-up behaviour)'}`] : [])].join('\n'),
+          tooltip: [`**${f.code}**${f.name ? ` ${f.name}` : ''} (${f.severity})`, '', mdEscape(f.message), ...(fix ? ['', `Fix: ${mdEscape(fix.title)}${fix.applicability === 'safe' ? '' : ' (unsafe: changes start-up behaviour)'}`] : [])].join('\n'),
           icon: SEVERITY_ICON[f.severity],
           collapsible: 'none',
           contextValue: tokens.join(' '),

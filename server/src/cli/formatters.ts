@@ -34,7 +34,7 @@ export function toJson(root: string, findings: Finding[], checklist: JsonCheckli
         endLine: f.range.end.line + 1,
         endColumn: f.range.end.character + 1,
         message: f.message,
-        fix: fix ? { title: fix.title, safe: fix.safe } : null,
+        fix: fix ? { title: fix.title, safe: fix.applicability === 'safe', applicability: fix.applicability, id: fix.id } : null,
       };
     }),
     checklist,

@@ -15,7 +15,7 @@ import { lowerBound, majorMinor, parsePyprojectDependencies, parseRequirements, 
 import type { CodePool } from './pool';
 import type { BaseContext, ProjectContext, ReportArgs, Rule, SettingsContext, Where } from './rule';
 import { Suppressions } from './suppressions';
-import type { Config, FileEdit, Finding, Note } from './types';
+import type { Config, Edit, Finding, Note } from './types';
 import { stringItems, type Value } from './values';
 
 export { ruleFailed };
@@ -289,6 +289,23 @@ function dedupe(findings: Finding[]): Finding[] {
     out.push(f);
   }
   out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.code.localeCompare(b.code)));
+  // two findings of one rule starting at one point (different messages): their fixes' ids get a
+  // suffix in this (deterministic) order, so every id names one fix (findings may be cached: copies)
+  const ids = new Set<string>();
+  for (let i = 0; i < out.length; i++) {
+    const f = out[i];
+    if (f.fixes.every((x) => !ids.has(x.id))) {
+      for (const x of f.fixes) ids.add(x.id);
+      continue;
+    }
+    const fixes = f.fixes.map((x) => {
+      let id = x.id;
+      for (let n = 2; ids.has(id); n++) id = `${x.id}~${n}`;
+      ids.add(id);
+      return id === x.id ? x : { ...x, id };
+    });
+    out[i] = { ...f, fixes };
+  }
   return out;
 }
 
@@ -718,7 +735,7 @@ class SettingsContextImpl {
     return { file: this.module.path, range: this.module.lines.lineRange(0) };
   }
 
-  setSettingEdits(name: string, valueSrc: string): FileEdit[] {
+  setSettingEdits(name: string, valueSrc: string): Edit[] {
     const b = this.setting(name);
     const ed = this.editor;
     if (b && b.stmt.module === this.module && b.stmt.node.t === 'assign' && b.stmt.node.targets.length === 1 && !b.conditional && b.mutations.length === 0) {
@@ -729,7 +746,7 @@ class SettingsContextImpl {
     return [ed.insertStatement(`${name} = ${valueSrc}`, after)];
   }
 
-  setDictKeyEdits(dictName: string, keys: string[], valueSrc: string): FileEdit[] {
+  setDictKeyEdits(dictName: string, keys: string[], valueSrc: string): Edit[] {
     const b = this.setting(dictName);
     const nested = (ks: string[], ed: ModuleEditor): string => {
       let src = valueSrc;

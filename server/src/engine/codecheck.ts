@@ -12,6 +12,7 @@ import type { DjangoProject, FileSystem, ProjectFile } from './project';
 import type { BaseContext, FileContext, ReportArgs, Rule, Where } from './rule';
 import { SemanticModel } from './semantic';
 import { djangoCheckIds, type Suppressions } from './suppressions';
+import { buildFixes } from './fix';
 import type { Config, Finding, Fix, Note, Range, Severity } from './types';
 import { originRange, type Origin } from './values';
 
@@ -92,7 +93,7 @@ export function buildFinding(r: ReportEnv, rule: Rule, args: ReportArgs): Findin
     file,
     range,
     message: args.message ?? meta.message,
-    fixes: manualOnBrokenFiles(r.env, args.fixes ?? []),
+    fixes: displayOnlyOnBrokenFiles(r.env, buildFixes(meta.code, file, range.start, args.fixes ?? [])),
     django: django || undefined,
     tags: meta.deprecated ? ['deprecated'] : undefined,
     projectRoot: r.projectRoot,
@@ -100,18 +101,18 @@ export function buildFinding(r: ReportEnv, rule: Rule, args: ReportArgs): Findin
 }
 
 /**
- * Fix-all leaves Python files with syntax errors alone (their fixes stay available as quick
- * fixes): a statement it adds after a broken one may be swallowed by the parser's error
- * recovery, so the setting still looks missing and every pass would add it again.
+ * Fix-all leaves Python files with syntax errors alone (their fixes become display-only: still
+ * offered as quick fixes): a statement it adds after a broken one may be swallowed by the
+ * parser's error recovery, so the setting still looks missing and every pass would add it again.
  */
-function manualOnBrokenFiles(env: CodeEnv, fixes: Fix[]): Fix[] {
+function displayOnlyOnBrokenFiles(env: CodeEnv, fixes: Fix[]): Fix[] {
   if (fixes.length === 0) return fixes;
   const broken = (file: string) => {
     if (!file.endsWith('.py')) return false;
     const text = env.fs.readFile(file);
     return text !== undefined && env.parse(file, text).syntaxErrors.length > 0;
   };
-  return fixes.map((fix) => (!fix.manual && fix.edits.some((e) => broken(e.file)) ? { ...fix, manual: true } : fix));
+  return fixes.map((fix) => (fix.applicability !== 'display-only' && fix.edits.some((e) => broken(e.file)) ? { ...fix, applicability: 'display-only' } : fix));
 }
 
 /**

@@ -9,7 +9,7 @@ import { isGitIgnored } from './gitignore';
 import type { FileSystem } from './project';
 import type { SettingsContext } from './rule';
 import { LineIndex } from './text';
-import type { FileEdit, Fix } from './types';
+import type { Edit, FixSpec } from './types';
 import type { Value } from './values';
 
 /** The names an example file may have, in order of preference. */
@@ -74,16 +74,14 @@ function eolOf(text: string): string {
 }
 
 /** An edit appending lines at the end of `file` (creating it when it does not exist). */
-export function appendLinesEdit(fs: FileSystem, file: string, lines: string[]): FileEdit {
+export function appendLinesEdit(fs: FileSystem, file: string, lines: string[]): Edit {
   const text = fs.readFile(file);
   if (text === undefined) {
-    return { file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: lines.join('\n') + '\n', create: true };
+    return { file, start: 0, end: 0, newText: lines.join('\n') + '\n', create: true };
   }
   const eol = eolOf(text);
-  const li = new LineIndex(text);
-  const end = li.positionAt(text.length);
   const sep = text.length > 0 && !text.endsWith('\n') && !text.endsWith('\r') ? eol : '';
-  return { file, range: { start: end, end }, newText: sep + lines.join(eol) + eol };
+  return { file, start: text.length, end: text.length, newText: sep + lines.join(eol) + eol };
 }
 
 /** The `.env` a project uses: an existing one beside manage.py or up to two folders above, else beside manage.py. */
@@ -108,13 +106,13 @@ export function envExamplePath(fs: FileSystem, envFile: string): string {
 }
 
 /** Edits that make git ignore `file` (a line in the `.gitignore` beside it), or none if it already is. */
-export function gitignoreEdits(fs: FileSystem, file: string): FileEdit[] {
+export function gitignoreEdits(fs: FileSystem, file: string): Edit[] {
   if (isGitIgnored(fs, file)) return [];
   return [appendLinesEdit(fs, path.join(path.dirname(file), '.gitignore'), [path.basename(file)])];
 }
 
 /** Edits adding `NAME=` lines for the names the example file does not list yet. */
-export function envExampleEdits(fs: FileSystem, exampleFile: string, names: string[], header?: string): FileEdit[] {
+export function envExampleEdits(fs: FileSystem, exampleFile: string, names: string[], header?: string): Edit[] {
   const text = fs.readFile(exampleFile);
   const have = new Set(parseDotenv(text ?? '').map((e) => e.name));
   const missing = [...new Set(names)].filter((n) => !have.has(n));
@@ -126,7 +124,7 @@ export function envExampleEdits(fs: FileSystem, exampleFile: string, names: stri
 
 export interface MoveToDotenvPlan {
   /** Edits to .env, .gitignore and .env.example (the settings edit is the caller's). */
-  edits: FileEdit[];
+  edits: Edit[];
   envFile: string;
 }
 
@@ -140,7 +138,7 @@ export function moveToDotenvPlan(fs: FileSystem, projectRoot: string, vars: { na
   const envText = fs.readFile(envFile) ?? '';
   const existing = parseDotenv(envText);
   const lines: string[] = [];
-  const edits: FileEdit[] = [];
+  const edits: Edit[] = [];
   const li = new LineIndex(envText);
   for (const v of vars) {
     if (!dotenvWritable(v.value)) return undefined;
@@ -150,7 +148,7 @@ export function moveToDotenvPlan(fs: FileSystem, projectRoot: string, vars: { na
       if (defined.every((e) => e.value === v.value)) continue;
       // an empty placeholder (`NAME=`) is filled in; another value is never overwritten
       if (defined.length === 1 && defined[0].value === '') {
-        edits.push({ file: envFile, range: li.lineRange(defined[0].line), newText: dotenvLine(v.name, v.value) });
+        edits.push({ file: envFile, start: li.lineStart(defined[0].line), end: li.lineEnd(defined[0].line), newText: dotenvLine(v.name, v.value) });
         continue;
       }
       return undefined;
@@ -168,14 +166,15 @@ export function moveToDotenvPlan(fs: FileSystem, projectRoot: string, vars: { na
  * value goes into `.env` (plus `.gitignore` and `.env.example`), all in one fix. Undefined when
  * the value cannot be moved without loss (see moveToDotenvPlan).
  */
-export function moveToDotenvFix(ctx: SettingsContext, literal: Extract<Value, { kind: 'str' }>, variable: string, label: string): Fix | undefined {
+export function moveToDotenvFix(ctx: SettingsContext, literal: Extract<Value, { kind: 'str' }>, variable: string, label: string): FixSpec | undefined {
   const plan = moveToDotenvPlan(ctx.fs, ctx.project.root, [{ name: variable, value: literal.value }]);
   if (!plan) return undefined;
   const ed = ctx.editorFor(literal.origin.module);
   const { expr, edits } = ed.envLookup(variable, 'str');
   return {
     title: `Move ${label} to ${path.basename(plan.envFile)} (${variable}) and read it from the environment`,
-    safe: false,
+    applicability: 'unsafe',
+    kind: 'move-to-dotenv',
     preferred: true,
     edits: [ed.replaceNode(literal.origin.top, literal.origin.node, expr), ...edits, ...plan.edits],
   };
@@ -186,7 +185,7 @@ export function moveToDotenvFix(ctx: SettingsContext, literal: Extract<Value, { 
  * one into `.env` as SECRET_KEY_FALLBACKS (read from the environment, never a literal), so that
  * sessions and tokens signed with the old key stay valid until it is dropped.
  */
-export function rotateSecretKeyFix(ctx: SettingsContext, literal: Extract<Value, { kind: 'str' }>, variable: string): Fix | undefined {
+export function rotateSecretKeyFix(ctx: SettingsContext, literal: Extract<Value, { kind: 'str' }>, variable: string): FixSpec | undefined {
   const old = literal.value;
   if (ctx.setting('SECRET_KEY_FALLBACKS') || old.includes(',') || old.trim() !== old) return undefined;
   const fallbackVar = `${variable}_FALLBACKS`;
@@ -201,7 +200,8 @@ export function rotateSecretKeyFix(ctx: SettingsContext, literal: Extract<Value,
   const fallbacks = ed.envLookup(fallbackVar, 'list', idiom === 'environ' ? '[]' : idiom === 'decouple' ? ed.str('') : undefined);
   return {
     title: `Rotate SECRET_KEY: a new key in ${path.basename(plan.envFile)}, the current one kept in SECRET_KEY_FALLBACKS (${fallbackVar})`,
-    safe: false,
+    applicability: 'unsafe',
+    kind: 'rotate',
     edits: [
       ed.replaceNode(literal.origin.top, literal.origin.node, key.expr),
       ...key.edits,

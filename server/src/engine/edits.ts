@@ -7,41 +7,7 @@ import type { Node } from 'web-tree-sitter';
 import type { ModuleScope } from './evaluator';
 import type { PyDictEntry, PyExpr, PyStmt } from './ir';
 import type { PyModule, TopStmt } from './parser';
-import type { FileEdit, Range } from './types';
-import { comparePositions } from './text';
-
-export interface TextEdit {
-  range: Range;
-  newText: string;
-}
-
-/** Applies non-overlapping edits to a text (overlapping ones are skipped, identical ones merged). */
-export function applyTextEdits(text: string, edits: TextEdit[], lines: { offsetAt(p: { line: number; character: number }): number }): { text: string; applied: number } {
-  const withOffsets = edits
-    .map((e, i) => ({ start: lines.offsetAt(e.range.start), end: lines.offsetAt(e.range.end), newText: e.newText, i }))
-    .sort((a, b) => a.start - b.start || a.end - b.end || a.i - b.i);
-  const kept: typeof withOffsets = [];
-  for (const e of withOffsets) {
-    const last = kept[kept.length - 1];
-    // duplicate (e.g. the same import, or the `,` two insertions into one dict both add): any
-    // identical edit already kept at this point, not only the last one
-    if (kept.some((k) => k.start === e.start && k.end === e.end && k.newText === e.newText)) continue;
-    if (last && (e.start < last.end || (e.start === last.start && last.start !== last.end))) continue; // overlaps: left for the next pass
-    kept.push(e);
-  }
-  let out = '';
-  let pos = 0;
-  for (const e of kept) {
-    out += text.slice(pos, e.start) + e.newText;
-    pos = e.end;
-  }
-  out += text.slice(pos);
-  return { text: out, applied: kept.length };
-}
-
-export function sortEdits(edits: FileEdit[]): FileEdit[] {
-  return [...edits].sort((a, b) => comparePositions(a.range.start, b.range.start));
-}
+import type { Edit } from './types';
 
 /** Quote counts per top-level statement (by its IR, shared while the statement text is unchanged). */
 const quoteCounts = new WeakMap<object, [number, number]>();
@@ -147,16 +113,16 @@ export class ModuleEditor {
     return pyStr(value, this.quote);
   }
 
-  replace(start: number, end: number, newText: string): FileEdit {
-    return { file: this.file, range: this.module.lines.range(start, end), newText };
+  replace(start: number, end: number, newText: string): Edit {
+    return { file: this.file, start, end, newText };
   }
 
-  insert(offset: number, newText: string): FileEdit {
+  insert(offset: number, newText: string): Edit {
     return this.replace(offset, offset, newText);
   }
 
   /** Replaces the span of an IR node inside top-level statement `top`. */
-  replaceNode(top: TopStmt, node: { s: number; e: number }, newText: string): FileEdit {
+  replaceNode(top: TopStmt, node: { s: number; e: number }, newText: string): Edit {
     const a = top.start + node.s;
     const b = top.start + node.e;
     const comments = this.commentsIn(a, b);
@@ -198,7 +164,7 @@ export class ModuleEditor {
   }
 
   /** Deletes whole lines of a top-level statement (keeping any comment lines around it). */
-  deleteStatement(top: TopStmt): FileEdit {
+  deleteStatement(top: TopStmt): Edit {
     const lines = this.module.lines;
     const first = lines.positionAt(top.start).line;
     const last = lines.positionAt(top.end).line;
@@ -240,7 +206,7 @@ export class ModuleEditor {
   }
 
   /** `import os` / `from datetime import timedelta`, unless the name is already imported here. */
-  ensureImport(module: string, name?: string): FileEdit[] {
+  ensureImport(module: string, name?: string): Edit[] {
     const have = this.importedNames();
     const local = name ?? module.split('.')[0];
     const qualified = name ? `${module}.${name}` : module;
@@ -271,11 +237,11 @@ export class ModuleEditor {
    * An environment lookup expression for `variable` in the module's idiom, with the imports it
    * needs. `kind` says how the value is read; `defaultSrc` is Python source for the default.
    */
-  envLookup(variable: string, kind: 'str' | 'bool' | 'int' | 'list', defaultSrc?: string): { expr: string; edits: FileEdit[] } {
+  envLookup(variable: string, kind: 'str' | 'bool' | 'int' | 'list', defaultSrc?: string): { expr: string; edits: Edit[] } {
     const idiom = this.envIdiom();
     const v = this.str(variable);
     if (idiom.kind === 'decouple') {
-      const edits: FileEdit[] = [];
+      const edits: Edit[] = [];
       const direct = this.importedNames().get(idiom.config) === 'decouple.config';
       if (!direct) edits.push(...this.ensureImport('decouple', 'config'));
       const d = defaultSrc !== undefined ? `, default=${defaultSrc}` : '';
@@ -316,7 +282,7 @@ export class ModuleEditor {
   }
 
   /** Inserts a new top-level statement after `after` (or at the end of the module). */
-  insertStatement(source: string, after?: TopStmt): FileEdit {
+  insertStatement(source: string, after?: TopStmt): Edit {
     const text = this.module.text;
     if (after) {
       const line = this.module.lines.positionAt(after.end).line;
@@ -364,7 +330,7 @@ export class ModuleEditor {
    * (default: the last one), on its own line when the literal spans several lines, keeping the
    * items' indentation and adding the commas needed. Comments stay where they are.
    */
-  appendListItem(top: TopStmt, list: Extract<PyExpr, { t: 'list' | 'tuple' | 'set' }>, itemSrc: string, after?: PyExpr): FileEdit[] {
+  appendListItem(top: TopStmt, list: Extract<PyExpr, { t: 'list' | 'tuple' | 'set' }>, itemSrc: string, after?: PyExpr): Edit[] {
     const start = top.start + list.s;
     const close = top.start + list.e - 1; // the `]` / `)` / `}`
     const text = this.module.text;
@@ -382,7 +348,7 @@ export class ModuleEditor {
     const anchorEnd = top.start + anchor.e;
     const hasComma = /^\s*,/.test(text.slice(anchorEnd, close));
     if (!text.slice(start, close).includes('\n')) return [this.insert(anchorEnd, `, ${itemSrc}`)];
-    const edits: FileEdit[] = [];
+    const edits: Edit[] = [];
     if (!hasComma) edits.push(this.insert(anchorEnd, ','));
     const itemIndent = this.indentAt(top.start + anchor.s);
     const anchorLine = lines.positionAt(anchorEnd).line;
@@ -406,7 +372,7 @@ export class ModuleEditor {
    * Inserts `key: value` into a dict literal (node inside `top`), before its closing brace,
    * keeping the entries' indentation and trailing-comma style. Comments stay where they are.
    */
-  insertDictEntry(top: TopStmt, dict: Extract<PyExpr, { t: 'dict' }>, keySrc: string, valueSrc: string): FileEdit[] {
+  insertDictEntry(top: TopStmt, dict: Extract<PyExpr, { t: 'dict' }>, keySrc: string, valueSrc: string): Edit[] {
     const start = top.start + dict.s;
     const close = top.start + dict.e - 1; // the `}`
     const text = this.module.text;
@@ -427,7 +393,7 @@ export class ModuleEditor {
     const lastEnd = top.start + last.e;
     const entryIndent = this.indentAt(top.start + last.s);
     const afterLast = /^[ \t]*,/.exec(text.slice(lastEnd, close));
-    const edits: FileEdit[] = [];
+    const edits: Edit[] = [];
     if (!afterLast) edits.push(this.insert(lastEnd, ','));
     const lastLine = lines.positionAt(lastEnd).line;
     const closeLine = lines.positionAt(close).line;

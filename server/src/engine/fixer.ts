@@ -1,12 +1,11 @@
 /**
- * Applying fixes: fix-all for a file or a project, repeated until nothing changes (at most
- * 10 passes), edits that overlap in one pass left for the next. Edits that create files
- * (`.env`) are merged with the file's current content.
+ * One pass of fix-all: the fixes an applicability selects, applied whole, a fix whose edits
+ * overlap an earlier one's left for the next pass. Edits that create files (`.env`) are applied
+ * to the file's current content (empty when it does not exist).
  */
-import { applyTextEdits } from './edits';
+import { applyEdits, editsByFile, fixToApply } from './fix';
 import type { FileSystem } from './project';
-import { LineIndex } from './text';
-import type { FileEdit, Finding, Fix } from './types';
+import type { Edit, Finding, Fix } from './types';
 
 export interface FixOptions {
   /** Apply unsafe fixes too (`--unsafe-fixes`). */
@@ -15,100 +14,86 @@ export interface FixOptions {
   files?: Set<string>;
 }
 
-/**
- * The fix applied by fix-all for a finding: its first safe fix, or with `unsafe` its first fix
- * that is not manual-only.
- */
-export function fixToApply(f: Finding, unsafe: boolean): Fix | undefined {
-  return f.fixes.find((x) => x.safe && !x.manual) ?? (unsafe ? f.fixes.find((x) => !x.manual) : undefined);
-}
-
-/** Groups the chosen fixes' edits by file. Each fix is applied whole or not at all. */
-export function collectEdits(findings: Finding[], opts: FixOptions): Map<string, FileEdit[]>[] {
-  const byFile = new Map<string, FileEdit[]>();
-  for (const f of findings) {
-    if (opts.files && !opts.files.has(f.file)) continue;
-    const fix = fixToApply(f, opts.unsafe);
-    if (!fix) continue;
-    for (const e of fix.edits) {
-      let list = byFile.get(e.file);
-      if (!list) byFile.set(e.file, (list = []));
-      list.push(e);
-    }
-  }
-  return [byFile];
-}
-
 /** The name an inserted top-level statement assigns (`NAME = ...`), if it is one. */
 function assignedName(text: string): string | undefined {
   return /^\s*([A-Za-z_]\w*)\s*=(?!=)/.exec(text)?.[1];
 }
 
-/** Applies edits for one file to its text. Returns the new text and how many edits applied. */
-export function applyFileEdits(text: string, edits: FileEdit[]): { text: string; applied: number } {
-  return applyTextEdits(text, edits, new LineIndex(text));
-}
-
 export interface FixPassResult {
   /** New texts by file. */
   changed: Map<string, string>;
+  /** Number of edits applied. */
   applied: number;
+  /** The fixes applied, in order. */
+  fixes: Fix[];
+}
+
+/** Whether edit `e` conflicts with edit `t` taken earlier in the same pass (same file). */
+function conflicts(e: Edit, t: Edit): boolean {
+  const sameInsert = e.start === e.end && t.start === t.end && e.start === t.start;
+  if (sameInsert && t.newText === e.newText) return false;
+  // two fixes creating the same setting here (e.g. `REST_FRAMEWORK = {...}` with different
+  // keys): the second waits for the next pass, where it adds its key to the first one's
+  if (sameInsert && assignedName(e.newText) !== undefined && assignedName(e.newText) === assignedName(t.newText)) return true;
+  if (e.start < t.end && t.start < e.end) return true;
+  if (e.start === e.end && t.start < e.start && e.start < t.end) return true;
+  return false;
 }
 
 /**
- * Computes one pass of fix-all over `findings` against the current file contents.
- * Nothing is written: the caller writes (CLI) or turns it into a WorkspaceEdit (LSP).
+ * Computes one pass of fix-all over `findings` against the current file contents (`overlay`
+ * over `fs`). Nothing is written.
  */
 export function fixPass(fs: FileSystem, findings: Finding[], opts: FixOptions, overlay?: Map<string, string>): FixPassResult {
-  const changed = new Map<string, string>();
-  let applied = 0;
-  // Apply one fix at a time per file, skipping fixes that overlap earlier ones in this pass.
   const chosen: Fix[] = [];
   for (const f of findings) {
     if (opts.files && !opts.files.has(f.file)) continue;
     const fix = fixToApply(f, opts.unsafe);
     if (fix && !chosen.includes(fix)) chosen.push(fix);
   }
-  const taken = new Map<string, { start: number; end: number; text: string }[]>();
-  const perFile = new Map<string, FileEdit[]>();
+  return applyFixesOnce(fs, chosen, overlay);
+}
+
+/**
+ * Applies the given fixes whole, in order, skipping a fix whose edits conflict with one already
+ * taken (it is left for the next pass). Identical edits of two fixes are applied once.
+ */
+export function applyFixesOnce(fs: FileSystem, fixes: readonly Fix[], overlay?: Map<string, string>): FixPassResult {
   const current = (file: string) => overlay?.get(file) ?? fs.readFile(file) ?? '';
-  for (const fix of chosen) {
-    // a fix whose edits overlap already-taken ones is postponed to the next pass
-    let ok = true;
+  const taken = new Map<string, Edit[]>();
+  const applied: Fix[] = [];
+  for (const fix of fixes) {
+    if (fix.edits.some((e) => (taken.get(e.file) ?? []).some((t) => conflicts(e, t)))) continue;
     for (const e of fix.edits) {
-      const text = current(e.file);
-      const li = new LineIndex(text);
-      const s = li.offsetAt(e.range.start);
-      const en = li.offsetAt(e.range.end);
-      for (const t of taken.get(e.file) ?? []) {
-        const sameInsert = s === en && t.start === t.end && s === t.start;
-        if (sameInsert && t.text === e.newText) continue;
-        // two fixes creating the same setting here (e.g. `REST_FRAMEWORK = {...}` with different
-        // keys): the second waits for the next pass, where it adds its key to the first one's
-        if (sameInsert && assignedName(e.newText) !== undefined && assignedName(e.newText) === assignedName(t.text)) ok = false;
-        if (s < t.end && t.start < en) ok = false;
-        if (s === en && t.start < s && s < t.end) ok = false;
-      }
-    }
-    if (!ok) continue;
-    for (const e of fix.edits) {
-      const text = current(e.file);
-      const li = new LineIndex(text);
       let list = taken.get(e.file);
       if (!list) taken.set(e.file, (list = []));
-      list.push({ start: li.offsetAt(e.range.start), end: li.offsetAt(e.range.end), text: e.newText });
-      let pf = perFile.get(e.file);
-      if (!pf) perFile.set(e.file, (pf = []));
-      pf.push(e);
+      // an identical edit taken already (the same import added by two fixes) is applied once
+      if (!list.some((t) => t.start === e.start && t.end === e.end && t.newText === e.newText)) list.push(e);
     }
+    applied.push(fix);
   }
-  for (const [file, edits] of perFile) {
+  const changed = new Map<string, string>();
+  let count = 0;
+  for (const [file, edits] of taken) {
     const before = current(file);
-    const { text, applied: n } = applyFileEdits(before, edits);
+    // stable sort: insertions at one point keep the fixes' order
+    const sorted = [...edits].sort((a, b) => a.start - b.start || a.end - b.end);
+    const text = applyEdits(before, sorted);
     if (text !== before) {
       changed.set(file, text);
-      applied += n;
+      count += sorted.length;
     }
   }
-  return { changed, applied };
+  return { changed, applied: count, fixes: applied };
+}
+
+/** The texts after applying one fix alone (files it leaves unchanged are not listed). */
+export function applyFix(fs: FileSystem, fix: Fix, overlay?: Map<string, string>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [file, edits] of editsByFile(fix.edits)) {
+    const before = overlay?.get(file) ?? fs.readFile(file) ?? '';
+    const text = applyEdits(before, edits);
+    if (text !== before) out.set(file, text);
+  }
+  return out;
 }

@@ -6,8 +6,7 @@ import type { EnvInfo, Origin, Value } from './values';
 import { originOffsets, originText } from './values';
 import { maskUrlPassword } from './mask';
 import type { SettingsContext, Where } from './rule';
-import type { FileEdit } from './types';
-import { comparePositions } from './text';
+import type { Edit } from './types';
 import type { Binding } from './evaluator';
 import type { ModuleEditor } from './edits';
 import { isSequence, stringItems } from './values';
@@ -27,7 +26,7 @@ export function literalLike(ctx: SettingsContext, like: Origin, value: boolean |
 }
 
 /** Replaces an environment lookup's default with `value`, written like the current default. */
-export function replaceEnvDefault(ctx: SettingsContext, env: EnvInfo, value: boolean | number | string): FileEdit[] {
+export function replaceEnvDefault(ctx: SettingsContext, env: EnvInfo, value: boolean | number | string): Edit[] {
   if (!env.defaultOrigin) return [];
   const o = env.defaultOrigin;
   const { start, end } = originOffsets(o);
@@ -35,7 +34,7 @@ export function replaceEnvDefault(ctx: SettingsContext, env: EnvInfo, value: boo
 }
 
 /** Removes the default argument of an environment lookup call (`default=...` or 2nd positional). */
-export function dropEnvDefault(ctx: SettingsContext, env: EnvInfo): FileEdit[] {
+export function dropEnvDefault(ctx: SettingsContext, env: EnvInfo): Edit[] {
   const call = env.lookupOrigin.node;
   if (call.t === 'boolop' && env.defaultOrigin && call.r === env.defaultOrigin.node) return dropOrFallback(ctx, env.lookupOrigin, call);
   if (call.t !== 'call' || !env.defaultOrigin) return [];
@@ -63,7 +62,7 @@ export function dropEnvDefault(ctx: SettingsContext, env: EnvInfo): FileEdit[] {
 }
 
 /** `os.environ.get('X') or 'fallback'` -> `os.environ['X']` (other shapes: no edit). */
-function dropOrFallback(ctx: SettingsContext, at: Origin, expr: Extract<PyExpr, { t: 'boolop' }>): FileEdit[] {
+function dropOrFallback(ctx: SettingsContext, at: Origin, expr: Extract<PyExpr, { t: 'boolop' }>): Edit[] {
   const l = expr.l;
   if (l.t !== 'call' || !l.args[0] || l.args.length > 2 || l.kw.length > 0) return [];
   const fn = l.fn.t === 'attr' ? l.fn.name : l.fn.t === 'name' ? l.fn.id : '';
@@ -74,7 +73,7 @@ function dropOrFallback(ctx: SettingsContext, at: Origin, expr: Extract<PyExpr, 
 }
 
 /** django-environ `Env(VAR=(cast, default))`: the scheme entry becomes `VAR=cast`. */
-function dropSchemeDefault(ctx: SettingsContext, d: Origin): FileEdit[] {
+function dropSchemeDefault(ctx: SettingsContext, d: Origin): Edit[] {
   const visit = (x: unknown, depth: number): Extract<PyExpr, { t: 'list' | 'tuple' | 'set' }> | undefined => {
     if (!x || typeof x !== 'object' || depth > 12) return undefined;
     const n = x as { t?: string; items?: unknown[] };
@@ -98,7 +97,7 @@ function dropSchemeDefault(ctx: SettingsContext, d: Origin): FileEdit[] {
  * it is created once with all of them. Keys whose edits would collide with earlier ones (an
  * empty one-line `{}` can only be rewritten once per pass) are left for the next fix-all pass.
  */
-export function setDictKeysEdits(ctx: SettingsContext, dictName: string, entries: { keys: string[]; valueSrc: string }[]): FileEdit[] {
+export function setDictKeysEdits(ctx: SettingsContext, dictName: string, entries: { keys: string[]; valueSrc: string }[]): Edit[] {
   if (entries.length === 0) return [];
   if (!ctx.setting(dictName)) {
     const ed = ctx.editor;
@@ -122,13 +121,12 @@ export function setDictKeysEdits(ctx: SettingsContext, dictName: string, entries
     };
     return [ed.insertStatement(`${dictName} = ${render(tree, 0)}`)];
   }
-  const out: FileEdit[] = [];
+  const out: Edit[] = [];
   // overlapping replacements, or two different rewrites of the same span (insertions at one point are fine)
-  const collides = (a: FileEdit, b: FileEdit): boolean => {
+  const collides = (a: Edit, b: Edit): boolean => {
     if (a.file !== b.file) return false;
-    if (comparePositions(a.range.start, b.range.end) < 0 && comparePositions(b.range.start, a.range.end) < 0) return true;
-    const sameSpan = comparePositions(a.range.start, b.range.start) === 0 && comparePositions(a.range.end, b.range.end) === 0;
-    return sameSpan && comparePositions(a.range.start, a.range.end) !== 0 && a.newText !== b.newText;
+    if (a.start < b.end && b.start < a.end) return true;
+    return a.start === b.start && a.end === b.end && a.start !== a.end && a.newText !== b.newText;
   };
   for (const { keys, valueSrc } of entries) {
     const edits = ctx.setDictKeyEdits(dictName, keys, valueSrc);
@@ -337,7 +335,7 @@ export function regexIsWildcard(pattern: string): boolean {
  * Edits setting a key of a dict setting (as ctx.setDictKeyEdits) to a value whose source depends
  * on the module the key lands in (its imports, its env idiom): `build` receives that module's editor.
  */
-export function dictKeyEditsWith(ctx: SettingsContext, dictName: string, keys: string[], build: (ed: ModuleEditor) => { expr: string; edits: FileEdit[] }): FileEdit[] {
+export function dictKeyEditsWith(ctx: SettingsContext, dictName: string, keys: string[], build: (ed: ModuleEditor) => { expr: string; edits: Edit[] }): Edit[] {
   const b = ctx.setting(dictName);
   const probe = ctx.setDictKeyEdits(dictName, keys, 'None');
   const module = b && probe[0]?.file === b.stmt.module.path ? b.stmt.module : ctx.module;
@@ -350,7 +348,7 @@ export function dictKeyEditsWith(ctx: SettingsContext, dictName: string, keys: s
  * `datetime.timedelta` after `import datetime`), with `from datetime import timedelta` added
  * when the module has neither.
  */
-export function timedeltaExpr(ed: ModuleEditor, args: string): { expr: string; edits: FileEdit[] } {
+export function timedeltaExpr(ed: ModuleEditor, args: string): { expr: string; edits: Edit[] } {
   const aliases = ed.scope?.aliases ?? new Map<string, string>();
   for (const [local, q] of aliases) if (q === 'datetime.timedelta') return { expr: `${local}(${args})`, edits: [] };
   for (const [local, q] of aliases) if (q === 'datetime') return { expr: `${local}.timedelta(${args})`, edits: [] };
@@ -377,7 +375,7 @@ export function listLiteralContaining(top: { ir: unknown }, item: unknown): Extr
  * it), else at the end of the INSTALLED_APPS literal, else `INSTALLED_APPS += [app]` in the
  * production module. None when INSTALLED_APPS is not a value we can read.
  */
-export function addInstalledAppEdits(ctx: SettingsContext, app: string, near?: string): FileEdit[] {
+export function addInstalledAppEdits(ctx: SettingsContext, app: string, near?: string): Edit[] {
   const b = ctx.setting('INSTALLED_APPS');
   if (!b || !isSequence(b.value)) return [];
   const anchor = near ? stringItems(b.value).find((s) => s.value === near)?.item : undefined;
@@ -406,7 +404,7 @@ export function addInstalledAppEdits(ctx: SettingsContext, app: string, near?: s
  * lifetime read from the environment (`timedelta(minutes=env.int('X', default=60))`) gets a new
  * default in the same unit; anything else becomes `timedelta(<unit>=<count>)`.
  */
-export function jwtLifetimeEdits(ctx: SettingsContext, key: string, v: Extract<Value, { kind: 'timedelta' }>, max: number, unit: 'minutes' | 'days', count: number): FileEdit[] {
+export function jwtLifetimeEdits(ctx: SettingsContext, key: string, v: Extract<Value, { kind: 'timedelta' }>, max: number, unit: 'minutes' | 'days', count: number): Edit[] {
   const env = v.env;
   const call = v.origin.node;
   if (env?.defaultOrigin && call.t === 'call' && call.args.length + call.kw.length === 1) {
@@ -451,7 +449,7 @@ export function requireTrue(ctx: SettingsContext, check: BooleanSettingCheck): v
   const title = `Set ${check.name} = True`;
   if (!b) {
     if (check.djangoDefault) return;
-    ctx.report({ at: ctx.missingAt(), message: check.missing, fixes: [{ title, safe: true, edits: ctx.setSettingEdits(check.name, 'True') }] });
+    ctx.report({ at: ctx.missingAt(), message: check.missing, fixes: [{ title, applicability: 'safe', edits: ctx.setSettingEdits(check.name, 'True') }] });
     return;
   }
   const v = b.value;
@@ -461,15 +459,15 @@ export function requireTrue(ctx: SettingsContext, check: BooleanSettingCheck): v
     ctx.report({
       at: v.env.defaultOrigin,
       message: `${check.disabled} (default of the ${v.env.variable ?? 'environment'} lookup)`,
-      fixes: [{ title: `Make the default of ${check.name} True`, safe: true, edits: replaceEnvDefault(ctx, v.env, true) }],
+      fixes: [{ title: `Make the default of ${check.name} True`, applicability: 'safe', edits: replaceEnvDefault(ctx, v.env, true) }],
     });
     return;
   }
-  ctx.report({ at: ctx.bindingAt(b), message: check.disabled, fixes: [{ title, safe: true, edits: ctx.setSettingEdits(check.name, 'True') }] });
+  ctx.report({ at: ctx.bindingAt(b), message: check.disabled, fixes: [{ title, applicability: 'safe', edits: ctx.setSettingEdits(check.name, 'True') }] });
 }
 
 /** Edits inserting `itemSrc` as the first item of a list/tuple literal (node inside `top`). */
-export function insertFirstListItem(ed: ModuleEditor, top: { start: number }, list: Extract<PyExpr, { t: 'list' | 'tuple' | 'set' }>, itemSrc: string): FileEdit[] {
+export function insertFirstListItem(ed: ModuleEditor, top: { start: number }, list: Extract<PyExpr, { t: 'list' | 'tuple' | 'set' }>, itemSrc: string): Edit[] {
   const first = list.items[0];
   const text = ed.module.text;
   const listStart = top.start + list.s;

@@ -13,6 +13,7 @@ export * from './suppressions';
 export * from './edits';
 export * from './rule';
 export * from './analyzer';
+export * from './fix';
 export * from './fixer';
 export * from './docs';
 export * from './memfs';

@@ -18,7 +18,7 @@ import type { PyModule } from './parser';
 import type { DjangoProject, FileSystem, ProjectFile } from './project';
 import type { Requirement, RequirementProblem } from './requirements';
 import type { SemanticModel } from './semantic';
-import type { Category, Config, FileEdit, Fix, Range, Severity, Thresholds } from './types';
+import type { Applicability, Category, Config, Edit, FixSpec, Range, Severity, Thresholds } from './types';
 import type { Origin, Value } from './values';
 
 export interface RuleDocs {
@@ -50,7 +50,8 @@ export interface RuleMeta {
   message: string;
   /** The action of the primary fix, when there is one. */
   fixTitle?: string;
-  fix: 'safe' | 'unsafe' | 'none';
+  /** The applicability of the rule's primary fix (`none`: the rule offers no fix). */
+  fix: Applicability | 'none';
   /** Packages the rule needs; it does not apply (not-applicable) when none of them is used. */
   requires?: PackageId[];
   /** Rendered with a strike-through (DiagnosticTag.Deprecated). */
@@ -65,7 +66,7 @@ export interface ReportArgs {
   at: Where;
   /** Defaults to the rule's message. Must never contain a secret value (use maskSecret). */
   message?: string;
-  fixes?: Fix[];
+  fixes?: FixSpec[];
   severity?: Severity;
 }
 
@@ -116,12 +117,12 @@ export interface SettingsContext extends BaseContext {
    * production module assigns it, else add `NAME = value` to the production module (after the
    * settings of the same family, else at the end).
    */
-  setSettingEdits(name: string, valueSrc: string): FileEdit[];
+  setSettingEdits(name: string, valueSrc: string): Edit[];
   /**
    * Edits that set `key` inside the dict setting `dictName` (e.g. REST_FRAMEWORK). Nested keys
    * (['default', 'CONN_MAX_AGE']) walk into nested literals. Creates the dict when absent.
    */
-  setDictKeyEdits(dictName: string, keys: string[], valueSrc: string): FileEdit[];
+  setDictKeyEdits(dictName: string, keys: string[], valueSrc: string): Edit[];
 }
 
 export interface FileContext extends BaseContext {

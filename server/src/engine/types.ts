@@ -45,27 +45,67 @@ export const CATEGORY_TITLES: Record<Category, string> = {
   dependencies: 'Dependencies',
 };
 
-/** One text replacement in one file. `file` is an absolute path. */
-export interface FileEdit {
+/**
+ * How far a fix may be applied without asking (Ruff's meaning):
+ *  - `safe`: the running application behaves exactly as before (only what production reads from
+ *    settings it already reads, a comment, a file nothing imports...). Fix-all, `--fix` and
+ *    fix-on-save apply it.
+ *  - `unsafe`: it changes behaviour (a setting now required from the environment, a header the
+ *    browsers start enforcing...). Offered as a quick fix; applied in bulk only on request
+ *    (`--fix --unsafe-fixes`, "Fix all DJRxxx problems in this file").
+ *  - `display-only`: offered as a one-off quick fix (and in the checklist, after a confirmation),
+ *    never applied by any fix-all, not even with `--unsafe-fixes`: applied blindly it would lose
+ *    something (a secret literal replaced by a lookup with nowhere to go), or it edits a file
+ *    with syntax errors.
+ */
+export type Applicability = 'safe' | 'unsafe' | 'display-only';
+
+export const APPLICABILITIES: readonly Applicability[] = ['safe', 'unsafe', 'display-only'];
+
+/**
+ * The one edit type: replace [start, end) of the file's text with `newText`. Offsets are UTF-16
+ * code units (the unit of JavaScript strings and of LSP positions) into the text the fix was
+ * computed against. `file` is an absolute path.
+ */
+export interface Edit {
   file: string;
-  range: Range;
+  start: number;
+  end: number;
   newText: string;
-  /** The file does not exist yet: create it with `newText` (range is 0:0-0:0). */
+  /** The file does not exist yet: the fix creates it (start = end = 0). */
   create?: boolean;
 }
 
-export interface Fix {
+/** A fix as a rule reports it (ReportArgs.fixes); the analyzer makes it a Fix (buildFix). */
+export interface FixSpec {
+  /** The action, imperative ("Set X = 1"); says so when a follow-up step is needed (migrate, a new dependency). */
   title: string;
-  /** Safe fixes go into fix-all and `--fix`; unsafe ones only on request. */
-  safe: boolean;
-  edits: FileEdit[];
-  /** Preferred quick fix in the editor. Defaults to `safe`. */
-  preferred?: boolean;
+  applicability: Applicability;
+  edits: Edit[];
   /**
-   * Offered as a quick fix only, never applied by fix-all or `--fix --unsafe-fixes`: it drops
-   * data the user must keep elsewhere first (e.g. a secret literal replaced by a lookup).
+   * Distinguishes the fixes of one finding in their id (`move-to-dotenv`, `read-env`...).
+   * Default: `fix` for the first, `fix-2`, `fix-3`... for the others.
    */
-  manual?: boolean;
+  kind?: string;
+  /** Preferred quick fix in the editor. Defaults to applicability safe (or the only fix). */
+  preferred?: boolean;
+}
+
+/**
+ * A fix of a finding. Its edits are sorted by file then offset, never overlap and hold no
+ * duplicate (buildFix makes them so); a fix is applied whole or not at all.
+ */
+export interface Fix {
+  /**
+   * Stable identifier: rule code, location of the finding and kind
+   * (`DJR101@/abs/settings.py:13:0#move-to-dotenv`). Analysing the same texts again gives the same
+   * ids, so a caller (the checklist, a code action) can ask for the fix again by id.
+   */
+  id: string;
+  title: string;
+  applicability: Applicability;
+  edits: Edit[];
+  preferred?: boolean;
 }
 
 export interface Finding {

@@ -48,12 +48,13 @@ import { isCodeRule, isCodeRuleFile } from '../engine/codecheck';
 import { CodePool, defaultPoolSize } from '../engine/pool';
 import { loadPyprojectConfig, mergeConfig, type ConfigProblem } from '../engine/config';
 import { renderHover, renderRuleMarkdown } from '../engine/docs';
-import { applyFileEdits, fixPass, fixToApply } from '../engine/fixer';
+import { fixToApply } from '../engine/fix';
+import { applyFix, fixPass } from '../engine/fixer';
 import { initParser } from '../engine/parser';
 import { classify, listFiles, NodeFileSystem, OverlayFileSystem, type FileInventory, type FileSystem } from '../engine/project';
 import { ruleDocUrl, type Rule, type RuleMeta } from '../engine/rule';
 import { comparePositions } from '../engine/text';
-import type { Config, FileEdit, Finding, Fix, Position, Range, Severity } from '../engine/types';
+import type { Config, Finding, Fix, Position, Range, Severity } from '../engine/types';
 import {
   DIAGNOSTIC_SOURCE,
   FIX_ALL_KIND,
@@ -889,21 +890,9 @@ export class DjangoReadinessServer {
     return useDocumentChanges ? { documentChanges } : { changes: plain };
   }
 
-  /** The texts after applying one fix (the engine's edit semantics, duplicates dropped). */
-  private fixTexts(edits: FileEdit[]): Map<string, string> {
-    const byFile = new Map<string, FileEdit[]>();
-    for (const e of edits) {
-      let l = byFile.get(e.file);
-      if (!l) byFile.set(e.file, (l = []));
-      l.push(e);
-    }
-    const out = new Map<string, string>();
-    for (const [file, list] of byFile) {
-      const before = this.fs.readFile(file);
-      const { text } = applyFileEdits(before ?? '', list);
-      if (text !== before) out.set(file, text);
-    }
-    return out;
+  /** The texts after applying one fix. */
+  private fixTexts(fix: Fix): Map<string, string> {
+    return applyFix(this.fs, fix);
   }
 
   /**
@@ -1003,9 +992,9 @@ export class DjangoReadinessServer {
       const diagnostic = findingDiagnostic(finding).diagnostic;
       let preferredGiven = false;
       finding.fixes.forEach((fix: Fix, i) => {
-        const edit = this.guardValue('fix edit', () => this.workspaceEdit(this.fixTexts(fix.edits)), undefined);
+        const edit = this.guardValue('fix edit', () => this.workspaceEdit(this.fixTexts(fix)), undefined);
         if (!edit) return;
-        const preferred = !preferredGiven && (fix.preferred ?? (fix.safe || (i === 0 && finding.fixes.length === 1)));
+        const preferred = !preferredGiven && (fix.preferred ?? (fix.applicability === 'safe' || (i === 0 && finding.fixes.length === 1)));
         if (preferred) preferredGiven = true;
         const action: CodeAction = { title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit };
         if (preferred) action.isPreferred = true;

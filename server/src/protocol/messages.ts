@@ -12,7 +12,7 @@
  *
  * Paths are absolute file-system paths; URIs are `file:` URIs as the client sent them.
  */
-import type { Severity } from '../engine/types';
+import type { Applicability, Severity } from '../engine/types';
 
 export const STATUS_NOTIFICATION = 'djangoReadiness/status';
 export const GET_STATUS_REQUEST = 'djangoReadiness/getStatus';
@@ -86,7 +86,7 @@ export interface RuleSummary {
   category: string;
   severity: Severity;
   message: string;
-  fix: 'safe' | 'unsafe' | 'none';
+  fix: Applicability | 'none';
   deprecated?: boolean;
 }
 
