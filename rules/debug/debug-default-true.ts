@@ -1,13 +1,12 @@
 import {
   defineRule,
-  Evaluator,
   isTruthy,
   literalLike,
   originOffsets,
   originText,
   ParseCache,
   replaceEnvDefault,
-  resolveModuleFile,
+  settingsEvaluator,
   type EnvInfo,
   type FixSpec,
   type PyModule,
@@ -23,10 +22,7 @@ function debugWith(ctx: SettingsContext, module: PyModule, start: number, end: n
       const text = p === module.path ? changed : p === ctx.module.path ? ctx.module.text : ctx.fs.readFile(p);
       return text === undefined ? undefined : cache.parse(p, text);
     };
-    const ev = new Evaluator((from, name, level) => {
-      const f = resolveModuleFile(ctx.fs, ctx.project.root, from.path, name, level);
-      return f ? load(f) : undefined;
-    });
+    const ev = settingsEvaluator(ctx.fs, ctx.project.root, load, ctx.project.overlays);
     const prod = load(ctx.module.path);
     const v = prod && ev.evaluate(prod).names.get('DEBUG')?.value;
     return v ? isTruthy(v) : undefined;

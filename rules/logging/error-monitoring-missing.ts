@@ -31,7 +31,7 @@ function allTopCalls(ctx: SettingsContext): string[] {
     else if (st.t === 'try') for (const x of [...st.body, ...st.handlers.flat(), ...st.orelse, ...st.final]) visit(x, depth + 1);
     else if (st.t === 'block') for (const x of st.body) visit(x, depth + 1);
   };
-  const modules: PyModule[] = [ctx.module, ...ctx.scope.starImports.map((s) => s.module)];
+  const modules: PyModule[] = [ctx.module, ...ctx.scope.starImports.map((s) => s.module), ...ctx.scope.includes.map((s) => s.module)];
   for (const m of modules) for (const top of m.stmts) if (top.ir.t === 'if' || top.ir.t === 'try' || top.ir.t === 'block') visit(top.ir, 0);
   return out;
 }

@@ -15,7 +15,7 @@ export default defineRule({
     fixTitle: 'List the variables in .env.example',
     fix: 'safe',
     docs: {
-      what: 'The production settings read environment variables (`os.environ`, `os.getenv`, python-decouple `config`, django-environ `env`), and no `.env.example` (or `.env.sample`, `.env.template`) beside the project lists all of them.',
+      what: 'The production settings read environment variables (`os.environ`, `os.getenv`, python-decouple `config`, django-environ `env`), and no example file lists all of them: `.env.example` (or `.env.sample`, `.env.template`, `.env.dist`...) beside the `.env`, else the shallowest such file in the project.',
       why: 'Whoever deploys the project (or a new developer) has to know every variable the settings expect. Without a committed example they find out one crash at a time, or worse, run with a silent default.',
       example: "# settings.py\nSECRET_KEY = os.environ['DJANGO_SECRET_KEY']\nDATABASE_URL = os.environ['DATABASE_URL']\n# and no .env.example",
       instead: '# .env.example (committed; no values)\nDJANGO_SECRET_KEY=\nDATABASE_URL=',
@@ -30,8 +30,14 @@ export default defineRule({
     const reads = settings.envLookups();
     const names = [...new Set(reads.map((r) => r.variable))];
     if (names.length === 0) return;
-    const example = envExamplePath(ctx.fs, dotenvPath(ctx.fs, ctx.project.root));
-    const existing = ctx.fs.exists(example) ? example : undefined;
+    const besideEnv = envExamplePath(ctx.fs, dotenvPath(ctx.fs, ctx.project.root));
+    // an example file elsewhere in the project (config/.env.template beside an AutoConfig search path...)
+    const elsewhere = ctx.files
+      .filter((f) => f.kind === 'env-example')
+      .map((f) => f.path)
+      .sort((a, b) => a.split(path.sep).length - b.split(path.sep).length || a.localeCompare(b))[0];
+    const existing = ctx.fs.exists(besideEnv) ? besideEnv : elsewhere;
+    const example = existing ?? besideEnv;
     const listed = new Set(parseDotenv(existing ? (ctx.readFile(existing) ?? '') : '').map((e) => e.name));
     const missing = names.filter((n) => !listed.has(n));
     if (missing.length === 0) return;

@@ -7,10 +7,11 @@ import * as path from 'node:path';
 import { BINARY_MESSAGE, buildFinding, CodeChecker, isCodeRule, isCodeRuleFile, ruleFailed, tooLargeMessage, type CodeEnv, type CodeFileResult, type CodeRunData, type ReportEnv } from './codecheck';
 import { ruleEnabled } from './config';
 import { dictLiteralEntry, dictLiteralOf, ModuleEditor } from './edits';
-import { envLookupSites, Evaluator, type Binding, type EnvLookupSite, type ModuleScope } from './evaluator';
+import { envLookupSites, type Binding, type EnvLookupSite, type ModuleScope } from './evaluator';
+import { settingsEvaluator } from './settingsLoader';
 import { detectPackages, type PackageId } from './packages';
 import { ParseCache, type PyModule } from './parser';
-import { findDjangoProjects, listFiles, looksBinary, MAX_FILE_BYTES, NodeFileSystem, resolveModuleFile, type DjangoProject, type FileInventory, type FileSystem, type ProjectFile } from './project';
+import { findDjangoProjects, listFiles, looksBinary, MAX_FILE_BYTES, NodeFileSystem, type DjangoProject, type FileInventory, type FileSystem, type ProjectFile } from './project';
 import { lowerBound, majorMinor, parsePyprojectDependencies, parseRequirements, type Requirement, type RequirementProblem } from './requirements';
 import type { CodePool } from './pool';
 import type { BaseContext, ProjectContext, ReportArgs, Rule, SettingsContext, Where } from './rule';
@@ -28,6 +29,12 @@ export interface ProjectSummary {
   productionModule?: string;
   productionDotted?: string;
   productionReason: string;
+  /** The modules that could be production, when none could be chosen (dotted names). */
+  candidates?: string[];
+  /** Production overlays evaluated as part of the production module (file paths). */
+  overlays?: string[];
+  /** The configured production module, when it names no settings module of the project. */
+  configuredMissing?: string;
   settingsModules: { path: string; dotted: string; role: string }[];
   packages: PackageId[];
   djangoVersion: [number, number];
@@ -228,12 +235,13 @@ export class Analyzer implements CodeEnv {
   /**
    * Django projects of an inventory. Discovery walks every file, so it is memoized for the same
    * inventory object (the language server keeps one until files are created or deleted), the same
-   * configured module, and the same manage.py / wsgi.py / asgi.py texts.
+   * configured module, and the same manage.py / wsgi.py / asgi.py / settings texts.
    */
   private discover(inv: FileInventory, config: Config): DjangoProject[] {
     const keyParts = [config.productionSettingsModule ?? ''];
     for (const f of inv.files) {
-      if (f.kind === 'python' && /(^|[\\/])(manage|wsgi|asgi)\.py$/.test(f.path)) keyParts.push(f.path, this.fs.readFile(f.path) ?? '');
+      // the choice also reads settings modules (empty packages, overlays that import production)
+      if (f.kind === 'python' && (/(^|[\\/])(manage|wsgi|asgi)\.py$/.test(f.path) || /settings/i.test(f.path))) keyParts.push(f.path, this.fs.readFile(f.path) ?? '');
     }
     const key = keyParts.join('\u0000');
     if (this.discovered && this.discovered.inv === inv && this.discovered.key === key) return this.discovered.projects;
@@ -358,6 +366,9 @@ class ProjectRun {
       productionModule: p.production?.path,
       productionDotted: p.production?.dotted,
       productionReason: p.productionReason,
+      ...(p.candidates ? { candidates: p.candidates } : {}),
+      ...(p.overlays ? { overlays: p.overlays } : {}),
+      ...(p.configuredMissing ? { configuredMissing: p.configuredMissing } : {}),
       settingsModules: p.settingsModules.map((m) => ({ path: m.path, dotted: m.dotted, role: m.role })),
       packages: [...this.packages].sort(),
       djangoVersion: this.djangoVersion,
@@ -501,17 +512,16 @@ class ProjectRun {
     };
     const prodModule = load(prodPath);
     if (!prodModule) return undefined;
-    const evaluator = new Evaluator((from, module, level) => {
-      const file = resolveModuleFile(this.an.fs, this.project.root, from.path, module, level);
-      return file ? load(file) : undefined;
-    });
+    const evaluator = settingsEvaluator(this.an.fs, this.project.root, load, this.project.overlays);
     const scope = evaluator.evaluate(prodModule);
     for (const m of modules) {
       for (const se of m.syntaxErrors) {
         this.notes.push({ file: m.path, kind: 'syntax-error', range: m.lines.range(se.start, se.end), message: `Syntax error: this statement was skipped; analysis resumed at the next statement.` });
       }
     }
-    return new SettingsContextImpl(this, prodModule, scope, modules, (m) => evaluator.evaluate(m));
+    const overlay = this.project.overlays?.[0];
+    const home = (overlay && modules.find((m) => m.path === overlay)) || prodModule;
+    return new SettingsContextImpl(this, prodModule, scope, modules, (m) => evaluator.scopeFor(m), home);
   }
 
   /** The code rules that run, the files they check, and the cache key of their results. */
@@ -683,10 +693,16 @@ class SettingsContextImpl {
     readonly modules: PyModule[],
     /** The evaluated scope of another module of the closure (fixes there follow its own idiom). */
     private readonly scopeOf?: (m: PyModule) => ModuleScope,
+    /**
+     * Where missing settings are reported and added: the production overlay when the production
+     * module pulls one in under an environment switch (settings there apply to production only),
+     * else the production module.
+     */
+    readonly home: PyModule = module,
   ) {
     this.installedApps = stringItems(this.value('INSTALLED_APPS')).map((s) => s.value);
     this.middleware = stringItems(this.value('MIDDLEWARE')).map((s) => s.value);
-    this.editor = this.editorFor(module);
+    this.editor = this.editorFor(home);
   }
 
   get calls() {
@@ -732,17 +748,17 @@ class SettingsContextImpl {
       const b = this.setting(dictSetting);
       if (b) return b.target;
     }
-    return { file: this.module.path, range: this.module.lines.lineRange(0) };
+    return { file: this.home.path, range: this.home.lines.lineRange(0) };
   }
 
   setSettingEdits(name: string, valueSrc: string): Edit[] {
     const b = this.setting(name);
     const ed = this.editor;
-    if (b && b.stmt.module === this.module && b.stmt.node.t === 'assign' && b.stmt.node.targets.length === 1 && !b.conditional && b.mutations.length === 0) {
+    if (b && b.stmt.module === this.home && b.stmt.node.t === 'assign' && b.stmt.node.targets.length === 1 && !b.conditional && b.mutations.length === 0) {
       return [ed.replaceNode(b.stmt.top, b.stmt.node.value, valueSrc)];
     }
     const family = name.split('_')[0] + '_';
-    const after = b && b.stmt.module === this.module && !b.conditional ? b.stmt.top : ed.lastAssignmentWithPrefix(family);
+    const after = b && b.stmt.module === this.home && !b.conditional ? b.stmt.top : ed.lastAssignmentWithPrefix(family);
     return [ed.insertStatement(`${name} = ${valueSrc}`, after)];
   }
 
@@ -769,7 +785,7 @@ class SettingsContextImpl {
     // Not a literal we can edit: assign the key explicitly in the production module.
     const pe = this.editor;
     const target = dictName + keys.map((k) => `[${pe.str(k)}]`).join('');
-    const after = b.stmt.module === this.module ? lastStmtOf(b) : undefined;
+    const after = b.stmt.module === this.home ? lastStmtOf(b) : undefined;
     return [pe.insertStatement(`${target} = ${valueSrc}`, after)];
   }
 

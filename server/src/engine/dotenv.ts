@@ -13,7 +13,7 @@ import type { Edit, FixSpec } from './types';
 import type { Value } from './values';
 
 /** The names an example file may have, in order of preference. */
-export const ENV_EXAMPLE_NAMES = ['.env.example', '.env.sample', '.env.template', 'env.example'];
+export const ENV_EXAMPLE_NAMES = ['.env.example', '.env.sample', '.env.template', '.env.dist', 'env.example'];
 
 export interface DotenvEntry {
   name: string;

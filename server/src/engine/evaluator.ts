@@ -115,6 +115,11 @@ export interface ModuleScope {
   readonly envReads: EnvRead[];
   /** Modules merged in by `from x import *`, in order. */
   starImports: { module: PyModule; origin: Origin }[];
+  /**
+   * Files run in this module's namespace by django-split-settings `include(...)`, in the order
+   * they ran (a file included twice runs once, as split-settings does).
+   */
+  includes: { module: PyModule; origin: Origin }[];
   /** Imports that could not be followed (module not found in the project). */
   unresolvedImports: { name: string; origin: Origin }[];
 }
@@ -122,6 +127,8 @@ export interface ModuleScope {
 /** The evaluator's working state of a module (envReads is complete only after forceAll). */
 export interface ScopeState extends ModuleScope {
   envReadList: EnvRead[];
+  /** Paths already run by include() in this namespace. */
+  includedPaths: Set<string>;
   /** Deferred evaluations: lazily bound values and calls evaluated only for their env reads. */
   pending: PendingEval[];
   imported: ScopeState[];
@@ -144,18 +151,56 @@ const EMPTY_NAMES = new Map<string, Binding>();
 
 export type ModuleResolver = (from: PyModule, module: string, level: number) => PyModule | undefined;
 
+/**
+ * The files a django-split-settings `include()` argument names, relative to the including file,
+ * in the order they run. `pattern` is a glob; `dynamic`: the pattern has parts computed at start-up
+ * (an environment switch such as `f'environments/{ENV}.py'`, written as `*`), of which the
+ * resolver keeps the file production would run.
+ */
+export type IncludeResolver = (from: PyModule, pattern: string, dynamic: boolean) => PyModule[];
+
+export interface EvaluatorOptions {
+  /** Resolves split-settings include() patterns (no resolver: include() is not followed). */
+  include?: IncludeResolver;
+  /**
+   * Production overlays (file paths): an `if` whose branch imports one of them (an environment
+   * switch such as `if ENV == 'production': from .production import *`) runs that branch.
+   */
+  overlays?: ReadonlySet<string>;
+}
 type Call = Extract<PyExpr, { t: 'call' }>;
 
 /** Changes of one name (`X += ...`, `X['k'] = ...`, `X.append(...)`) followed before giving up. */
 const MAX_MUTATIONS = 256;
+
+/** Constructors of environment readers: what calling (or using) the instance reads like. */
+const ENV_READERS: Record<string, 'environ' | 'decouple' | undefined> = {
+  'environ.Env': 'environ',
+  'environ.FileAwareEnv': 'environ',
+  'decouple.AutoConfig': 'decouple',
+  'decouple.Config': 'decouple',
+};
 
 const ENVIRON_CASTS = new Set(['str', 'bool', 'int', 'float', 'list', 'tuple', 'dict', 'json', 'url', 'db', 'db_url', 'cache', 'cache_url', 'email', 'email_url', 'search_url', 'path', 'bytes']);
 
 export class Evaluator {
   private readonly scopes = new Map<string, ScopeState>();
   private readonly stack = new Set<string>();
+  /** The namespace views included files ran in (by path). */
+  private readonly includeViews = new Map<string, ScopeState>();
 
-  constructor(private readonly resolve: ModuleResolver) {}
+  constructor(
+    private readonly resolve: ModuleResolver,
+    private readonly options: EvaluatorOptions = {},
+  ) {}
+
+  /**
+   * The scope a module's names are resolved in: for a file run by include(), the namespace it
+   * ran in (seen from that file); otherwise the module's own evaluation.
+   */
+  scopeFor(module: PyModule): ModuleScope {
+    return this.includeViews.get(module.path) ?? this.evaluate(module);
+  }
 
   evaluate(module: PyModule): ScopeState {
     const cached = this.scopes.get(module.path);
@@ -170,6 +215,8 @@ export class Evaluator {
       envSchemes: new Map(),
       calls: [],
       starImports: [],
+      includes: [],
+      includedPaths: new Set(),
       unresolvedImports: [],
       envReadList,
       pending,
@@ -218,7 +265,10 @@ export class Evaluator {
     switch (st.t) {
       case 'assign': {
         const t0 = st.targets[0];
-        if (st.targets.length === 1 && t0.t === 'name' && !(st.value.t === 'call' && this.qualify(scope, st.value.fn) === 'environ.Env')) {
+        const reader = st.value.t === 'call' ? ENV_READERS[this.qualify(scope, st.value.fn) ?? ''] : undefined;
+        // `config = AutoConfig(...)` / `Config(RepositoryEnv(...))`: calling it is decouple's config()
+        if (reader === 'decouple' && t0.t === 'name') scope.aliases.set(t0.id, 'decouple.config');
+        if (st.targets.length === 1 && t0.t === 'name' && reader !== 'environ') {
           // Lazy: evaluated when read, against the bindings visible here.
           const prev = scope.names.get(t0.id);
           const b = new Binding(t0.id, undefined, { ev: this, view: this.freeze(scope, st.value), top, expr: st.value }, origin, { module: scope.module, top, node: t0 }, conditional, prev, []);
@@ -253,6 +303,11 @@ export class Evaluator {
         this.execFrom(scope, st, origin, conditional);
         break;
       case 'if': {
+        const chosen = this.overlayBranch(scope, st);
+        if (chosen) {
+          for (const s of chosen) this.exec(scope, top, s, conditional);
+          return;
+        }
         for (const br of st.branches) {
           if (!br.test) {
             for (const s of br.body) this.exec(scope, top, s, conditional);
@@ -297,6 +352,64 @@ export class Evaluator {
     }
   }
 
+  /**
+   * The branch of an `if` that imports a production overlay (EvaluatorOptions.overlays): the
+   * environment switch production runs, whatever its condition's default says.
+   */
+  private overlayBranch(scope: ScopeState, st: Extract<PyStmt, { t: 'if' }>): PyStmt[] | undefined {
+    const overlays = this.options.overlays;
+    if (!overlays || overlays.size === 0) return undefined;
+    const importsOverlay = (body: PyStmt[], depth: number): boolean =>
+      depth < 4 &&
+      body.some((s) => {
+        if (s.t === 'from') return !!s.module || s.level > 0 ? overlays.has(this.resolve(scope.module, s.module, s.level)?.path ?? '') : false;
+        if (s.t === 'try') return importsOverlay(s.body, depth + 1);
+        return false;
+      });
+    for (const br of st.branches) if (importsOverlay(br.body, 0)) return br.body;
+    return undefined;
+  }
+
+  /**
+   * django-split-settings `include('a.py', 'components/*.py', optional('local.py'))`: each file
+   * runs in this module's namespace, in order, like the body of a star-import that shares names
+   * both ways.
+   */
+  private execInclude(scope: ScopeState, top: TopStmt, call: Call, origin: Origin, conditional: boolean): void {
+    const items: Value[] = [];
+    for (const a of call.args) {
+      if (a.t === 'splat' && !a.double) {
+        const v = this.eval(scope, top, a.x);
+        if (v.kind === 'list' || v.kind === 'tuple' || v.kind === 'set') items.push(...v.items);
+        else scope.unresolvedImports.push({ name: 'include(*…)', origin });
+      } else if (a.t !== 'splat') items.push(this.eval(scope, top, a));
+    }
+    for (const it of items) {
+      if (it.kind !== 'str') {
+        scope.unresolvedImports.push({ name: 'include(…)', origin });
+        continue;
+      }
+      const text = it.template ?? it.value;
+      const dynamic = text.includes(UNKNOWN_PART);
+      const pattern = dynamic ? text.split(UNKNOWN_PART).join('*') : text;
+      const mods = this.options.include?.(scope.module, pattern, dynamic) ?? [];
+      if (mods.length === 0 && !it.optional) scope.unresolvedImports.push({ name: pattern, origin });
+      for (const m of mods) {
+        if (scope.includedPaths.has(m.path) || this.stack.has(m.path) || m.path === scope.module.path) continue;
+        scope.includedPaths.add(m.path);
+        scope.includes.push({ module: m, origin });
+        const view = includeView(scope, m);
+        this.includeViews.set(m.path, view);
+        this.stack.add(m.path);
+        try {
+          for (const t of m.stmts) this.exec(view, t, t.ir, conditional);
+        } finally {
+          this.stack.delete(m.path);
+        }
+      }
+    }
+  }
+
   private execFrom(scope: ScopeState, st: Extract<PyStmt, { t: 'from' }>, origin: Origin, conditional: boolean): void {
     const qualifiedBase = st.level > 0 ? '' : st.module;
     const names = st.names;
@@ -329,7 +442,8 @@ export class Evaluator {
       for (const n of names) {
         const b = other.names.get(n.name);
         if (b) this.inherit(scope, n.asname ?? n.name, b, conditional);
-        else if (other.aliases.has(n.name)) scope.aliases.set(n.asname ?? n.name, other.aliases.get(n.name) as string);
+        // an alias too when it has one (`config = AutoConfig(...)` imported elsewhere)
+        if (other.aliases.has(n.name)) scope.aliases.set(n.asname ?? n.name, other.aliases.get(n.name) as string);
         const sch = other.envSchemes.get(n.name);
         if (sch) scope.envSchemes.set(n.asname ?? n.name, sch);
       }
@@ -348,6 +462,10 @@ export class Evaluator {
   private execExprStmt(scope: ScopeState, top: TopStmt, e: PyExpr, origin: Origin, conditional: boolean): void {
     if (e.t !== 'call') return;
     const qualified = this.qualify(scope, e.fn);
+    if (qualified === 'split_settings.tools.include') {
+      this.execInclude(scope, top, e, origin, conditional);
+      return;
+    }
     if (qualified) scope.calls.push({ qualified, origin: { module: scope.module, top, node: e }, call: e });
     // Method calls that mutate a setting: X.append(v), X['k'].update({...}), ...
     if (e.fn.t === 'attr') {
@@ -492,7 +610,8 @@ export class Evaluator {
     const origin: Origin = { module: scope.module, top, node: e };
     switch (e.t) {
       case 'str':
-        return { kind: 'str', value: e.v, origin, fstring: e.fstring || undefined, ...(e.fstring ? {} : {}) };
+        if (e.fstring && e.parts) return this.evalFString(scope, top, e, origin);
+        return { kind: 'str', value: e.v, origin, fstring: e.fstring || undefined };
       case 'num':
         return { kind: 'num', value: e.v, origin };
       case 'bool':
@@ -601,6 +720,32 @@ export class Evaluator {
       default:
         return { kind: 'unknown', reason: e.t, origin };
     }
+  }
+
+  /**
+   * An f-string: parts whose value is a string or a number are put in; the others stay `{…}`.
+   * A part read from the environment is put in with its default, and the value remembers the
+   * template with that part unknown (`template`: what include() treats as an environment switch).
+   */
+  private evalFString(scope: ScopeState, top: TopStmt, e: Extract<PyExpr, { t: 'str' }>, origin: Origin): Value {
+    const pieces = e.v.split(UNKNOWN_PART);
+    const parts = e.parts ?? [];
+    if (pieces.length !== parts.length + 1) return { kind: 'str', value: e.v, origin, fstring: true };
+    let value = pieces[0];
+    let template = pieces[0];
+    let env: EnvInfo | undefined;
+    let known = true;
+    for (let i = 0; i < parts.length; i++) {
+      const v = this.eval(scope, top, parts[i]);
+      const text = v.kind === 'str' ? v.value : v.kind === 'num' ? String(v.value) : undefined;
+      if (text === undefined || (v.kind === 'str' && v.fstring)) known = false;
+      value += (text ?? UNKNOWN_PART) + pieces[i + 1];
+      template += (v.env || text === undefined ? UNKNOWN_PART : text) + pieces[i + 1];
+      env = env ?? v.env;
+    }
+    const out: Value = { kind: 'str', value, origin, fstring: known ? undefined : true, env };
+    if (template !== value) out.template = template;
+    return out;
   }
 
   private compare(scope: ScopeState, top: TopStmt, e: Extract<PyExpr, { t: 'cmp' }>, origin: Origin): Value {
@@ -734,7 +879,11 @@ export class Evaluator {
       }
       return { kind: 'dict', entries, origin, env: url && url.kind === 'str' ? env : env ? { ...env } : undefined };
     }
-    if (q === 'environ.Env') return { kind: 'unknown', reason: 'environ.Env', callee: 'environ.Env', origin };
+    if (q === 'environ.Env' || q === 'environ.FileAwareEnv') return { kind: 'unknown', reason: 'environ.Env', callee: 'environ.Env', origin };
+    if (q === 'split_settings.tools.optional') {
+      const a0 = arg(0);
+      return a0?.kind === 'str' ? { ...a0, origin, optional: true } : { kind: 'unknown', reason: 'optional', origin };
+    }
 
     // ---- durations and paths
     if (q === 'datetime.timedelta' || q === 'timedelta') {
@@ -840,9 +989,17 @@ export class Evaluator {
   }
 }
 
+const LIBRARIES = new Set([
+  'os', 'sys', 'decouple', 'environ', 'dj_database_url', 'datetime', 'pathlib', 'django', 'rest_framework', 'corsheaders', 'sentry_sdk', 'dotenv',
+  'logging', 'json', 're', 'typing', 'socket', 'urllib', 'ast', 'split_settings', 'environs', 'django_heroku', 'pydantic', 'pydantic_settings',
+]);
+
+/** Placeholder of an f-string part whose value is unknown (ir.ts writes it for every interpolation). */
+const UNKNOWN_PART = '{…}';
+
 function isLibrary(module: string): boolean {
   const root = module.split('.')[0];
-  return ['os', 'sys', 'decouple', 'environ', 'dj_database_url', 'datetime', 'pathlib', 'django', 'rest_framework', 'corsheaders', 'sentry_sdk', 'dotenv', 'logging', 'json', 're', 'typing', 'socket', 'urllib', 'ast'].includes(root);
+  return LIBRARIES.has(root);
 }
 
 function mergeEntries(base: DictEntry[], extra: DictEntry[]): DictEntry[] {
@@ -1104,20 +1261,27 @@ function collectEnvReads(scope: ScopeState, out: EnvRead[], seen: Set<ScopeState
 }
 
 /** A scope with other names (same shape for every view, so property access stays fast). */
-function viewOf(scope: ScopeState, names: Map<string, Binding>): ScopeState {
+function viewOf(scope: ScopeState, names: Map<string, Binding>, module: PyModule = scope.module): ScopeState {
   return {
-    module: scope.module,
+    module,
     names,
     aliases: scope.aliases,
     envSchemes: scope.envSchemes,
     calls: scope.calls,
     starImports: scope.starImports,
+    includes: scope.includes,
+    includedPaths: scope.includedPaths,
     unresolvedImports: scope.unresolvedImports,
     envReadList: scope.envReadList,
     pending: scope.pending,
     imported: scope.imported,
     envReads: scope.envReadList,
   };
+}
+
+/** The namespace of `scope`, seen from a file include() runs in it (statements there are that file's). */
+function includeView(scope: ScopeState, module: PyModule): ScopeState {
+  return viewOf(scope, scope.names, module);
 }
 
 /** An environment lookup found in the source: its variable name (a string literal) and where. */
@@ -1157,7 +1321,10 @@ function qualifyExpr(scope: ModuleScope, e: PyExpr, viaBindings = false, depth =
     const o = qualifyExpr(scope, e.obj, viaBindings, depth + 1);
     return o === undefined ? undefined : `${o}.${e.name}`;
   }
-  if (e.t === 'call' && qualifyExpr(scope, e.fn, viaBindings, depth + 1) === 'environ.Env') return 'environ.Env()';
+  if (e.t === 'call') {
+    const q = qualifyExpr(scope, e.fn, viaBindings, depth + 1);
+    if (q === 'environ.Env' || q === 'environ.FileAwareEnv') return 'environ.Env()';
+  }
   return undefined;
 }
 

@@ -24,3 +24,4 @@ export * from './pycode';
 export * from './gitignore';
 export * from './dotenv';
 export * from './semantic';
+export * from './settingsLoader';

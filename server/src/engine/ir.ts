@@ -47,6 +47,13 @@ export interface PyDictEntry extends Span {
   v: PyExpr;
 }
 
+/** A function parameter: `x`, `x=1`, `*args`, `**kw` (keyword-only ones after `*`). */
+export interface PyParam {
+  name: string;
+  default?: PyExpr;
+  kind: 'positional' | 'keyword' | 'star' | 'dstar';
+}
+
 export interface ImportName {
   name: string;
   asname?: string;
@@ -62,7 +69,17 @@ export type PyStmt =
   | (Span & { t: 'if'; branches: { test?: PyExpr; body: PyStmt[] }[] })
   | (Span & { t: 'try'; body: PyStmt[]; handlers: PyStmt[][]; orelse: PyStmt[]; final: PyStmt[] })
   | (Span & { t: 'block'; kind: string; body: PyStmt[] })
-  | (Span & { t: 'def'; kind: 'function' | 'class'; name: string; decorators: PyExpr[]; nameSpan: { s: number; e: number } })
+  | (Span & {
+      t: 'def';
+      kind: 'function' | 'class';
+      name: string;
+      decorators: PyExpr[];
+      nameSpan: { s: number; e: number };
+      /** Parameters and body: only in IR built with bodies (see IrBuilder, functionIR). */
+      params?: PyParam[];
+      body?: PyStmt[];
+    })
+  | (Span & { t: 'return'; value?: PyExpr })
   | (Span & { t: 'del'; targets: PyExpr[] })
   | (Span & { t: 'other'; kind: string });
 
@@ -91,7 +108,14 @@ function decodeEscapes(body: string): string {
 }
 
 export class IrBuilder {
-  constructor(private readonly base: number) {}
+  /**
+   * `withBodies`: function definitions keep their parameters and body (the evaluator inlines
+   * small helper functions; top-level statements are otherwise converted without them).
+   */
+  constructor(
+    private readonly base: number,
+    private readonly withBodies = false,
+  ) {}
 
   private span(n: Node): Span {
     return { s: n.startIndex - this.base, e: n.endIndex - this.base };
@@ -222,6 +246,10 @@ export class IrBuilder {
         if (def) return this.def(def, decorators, sp);
         return { ...sp, t: 'other', kind: n.type };
       }
+      case 'return_statement': {
+        const v = n.namedChildren.find((c) => c && c.type !== 'comment');
+        return v ? { ...sp, t: 'return', value: this.expr(v) } : { ...sp, t: 'return' };
+      }
       case 'delete_statement': {
         const targets: PyExpr[] = [];
         for (const c of n.namedChildren) if (c) targets.push(this.expr(c));
@@ -234,7 +262,7 @@ export class IrBuilder {
 
   private def(n: Node, decorators: PyExpr[], sp: Span): PyStmt {
     const name = n.childForFieldName('name');
-    return {
+    const out: PyStmt = {
       ...sp,
       t: 'def',
       kind: n.type === 'class_definition' ? 'class' : 'function',
@@ -242,6 +270,56 @@ export class IrBuilder {
       decorators,
       nameSpan: name ? this.span(name) : { s: sp.s, e: sp.s },
     };
+    if (this.withBodies) {
+      const body = n.childForFieldName('body');
+      out.body = body ? this.block(body) : [];
+      if (n.type === 'function_definition') out.params = this.params(n.childForFieldName('parameters'));
+    }
+    return out;
+  }
+
+  private params(n: Node | null): PyParam[] {
+    const out: PyParam[] = [];
+    if (!n) return out;
+    let keywordOnly = false;
+    for (const c of n.namedChildren) {
+      if (!c) continue;
+      const kind = keywordOnly ? 'keyword' : 'positional';
+      switch (c.type) {
+        case 'identifier':
+          out.push({ name: c.text, kind });
+          break;
+        case 'typed_parameter': {
+          const id = c.namedChildren.find((x) => x?.type === 'identifier');
+          const splat = c.namedChildren.find((x) => x?.type === 'list_splat_pattern' || x?.type === 'dictionary_splat_pattern');
+          if (splat) {
+            out.push({ name: splat.text.replace(/^\*+/, ''), kind: splat.type === 'list_splat_pattern' ? 'star' : 'dstar' });
+            if (splat.type === 'list_splat_pattern') keywordOnly = true;
+          } else if (id) out.push({ name: id.text, kind });
+          break;
+        }
+        case 'default_parameter':
+        case 'typed_default_parameter': {
+          const nm = c.childForFieldName('name');
+          const v = c.childForFieldName('value');
+          if (nm) out.push({ name: nm.text, default: v ? this.expr(v) : undefined, kind });
+          break;
+        }
+        case 'list_splat_pattern':
+          out.push({ name: c.text.replace(/^\*+/, ''), kind: 'star' });
+          keywordOnly = true;
+          break;
+        case 'dictionary_splat_pattern':
+          out.push({ name: c.text.replace(/^\*+/, ''), kind: 'dstar' });
+          break;
+        case 'keyword_separator':
+          keywordOnly = true;
+          break;
+        default:
+          break;
+      }
+    }
+    return out;
   }
 
   private assignment(a: Node, sp: Span): PyStmt {

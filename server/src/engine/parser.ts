@@ -484,6 +484,38 @@ export class ParseCache {
   }
 }
 
+/** Top-level function definitions with their bodies, cached by their exact text. */
+const bodyCache = new Map<string, PyStmt>();
+const BODY_CACHE_LIMIT = 2_000;
+/** Longest function (in characters) whose body is converted: helpers are short. */
+export const MAX_FUNCTION_CHARS = 20_000;
+
+/**
+ * The IR of a top-level statement with function bodies and parameters (see IrBuilder): the
+ * statement's text is parsed on its own, once per distinct text. Undefined for statements that
+ * are too long or do not parse cleanly.
+ */
+export function functionIR(module: PyModule, top: TopStmt): PyStmt | undefined {
+  if (top.end - top.start > MAX_FUNCTION_CHARS) return undefined;
+  const src = module.text.slice(top.start, top.end);
+  let ir = bodyCache.get(src);
+  if (ir) return ir;
+  const tree = getParser().parse(src);
+  if (!tree) return undefined;
+  try {
+    const root = tree.rootNode;
+    if (root.hasError) return undefined;
+    const first = root.namedChildren.find((c) => c && c.type !== 'comment');
+    if (!first || first.startIndex !== 0) return undefined;
+    ir = new IrBuilder(0, true).stmt(first);
+  } finally {
+    tree.delete();
+  }
+  if (bodyCache.size >= BODY_CACHE_LIMIT) bodyCache.clear();
+  bodyCache.set(src, ir);
+  return ir;
+}
+
 /** Parses once without caching; the caller must call `module.tree.delete()`. */
 export function parseOnce(filePath: string, text: string): PyModule {
   const input = parseInputOf(text);

@@ -121,6 +121,15 @@ const SKIP_DIRS = new Set([
   '.ruff_cache', 'site-packages', '.idea', '.vscode', '.cache', 'bower_components', '.eggs', '.direnv', 'htmlcov',
 ]);
 
+/**
+ * Example / template dotenv files, committed on purpose with names and placeholder values:
+ * `.env.example`, `.env.sample`, `.env.template`, `.env.dist`, `.env.prod.example`,
+ * `env.example`, `example.env`...
+ */
+export function isEnvExampleName(name: string): boolean {
+  return /^(?:\.?env(?:[._-][\w-]+)*[._-](?:example|sample|template|dist|tmpl|tpl)(?:[._-][\w-]+)*|(?:example|sample|template)[._-]?\.env)$/.test(name.toLowerCase());
+}
+
 export function classify(name: string): FileKind | undefined {
   const lower = name.toLowerCase();
   if (lower.endsWith('.py')) return 'python';
@@ -129,7 +138,7 @@ export function classify(name: string): FileKind | undefined {
   if (lower === 'dockerfile' || lower.startsWith('dockerfile.') || lower.endsWith('.dockerfile')) return 'dockerfile';
   if (lower === 'procfile') return 'procfile';
   if (/^(docker-)?compose.*\.ya?ml$/.test(lower)) return 'compose';
-  if (lower === '.env.example' || lower === '.env.sample' || lower === '.env.template' || lower === 'env.example') return 'env-example';
+  if (isEnvExampleName(lower)) return 'env-example';
   if (lower === '.env' || /^\.env\.[a-z0-9_-]+$/.test(lower)) return 'env';
   if (lower === '.gitignore') return 'gitignore';
   return undefined;
@@ -194,8 +203,18 @@ export interface DjangoProject {
   managePy?: string;
   settingsModules: SettingsModuleInfo[];
   production?: SettingsModuleInfo;
-  /** Why that module was chosen, for the status item and the CLI. */
+  /** Why that module was chosen (or why none was), for the status item and the CLI. */
   productionReason: string;
+  /** The modules that could be production, when none could be chosen (dotted names). */
+  candidates?: string[];
+  /**
+   * Production modules pulled into `production` by an environment switch (an import under
+   * `if ENV == 'production':`, a split-settings `include(f'environments/{ENV}.py')`): file paths.
+   * They are evaluated as part of `production`, their branch taken.
+   */
+  overlays?: string[];
+  /** The configured production module, when it names no settings module of this project. */
+  configuredMissing?: string;
   /** DJANGO_SETTINGS_MODULE defaults found in manage.py / wsgi.py / asgi.py. */
   settingsDefaults: { file: string; module: string }[];
 }
@@ -268,13 +287,69 @@ export function findDjangoProjects(inv: FileInventory, fs: FileSystem, config: P
       productionReason: '',
       settingsDefaults,
     };
-    chooseProduction(project, config);
+    chooseProduction(project, config, fs);
     projects.push(project);
   }
   return projects;
 }
 
-function chooseProduction(p: DjangoProject, config: Pick<Config, 'productionSettingsModule'>): void {
+function relPosix(from: string, to: string): string {
+  return path.relative(from, to).split(path.sep).join('/');
+}
+
+/** A module with no statement (comments, a docstring, blank lines): an empty package marker. */
+export function isEmptyModule(text: string | undefined): boolean {
+  if (text === undefined) return true;
+  const stripped = text
+    .replace(/^[ \t]*#.*$/gm, '')
+    .trim()
+    .replace(/^[rRuU]?("""[\s\S]*?"""|'''[\s\S]*?'''|"[^"\n]*"|'[^'\n]*')/, '')
+    .trim();
+  return stripped === '';
+}
+
+/** `from .x import ...` / `from a.b.x import ...` / `import a.b.x` lines of a module. */
+const IMPORT_LINE = /^[ \t]*(?:from[ \t]+(\.*)([\w.]*)[ \t]+import\b|import[ \t]+([\w.]+))/gm;
+/** String literals naming a .py file (split-settings include patterns), f-strings included. */
+const PY_PATH_LITERAL = /(['"])([^'"\n]*\.py)\1/g;
+
+/** How `importer` runs `target`: an import, or a split-settings include() pattern that matches it. */
+function pullsIn(fs: FileSystem, root: string, importer: string, text: string, target: string): 'imports' | 'includes' | undefined {
+  for (const m of text.matchAll(IMPORT_LINE)) {
+    const level = m[1]?.length ?? 0;
+    const module = m[2] || m[3] || '';
+    if (!module && level === 0) continue;
+    if (resolveModuleFile(fs, root, importer, module, level) === target) return 'imports';
+  }
+  if (/split_settings/.test(text) && /\binclude\s*\(/.test(text)) {
+    const rel = relPosix(path.dirname(importer), target);
+    for (const m of text.matchAll(PY_PATH_LITERAL)) {
+      const pattern = m[2].replace(/\{[^}]*\}/g, '*').replace(/^\.\//, '');
+      const re = new RegExp('^' + pattern.split('*').map((x) => x.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*') + '$');
+      if (re.test(rel)) return 'includes';
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The (non-development) settings module that runs the production-named module `prod`: by an
+ * import (under an environment switch, or not) or a split-settings include. Django loads that
+ * one (DJANGO_SETTINGS_MODULE names it), so it is the production module, `prod` its overlay.
+ */
+function overlayOwner(p: DjangoProject, fs: FileSystem, prod: SettingsModuleInfo): { owner: SettingsModuleInfo; how: 'imports' | 'includes' } | undefined {
+  const stem = path.basename(prod.path, '.py');
+  for (const m of p.settingsModules) {
+    if (m === prod || m.role === 'development' || m.role === 'production') continue;
+    const text = fs.readFile(m.path);
+    if (!text || (!text.includes(stem) && !text.includes('split_settings'))) continue;
+    const how = pullsIn(fs, p.root, m.path, text, prod.path);
+    if (how) return { owner: m, how };
+  }
+  return undefined;
+}
+
+function chooseProduction(p: DjangoProject, config: Pick<Config, 'productionSettingsModule'>, fs: FileSystem): void {
   const mods = p.settingsModules;
   const configured = config.productionSettingsModule?.trim();
   if (configured) {
@@ -291,13 +366,34 @@ function chooseProduction(p: DjangoProject, config: Pick<Config, 'productionSett
       p.productionReason = 'configured';
       return;
     }
+    p.configuredMissing = configured;
+    p.productionReason = `the configured production settings module ${configured} is not a settings module of this project`;
+    p.candidates = mods.filter((m) => m.role !== 'development').map((m) => m.dotted);
+    return;
   }
   const prod = mods.filter((m) => m.role === 'production');
   if (prod.length > 0) {
     const rank = (m: SettingsModuleInfo) => ['production', 'prod', 'live', 'deploy'].findIndex((w) => m.dotted.split('.').pop()?.toLowerCase().includes(w));
     prod.sort((a, b) => (rank(a) < 0 ? 9 : rank(a)) - (rank(b) < 0 ? 9 : rank(b)) || a.dotted.localeCompare(b.dotted));
-    p.production = prod[0];
-    p.productionReason = 'named like production';
+    // An overlay pulled in by another module (settings.py, a split-settings __init__.py) is
+    // judged as part of that module: that one is what Django loads.
+    let chosen = prod[0];
+    const overlays: string[] = [];
+    const how: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const o = overlayOwner(p, fs, chosen);
+      if (!o || o.owner.path === prod[0].path || overlays.includes(o.owner.path)) break;
+      overlays.push(chosen.path);
+      how.push(`${o.how} ${relPosix(path.dirname(o.owner.path), chosen.path)}`);
+      chosen = o.owner;
+    }
+    p.production = chosen;
+    if (overlays.length > 0) {
+      p.overlays = overlays;
+      p.productionReason = `Django loads ${relPosix(p.root, chosen.path)}, which ${how.reverse().join(', which ')} when the environment selects production`;
+    } else {
+      p.productionReason = 'named like production';
+    }
     return;
   }
   const wsgi = p.settingsDefaults.filter((d) => /(?:^|[\\/])(?:wsgi|asgi)\.py$/.test(d.file));
@@ -309,7 +405,8 @@ function chooseProduction(p: DjangoProject, config: Pick<Config, 'productionSett
       return;
     }
   }
-  const nonDev = mods.filter((m) => m.role !== 'development');
+  // an empty settings/__init__.py (a package marker) is never the production module
+  const nonDev = mods.filter((m) => m.role !== 'development' && !(path.basename(m.path) === '__init__.py' && isEmptyModule(fs.readFile(m.path))));
   const lone = nonDev.filter((m) => m.path.endsWith(path.sep + 'settings.py'));
   if (lone.length === 1) {
     p.production = lone[0];
@@ -333,7 +430,15 @@ function chooseProduction(p: DjangoProject, config: Pick<Config, 'productionSett
     p.productionReason = 'the only settings module';
     return;
   }
-  p.productionReason = mods.length === 0 ? 'no settings module found' : 'ambiguous: set productionSettingsModule';
+  if (mods.length === 0) {
+    p.productionReason = 'no settings module found';
+    return;
+  }
+  p.candidates = nonDev.map((m) => m.dotted);
+  p.productionReason =
+    nonDev.length === 0
+      ? 'unknown: every settings module is named for development or tests'
+      : `unknown: ${nonDev.length} candidate modules and nothing says which one runs in production`;
 }
 
 /** Resolves `from <level dots><module> import ...` from `fromFile` to a file of the project. */

@@ -104,7 +104,10 @@ export interface SettingsContext extends BaseContext {
   envLookups(): EnvLookupSite[];
   /** Top-level calls of the production closure (e.g. sentry_sdk.init). */
   readonly calls: TopCall[];
-  /** An editor for the production module (fixes that add settings go there). */
+  /**
+   * An editor for the module fixes add settings to: the production module, or the production
+   * overlay it pulls in under an environment switch (DjangoProject.overlays).
+   */
   readonly editor: ModuleEditor;
   /** An editor for any module of the closure (fixes at the value's own line). */
   editorFor(module: PyModule): ModuleEditor;

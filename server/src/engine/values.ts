@@ -46,7 +46,16 @@ interface Base {
 }
 
 export type Value =
-  | (Base & { kind: 'str'; value: string; fstring?: boolean })
+  | (Base & {
+      kind: 'str';
+      value: string;
+      /** Built at run time from parts not all known (`{…}` stands for each unknown part). */
+      fstring?: boolean;
+      /** An f-string with parts read from the environment: the value with those parts as `{…}`. */
+      template?: string;
+      /** django-split-settings `optional('local.py')`: an include that may be missing. */
+      optional?: boolean;
+    })
   | (Base & { kind: 'num'; value: number })
   | (Base & { kind: 'bool'; value: boolean })
   | (Base & { kind: 'none' })

@@ -1,0 +1,56 @@
+/**
+ * The project shapes of issue 12 (test/fixtures/projects/<shape>), each reproducing what real
+ * projects write: the exact findings (rule, file, line), so a false finding fails as surely as a
+ * missing one, and the production module chosen with its reason.
+ */
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { before, describe, test } from 'node:test';
+import { NodeFileSystem } from '../../server/src/engine';
+import { analyze, fixturesRoot, ready } from '../helpers/fixtures';
+
+const projects = path.join(fixturesRoot, 'projects');
+
+interface Shape {
+  /** Every finding, as "CODE file:line", sorted. */
+  findings: string[];
+  /** The production module (dotted) and a pattern its reason matches. */
+  production?: [string, RegExp];
+}
+
+const SHAPES: Record<string, Shape> = {
+  // django-split-settings (wemake-django-template): components, a glob, f'environments/{ENV}.py', optional()
+  'split-settings': {
+    findings: [
+      'DJR102 server/settings/components/common.py:3',
+      'DJR106 config/.env.template:1',
+      'DJR304 server/settings/environments/production.py:11',
+      'DJR314 server/settings/environments/production.py:1',
+    ],
+    production: ['server.settings', /server\/settings\/__init__\.py, which includes environments\/production\.py/],
+  },
+  // settings.py for development + `if ENV == 'production': from .production_settings import *`
+  overlay: {
+    findings: ['DJR302 mysite/production_settings.py:1', 'DJR314 mysite/production_settings.py:1'],
+    production: ['mysite.settings', /imports production_settings\.py when the environment selects production/],
+  },
+};
+
+describe('project shapes (issue 12)', () => {
+  before(ready);
+
+  for (const [name, shape] of Object.entries(SHAPES)) {
+    test(`${name}: exactly the expected findings`, () => {
+      const root = path.join(projects, name);
+      const r = analyze(new NodeFileSystem(), root);
+      const got = r.findings.map((f) => `${f.code} ${path.relative(root, f.file).split(path.sep).join('/')}:${f.range.start.line + 1}`).sort();
+      assert.deepEqual(got, [...shape.findings].sort(), r.findings.map((f) => `${f.code} ${f.message}`).join('\n'));
+      assert.deepEqual(r.notes.filter((n) => n.kind !== 'info'), []);
+      if (shape.production) {
+        const [dotted, reason] = shape.production;
+        assert.equal(r.projects[0]?.productionDotted, dotted);
+        assert.match(r.projects[0]?.productionReason ?? '', reason);
+      }
+    });
+  }
+});

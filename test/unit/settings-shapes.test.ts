@@ -1,0 +1,250 @@
+/**
+ * Real-project settings shapes (issue 12): django-split-settings include(), production overlays
+ * pulled in by an environment switch, how the production module is chosen, f-strings.
+ * Each shape is evaluated in memory here; test/unit/projects.test.ts runs the fixture projects.
+ */
+import assert from 'node:assert/strict';
+import { before, describe, test } from 'node:test';
+import { classify, findDjangoProjects, globFiles, isEmptyModule, isEnvExampleName, listFiles, MemoryFileSystem, ParseCache, settingsEvaluator, type ModuleScope, type Value } from '../../server/src/engine';
+import { ready } from '../helpers/fixtures';
+
+function evaluate(files: Record<string, string>, main: string, overlays: string[] = []): { scope: ModuleScope; loaded: string[] } {
+  const fs = new MemoryFileSystem(files);
+  const cache = new ParseCache();
+  const loaded: string[] = [];
+  const ev = settingsEvaluator(fs, '/p', (f) => {
+    const t = fs.readFile(f);
+    if (t === undefined) return undefined;
+    loaded.push(f);
+    return cache.parse(f, t);
+  }, overlays);
+  return { scope: ev.evaluate(cache.parse(main, files[main])), loaded };
+}
+
+function plain(v: Value | undefined): unknown {
+  if (!v) return undefined;
+  switch (v.kind) {
+    case 'str': case 'num': case 'bool': return v.value;
+    case 'none': return null;
+    case 'list': case 'tuple': case 'set': return v.items.map(plain);
+    case 'dict': return Object.fromEntries(v.entries.map((e) => [plain(e.key), plain(e.value)]));
+    default: return `<${v.kind}>`;
+  }
+}
+
+const SPLIT_INIT = [
+  'from os import environ',
+  'from split_settings.tools import include, optional',
+  "environ.setdefault('DJANGO_ENV', 'development')",
+  "_ENV = environ['DJANGO_ENV']",
+  'include(',
+  "    'components/base.py',",
+  "    'components/*.py',",
+  "    f'environments/{_ENV}.py',",
+  "    optional('environments/local.py'),",
+  ')',
+].join('\n');
+
+describe('django-split-settings include()', () => {
+  before(ready);
+
+  test('components run in order in one namespace; globs sorted; a file runs once; optional() may be missing', () => {
+    const files = {
+      '/p/s/settings/__init__.py': SPLIT_INIT,
+      '/p/s/settings/components/base.py': "ORDER = ['base']\nDEBUG = True\nNAME = 'base'",
+      '/p/s/settings/components/b_second.py': "ORDER += ['b']\nNAME = NAME + '+b'",
+      '/p/s/settings/components/a_first.py': "ORDER += ['a']",
+      '/p/s/settings/environments/production.py': 'DEBUG = False\nORDER += ["production"]',
+      '/p/s/settings/environments/development.py': 'DEBUG = True\nORDER += ["development"]',
+    };
+    const { scope, loaded } = evaluate(files, '/p/s/settings/__init__.py');
+    // names written by one component are read by the next (no import), in include order
+    assert.deepEqual(plain(scope.names.get('ORDER')?.value), ['base', 'a', 'b', 'production']);
+    assert.equal(plain(scope.names.get('NAME')?.value), 'base+b');
+    assert.equal(plain(scope.names.get('DEBUG')?.value), false);
+    // the binding remembers the component that wrote it
+    assert.equal(scope.names.get('DEBUG')?.stmt.module.path, '/p/s/settings/environments/production.py');
+    assert.deepEqual(scope.includes.map((i) => i.module.path.slice('/p/s/settings/'.length)), ['components/base.py', 'components/a_first.py', 'components/b_second.py', 'environments/production.py']);
+    // the environment switch loads the production file only; the missing optional file is no problem
+    assert.ok(!loaded.includes('/p/s/settings/environments/development.py'));
+    assert.deepEqual(scope.unresolvedImports, []);
+  });
+
+  test('include paths are relative to the including file, also from inside a component', () => {
+    const files = {
+      '/p/s/settings.py': "from split_settings.tools import include\ninclude('parts/main.py')",
+      '/p/s/parts/main.py': "from split_settings.tools import include\nA = 1\ninclude('more/extra.py')",
+      '/p/s/parts/more/extra.py': 'B = A + 1',
+    };
+    const { scope } = evaluate(files, '/p/s/settings.py');
+    assert.equal(plain(scope.names.get('B')?.value), 2);
+  });
+
+  test('a missing required file is an unresolved include; an alias of include() works; a list of patterns via *args', () => {
+    const files = {
+      '/p/s/settings.py': "from split_settings.tools import include as settings_include, optional\nFILES = ['a.py', optional('none.py')]\nsettings_include(*FILES)\nsettings_include('missing.py')",
+      '/p/s/a.py': 'A = 1',
+    };
+    const { scope } = evaluate(files, '/p/s/settings.py');
+    assert.equal(plain(scope.names.get('A')?.value), 1);
+    assert.deepEqual(scope.unresolvedImports.map((u) => u.name), ['missing.py']);
+  });
+
+  test('an environment switch with no file named like production is not followed (never a guess)', () => {
+    const files = {
+      '/p/s/settings.py': "import os\nfrom split_settings.tools import include\ninclude(f\"envs/{os.environ['ENV']}.py\")",
+      '/p/s/envs/staging.py': 'DEBUG = True',
+      '/p/s/envs/qa.py': 'DEBUG = True',
+    };
+    const { scope } = evaluate(files, '/p/s/settings.py');
+    assert.equal(scope.names.get('DEBUG'), undefined);
+    assert.deepEqual(scope.unresolvedImports.map((u) => u.name), ['envs/*.py']);
+  });
+
+  test('f-strings: known parts put in, unknown ones kept as {…}', () => {
+    const { scope } = evaluate({ '/p/s/settings.py': "import os\nP = 'django.contrib'\nA = f'{P}.auth'\nB = f'{os.environ.get(\"X\", \"d\")}/x'\nC = f'{UNKNOWN}/x'" }, '/p/s/settings.py');
+    const a = scope.names.get('A')?.value;
+    assert.equal(plain(a), 'django.contrib.auth');
+    assert.equal(a?.kind === 'str' && a.fstring, undefined);
+    const b = scope.names.get('B')?.value;
+    assert.equal(plain(b), 'd/x');
+    assert.equal(b?.kind === 'str' ? b.template : undefined, '{…}/x');
+    assert.equal(b?.env?.variable, 'X');
+    const c = scope.names.get('C')?.value;
+    assert.equal(plain(c), '{…}/x');
+    assert.equal(c?.kind === 'str' && c.fstring, true);
+  });
+
+  test('globFiles: *, ?, [..], hidden files, sorted', () => {
+    const fs = new MemoryFileSystem({ '/r/c/b.py': '', '/r/c/a.py': '', '/r/c/.h.py': '', '/r/c/x.txt': '', '/r/c/sub/z.py': '', '/r/d1/k.py': '', '/r/d2/k.py': '' });
+    assert.deepEqual(globFiles(fs, '/r', 'c/*.py'), ['/r/c/a.py', '/r/c/b.py']);
+    assert.deepEqual(globFiles(fs, '/r', 'c/?.py'), ['/r/c/a.py', '/r/c/b.py']);
+    assert.deepEqual(globFiles(fs, '/r', 'c/[!a].py'), ['/r/c/b.py']);
+    assert.deepEqual(globFiles(fs, '/r', 'c/.*.py'), ['/r/c/.h.py']);
+    assert.deepEqual(globFiles(fs, '/r', 'd*/k.py'), ['/r/d1/k.py', '/r/d2/k.py']);
+    assert.deepEqual(globFiles(fs, '/r/c', '../c/a.py'), ['/r/c/a.py']);
+    assert.deepEqual(globFiles(fs, '/r', 'c/none.py'), []);
+  });
+});
+
+describe('production overlays', () => {
+  before(ready);
+
+  test('the branch importing the production overlay runs, whatever the default of its condition', () => {
+    const files = {
+      '/p/s/settings.py': "import os\nDEBUG = True\nif os.environ.get('ENV') == 'production':\n    from .production_settings import *\nelse:\n    X = 'dev'",
+      '/p/s/production_settings.py': 'DEBUG = False',
+    };
+    const plainRun = evaluate(files, '/p/s/settings.py');
+    assert.equal(plain(plainRun.scope.names.get('DEBUG')?.value), true);
+    const withOverlay = evaluate(files, '/p/s/settings.py', ['/p/s/production_settings.py']);
+    assert.equal(plain(withOverlay.scope.names.get('DEBUG')?.value), false);
+    assert.equal(withOverlay.scope.names.get('DEBUG')?.conditional, false);
+    assert.equal(withOverlay.scope.names.get('X'), undefined);
+  });
+});
+
+function discover(files: Record<string, string>, configured?: string) {
+  const fs = new MemoryFileSystem(files);
+  const inv = listFiles('/p', fs, { exclude: [] });
+  return findDjangoProjects(inv, fs, { productionSettingsModule: configured });
+}
+
+const MANAGE = "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings')\n";
+
+describe('which module is production', () => {
+  before(ready);
+
+  test('a production-named overlay imported by settings.py: settings.py is production, the overlay is named', () => {
+    const [p] = discover({
+      '/p/manage.py': MANAGE,
+      '/p/mysite/settings.py': "import os\nDEBUG = True\nif os.environ.get('ENV') == 'production':\n    from .production_settings import *\n",
+      '/p/mysite/production_settings.py': 'DEBUG = False\n',
+    });
+    assert.equal(p.production?.dotted, 'mysite.settings');
+    assert.deepEqual(p.overlays, ['/p/mysite/production_settings.py']);
+    assert.match(p.productionReason, /mysite\/settings\.py, which imports production_settings\.py when the environment selects production/);
+  });
+
+  test('a production module that star-imports a base is production itself (nothing imports it)', () => {
+    const [p] = discover({
+      '/p/manage.py': MANAGE,
+      '/p/mysite/settings/__init__.py': '',
+      '/p/mysite/settings/base.py': 'DEBUG = False\n',
+      '/p/mysite/settings/production.py': 'from .base import *\n',
+      '/p/mysite/settings/local.py': 'from .base import *\nDEBUG = True\n',
+    });
+    assert.equal(p.production?.dotted, 'mysite.settings.production');
+    assert.equal(p.productionReason, 'named like production');
+    assert.equal(p.overlays, undefined);
+  });
+
+  test('a split-settings __init__.py including environments/{ENV}.py is production', () => {
+    const [p] = discover({
+      '/p/manage.py': "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'server.settings')\n",
+      '/p/server/settings/__init__.py': SPLIT_INIT,
+      '/p/server/settings/components/base.py': 'DEBUG = False\n',
+      '/p/server/settings/environments/production.py': 'DEBUG = False\n',
+      '/p/server/settings/environments/development.py': 'DEBUG = True\n',
+    });
+    assert.equal(p.production?.dotted, 'server.settings');
+    assert.deepEqual(p.overlays, ['/p/server/settings/environments/production.py']);
+    assert.match(p.productionReason, /includes environments\/production\.py/);
+  });
+
+  test('an empty settings/__init__.py is never chosen over a real module', () => {
+    const [p] = discover({
+      '/p/manage.py': MANAGE,
+      '/p/mysite/settings/__init__.py': '# settings package\n"""Docstring only."""\n',
+      '/p/mysite/settings/base.py': 'DEBUG = False\n',
+      '/p/mysite/settings/dev.py': 'from .base import *\nDEBUG = True\n',
+    });
+    assert.equal(p.production?.dotted, 'mysite.settings.base');
+    assert.equal(isEmptyModule('# c\n\n"""doc"""\n'), true);
+    assert.equal(isEmptyModule('from .base import *\n'), false);
+  });
+
+  test('several candidates and no hint: unknown, with the candidates', () => {
+    const [p] = discover({
+      '/p/manage.py': "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings.dev')\n",
+      '/p/mysite/settings/__init__.py': '',
+      '/p/mysite/settings/staging.py': 'DEBUG = False\n',
+      '/p/mysite/settings/qa.py': 'DEBUG = False\n',
+      '/p/mysite/settings/dev.py': 'DEBUG = True\n',
+    });
+    assert.equal(p.production, undefined);
+    assert.match(p.productionReason, /^unknown: 2 candidate modules/);
+    assert.deepEqual(p.candidates, ['mysite.settings.qa', 'mysite.settings.staging']);
+  });
+
+  test('a configured module that does not exist is reported, not ignored', () => {
+    const [p] = discover({ '/p/manage.py': MANAGE, '/p/mysite/settings.py': 'DEBUG = False\n' }, 'mysite.settings_prod');
+    assert.equal(p.production, undefined);
+    assert.equal(p.configuredMissing, 'mysite.settings_prod');
+    assert.deepEqual(p.candidates, ['mysite.settings']);
+  });
+});
+
+describe('environment readers and example files', () => {
+  before(ready);
+
+  test('decouple AutoConfig / Config instances read like config(), also imported from another module', () => {
+    const files = {
+      '/p/s/components/__init__.py': "from decouple import AutoConfig\nconfig = AutoConfig(search_path='/p/config')",
+      '/p/s/settings.py': "from s.components import config\nSECRET_KEY = config('SECRET_KEY', default='x' * 3)\nDEBUG = config('DEBUG', default=False, cast=bool)",
+    };
+    const { scope } = evaluate(files, '/p/s/settings.py');
+    const key = scope.names.get('SECRET_KEY')?.value;
+    assert.equal(key?.env?.source, 'decouple');
+    assert.equal(key?.env?.variable, 'SECRET_KEY');
+    assert.equal(plain(scope.names.get('DEBUG')?.value), false);
+  });
+
+  test('.env.dist, .env.template, .env.sample and friends are example files, not secrets', () => {
+    for (const n of ['.env.example', '.env.dist', '.env.template', '.env.sample', 'env.example', 'example.env', '.env.prod.example', '.env-dist']) {
+      assert.equal(isEnvExampleName(n), true, n);
+      assert.equal(classify(n), 'env-example', n);
+    }
+    for (const n of ['.env', '.env.local', '.env.production']) assert.equal(classify(n), 'env', n);
+  });
+});
