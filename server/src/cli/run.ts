@@ -156,9 +156,10 @@ export interface CheckStats {
 /** Analyses (and fixes) the given paths; shared by `check` and `report`. */
 export async function runCheck(args: CheckArgs, io: CliIO): Promise<CheckOutcome> {
   await initParser();
-  const fsys = new NodeFileSystem();
   const paths = args.paths.length > 0 ? args.paths : ['.'];
   const targets = paths.map((p) => target(path.resolve(io.cwd, p)));
+  // links are followed only to places inside the folders checked
+  const fsys = new NodeFileSystem({ roots: targets.map((t) => t.root) });
   const root = targets.length === 1 ? targets[0].root : io.cwd;
   const findings: Finding[] = [];
   const notes: Note[] = [];

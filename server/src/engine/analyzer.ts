@@ -357,6 +357,11 @@ class ProjectRun {
       }
     }
     this.today = config.today ? new Date(config.today) : new Date();
+    // files named like ones the rules read that are not regular files (FIFOs, devices, links out
+    // of the project): never read, one note each
+    for (const p of inv.special ?? []) {
+      if ((p.startsWith(root + path.sep) || inv.root === root) && mine(p)) this.skip(p, an.fs.unreadable?.(p) ?? 'Not read: not a regular file.');
+    }
   }
 
   summary(): ProjectSummary {
@@ -392,11 +397,16 @@ class ProjectRun {
     return raw === undefined ? undefined : this.checkText(file, raw);
   }
 
-  /** The text of a file not larger than MAX_FILE_BYTES (a note otherwise). */
+  /** The text of a file not larger than MAX_FILE_BYTES (a note otherwise, or when it is not read). */
   private readRaw(file: string): string | undefined {
     const size = this.an.fs.size(file);
     if (size !== undefined && size > MAX_FILE_BYTES) return this.skip(file, tooLargeMessage(size, MAX_FILE_BYTES));
-    return this.an.fs.readFile(file);
+    const text = this.an.fs.readFile(file);
+    if (text === undefined) {
+      const why = this.an.fs.unreadable?.(file);
+      if (why) return this.skip(file, why);
+    }
+    return text;
   }
 
   /** The text, unless it looks binary (a note then). */

@@ -323,9 +323,6 @@ export class CodeChecker {
   }
 }
 
-/** The note text for a file above MAX_FILE_BYTES. */
-export function tooLargeMessage(size: number, max: number): string {
-  return `Not analysed: the file is larger than ${max / 1024 / 1024} MB (${(size / 1024 / 1024).toFixed(1)} MB).`;
-}
+export { tooLargeMessage } from './nodefs';
 
 export const BINARY_MESSAGE = 'Not analysed: the file looks binary (it contains NUL bytes).';

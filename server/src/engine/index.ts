@@ -6,6 +6,7 @@ export * from './parser';
 export * from './values';
 export * from './evaluator';
 export * from './project';
+export * from './encoding';
 export * from './requirements';
 export * from './packages';
 export * from './config';

@@ -103,10 +103,20 @@ const COMMENT_RUN_RE = new RegExp(`(?:^[ \\t]*#[^\\r\\n]*(?:\\r\\n|\\r|\\n)){${C
  * a big commented-out block would pay on every keystroke. Runs of COMMENT_RUN or more such lines
  * are blanked (spaces; offsets and line breaks kept), so the tree has no comment node there:
  * nothing reads comments from the tree but `ModuleEditor.commentsIn`, which also reads these
- * lines from the text. Undefined: the text is parsed as it is.
+ * lines from the text. Lone CR line breaks become LF (see below). Undefined: the text is parsed
+ * as it is.
  */
 export function parseInputOf(text: string): string | undefined {
-  if (!COMMENT_RUN_RE.test(text)) return undefined;
+  let input = COMMENT_RUN_RE.test(text) ? blankCommentRuns(text) : undefined;
+  // Python reads a lone CR as a line break (old Mac files); tree-sitter's grammar does not. One
+  // character for one: every offset stays valid.
+  if (LONE_CR.test(text)) input = (input ?? text).replace(/\r(?!\n)/g, '\n');
+  return input;
+}
+
+const LONE_CR = /\r(?!\n)/;
+
+function blankCommentRuns(text: string): string {
   const lines = text.split(/(\r\n|\r|\n)/);
   // lines[even] = content, lines[odd] = its line break
   let out = '';

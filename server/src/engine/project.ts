@@ -2,14 +2,16 @@
  * Project discovery: the files of a folder, its Django roots (folders with manage.py), their
  * settings modules, and which of them is production (design.md, "Which module is production").
  */
-import * as nodeFs from 'node:fs';
 import * as path from 'node:path';
+import { decodeBytes } from './encoding';
 import type { Config } from './types';
 
 export interface DirEntry {
   name: string;
   isDirectory: boolean;
   isFile: boolean;
+  /** Neither a regular file nor a folder that may be read: a FIFO, socket, device, or a link leading out of the project or nowhere. */
+  special?: boolean;
 }
 
 /** The file system the engine reads. The language server overlays open documents on it. */
@@ -24,49 +26,18 @@ export interface FileSystem {
    * reading, or even keeping, the file's text. Undefined: compare texts.
    */
   stamp?(p: string): string | undefined;
+  /**
+   * Optional: why a file that exists is not read (not a regular file, a link out of the project,
+   * too large), as a note's text; undefined when it is read or does not exist.
+   */
+  unreadable?(p: string): string | undefined;
 }
 
-/** Files bigger than this are not analysed (one informational note instead). */
-export const MAX_FILE_BYTES = 2 * 1024 * 1024;
+export { MAX_FILE_BYTES, NodeFileSystem, tooLargeMessage, type NodeFileSystemOptions } from './nodefs';
 
-export class NodeFileSystem implements FileSystem {
-  readFile(p: string): string | undefined {
-    try {
-      const buf = nodeFs.readFileSync(p);
-      return decodeText(buf);
-    } catch {
-      return undefined;
-    }
-  }
-  readDir(p: string): DirEntry[] {
-    try {
-      return nodeFs.readdirSync(p, { withFileTypes: true }).map((d) => ({ name: d.name, isDirectory: d.isDirectory(), isFile: d.isFile() }));
-    } catch {
-      return [];
-    }
-  }
-  exists(p: string): boolean {
-    return nodeFs.existsSync(p);
-  }
-  size(p: string): number | undefined {
-    try {
-      return nodeFs.statSync(p).size;
-    } catch {
-      return undefined;
-    }
-  }
-}
-
-/** Decodes bytes as UTF-8 (BOM stripped), falling back to Latin-1 for invalid UTF-8. */
+/** Decodes bytes as a file read from disk is (BOM, else UTF-8, else Latin-1 byte for byte). */
 export function decodeText(buf: Uint8Array): string {
-  let start = 0;
-  if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) start = 3;
-  const body = buf.subarray(start);
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(body);
-  } catch {
-    return new TextDecoder('latin1').decode(body);
-  }
+  return decodeBytes(buf).text;
 }
 
 /** True when the text looks binary (NUL bytes in the first 8 KB). */
@@ -96,6 +67,10 @@ export class OverlayFileSystem implements FileSystem {
   stamp(p: string): string | undefined {
     return this.overlay.has(p) ? undefined : this.base.stamp?.(p);
   }
+
+  unreadable(p: string): string | undefined {
+    return this.overlay.has(p) ? undefined : this.base.unreadable?.(p);
+  }
 }
 
 export type FileKind = 'python' | 'requirements' | 'pyproject' | 'dockerfile' | 'procfile' | 'compose' | 'env' | 'env-example' | 'gitignore';
@@ -114,6 +89,11 @@ export interface FileInventory {
   files: ProjectFile[];
   /** Folders skipped (virtualenvs, node_modules...), for the stats. */
   skippedDirs: number;
+  /**
+   * Entries named like files the rules read that are not read: FIFOs, sockets, devices, links
+   * leading out of the project or nowhere (one note each; DirEntry.special).
+   */
+  special?: string[];
 }
 
 const SKIP_DIRS = new Set([
@@ -153,6 +133,7 @@ function isTestPath(rel: string): boolean {
 /** Lists the files the rules read, skipping virtualenvs, node_modules and the like. */
 export function listFiles(root: string, fs: FileSystem, config: Pick<Config, 'exclude'>, limit = 200_000): FileInventory {
   const files: ProjectFile[] = [];
+  const special: string[] = [];
   let skippedDirs = 0;
   const exclude = new Set(config.exclude.map((e) => e.replace(/\/+$/, '')));
   const stack = [root];
@@ -181,11 +162,13 @@ export function listFiles(root: string, fs: FileSystem, config: Pick<Config, 'ex
           if (rel.split('/').includes('migrations')) f.isMigration = true;
         }
         files.push(f);
-      }
+      } else if (e.special && classify(e.name) && !exclude.has(rel)) special.push(full);
     }
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { root, files, skippedDirs };
+  const inv: FileInventory = { root, files, skippedDirs };
+  if (special.length > 0) inv.special = special.sort();
+  return inv;
 }
 
 export type SettingsRole = 'production' | 'development' | 'base' | 'unknown';

@@ -18,6 +18,8 @@ const parses = new ParseCache(4);
 const ready = initParser();
 
 function check(req: CheckRequest): WorkerFileResult[] {
+  // links are followed only inside the project (see NodeFileSystem)
+  disk.addRoot(req.data.project.root);
   const fs = new OverlayFileSystem(disk);
   for (const t of req.tasks) if (t.text !== undefined) fs.overlay.set(t.file.path, t.text);
   let sup: { file: string; text: string; s: Suppressions } | undefined;
@@ -43,7 +45,8 @@ function check(req: CheckRequest): WorkerFileResult[] {
       }
       text = disk.readFile(file);
       if (text === undefined) {
-        out.push({ findings: [], notes: [], parsed: false, prefiltered: false });
+        const why = disk.unreadable(file);
+        out.push({ findings: [], notes: [], parsed: false, prefiltered: false, skipped: why ? { file, kind: 'skipped', message: why } : undefined });
         continue;
       }
       fs.overlay.set(file, text);

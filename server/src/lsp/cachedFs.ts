@@ -109,6 +109,11 @@ export class CachingFileSystem implements FileSystem {
     return s;
   }
 
+  /** Why a file is not read (asked only about files that were not: not cached). */
+  unreadable(p: string): string | undefined {
+    return this.base.unreadable?.(p);
+  }
+
   /**
    * Forgets what is known about `p` (changed, created or deleted) and the listing of its folder.
    * `tree`: also everything below it (a folder was created, deleted or renamed).

@@ -210,6 +210,8 @@ export class DjangoReadinessServer {
   private readonly rules: Rule[];
   private readonly metaByCode = new Map<string, RuleMeta>();
   private readonly diskFs: CachingFileSystem;
+  /** The disk (links followed only inside the workspace folders: see addFolder). */
+  private readonly nodeFs: FileSystem;
   /** Open documents over the (cached) disk: what every analyzer reads. */
   readonly fs: OverlayFileSystem;
   private readonly docs = new Map<string, OpenDoc>();
@@ -234,7 +236,8 @@ export class DjangoReadinessServer {
   ) {
     this.rules = opts.rules ?? allRules;
     for (const r of this.rules) this.metaByCode.set(r.meta.code, r.meta);
-    this.diskFs = new CachingFileSystem(opts.fs ?? new NodeFileSystem());
+    this.nodeFs = opts.fs ?? new NodeFileSystem();
+    this.diskFs = new CachingFileSystem(this.nodeFs);
     this.fs = new OverlayFileSystem(this.diskFs);
     this.debounceMs = opts.debounceMs ?? 75;
     this.maxWaitMs = opts.maxWaitMs ?? 400;
@@ -315,6 +318,7 @@ export class DjangoReadinessServer {
     if (!root) return undefined;
     const existing = [...this.folderMap.values()].find((f) => f.root === root);
     if (existing) return existing;
+    if (this.nodeFs instanceof NodeFileSystem) this.nodeFs.addRoot(root);
     const settings = resolveSettings(undefined);
     let markSettingsReady = () => {};
     const settingsReady = new Promise<void>((resolve) => (markSettingsReady = resolve));
