@@ -26,6 +26,19 @@ export function analyze(fsys: FileSystem, root: string, partial: PartialConfig =
   return analyzerFor(fsys, rules).analyze(root, config(partial));
 }
 
+/**
+ * A fixture file's text: UTF-8, or for a binary file (a .git/index) its bytes one character
+ * each (MemoryFileSystem.readBytes gives them back).
+ */
+function readFixtureText(p: string): string {
+  const buf = fs.readFileSync(p);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(buf);
+  } catch {
+    return buf.toString('latin1');
+  }
+}
+
 /** Reads a folder from disk into a MemoryFileSystem mounted at `mount`. */
 export function loadFolder(dir: string, mount: string, rename?: (rel: string) => string | undefined): MemoryFileSystem {
   const mem = new MemoryFileSystem();
@@ -36,7 +49,7 @@ export function loadFolder(dir: string, mount: string, rename?: (rel: string) =>
       else {
         const rel = path.relative(dir, p).split(path.sep).join('/');
         const target = rename ? rename(rel) : rel;
-        if (target !== undefined) mem.write(path.join(mount, target), fs.readFileSync(p, 'utf8'));
+        if (target !== undefined) mem.write(path.join(mount, target), readFixtureText(p));
       }
     }
   };

@@ -6,6 +6,7 @@
 import { randomInt } from 'node:crypto';
 import * as path from 'node:path';
 import { isGitIgnored } from './gitignore';
+import { gitTracked } from './gitindex';
 import type { FileSystem } from './project';
 import type { SettingsContext } from './rule';
 import { LineIndex } from './text';
@@ -135,6 +136,8 @@ export interface MoveToDotenvPlan {
  */
 export function moveToDotenvPlan(fs: FileSystem, projectRoot: string, vars: { name: string; value: string }[]): MoveToDotenvPlan | undefined {
   const envFile = dotenvPath(fs, projectRoot);
+  // a .env that git tracks is published with every commit: never a place for a secret (DJR109)
+  if (gitTracked(fs, envFile).state === 'tracked') return undefined;
   const envText = fs.readFile(envFile) ?? '';
   const existing = parseDotenv(envText);
   const lines: string[] = [];

@@ -23,6 +23,7 @@ export * from './checklist';
 export type { PyExpr, PyStmt, PyDictEntry, PyKeyword } from './ir';
 export * from './pycode';
 export * from './gitignore';
+export * from './gitindex';
 export * from './dotenv';
 export * from './semantic';
 export * from './settingsLoader';

@@ -40,4 +40,24 @@ export class MemoryFileSystem implements FileSystem {
   size(p: string): number | undefined {
     return this.files.get(p)?.length;
   }
+
+  /** The bytes of a file: byte for byte when every character is below 256 (binary files are kept so), else UTF-8. */
+  readBytes(p: string, maxBytes = Infinity): Uint8Array | undefined {
+    const t = this.files.get(p);
+    if (t === undefined) return undefined;
+    const b = [...t].every((c) => c.charCodeAt(0) < 256) ? Buffer.from(t, 'latin1') : Buffer.from(t, 'utf8');
+    return b.length > maxBytes ? undefined : b;
+  }
+
+  /** Changes with the text (tests). */
+  statKey(p: string): string | undefined {
+    const t = this.files.get(p);
+    return t === undefined ? undefined : `${t.length}:${hash(t)}`;
+  }
+}
+
+function hash(s: string): number {
+  let h = 0;
+  for (let i = 0; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
+  return h;
 }

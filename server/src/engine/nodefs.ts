@@ -113,10 +113,21 @@ export class NodeFileSystem implements FileSystem {
     return { ok: true, real, stat: st };
   }
 
-  /** In a folder that is a root's ancestor (the repository's .gitignore above the analysed folder). */
+  /**
+   * In a folder that is a root's ancestor (the repository's .gitignore above the analysed folder),
+   * or in the `.git` (or `.git/info`) folder of such a folder (.git/index, .git/info/exclude).
+   */
   private inAncestorOfRoot(abs: string): boolean {
-    const dir = path.dirname(abs);
+    let dir = path.dirname(abs);
+    if (path.basename(dir) === 'info' && path.basename(path.dirname(dir)) === '.git') dir = path.dirname(path.dirname(dir));
+    else if (path.basename(dir) === '.git') dir = path.dirname(dir);
     return this.roots.some((r) => isInside(r.given, dir));
+  }
+
+  /** Identity, size and times of a readable file: changes when it does. */
+  statKey(p: string): string | undefined {
+    const i = this.inspect(p);
+    return i?.ok ? `${i.stat.dev}:${i.stat.ino}:${i.stat.size}:${i.stat.mtimeMs}:${i.stat.ctimeMs}` : undefined;
   }
 
   /**

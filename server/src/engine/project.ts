@@ -31,6 +31,10 @@ export interface FileSystem {
    * too large), as a note's text; undefined when it is read or does not exist.
    */
   unreadable?(p: string): string | undefined;
+  /** Optional: the bytes of a file of at most `maxBytes` (binary files such as .git/index). */
+  readBytes?(p: string, maxBytes?: number): Uint8Array | undefined;
+  /** Optional: a token that changes when the file changes on disk (identity, size, times). */
+  statKey?(p: string): string | undefined;
 }
 
 export { MAX_FILE_BYTES, NodeFileSystem, tooLargeMessage, type NodeFileSystemOptions } from './nodefs';
@@ -70,6 +74,15 @@ export class OverlayFileSystem implements FileSystem {
 
   unreadable(p: string): string | undefined {
     return this.overlay.has(p) ? undefined : this.base.unreadable?.(p);
+  }
+
+  readBytes(p: string, maxBytes?: number): Uint8Array | undefined {
+    const o = this.overlay.get(p);
+    return o !== undefined ? new TextEncoder().encode(o) : this.base.readBytes?.(p, maxBytes);
+  }
+
+  statKey(p: string): string | undefined {
+    return this.overlay.has(p) ? undefined : this.base.statKey?.(p);
   }
 }
 

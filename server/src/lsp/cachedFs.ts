@@ -114,6 +114,15 @@ export class CachingFileSystem implements FileSystem {
     return this.base.unreadable?.(p);
   }
 
+  /** Binary reads (.git/index) are not cached: their statKey says when they changed. */
+  readBytes(p: string, maxBytes?: number): Uint8Array | undefined {
+    return this.base.readBytes?.(p, maxBytes);
+  }
+
+  statKey(p: string): string | undefined {
+    return this.base.statKey?.(p);
+  }
+
   /**
    * Forgets what is known about `p` (changed, created or deleted) and the listing of its folder.
    * `tree`: also everything below it (a folder was created, deleted or renamed).

@@ -100,8 +100,8 @@ export const CHECKLIST: readonly ChecklistItemDef[] = [
     id: 'secrets.env-file-ignored',
     category: 'secrets',
     title: '.env files are excluded from version control',
-    why: 'A committed .env publishes every secret it holds, and stays in the git history after it is deleted.',
-    rules: ['DJR105'],
+    why: 'A committed .env publishes every secret it holds, and stays in the git history after it is deleted. Ignoring a file git already tracks changes nothing: it must also be untracked.',
+    rules: ['DJR105', 'DJR109'],
     sources: { '001': ['Add .env to .gitignore'] },
   },
   {
