@@ -1,14 +1,16 @@
 /**
  * The example projects as a whole: the production-ready project has no warning or error, the
  * everything-wrong project triggers every settings rule of the catalogue at the right line.
+ * Each is analysed as a standalone copy outside this repository (inside it, git tracks their
+ * .env files: DJR109 would take the place of DJR105).
  */
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { before, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import { NodeFileSystem } from '../../server/src/engine';
-import { analyze, fixturesRoot, ready } from '../helpers/fixtures';
-
-const projects = path.join(fixturesRoot, 'projects');
+import { copyProject } from '../helpers/cli';
+import { analyze, ready } from '../helpers/fixtures';
 
 /** rule -> "file:line" (1-based) where the everything-wrong project must report it. */
 const EVERYTHING_WRONG: [string, string][] = [
@@ -56,9 +58,18 @@ const EVERYTHING_WRONG: [string, string][] = [
 
 describe('example projects', () => {
   before(ready);
+  const copies: string[] = [];
+  const standalone = (name: string) => {
+    const dir = fs.realpathSync(copyProject(name, 'djr-example'));
+    copies.push(dir);
+    return dir;
+  };
+  after(() => {
+    for (const d of copies) fs.rmSync(d, { recursive: true, force: true });
+  });
 
   test('production-ready: no warning or error, no rule failure', () => {
-    const root = path.join(projects, 'production-ready');
+    const root = standalone('production-ready');
     const r = analyze(new NodeFileSystem(), root);
     const serious = r.findings.filter((f) => f.severity === 'error' || f.severity === 'warning');
     assert.deepEqual(serious.map((f) => `${f.code} ${path.relative(root, f.file)}:${f.range.start.line + 1} ${f.message}`), []);
@@ -66,7 +77,7 @@ describe('example projects', () => {
   });
 
   test('everything-wrong: each listed rule at its line', () => {
-    const root = path.join(projects, 'everything-wrong');
+    const root = standalone('everything-wrong');
     const r = analyze(new NodeFileSystem(), root);
     const got = new Set(r.findings.map((f) => `${f.code} ${path.relative(root, f.file)}:${f.range.start.line + 1}`));
     const missing = EVERYTHING_WRONG.map(([c, w]) => `${c} ${w}`).filter((k) => !got.has(k));
