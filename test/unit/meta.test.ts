@@ -73,3 +73,17 @@ test('every rule has a fixture folder', () => {
     assert.ok(fs.existsSync(dir), `missing fixture folder test/fixtures/rules/${r.meta.name}`);
   }
 });
+
+test('a rule declares the kind of its check function, and template rules have .html fixtures', () => {
+  const hook = { settings: 'checkSettings', code: 'checkFile', template: 'checkTemplate', project: 'checkProject' } as const;
+  for (const r of allRules) {
+    assert.ok(r[hook[r.meta.kind]], `${r.meta.code}: kind ${r.meta.kind} without ${hook[r.meta.kind]}`);
+    assert.equal(!!r.checkTemplate, r.meta.kind === 'template', `${r.meta.code}: checkTemplate belongs to template rules`);
+    const dir = path.join(fixturesRoot, 'rules', r.meta.name);
+    if (!fs.existsSync(dir)) continue;
+    for (const f of fs.readdirSync(dir).filter((x) => /^(valid|invalid)\./.test(x))) {
+      if (r.meta.kind === 'template') assert.match(f, /\.html$/, `${r.meta.name}/${f}: template rule fixtures are .html files`);
+      else assert.doesNotMatch(f, /\.html$/, `${r.meta.name}/${f}: an .html fixture for a ${r.meta.kind} rule`);
+    }
+  }
+});

@@ -10,7 +10,9 @@
  *  - invalid.fixed.<ext> (when the rule has a fix): the result of applying the rule's fixes
  *    (safe and unsafe) until stable; a second pass changes nothing; Python output parses.
  *  - fixture.json may set "file" (the name the fixture is analysed as; default settings.py for
- *    settings rules and app/views.py for code rules) and "config" (a partial configuration).
+ *    settings rules, app/views.py for code rules and templates/page.html for template rules,
+ *    whose fixtures are valid.html, invalid.html and invalid.fixed.html with `{# expect: DJR611 #}`
+ *    comments) and "config" (a partial configuration).
  *  - every other file of the folder is part of the project as-is (base.py, requirements.txt...).
  */
 import assert from 'node:assert/strict';
@@ -60,7 +62,7 @@ function expectedLines(text: string, code: string): number[] {
 
 function setup(rule: Rule, dir: string, variant: 'valid' | 'invalid') {
   const spec: FixtureSpec = fs.existsSync(path.join(dir, 'fixture.json')) ? JSON.parse(fs.readFileSync(path.join(dir, 'fixture.json'), 'utf8')) : {};
-  const fileName = spec.file ?? (rule.meta.kind === 'code' ? 'app/views.py' : 'settings.py');
+  const fileName = spec.file ?? (rule.meta.kind === 'code' ? 'app/views.py' : rule.meta.kind === 'template' ? 'templates/page.html' : 'settings.py');
   const source = variantFile(dir, variant);
   assert.ok(source, `${rule.meta.name}: missing ${variant} fixture`);
   const mem = loadFolder(dir, ROOT, (rel) => {

@@ -4,7 +4,7 @@
  * Caches (parse trees, per-file code-rule results) make re-analysis after an edit cheap.
  */
 import * as path from 'node:path';
-import { BINARY_MESSAGE, buildFinding, CodeChecker, isCodeRule, isCodeRuleFile, ruleFailed, tooLargeMessage, type CodeEnv, type CodeFileResult, type CodeRunData, type ReportEnv } from './codecheck';
+import { BINARY_MESSAGE, buildFinding, CodeChecker, isCodeRule, isCodeRuleFile, isPerFileRule, ruleFailed, tooLargeMessage, type CodeEnv, type CodeFileResult, type CodeRunData, type ReportEnv } from './codecheck';
 import { ruleEnabled } from './config';
 import { dictLiteralEntry, dictLiteralOf, ModuleEditor } from './edits';
 import { envLookupSites, type Binding, type EnvLookupSite, type ModuleScope } from './evaluator';
@@ -16,6 +16,7 @@ import { lowerBound, majorMinor, parsePyprojectDependencies, parseRequirements, 
 import type { CodePool } from './pool';
 import type { BaseContext, ProjectContext, ReportArgs, Rule, SettingsContext, Where } from './rule';
 import { Suppressions } from './suppressions';
+import { findTemplateFolders, selectTemplates, type TemplateFolders } from './templateDirs';
 import type { Config, Edit, Finding, Note } from './types';
 import { stringItems, type Value } from './values';
 
@@ -39,6 +40,21 @@ export interface ProjectSummary {
   packages: PackageId[];
   djangoVersion: [number, number];
   djangoVersionPinned: boolean;
+  /** Where the Django templates were looked for, and how many were found (templateDirs.ts). */
+  templates?: TemplateSummary;
+}
+
+export interface TemplateSummary {
+  /** Template folders (absolute) and why each counts. */
+  folders: { path: string; source: 'DIRS' | 'app' | 'fallback' }[];
+  /** Folders of Jinja2 backends (not judged). */
+  jinja: string[];
+  /** django_jinja reads the apps' templates/ folders: those are not judged. */
+  appDirsJinja: boolean;
+  /** Why every `templates/` folder of the root was taken, when the settings did not say. */
+  fallbackReason?: string;
+  /** Template files found (tests included). */
+  files: number;
 }
 
 export interface AnalysisStats {
@@ -328,11 +344,15 @@ class ProjectRun {
   private silenced = new Set<string>();
   private readonly files: ProjectFile[];
   private readonly today: Date;
+  /** The Django templates of the project (found after the settings are evaluated). */
+  private templateFiles: ProjectFile[] = [];
+  private templateFolders: TemplateFolders | undefined;
+  private readonly nestedRoots: string[];
 
   constructor(
     private readonly an: Analyzer,
     private readonly project: DjangoProject,
-    inv: FileInventory,
+    private readonly inv: FileInventory,
     private readonly config: Config,
     private readonly rules: Rule[],
     private readonly findings: Finding[],
@@ -343,6 +363,7 @@ class ProjectRun {
     const root = project.root;
     // Files of a Django project nested inside this one (a monorepo's other service) are its own.
     const nested = allRoots.filter((r) => r !== root && r.startsWith(root + path.sep));
+    this.nestedRoots = nested;
     const mine = (p: string) => !nested.some((r) => p.startsWith(r + path.sep));
     this.files = inv.files.filter((f) => (f.path === root || f.path.startsWith(root + path.sep) || (f.kind !== 'python' && inv.root === root)) && mine(f.path));
     // Project files such as .gitignore or requirements may sit above manage.py (repo root).
@@ -351,7 +372,7 @@ class ProjectRun {
     if (root !== inv.root) {
       const ownKinds = new Set(this.files.map((f) => f.kind));
       for (const f of inv.files) {
-        if (f.kind === 'python' || this.files.includes(f) || !root.startsWith(path.dirname(f.path) + path.sep)) continue;
+        if (f.kind === 'python' || f.kind === 'template' || this.files.includes(f) || !root.startsWith(path.dirname(f.path) + path.sep)) continue;
         const shared = f.kind === 'gitignore' || f.kind === 'env' || f.kind === 'env-example' || f.kind === 'pyproject';
         if (shared || !ownKinds.has(f.kind)) this.files.push(f);
       }
@@ -378,6 +399,13 @@ class ProjectRun {
       packages: [...this.packages].sort(),
       djangoVersion: this.djangoVersion,
       djangoVersionPinned: this.djangoVersionPinned,
+      templates: this.templateFolders && {
+        folders: this.templateFolders.folders,
+        jinja: this.templateFolders.jinja,
+        appDirsJinja: this.templateFolders.appDirsJinja,
+        fallbackReason: this.templateFolders.fallbackReason,
+        files: this.templateFiles.length,
+      },
     };
   }
 
@@ -428,7 +456,7 @@ class ProjectRun {
     const pool = opts.pool;
     const minFiles = opts.minFiles ?? PARALLEL_MIN_FILES;
     // start the workers while the settings are evaluated
-    if (pool?.available && pool.accepts(this.rules.filter(isCodeRule)) && this.files.filter((f) => isCodeRuleFile(f, this.config)).length >= minFiles) pool.warm();
+    if (pool?.available && pool.accepts(this.rules.filter(isPerFileRule)) && this.files.filter((f) => isCodeRuleFile(f, this.config)).length >= minFiles) pool.warm();
     this.prepare();
     const work = this.codeWork();
     if (work && pool?.available && pool.accepts(work.rules) && work.files.length >= minFiles) {
@@ -452,9 +480,11 @@ class ProjectRun {
       for (const s of stringItems(silenced)) this.silenced.add(s.value);
     }
 
+    if (this.rules.some((r) => r.checkTemplate)) this.findTemplates();
     for (const rule of this.rules) {
       const applies = !rule.meta.requires || rule.meta.requires.some((p) => this.packages.has(p));
-      const canRun = rule.meta.kind !== 'settings' || !!this.settingsCtx;
+      // template rules apply where there are templates
+      const canRun = rule.meta.kind === 'template' ? this.templateFiles.length > 0 : rule.meta.kind !== 'settings' || !!this.settingsCtx;
       this.applicability[rule.meta.code] = applies && canRun;
     }
 
@@ -534,15 +564,42 @@ class ProjectRun {
     return new SettingsContextImpl(this, prodModule, scope, modules, (m) => evaluator.scopeFor(m), home);
   }
 
+  /**
+   * The Django templates of the project (templateDirs.ts): from the production TEMPLATES and
+   * INSTALLED_APPS; template folders may lie outside the Django root (DIRS = BASE_DIR.parent / ...).
+   */
+  private findTemplates(): void {
+    const s = this.settingsCtx;
+    const pythonDirs = new Set<string>();
+    for (const f of this.inv.files) if (f.kind === 'python') pythonDirs.add(path.dirname(f.path));
+    const apps = s?.value('INSTALLED_APPS');
+    const folders = findTemplateFolders({
+      root: this.project.root,
+      hasSettings: !!s,
+      templates: s?.value('TEMPLATES'),
+      installedApps: s && apps && (apps.kind === 'list' || apps.kind === 'tuple') ? s.installedApps : undefined,
+      lookup: (name) => s?.value(name),
+      pythonDirs,
+    });
+    this.templateFolders = folders;
+    // templates of a nested Django project are its own
+    const nested = this.nestedRoots;
+    const outsideRoot = (p: string) => !p.startsWith(this.project.root + path.sep);
+    const candidates = this.inv.files.filter((f) => f.kind === 'template' && !nested.some((r) => f.path.startsWith(r + path.sep)) && (!outsideRoot(f.path) || folders.folders.some((d) => d.source !== 'fallback' && f.path.startsWith(d.path + path.sep))));
+    this.templateFiles = selectTemplates(candidates, folders);
+  }
+
   /** The code rules that run, the files they check, and the cache key of their results. */
   private codeWork(): { rules: Rule[]; configKey: string; files: ProjectFile[] } | undefined {
-    const rules = this.rules.filter((r) => isCodeRule(r) && this.applicability[r.meta.code]);
+    const rules = this.rules.filter((r) => isPerFileRule(r) && this.applicability[r.meta.code]);
     if (rules.length === 0) return undefined;
     const configKey = JSON.stringify([this.config.select, this.config.ignore, this.config.severity, this.config.thresholds, [...this.packages].sort(), rules.map((r) => r.meta.code)]);
     // a file no enabled rule looks at (a migration when no migration rule runs) is not even read
     const migrations = rules.some((r) => r.files === 'migrations');
-    const code = rules.some((r) => r.files !== 'migrations');
-    return { rules, configKey, files: this.files.filter((f) => isCodeRuleFile(f, this.config) && (f.isMigration ? migrations : code)) };
+    const code = rules.some((r) => isCodeRule(r) && r.files !== 'migrations');
+    const files = this.files.filter((f) => isCodeRuleFile(f, this.config) && (f.isMigration ? migrations : code));
+    if (rules.some((r) => r.checkTemplate)) for (const f of this.templateFiles) if (!f.isTest || this.config.includeTests) files.push(f);
+    return { rules, configKey, files };
   }
 
   /** What a worker needs to run the code rules of this project (plain data). */

@@ -9,8 +9,11 @@ import { ModuleEditor } from './edits';
 import type { PackageId } from './packages';
 import type { PyModule } from './parser';
 import type { DjangoProject, FileSystem, ProjectFile } from './project';
-import type { BaseContext, FileContext, ReportArgs, Rule, Where } from './rule';
+import type { BaseContext, FileContext, ReportArgs, Rule, TemplateContext, Where } from './rule';
 import { SemanticModel } from './semantic';
+import { isHtmlTemplate } from './templateDirs';
+import { looksLikeHtml, looksLikeJinja, parseTemplate } from './templates';
+import type { LineIndex } from './text';
 import { djangoCheckIds, type Suppressions } from './suppressions';
 import { buildFixes } from './fix';
 import type { Config, Finding, Fix, Note, Range, Severity } from './types';
@@ -128,6 +131,11 @@ export function isCodeRule(rule: Rule): boolean {
   return !!rule.create || !!rule.checkFile;
 }
 
+/** A rule that runs per file: a code rule (Python files) or a template rule (Django templates). */
+export function isPerFileRule(rule: Rule): boolean {
+  return isCodeRule(rule) || !!rule.checkTemplate;
+}
+
 /** Whether a code rule looks at this file: migration rules see only migrations, the others never. */
 export function wantsFile(rule: Rule, f: ProjectFile): boolean {
   return (rule.files === 'migrations') === !!f.isMigration;
@@ -228,15 +236,19 @@ export class CodeChecker {
   private readonly report: ReportEnv;
   private readonly packages: Set<string>;
   private readonly today: Date;
+  private readonly rules: Rule[];
+  private readonly templateRules: Rule[];
 
   constructor(
     private readonly env: CodeEnv,
     private readonly data: CodeRunData,
-    private readonly rules: Rule[],
+    rules: Rule[],
   ) {
     this.report = { env, config: data.config, silenced: new Set(data.silenced), projectRoot: data.project.root };
     this.packages = new Set(data.packages);
     this.today = new Date(data.today);
+    this.rules = rules.filter(isCodeRule);
+    this.templateRules = rules.filter((r) => r.checkTemplate);
   }
 
   /** The rules that look at this file and whose prefilter matches its text (none: the file is not parsed). */
@@ -245,6 +257,7 @@ export class CodeChecker {
   }
 
   check(file: ProjectFile, text: string): CodeFileResult {
+    if (file.kind === 'template') return this.checkTemplate(file, text);
     const candidates = this.candidates(text, file);
     if (candidates.length === 0) return { findings: [], notes: [], parsed: false, prefiltered: true };
     const module = this.env.parse(file.path, text);
@@ -299,6 +312,36 @@ export class CodeChecker {
         x.fn();
       } catch (e) {
         fail(x.rule, e);
+      }
+    }
+    return { findings, notes, parsed: true, prefiltered: false };
+  }
+
+  /**
+   * Template rules over one template (tokenized only when some rule's prefilter matches). A file
+   * written in Jinja2's syntax is not a Django template: no rule judges it.
+   */
+  private checkTemplate(file: ProjectFile, text: string): CodeFileResult {
+    const candidates = this.templateRules.filter((r) => !r.prefilter || r.prefilter.test(text));
+    if (candidates.length === 0) return { findings: [], notes: [], parsed: false, prefiltered: true };
+    const template = parseTemplate(text);
+    const findings: Finding[] = [];
+    const notes: Note[] = [];
+    if (looksLikeJinja(template)) return { findings, notes, parsed: true, prefiltered: false };
+    let lines: LineIndex | undefined;
+    const html = isHtmlTemplate(file.path) && looksLikeHtml(template);
+    for (const rule of candidates) {
+      try {
+        const ctx: TemplateContext = {
+          ...this.base(rule, findings),
+          file,
+          template,
+          html,
+          range: (start, end) => (lines ??= template.lines).range(start, end),
+        };
+        rule.checkTemplate?.(ctx);
+      } catch (e) {
+        notes.push(ruleFailed(rule, file.path, e));
       }
     }
     return { findings, notes, parsed: true, prefiltered: false };

@@ -15,6 +15,8 @@ function fixLine(meta: RuleMeta): string {
 }
 
 function fence(code: string): string {
+  // a Django template: a line starting with a tag, a variable or HTML markup
+  if (/^\s*(\{[%{#]|<[a-zA-Z!])/m.test(code)) return '```django\n' + code.trim() + '\n```';
   const lang = /^(FROM|RUN|CMD|USER|web:)/m.test(code) ? '' : /==|^[a-z-]+\s*$/m.test(code) && !/=\s/.test(code) ? 'text' : 'python';
   return '```' + lang + '\n' + code.trim() + '\n```';
 }

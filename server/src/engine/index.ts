@@ -27,3 +27,5 @@ export * from './gitindex';
 export * from './dotenv';
 export * from './semantic';
 export * from './settingsLoader';
+export * from './templates';
+export * from './templateDirs';

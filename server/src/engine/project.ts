@@ -86,12 +86,12 @@ export class OverlayFileSystem implements FileSystem {
   }
 }
 
-export type FileKind = 'python' | 'requirements' | 'pyproject' | 'dockerfile' | 'procfile' | 'compose' | 'env' | 'env-example' | 'gitignore';
+export type FileKind = 'python' | 'requirements' | 'pyproject' | 'dockerfile' | 'procfile' | 'compose' | 'env' | 'env-example' | 'gitignore' | 'template';
 
 export interface ProjectFile {
   path: string;
   kind: FileKind;
-  /** A test module (tests/, test_*.py, *_tests.py, tests.py, conftest.py). */
+  /** A test module (tests/, test_*.py, *_tests.py, tests.py, conftest.py), or a template under tests/. */
   isTest?: boolean;
   /** A Django migration. */
   isMigration?: boolean;
@@ -134,6 +134,8 @@ export function classify(name: string): FileKind | undefined {
   if (isEnvExampleName(lower)) return 'env-example';
   if (lower === '.env' || /^\.env\.[a-z0-9_-]+$/.test(lower)) return 'env';
   if (lower === '.gitignore') return 'gitignore';
+  // a Django template when it sits in a template folder (templateDirs.ts decides)
+  if (/\.(html?|djhtml|txt)$/.test(lower)) return 'template';
   return undefined;
 }
 
@@ -173,7 +175,7 @@ export function listFiles(root: string, fs: FileSystem, config: Pick<Config, 'ex
         if (kind === 'python') {
           if (isTestPath(rel)) f.isTest = true;
           if (rel.split('/').includes('migrations')) f.isMigration = true;
-        }
+        } else if (kind === 'template' && rel.split('/').slice(0, -1).some((p) => p === 'tests' || p === 'test')) f.isTest = true;
         files.push(f);
       } else if (e.special && classify(e.name) && !exclude.has(rel)) special.push(full);
     }

@@ -8,6 +8,8 @@
  *    once for every rule and calls each visitor on the nodes of its type, in document order;
  *  - checkFile: once per Python source file, for a rule that needs the whole file at once (rare:
  *    prefer `create`, which shares the walk);
+ *  - checkTemplate: once per Django template (templateDirs.ts decides which files are templates;
+ *    `prefilter` skips templates cheaply, as for code rules);
  *  - checkProject: once per Django project, over its other files (requirements, Dockerfile...).
  */
 import type { Node, Tree } from 'web-tree-sitter';
@@ -19,6 +21,7 @@ import type { DjangoProject, FileSystem, ProjectFile } from './project';
 import type { Requirement, RequirementProblem } from './requirements';
 import type { SemanticModel } from './semantic';
 import type { Applicability, Category, Config, Edit, FixSpec, Range, Severity, Thresholds } from './types';
+import type { TemplateDocument } from './templates';
 import type { Origin, Value } from './values';
 
 export interface RuleDocs {
@@ -41,7 +44,7 @@ export interface RuleMeta {
   name: string;
   category: Category;
   severity: Severity;
-  kind: 'settings' | 'code' | 'project';
+  kind: 'settings' | 'code' | 'template' | 'project';
   /** Seed documents that list this concern (file number prefixes: '000'...'004'). */
   seeds: string[];
   /** Closest `manage.py check --deploy` id(s), e.g. 'W009/W025'. */
@@ -152,6 +155,21 @@ export interface FileContext extends BaseContext {
  */
 export type CodeVisitors = { [nodeType: string]: ((node: Node) => void) | undefined } & { 'module:exit'?: () => void };
 
+export interface TemplateContext extends BaseContext {
+  /** The template file (kind 'template'). */
+  readonly file: ProjectFile;
+  /** Its tokens, tags, variables and HTML forms (templates.ts). */
+  readonly template: TemplateDocument;
+  /**
+   * Whether the template's output is HTML: an `.html`/`.htm`/`.djhtml` file with HTML markup or
+   * `{% extends %}` (templates.ts, looksLikeHtml), not plain text (`.txt`, or a `.html` e-mail
+   * subject / text body / chat message without markup).
+   */
+  readonly html: boolean;
+  /** The range of [start, end) offsets of the template. */
+  range(start: number, end: number): Range;
+}
+
 export interface ProjectContext extends BaseContext {
   readonly files: ProjectFile[];
   readonly requirements: Requirement[];
@@ -163,7 +181,7 @@ export interface ProjectContext extends BaseContext {
 
 export interface Rule {
   meta: RuleMeta;
-  /** For code rules: a file whose text does not match is not parsed at all. */
+  /** For code and template rules: a file whose text does not match is not parsed at all. */
   prefilter?: RegExp;
   /**
    * For code rules: which Python files they see. Default `code`: application code, never
@@ -175,6 +193,7 @@ export interface Rule {
   /** Code rules: visitors for the file's single walk (see CodeVisitors). */
   create?(ctx: FileContext): CodeVisitors;
   checkFile?(ctx: FileContext): void;
+  checkTemplate?(ctx: TemplateContext): void;
   checkProject?(ctx: ProjectContext): void;
 }
 

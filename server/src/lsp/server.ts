@@ -51,6 +51,7 @@ import { renderHover, renderRuleMarkdown } from '../engine/docs';
 import { fixToApply } from '../engine/fix';
 import { applyFix, fixPass } from '../engine/fixer';
 import { initParser } from '../engine/parser';
+import { inTemplateFolder } from '../engine/templateDirs';
 import { classify, listFiles, NodeFileSystem, OverlayFileSystem, type FileInventory, type FileSystem } from '../engine/project';
 import { ruleDocUrl, type Rule, type RuleMeta } from '../engine/rule';
 import { comparePositions } from '../engine/text';
@@ -581,6 +582,8 @@ export class DjangoReadinessServer {
         const pyprojectAbove = base === 'pyproject.toml' && isInside(path.dirname(p), f.root);
         if (!inside && !pyprojectAbove) continue;
         if (inside && path.relative(f.root, p).split(path.sep).some((seg) => IGNORED_DIRS.has(seg))) continue;
+        // an .html / .txt file outside the template folders of the last analysis is not read
+        if (kind === 'template' && !structural && f.result && !inTemplateFolder(p, f.result.projects)) continue;
         if (base === 'pyproject.toml') f.config = undefined;
         if (structural) {
           f.inventory = undefined;

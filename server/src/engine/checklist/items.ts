@@ -364,9 +364,9 @@ export const CHECKLIST: readonly ChecklistItemDef[] = [
   {
     id: 'cors.csrf-middleware',
     category: 'cors',
-    title: 'CSRF protection is on (CsrfViewMiddleware)',
-    why: 'Without it any website can submit forms and session-authenticated API calls on behalf of a logged-in user.',
-    rules: ['DJR310'],
+    title: 'CSRF protection is on (CsrfViewMiddleware) and every POST form sends {% csrf_token %}',
+    why: 'Without it any website can submit forms and session-authenticated API calls on behalf of a logged-in user. A POST form without the token is rejected (403), or works only because its view is exempt.',
+    rules: ['DJR310', 'DJR611'],
     sources: {
       '001': ['Enable CSRF protection for all forms'],
       '003': ['CSRF Protection'],
@@ -635,9 +635,9 @@ export const CHECKLIST: readonly ChecklistItemDef[] = [
   {
     id: 'api.safe-html',
     category: 'api',
-    title: 'User content is escaped in HTML (no mark_safe on dynamic strings)',
-    why: 'mark_safe switches off autoescaping: user data that reaches it becomes script in other users\' browsers.',
-    rules: ['DJR607'],
+    title: 'User content is escaped in HTML (no mark_safe on dynamic strings, no |safe or autoescape off)',
+    why: 'mark_safe, the |safe filter and {% autoescape off %} switch off autoescaping: user data that reaches them becomes script in other users\' browsers.',
+    rules: ['DJR607', 'DJR609', 'DJR610'],
     sources: {
       '000': ['Sanitize user-generated content'],
       '001': ['Add input sanitization for all fields'],
