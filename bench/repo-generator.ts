@@ -9,6 +9,12 @@
  * f-strings or %, mark_safe of user data, @csrf_exempt webhooks, API keys compared with ==); more
  * files use the same APIs safely (parameterised SQL, constant mark_safe, compare_digest), so the
  * rules' prefilters let them through and they are parsed without producing findings.
+ *
+ * Each app also has three Django templates (list, detail, form; not counted in `files`, made with
+ * their own random stream so the Python files are the same as without them), found through
+ * TEMPLATES' APP_DIRS: about 30 template files per 100 Python files, as in real projects. A few
+ * have `|safe` on model data or a POST form without `{% csrf_token %}`; every form template is
+ * a POST form (the DJR611 prefilter matches it and it is tokenized).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -250,6 +256,15 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
+    }
+]
+
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 DATABASES = {
@@ -278,6 +293,27 @@ REST_FRAMEWORK = {
     { path: 'apps/__init__.py', text: '' },
     { path: 'requirements.txt', text: 'Django==5.2.4\ndjangorestframework==3.16.0\npsycopg[binary]==3.2.9\ngunicorn==23.0.0\n' },
     { path: '.gitignore', text: '.env\n__pycache__/\n*.pyc\nstaticfiles/\n' },
+    { path: 'templates/base.html', text: '<!doctype html>\n<html lang="en">\n<head>\n  <meta charset="utf-8">\n  <title>{% block title %}App{% endblock %}</title>\n</head>\n<body>\n  {% block content %}{% endblock %}\n</body>\n</html>\n' },
+  ];
+}
+
+/** The list, detail and form templates of an app (`risky`: |safe on data, a form without its token). */
+function appTemplates(app: string, r: () => number, risky: Set<string>, benign: Set<string>): GeneratedFile[] {
+  const noun = app.split('_')[0];
+  const fields = Array.from({ length: 5 + Math.floor(r() * 6) }, (_, i) => `${ADJ[Math.floor(r() * ADJ.length)]}_${i}`);
+  const dir = `apps/${app}/templates/${app}`;
+  const rows = fields.map((f) => `        <td>{{ obj.${f}|default:"-" }}</td>`).join('\n');
+  const list = `{% extends "base.html" %}\n{% load static %}\n{% block title %}${cap(noun)}s{% endblock %}\n{% block content %}\n<h1>${cap(noun)}s</h1>\n<table class="table">\n  <thead><tr>${fields.map((f) => `<th>${f}</th>`).join('')}</tr></thead>\n  <tbody>\n    {% for obj in object_list %}\n      <tr>\n${rows}\n        <td><a href="{% url '${app}:detail' obj.pk %}">{% trans "View" %}</a></td>\n      </tr>\n    {% empty %}\n      <tr><td colspan="${fields.length + 1}">{% trans "Nothing yet." %}</td></tr>\n    {% endfor %}\n  </tbody>\n</table>\n{% if is_paginated %}<nav>{{ page_obj.number }} / {{ page_obj.paginator.num_pages }}</nav>{% endif %}\n{% endblock %}\n`;
+  const dl = fields.map((f) => `  <dt>${f}</dt><dd>{{ object.${f}|linebreaksbr }}</dd>`).join('\n');
+  const extra = risky.has('safe') ? '<div class="notes">{{ object.notes|safe }}</div>\n' : benign.has('safe') ? '<p>{{ "<br>"|safe }}</p>\n' : '';
+  const detail = `{% extends "base.html" %}\n{% block title %}{{ object }}{% endblock %}\n{% block content %}\n<h1>{{ object }}</h1>\n<dl>\n${dl}\n</dl>\n${extra}<a href="{% url '${app}:list' %}">{% trans "Back" %}</a>\n{% endblock %}\n`;
+  const token = risky.has('csrf') ? '' : '  {% csrf_token %}\n';
+  const inputs = fields.map((f) => `  <label for="id_${f}">${f}</label>\n  <input id="id_${f}" name="${f}" value="{{ form.${f}.value|default_if_none:'' }}">\n  {% if form.${f}.errors %}<p class="error">{{ form.${f}.errors|join:", " }}</p>{% endif %}`).join('\n');
+  const form = `{% extends "base.html" %}\n{% block content %}\n<form method="post" action="{% url '${app}:edit' object.pk %}">\n${token}${inputs}\n  <button type="submit">{% trans "Save" %}</button>\n</form>\n{% endblock %}\n`;
+  return [
+    { path: `${dir}/list.html`, text: list },
+    { path: `${dir}/detail.html`, text: detail },
+    { path: `${dir}/form.html`, text: form },
   ];
 }
 
@@ -289,7 +325,9 @@ export function* generateRepo(opts: RepoOptions): Generator<GeneratedFile> {
   const apps = Array.from({ length: appCount }, (_, i) => `${NOUNS[i % NOUNS.length]}_${Math.floor(i / NOUNS.length)}`);
   const fixed = projectFiles(apps);
   yield* fixed;
-  let count = fixed.length;
+  // the templates' own random stream: the Python files are the same as without them
+  const tr = rng((opts.seed ?? 42) + 1);
+  let count = fixed.length - 1; // templates/base.html is not counted
   for (const app of apps) {
     // ~3% of apps have each risky pattern, ~8% use the same API safely
     const risky = new Set<string>();
@@ -318,6 +356,7 @@ export function* generateRepo(opts: RepoOptions): Generator<GeneratedFile> {
       yield { path: `${dir}/${name}`, text: make() };
       count++;
     }
+    yield* appTemplates(app, tr, risky, benign);
   }
 }
 
@@ -353,9 +392,11 @@ export function writeRepo(dir: string, opts: RepoOptions): RepoStats {
 export function benchRepo(repoRoot: string, files: number, seed = 42): string {
   const dir = path.join(repoRoot, 'bench', 'out', `repo-${files}-${seed}`);
   const marker = path.join(dir, '.generated');
-  if (!fs.existsSync(marker)) {
+  // the marker names the generator's version: a repository made by an older one is rewritten
+  const version = 'v2 (templates)\n';
+  if (!fs.existsSync(marker) || fs.readFileSync(marker, 'utf8') !== version) {
     writeRepo(dir, { files, seed });
-    fs.writeFileSync(marker, 'ok\n');
+    fs.writeFileSync(marker, version);
   }
   return dir;
 }

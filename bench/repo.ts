@@ -4,7 +4,10 @@
  * prefilter, worker threads, peak RSS from process.resourceUsage().maxRSS, which counts the
  * worker threads too), next to the time to merely parse the same Python files with web-tree-sitter.
  *
- *   npm run bench -- repo [PATH] [--files 4000] [--runs 5] [--break-even]
+ *   npm run bench -- repo [PATH] [--files 4000] [--runs 5] [--break-even] [--compare OTHER/dist/cli.js]
+ *
+ * --compare times another build of the CLI (e.g. main's, before a change) against this one on the
+ * same repository, interleaved run by run (both suffer the same load), and prints the ratio.
  *
  * Without PATH, a generated repository (bench/repo-generator.ts, seeded) of --files files is
  * written to bench/out/repo-N (git-ignored) and checked. --break-even times in-process against
@@ -48,9 +51,9 @@ interface CliStats extends CheckStats {
 
 const generated = (files: number, seed = 42) => benchRepo(root, files, seed);
 
-function runCli(target: string, extra: string[], env: NodeJS.ProcessEnv = {}): { ms: number; stats: CliStats; findings: number } {
+function runCli(target: string, extra: string[], env: NodeJS.ProcessEnv = {}, cliPath = cli): { ms: number; stats: CliStats; findings: number } {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, [cli, 'check', target, '--format', 'json', '--stats', ...extra], { encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, ...env } });
+  const r = spawnSync(process.execPath, [cliPath, 'check', target, '--format', 'json', '--stats', ...extra], { encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, ...env } });
   const ms = performance.now() - t0;
   if (r.status !== 0 && r.status !== 1) throw new Error(`django-readiness check failed (${r.status}): ${r.stderr}`);
   const line = r.stderr.trim().split('\n').reverse().find((l) => l.startsWith('{"filesFound"'));
@@ -90,6 +93,7 @@ function pythonBytes(target: string): { bytes: number; lines: number; files: num
 async function main(): Promise<void> {
   if (!fs.existsSync(cli)) throw new Error('dist/cli.js is missing: npm run build');
   if (argv.includes('--break-even')) return breakEven();
+  if (argv.includes('--compare')) return compare(path.resolve(argv[argv.indexOf('--compare') + 1]));
   const target = positional[0] ? path.resolve(positional[0]) : generated(opt('--files', 4000));
   const runs = opt('--runs', 5);
   const size = pythonBytes(target);
@@ -121,6 +125,43 @@ async function main(): Promise<void> {
   }
   const p = await parseOnly(target);
   console.log(`\nparse only (web-tree-sitter, every Python file, one thread): ${p.ms.toFixed(0)} ms for ${p.files} files, ${(p.bytes / 1024 / 1024 / (p.ms / 1000)).toFixed(1)} MB/s`);
+}
+
+/** Another build of the CLI against this one, interleaved run by run, on the same repository. */
+function compare(other: string): void {
+  if (!fs.existsSync(other)) throw new Error(`--compare: ${other} does not exist`);
+  const target = positional.find((p) => path.resolve(p) !== other) ? path.resolve(positional.find((p) => path.resolve(p) !== other) as string) : generated(opt('--files', 4000));
+  const runs = opt('--runs', 7);
+  console.log(`repository: ${target}\nbefore: ${other}\nafter:  ${cli}\nmachine: ${os.availableParallelism()} cores, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  for (const [label, extra] of [
+    ['check (default: worker threads when large)', []],
+    ['check --workers 0 (in-process)', ['--workers', '0']],
+  ] as [string, string[]][]) {
+    runCli(target, extra, {}, other);
+    runCli(target, extra);
+    const before: number[] = [];
+    const after: number[] = [];
+    const cpuBefore: number[] = [];
+    const cpuAfter: number[] = [];
+    let findings = [0, 0];
+    for (let i = 0; i < runs; i++) {
+      const a = runCli(target, extra, {}, other);
+      const b = runCli(target, extra);
+      before.push(a.ms);
+      after.push(b.ms);
+      cpuBefore.push(a.stats.cpuMs);
+      cpuAfter.push(b.stats.cpuMs);
+      findings = [a.findings, b.findings];
+    }
+    const mb = quantiles(before).median;
+    const ma = quantiles(after).median;
+    const cb = quantiles(cpuBefore).median;
+    const ca = quantiles(cpuAfter).median;
+    console.log(`\n${label}  (n=${runs} each, interleaved)`);
+    console.log(`  wall: before ${fmtMs(before)}; after ${fmtMs(after)}; ratio ${(ma / mb).toFixed(3)}`);
+    console.log(`  CPU (all threads): before median ${cb.toFixed(0)} ms; after ${ca.toFixed(0)} ms; ratio ${(ca / cb).toFixed(3)}`);
+    console.log(`  findings: before ${findings[0]}, after ${findings[1]}`);
+  }
 }
 
 /** In-process against worker threads on repositories of growing size: where the threads pay. */
