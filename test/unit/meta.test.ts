@@ -75,9 +75,9 @@ test('every rule has a fixture folder', () => {
 });
 
 test('a rule declares the kind of its check function, and template rules have .html fixtures', () => {
-  const hook = { settings: 'checkSettings', code: 'checkFile', template: 'checkTemplate', project: 'checkProject' } as const;
+  const hooks = { settings: ['checkSettings'], code: ['create', 'checkFile'], template: ['checkTemplate'], project: ['checkProject'] } as const;
   for (const r of allRules) {
-    assert.ok(r[hook[r.meta.kind]], `${r.meta.code}: kind ${r.meta.kind} without ${hook[r.meta.kind]}`);
+    assert.ok(hooks[r.meta.kind].some((h) => r[h]), `${r.meta.code}: kind ${r.meta.kind} without ${hooks[r.meta.kind].join(' or ')}`);
     assert.equal(!!r.checkTemplate, r.meta.kind === 'template', `${r.meta.code}: checkTemplate belongs to template rules`);
     const dir = path.join(fixturesRoot, 'rules', r.meta.name);
     if (!fs.existsSync(dir)) continue;
