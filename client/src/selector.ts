@@ -16,6 +16,8 @@ export const DOCUMENT_SELECTOR: DocumentFilterSpec[] = [
   { scheme: 'file', language: 'requirements' },
   { scheme: 'file', language: 'dockerfile' },
   { scheme: 'file', pattern: '**/{requirements,req}*.{txt,in}' },
+  { scheme: 'file', pattern: '**/requirements/*.{txt,in}' },
+  { scheme: 'file', pattern: '**/Pipfile' },
   { scheme: 'file', pattern: '**/Procfile' },
   { scheme: 'file', pattern: '**/{Dockerfile,Dockerfile.*,dockerfile,*.dockerfile}' },
   { scheme: 'file', pattern: '**/{docker-compose,compose}*.{yml,yaml}' },

@@ -1,4 +1,4 @@
-import { defineRule, lowerBound, majorMinor, LineIndex } from '../../server/src/engine';
+import { defineRule, installedVersion, LineIndex } from '../../server/src/engine';
 
 /** End of (extended) support of Django releases, from Django's published roadmap. */
 const END_OF_SUPPORT: Record<string, string> = {
@@ -30,7 +30,7 @@ export default defineRule({
     message: 'The pinned Django version no longer receives security fixes',
     fix: 'none',
     docs: {
-      what: "Flags the Django version pinned in requirements (or the lower bound of its range) when today's date is past that release's end of extended support, from a table of Django's release dates carried by the rule.",
+      what: "Flags the Django requirement that production installs when that release is past its end of extended support (from a table of Django's release dates carried by the rule). The version is the one a lock file beside the manifest installs (poetry.lock, uv.lock, pdm.lock, Pipfile.lock), else the `==` pin, else a constraints file's pin, else the newest release the range admits, as pip would choose it (`django>=3.2,<4` is 3.2; a bare `django` is the newest release and is not reported). Development files and pip-tools `.in` sources are not checked.",
       why: 'Once a release is out of support, newly found security vulnerabilities in it are not fixed: every published Django advisory becomes an open door.',
       example: 'Django==3.2.25',
       instead: 'Django==5.2.8  # an LTS release supported until April 2028',
@@ -41,17 +41,19 @@ export default defineRule({
   checkProject(ctx) {
     const today = ctx.today.toISOString().slice(0, 10);
     for (const r of ctx.requirements) {
-      if (r.name !== 'django') continue;
-      const v = majorMinor(r.pinned ?? lowerBound(r.spec));
+      if (r.name !== 'django' || (r.scope !== 'production' && r.scope !== 'optional' && r.scope !== 'constraint')) continue;
+      const v = installedVersion(r);
       if (!v) continue;
-      const key = `${v[0]}.${v[1]}`;
-      const end = END_OF_SUPPORT[key] ?? (v[0] < 1 || (v[0] === 1 && v[1] < 11) ? '2017-01-01' : undefined);
+      const key = `${v.version[0]}.${v.version[1]}`;
+      const end = END_OF_SUPPORT[key] ?? (v.version[0] < 1 || (v.version[0] === 1 && v.version[1] < 11) ? '2017-01-01' : undefined);
       if (!end || end >= today) continue;
       const text = ctx.readFile(r.file);
       if (text === undefined) continue;
       const li = new LineIndex(text);
       const start = li.offsetAt({ line: r.line, character: r.start });
-      ctx.report({ at: { file: r.file, range: li.range(start, start + (r.end - r.start)) }, message: `Django ${key} reached the end of its support on ${end}: security issues found since are not fixed` });
+      const how =
+        v.source === 'lock' ? ` (${v.exact} installed from ${r.locked?.lockFile.split(/[\\/]/).pop()})` : v.source === 'constraint' ? ` (${v.exact}, pinned by a constraints file)` : v.source === 'range' ? ` (the newest release ${r.written ?? r.spec} admits)` : '';
+      ctx.report({ at: { file: r.file, range: li.range(start, start + Math.max(1, r.end - r.start)) }, message: `Django ${key}${how} reached the end of its support on ${end}: security issues found since are not fixed` });
     }
   },
 });

@@ -12,7 +12,7 @@ export default defineRule({
     fixTitle: 'Strip the command, keeping one package per line',
     fix: 'safe',
     docs: {
-      what: 'Flags lines of requirements files that pip cannot parse, such as a pasted `pip install django djangorestframework` command or a malformed version specifier.',
+      what: 'Flags lines of requirements files that pip cannot parse, such as a pasted `pip install django djangorestframework` command or a malformed version specifier, and `-r` / `-c` lines naming a file that does not exist (relative to the including file, as pip reads it).',
       why: '`pip install -r requirements.txt` stops at the first invalid line, so the build fails (or, worse, someone deletes the line and the packages silently go missing).',
       example: 'pip install django djangorestframework',
       instead: 'django==5.2.8\ndjangorestframework==3.16.1',
@@ -40,6 +40,8 @@ export default defineRule({
           message: 'This line is a shell command, not a requirement: pip install -r stops here',
           fixes: isPip ? [{ title: 'Strip the command, keeping one package per line', applicability: 'safe', edits: [{ file: p.file, start, end: start + (p.end - p.start), newText: packages.join(li.eol) }] }] : [],
         });
+      } else if (p.kind === 'missing-include') {
+        ctx.report({ at: { file: p.file, range }, message: `pip cannot open ${p.target ?? 'the included file'} (relative to this file): the install stops here` });
       } else {
         ctx.report({ at: { file: p.file, range }, message: 'pip cannot parse this line: the install stops here' });
       }

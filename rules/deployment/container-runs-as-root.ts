@@ -21,7 +21,7 @@ export default defineRule({
   },
   checkProject(ctx) {
     for (const f of ctx.files) {
-      if (f.kind !== 'dockerfile' || isDevDeploymentFile(f.path)) continue;
+      if (f.kind !== 'dockerfile' || isDevDeploymentFile(f.path, ctx.project.root)) continue;
       const text = ctx.readFile(f.path);
       if (text === undefined) continue;
       const lines = text.split(/\r\n|\r|\n/);

@@ -22,7 +22,7 @@ export default defineRule({
   checkProject(ctx) {
     for (const f of ctx.files) {
       if (f.kind !== 'dockerfile' && f.kind !== 'procfile' && f.kind !== 'compose') continue;
-      if (isDevDeploymentFile(f.path)) continue;
+      if (isDevDeploymentFile(f.path, ctx.project.root)) continue;
       const text = ctx.readFile(f.path);
       if (text === undefined) continue;
       text.split(/\r\n|\r|\n/).forEach((line, i) => {

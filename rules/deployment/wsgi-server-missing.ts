@@ -1,4 +1,4 @@
-import { defineRule, isDevDeploymentFile, isDevRequirementsFile } from '../../server/src/engine';
+import { defineRule, isDevDeploymentFile, mayInstall } from '../../server/src/engine';
 
 const SERVERS = ['gunicorn', 'uvicorn', 'uwsgi', 'daphne', 'waitress', 'hypercorn', 'granian', 'mod-wsgi', 'bjoern', 'meinheld'];
 
@@ -13,7 +13,7 @@ export default defineRule({
     message: 'No production application server in the requirements',
     fix: 'none',
     docs: {
-      what: 'Flags projects whose production requirements name no WSGI/ASGI server (gunicorn, uvicorn, uWSGI, Daphne, Waitress, Hypercorn, Granian) and whose Dockerfile/Procfile does not start one.',
+      what: 'Flags projects whose requirements name no WSGI/ASGI server (gunicorn, uvicorn, uWSGI, Daphne, Waitress, Hypercorn, Granian) in anything production may install (production requirements files and what they include, other non-development files, pyproject dependencies, extras and non-development groups, Pipfile `[packages]`), and whose Dockerfile/Procfile/compose file does not start one. A server listed only in a development file (`requirements/local.txt`, a `dev` group) does not count.',
       why: "Without an application server the only way to run the project is Django's development server (`runserver`), which is single-process, unhardened and not meant for production traffic.",
       example: 'Django==5.2.8\npsycopg[binary]==3.2.12',
       instead: 'Django==5.2.8\npsycopg[binary]==3.2.12\ngunicorn==23.0.0',
@@ -22,16 +22,19 @@ export default defineRule({
     },
   },
   checkProject(ctx) {
-    const reqFiles = [...new Set(ctx.requirements.map((r) => r.file))].filter((f) => !isDevRequirementsFile(f));
-    if (reqFiles.length === 0) return;
-    if (ctx.requirements.some((r) => SERVERS.includes(r.name))) return;
+    const candidates = ctx.dependencies.files.filter((f) => f.role === 'production' || f.role === 'optional');
+    if (candidates.length === 0) return;
+    if (ctx.requirements.some((r) => mayInstall(r) && SERVERS.includes(r.name))) return;
     for (const f of ctx.files) {
-      if ((f.kind === 'dockerfile' || f.kind === 'procfile' || f.kind === 'compose') && !isDevDeploymentFile(f.path)) {
+      if ((f.kind === 'dockerfile' || f.kind === 'procfile' || f.kind === 'compose') && !isDevDeploymentFile(f.path, ctx.project.root)) {
         const text = ctx.readFile(f.path) ?? '';
         if (new RegExp(`\\b(${SERVERS.join('|')})\\b`).test(text)) return;
       }
     }
-    const file = reqFiles.sort((a, b) => a.length - b.length)[0];
+    // on the file production installs: one a Dockerfile installs, else one named production, else the others
+    const rank = (r: string) => (r.startsWith('installed by') ? 0 : r === 'named like production' ? 1 : 2);
+    const prod = candidates.filter((f) => f.role === 'production');
+    const file = (prod.length > 0 ? prod : candidates).sort((a, b) => rank(a.reason) - rank(b.reason) || a.path.length - b.path.length)[0].path;
     ctx.report({ at: { file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: (ctx.readFile(file) ?? '').split(/\r\n|\r|\n/)[0].length } } }, message: 'No production application server (gunicorn, uvicorn, uWSGI, Daphne...) in the requirements: only runserver can start the project' });
   },
 });

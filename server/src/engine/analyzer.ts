@@ -12,7 +12,8 @@ import { settingsEvaluator } from './settingsLoader';
 import { detectPackages, type PackageId } from './packages';
 import { ParseCache, type PyModule } from './parser';
 import { findDjangoProjects, listFiles, looksBinary, MAX_FILE_BYTES, NodeFileSystem, type DjangoProject, type FileInventory, type FileSystem, type ProjectFile } from './project';
-import { lowerBound, majorMinor, parsePyprojectDependencies, parseRequirements, type Requirement, type RequirementProblem } from './requirements';
+import { installedVersion, loadDependencies, mayInstall, type DependencyModel } from './dependencies';
+import type { Requirement, RequirementProblem } from './requirements';
 import type { CodePool } from './pool';
 import type { BaseContext, ProjectContext, ReportArgs, Rule, SettingsContext, Where } from './rule';
 import { Suppressions } from './suppressions';
@@ -141,6 +142,8 @@ export class Analyzer implements CodeEnv {
   readonly cache: ParseCache;
   private readonly codeCache = new Map<string, CodeCacheEntry>();
   private readonly suppressionCache = new Map<string, { text: string; s: Suppressions }>();
+  /** Parsed requirements files, manifests and lock files (by path; reused while the text is the same). */
+  readonly dependencyCache = new Map<string, { text: string; value: unknown }>();
 
   constructor(private readonly opts: AnalyzerOptions) {
     this.fs = opts.fs ?? new NodeFileSystem();
@@ -336,6 +339,7 @@ function dedupe(findings: Finding[]): Finding[] {
 class ProjectRun {
   readonly applicability: Record<string, boolean> = {};
   private packages = new Set<PackageId>();
+  private dependencies: DependencyModel = { files: [], requirements: [], problems: [], locks: [], installs: [] };
   private requirements: Requirement[] = [];
   private requirementProblems: RequirementProblem[] = [];
   private djangoVersion: [number, number] = CURRENT_DJANGO;
@@ -373,7 +377,7 @@ class ProjectRun {
       const ownKinds = new Set(this.files.map((f) => f.kind));
       for (const f of inv.files) {
         if (f.kind === 'python' || f.kind === 'template' || this.files.includes(f) || !root.startsWith(path.dirname(f.path) + path.sep)) continue;
-        const shared = f.kind === 'gitignore' || f.kind === 'env' || f.kind === 'env-example' || f.kind === 'pyproject';
+        const shared = f.kind === 'gitignore' || f.kind === 'env' || f.kind === 'env-example' || f.kind === 'pyproject' || f.kind === 'pipfile' || f.kind === 'lock';
         if (shared || !ownKinds.has(f.kind)) this.files.push(f);
       }
     }
@@ -383,7 +387,10 @@ class ProjectRun {
     for (const p of inv.special ?? []) {
       if ((p.startsWith(root + path.sep) || inv.root === root) && mine(p)) this.skip(p, an.fs.unreadable?.(p) ?? 'Not read: not a regular file.');
     }
+    this.inventoryRoot = inv.root;
   }
+
+  private readonly inventoryRoot: string;
 
   summary(): ProjectSummary {
     const p = this.project;
@@ -515,26 +522,23 @@ class ProjectRun {
   }
 
   private loadRequirements(): void {
-    for (const f of this.files) {
-      if (f.kind !== 'requirements' && f.kind !== 'pyproject') continue;
-      const text = this.readText(f.path);
-      if (text === undefined) continue;
-      if (f.kind === 'requirements') {
-        const r = parseRequirements(f.path, text);
-        this.requirements.push(...r.requirements);
-        this.requirementProblems.push(...r.problems);
-      } else {
-        this.requirements.push(...parsePyprojectDependencies(f.path, text));
-      }
-    }
-    const dj = this.requirements.filter((r) => r.name === 'django');
-    for (const r of dj) {
-      const v = majorMinor(r.pinned) ?? majorMinor(lowerBound(r.spec));
-      if (v) {
-        this.djangoVersion = v;
-        this.djangoVersionPinned = true;
-        break;
-      }
+    this.dependencies = loadDependencies({
+      files: this.files,
+      root: this.project.root,
+      boundary: this.inventoryRoot,
+      read: (p) => this.readText(p),
+      exists: (p) => this.an.fs.exists(p),
+      cache: this.an.dependencyCache,
+    });
+    this.requirements = this.dependencies.requirements;
+    this.requirementProblems = this.dependencies.problems;
+    // The Django that production installs: a lock file's, a pin, else the newest release a range admits.
+    const dj = this.requirements.filter((r) => r.name === 'django' && mayInstall(r));
+    const versions = dj.map(installedVersion).filter((v) => v !== undefined);
+    const best = versions.find((v) => v.source !== 'range') ?? versions[0];
+    if (best) {
+      this.djangoVersion = best.version;
+      this.djangoVersionPinned = best.source !== 'range';
     }
   }
 
@@ -728,6 +732,8 @@ class ProjectRun {
       files: this.files,
       requirements: this.requirements,
       requirementProblems: this.requirementProblems,
+      dependencies: this.dependencies,
+      analysisRoot: this.inventoryRoot,
       settings: this.settingsCtx?.forRule(rule),
       readFile: (p) => this.readText(p),
     };

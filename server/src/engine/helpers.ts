@@ -480,16 +480,20 @@ export function insertFirstListItem(ed: ModuleEditor, top: { start: number }, li
 
 // ---------------------------------------------------------------- project files
 
-/** Requirements files that describe development or test environments, not production. */
-export function isDevRequirementsFile(file: string): boolean {
-  const base = file.split(/[\\/]/).pop()?.toLowerCase() ?? '';
-  const dir = file.split(/[\\/]/).slice(-2, -1)[0]?.toLowerCase() ?? '';
-  const words = `${dir} ${base}`.split(/[^a-z]+/);
-  return base.endsWith('.in') || words.some((w) => ['dev', 'development', 'test', 'tests', 'testing', 'local', 'lint', 'docs', 'ci'].includes(w));
-}
+const DEV_DEPLOY_DIRS = new Set(['local', 'dev', 'development', 'test', 'tests', 'testing', 'ci', '.devcontainer', 'devcontainer']);
 
-/** Dockerfiles / compose files / Procfiles meant for development only (by name). */
-export function isDevDeploymentFile(file: string): boolean {
-  const base = file.split(/[\\/]/).pop()?.toLowerCase() ?? '';
-  return /(^|[._-])(dev|development|local|test|override)([._-]|$)/.test(base);
+/**
+ * Dockerfiles / compose files / Procfiles meant for development only: by name
+ * (`Dockerfile.dev`, `docker-compose.override.yml`), or by a folder between `root` and the file
+ * (`compose/local/django/Dockerfile`, `.devcontainer/Dockerfile`). Folders above `root` do not count.
+ */
+export function isDevDeploymentFile(file: string, root?: string): boolean {
+  const parts = file.split(/[\\/]/);
+  const base = parts[parts.length - 1].toLowerCase();
+  if (/(^|[._-])(dev|development|local|test|override)([._-]|$)/.test(base)) return true;
+  if (root === undefined) return false;
+  const rootParts = root.split(/[\\/]/).filter(Boolean);
+  const dirs = parts.filter(Boolean).slice(0, -1);
+  if (rootParts.some((p, i) => dirs[i] !== p)) return false; // outside root: by name only
+  return dirs.slice(rootParts.length).some((d) => DEV_DEPLOY_DIRS.has(d.toLowerCase()));
 }

@@ -86,7 +86,7 @@ export class OverlayFileSystem implements FileSystem {
   }
 }
 
-export type FileKind = 'python' | 'requirements' | 'pyproject' | 'dockerfile' | 'procfile' | 'compose' | 'env' | 'env-example' | 'gitignore' | 'template';
+export type FileKind = 'python' | 'requirements' | 'pyproject' | 'pipfile' | 'lock' | 'dockerfile' | 'procfile' | 'compose' | 'env' | 'env-example' | 'gitignore' | 'template';
 
 export interface ProjectFile {
   path: string;
@@ -123,11 +123,20 @@ export function isEnvExampleName(name: string): boolean {
   return /^(?:\.?env(?:[._-][\w-]+)*[._-](?:example|sample|template|dist|tmpl|tpl)(?:[._-][\w-]+)*|(?:example|sample|template)[._-]?\.env)$/.test(name.toLowerCase());
 }
 
+/**
+ * The kind of a file, from its name (a bare name or a path: with a path, a `.txt`/`.in` file in a
+ * `requirements/` folder is a requirements file too).
+ */
 export function classify(name: string): FileKind | undefined {
-  const lower = name.toLowerCase();
+  const parts = name.split(/[\\/]/);
+  const lower = parts[parts.length - 1].toLowerCase();
+  const dir = parts.length > 1 ? parts[parts.length - 2].toLowerCase() : '';
   if (lower.endsWith('.py')) return 'python';
-  if (/^requirements.*\.(txt|in)$/.test(lower) || (lower.endsWith('.txt') && lower.startsWith('req'))) return 'requirements';
+  if (/^requirements.*\.(txt|in)$/.test(lower) || (lower.endsWith('.txt') && lower.startsWith('req')) || /[._-]requirements\.(txt|in)$/.test(lower)) return 'requirements';
+  if (/^req(uirement)?s$/.test(dir) && /\.(txt|in)$/.test(lower)) return 'requirements';
   if (lower === 'pyproject.toml') return 'pyproject';
+  if (lower === 'pipfile') return 'pipfile';
+  if (lower === 'poetry.lock' || lower === 'uv.lock' || lower === 'pdm.lock' || lower === 'pipfile.lock') return 'lock';
   if (lower === 'dockerfile' || lower.startsWith('dockerfile.') || lower.endsWith('.dockerfile')) return 'dockerfile';
   if (lower === 'procfile') return 'procfile';
   if (/^(docker-)?compose.*\.ya?ml$/.test(lower)) return 'compose';
@@ -169,7 +178,7 @@ export function listFiles(root: string, fs: FileSystem, config: Pick<Config, 'ex
         }
         stack.push(full);
       } else if (e.isFile) {
-        const kind = classify(e.name);
+        const kind = classify(rel);
         if (!kind || exclude.has(rel)) continue;
         const f: ProjectFile = { path: full, kind };
         if (kind === 'python') {

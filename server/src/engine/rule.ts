@@ -18,6 +18,7 @@ import type { ModuleEditor } from './edits';
 import type { PackageId } from './packages';
 import type { PyModule } from './parser';
 import type { DjangoProject, FileSystem, ProjectFile } from './project';
+import type { DependencyModel } from './dependencies';
 import type { Requirement, RequirementProblem } from './requirements';
 import type { SemanticModel } from './semantic';
 import type { Applicability, Category, Config, Edit, FixSpec, Range, Severity, Thresholds } from './types';
@@ -172,8 +173,13 @@ export interface TemplateContext extends BaseContext {
 
 export interface ProjectContext extends BaseContext {
   readonly files: ProjectFile[];
+  /** Every requirement of every dependency file (dependencies.requirements), each with its scope. */
   readonly requirements: Requirement[];
   readonly requirementProblems: RequirementProblem[];
+  /** Dependency files, their roles (which one production installs), lock files. */
+  readonly dependencies: DependencyModel;
+  /** The analysed folder (the workspace folder, or the CLI's PATH): fixes never write above it. */
+  readonly analysisRoot: string;
   /** The production settings scope, if a production module was found. */
   readonly settings?: SettingsContext;
   readFile(path: string): string | undefined;

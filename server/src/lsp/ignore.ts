@@ -7,7 +7,6 @@
  * continuation; otherwise on its own line above (the engine honours both: the line, or the line
  * above). Dockerfiles, .env files, Procfiles and YAML get the line-above form.
  */
-import * as path from 'node:path';
 import { classify } from '../engine/project';
 import { LineIndex } from '../engine/text';
 import type { SimpleTextEdit } from './textDiff';
@@ -80,7 +79,7 @@ export function ignoreEdit(file: string, text: string, line: number, code: strin
   const li = new LineIndex(text);
   const l = Math.max(0, Math.min(line, li.lineCount - 1));
   const lineText = li.lineText(l);
-  const kind = classify(path.basename(file));
+  const kind = classify(file);
   const python = kind === 'python' || kind === undefined;
   const inlineOk = python || kind === 'requirements';
   let scan: PythonLineScan;

@@ -169,7 +169,11 @@ export const WATCHED_GLOBS = [
   '**/requirements*.txt',
   '**/requirements*.in',
   '**/req*.txt',
+  '**/requirements/*.txt',
+  '**/requirements/*.in',
   '**/pyproject.toml',
+  '**/Pipfile',
+  '**/{poetry,uv,pdm,Pipfile}.lock',
   '**/.env',
   '**/.env.*',
   '**/env.example',
@@ -512,7 +516,7 @@ export class DjangoReadinessServer {
     this.docs.set(p, { uri: td.uri, doc });
     const before = this.fs.readFile(p);
     this.fs.overlay.set(p, td.text);
-    if (!classify(path.basename(p))) return;
+    if (!classify(p)) return;
     const f = this.folderForDocument(p);
     if (!f) return;
     const known = f.inventory?.files.some((x) => x.path === p) ?? false;
@@ -532,7 +536,7 @@ export class DjangoReadinessServer {
     if (!p || !open) return;
     TextDocument.update(open.doc, params.contentChanges, params.textDocument.version ?? open.doc.version + 1);
     this.fs.overlay.set(p, open.doc.getText());
-    if (!classify(path.basename(p))) return;
+    if (!classify(p)) return;
     const f = this.ownerOf(p);
     if (!f) return;
     f.changeMs += performance.now() - t0;
@@ -547,7 +551,7 @@ export class DjangoReadinessServer {
     if (!f) return;
     if (!this.watching) f.inventory = undefined;
     if (path.basename(p) === 'pyproject.toml') f.config = undefined;
-    if (classify(path.basename(p))) this.touch(f, 'save');
+    if (classify(p)) this.touch(f, 'save');
   }
 
   didClose(params: DidCloseTextDocumentParams): void {
@@ -564,7 +568,7 @@ export class DjangoReadinessServer {
       this.removeFolder(f);
       return;
     }
-    if (open && buffer !== this.fs.readFile(p) && classify(path.basename(p))) this.touch(f, 'fs');
+    if (open && buffer !== this.fs.readFile(p) && classify(p)) this.touch(f, 'fs');
   }
 
   didChangeWatchedFiles(params: DidChangeWatchedFilesParams): void {
@@ -572,7 +576,7 @@ export class DjangoReadinessServer {
       const p = uriToPath(ch.uri);
       if (!p) continue;
       const base = path.basename(p);
-      const kind = classify(base);
+      const kind = classify(p);
       const structural = ch.type !== FileChangeType.Changed;
       // what the rules read, or a folder (no extension); never caches, VCS data, virtualenvs
       if (!kind && (!structural || path.extname(base) !== '')) continue;
@@ -778,7 +782,7 @@ export class DjangoReadinessServer {
       let file = n.file;
       if (n.kind === 'rule-failed') {
         // project rules fail "on" the project folder: show it on manage.py
-        if (!classify(path.basename(file)) && this.fs.exists(path.join(file, 'manage.py'))) file = path.join(file, 'manage.py');
+        if (!classify(file) && this.fs.exists(path.join(file, 'manage.py'))) file = path.join(file, 'manage.py');
         const key = `${n.code ?? ''}|${file}|${n.message}`;
         failures.add(key);
         if (!f.loggedFailures.has(key)) this.host.log('error', `${n.message} (${file})${n.detail ? `\n${n.detail}` : ''}`);
@@ -787,7 +791,7 @@ export class DjangoReadinessServer {
       const key = d ? `${file}\u0000${n.kind === 'rule-failed' ? `failed|${n.code ?? n.message}` : noteSignature(d)}` : '';
       if (seen.has(key)) continue;
       seen.add(key);
-      if (!classify(path.basename(file)) || this.ownerOf(file) !== f) {
+      if (!classify(file) || this.ownerOf(file) !== f) {
         if (n.kind !== 'rule-failed') this.host.log('info', n.message);
         continue;
       }
@@ -937,7 +941,7 @@ export class DjangoReadinessServer {
     const created = [...texts.keys()].filter((p) => !this.fs.exists(p) && !inventory.files.some((x) => x.path === p));
     if (created.length > 0) {
       const extra = created.flatMap((p) => {
-        const kind = classify(path.basename(p));
+        const kind = classify(p);
         return kind ? [{ path: p, kind }] : [];
       });
       inventory = { ...inventory, files: [...inventory.files, ...extra].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) };
