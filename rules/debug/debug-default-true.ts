@@ -4,9 +4,8 @@ import {
   literalLike,
   originOffsets,
   originText,
-  ParseCache,
   replaceEnvDefault,
-  settingsEvaluator,
+  settingWith,
   type EnvInfo,
   type FixSpec,
   type PyModule,
@@ -15,20 +14,8 @@ import {
 
 /** The production value of DEBUG if the text `[start, end)` of `module` read `replacement`. */
 function debugWith(ctx: SettingsContext, module: PyModule, start: number, end: number, replacement: string): boolean | undefined {
-  const changed = module.text.slice(0, start) + replacement + module.text.slice(end);
-  const cache = new ParseCache(32);
-  try {
-    const load = (p: string): PyModule | undefined => {
-      const text = p === module.path ? changed : p === ctx.module.path ? ctx.module.text : ctx.fs.readFile(p);
-      return text === undefined ? undefined : cache.parse(p, text);
-    };
-    const ev = settingsEvaluator(ctx.fs, ctx.project.root, load, ctx.project.overlays);
-    const prod = load(ctx.module.path);
-    const v = prod && ev.evaluate(prod).names.get('DEBUG')?.value;
-    return v ? isTruthy(v) : undefined;
-  } finally {
-    cache.clear();
-  }
+  const v = settingWith(ctx, 'DEBUG', module, start, end, replacement);
+  return v ? isTruthy(v) : undefined;
 }
 
 /** A fix that makes DEBUG falsy when the variable is missing, checked by re-evaluating the settings. */

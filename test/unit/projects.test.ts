@@ -34,6 +34,12 @@ const SHAPES: Record<string, Shape> = {
     findings: ['DJR302 mysite/production_settings.py:1', 'DJR314 mysite/production_settings.py:1'],
     production: ['mysite.settings', /imports production_settings\.py when the environment selects production/],
   },
+  // local helpers wrapping os.getenv (healthchecks), helpers imported from a sibling module
+  // calling another helper (paperless-ngx), `return default` when unset (saleor), a loop (unknown)
+  'env-helpers': {
+    findings: ['DJR102 hc/settings.py:30', 'DJR202 hc/settings.py:31', 'DJR301 hc/settings.py:69', 'DJR314 hc/settings.py:1'],
+    production: ['hc.settings', /the only settings\.py/],
+  },
 };
 
 describe('project shapes (issue 12)', () => {

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { classify, findDjangoProjects, globFiles, isEmptyModule, isEnvExampleName, listFiles, MemoryFileSystem, ParseCache, settingsEvaluator, type ModuleScope, type Value } from '../../server/src/engine';
+import { classify, envLookupSites, findDjangoProjects, globFiles, isEmptyModule, isEnvExampleName, listFiles, MemoryFileSystem, ParseCache, settingsEvaluator, type ModuleScope, type Value } from '../../server/src/engine';
 import { ready } from '../helpers/fixtures';
 
 function evaluate(files: Record<string, string>, main: string, overlays: string[] = []): { scope: ModuleScope; loaded: string[] } {
@@ -246,5 +246,93 @@ describe('environment readers and example files', () => {
       assert.equal(classify(n), 'env-example', n);
     }
     for (const n of ['.env', '.env.local', '.env.production']) assert.equal(classify(n), 'env', n);
+  });
+});
+
+describe('environment helper functions', () => {
+  before(ready);
+
+  const HELPERS = [
+    'import os',
+    'def envbool(s, default):',
+    '    v = os.getenv(s, default=default)',
+    '    if v not in ("", "True", "False"):',
+    '        raise ValueError(v)',
+    '    return v == "True"',
+    'def envint(s, default):',
+    '    v = os.getenv(s, default)',
+    '    if v == "None":',
+    '        return None',
+    '    return int(v)',
+    'def get_bool(name, default_value):',
+    '    """Docstring."""',
+    '    value = os.environ.get(name)',
+    '    if value is None:',
+    '        return default_value',
+    '    return value.lower() in ("true", "1")',
+    'def get_int(key, default=None):',
+    '    if key not in os.environ:',
+    '        return default',
+    '    return int(os.environ[key])',
+    'def looped(name):',
+    '    for s in ("", "_FILE"):',
+    '        if os.getenv(name + s):',
+    '            return True',
+    '    return False',
+    'def plain(x):',
+    '    return x * 2',
+  ].join('\n');
+
+  test('a call is an environment lookup whose production value is the function of its default', () => {
+    const src = HELPERS + '\nA = envbool("DEBUG", "True")\nB = envint("N", "60")\nC = get_bool("X", True)\nD = get_int("P", default=5)\nE = envbool("Y", default="False")';
+    const { scope } = evaluate({ '/p/s/settings.py': src }, '/p/s/settings.py');
+    const a = scope.names.get('A')?.value;
+    assert.equal(plain(a), true);
+    assert.equal(a?.env?.source, 'helper');
+    assert.equal(a?.env?.helper, 'envbool');
+    assert.equal(a?.env?.variable, 'DEBUG');
+    assert.equal(a?.env?.cast, 'bool');
+    // the default is the caller's argument (what a fix edits), not the helper's parameter
+    assert.equal(a?.env?.defaultOrigin?.module.path, '/p/s/settings.py');
+    assert.equal(a?.env?.defaultOrigin && a.env.defaultOrigin.module.text.slice(a.env.defaultOrigin.top.start + a.env.defaultOrigin.node.s, a.env.defaultOrigin.top.start + a.env.defaultOrigin.node.e), '"True"');
+    assert.equal(plain(scope.names.get('B')?.value), 60);
+    assert.equal(plain(scope.names.get('C')?.value), true);
+    assert.equal(scope.names.get('C')?.value.env?.variable, 'X');
+    assert.equal(plain(scope.names.get('D')?.value), 5);
+    assert.equal(scope.names.get('D')?.value.env?.variable, 'P');
+    assert.equal(plain(scope.names.get('E')?.value), false);
+  });
+
+  test('undecidable bodies stay unknown; functions that read no environment are not inlined', () => {
+    const src = HELPERS + '\nA = looped("CSRF")\nB = plain(2)\nC = envint("N", UNKNOWN)';
+    const { scope } = evaluate({ '/p/s/settings.py': src }, '/p/s/settings.py');
+    const a = scope.names.get('A')?.value;
+    assert.equal(a?.kind, 'unknown');
+    assert.equal(scope.names.get('B')?.value.kind, 'unknown');
+    assert.equal(scope.names.get('C')?.value.kind, 'unknown');
+  });
+
+  test('helpers imported from a sibling module, calling another helper there', () => {
+    const files = {
+      '/p/s/env.py': 'import os\ndef to_bool(value):\n    v = value.strip().lower()\n    if v in ("yes", "true", "1"):\n        return True\n    elif v in ("no", "false", "0"):\n        return False\n    raise ValueError(v)\ndef get_bool_from_env(key, default="NO"):\n    return to_bool(os.getenv(key, default))',
+      '/p/s/settings.py': 'from .env import get_bool_from_env\nDEBUG = get_bool_from_env("PAPERLESS_DEBUG", "YES")\nX = get_bool_from_env("X")',
+    };
+    const { scope } = evaluate(files, '/p/s/settings.py');
+    const d = scope.names.get('DEBUG')?.value;
+    assert.equal(plain(d), true);
+    assert.equal(d?.env?.variable, 'PAPERLESS_DEBUG');
+    assert.equal(d?.env?.defaultOrigin?.module.path, '/p/s/settings.py');
+    // the parameter's own default: known value, no caller argument to point a fix at
+    const x = scope.names.get('X')?.value;
+    assert.equal(plain(x), false);
+    assert.equal(x?.env?.defaultOrigin, undefined);
+  });
+
+  test('`if name := os.getenv(...)` binds the name; the variable read is listed for .env.example', () => {
+    const src = 'import os\nif admins := os.getenv("ADMINS"):\n    ADMINS = admins.split(",")\ndef envbool(s, d):\n    return os.getenv(s, d) == "True"\nDEBUG = envbool("DEBUG", "False")';
+    const { scope } = evaluate({ '/p/s/settings.py': src }, '/p/s/settings.py');
+    assert.equal(scope.names.get('admins')?.value.env?.variable, 'ADMINS');
+    assert.equal(scope.names.get('ADMINS')?.conditional, true);
+    assert.deepEqual(envLookupSites(scope).map((s) => s.variable), ['ADMINS', 'DEBUG']);
   });
 });

@@ -7,8 +7,8 @@
  * conditional ("may be set"). Nothing is executed or imported.
  */
 import { dottedName, kwarg, walkExprs, type PyExpr, type PyStmt } from './ir';
-import type { PyModule, TopStmt } from './parser';
-import { dictGet, isTruthy, keyName, type DictEntry, type EnvInfo, type EnvSource, type Origin, type Value } from './values';
+import { functionIR, type PyModule, type TopStmt } from './parser';
+import { dictGet, isTruthy, keyName, originText, type DictEntry, type EnvInfo, type EnvSource, type Origin, type Value } from './values';
 
 /** What a lazily bound value is computed from: an expression, in a frozen view of the scope. */
 interface LazyValue {
@@ -122,6 +122,8 @@ export interface ModuleScope {
   includes: { module: PyModule; origin: Origin }[];
   /** Imports that could not be followed (module not found in the project). */
   unresolvedImports: { name: string; origin: Origin }[];
+  /** Functions of the project (defined here or imported) whose body reads the environment. */
+  envHelpers: Set<string>;
 }
 
 /** The evaluator's working state of a module (envReads is complete only after forceAll). */
@@ -188,6 +190,8 @@ export class Evaluator {
   private readonly stack = new Set<string>();
   /** The namespace views included files ran in (by path). */
   private readonly includeViews = new Map<string, ScopeState>();
+  /** Every module's scope from the start of its evaluation (functions read their globals there). */
+  private readonly live = new Map<string, ScopeState>();
 
   constructor(
     private readonly resolve: ModuleResolver,
@@ -218,6 +222,7 @@ export class Evaluator {
       includes: [],
       includedPaths: new Set(),
       unresolvedImports: [],
+      envHelpers: new Set(),
       envReadList,
       pending,
       imported,
@@ -229,6 +234,7 @@ export class Evaluator {
       },
     };
     this.stack.add(module.path);
+    this.live.set(module.path, scope);
     try {
       for (const top of module.stmts) this.exec(scope, top, top.ir, false);
     } finally {
@@ -313,7 +319,7 @@ export class Evaluator {
             for (const s of br.body) this.exec(scope, top, s, conditional);
             return;
           }
-          const t = isTruthy(this.eval(scope, top, br.test));
+          const t = isTruthy(this.evalTest(scope, top, br.test, conditional));
           if (t === true) {
             for (const s of br.body) this.exec(scope, top, s, conditional);
             return;
@@ -343,6 +349,8 @@ export class Evaluator {
         break;
       case 'def':
         this.bind(scope, st.name, { kind: 'unknown', reason: st.kind, origin }, origin, origin, conditional);
+        if (st.kind === 'function' && readsEnvironment(origin)) scope.envHelpers.add(st.name);
+        else scope.envHelpers.delete(st.name);
         break;
       case 'del':
         for (const t of st.targets) if (t.t === 'name') scope.names.delete(t.id);
@@ -350,6 +358,15 @@ export class Evaluator {
       default:
         break;
     }
+  }
+
+  /** An `if` test at module level; `if name := expr:` also binds the name. */
+  private evalTest(scope: ScopeState, top: TopStmt, test: PyExpr, conditional: boolean): Value {
+    if (test.t !== 'walrus') return this.eval(scope, top, test);
+    const v = this.eval(scope, top, test.x);
+    const at: Origin = { module: scope.module, top, node: test };
+    this.bind(scope, test.name, v, at, at, conditional);
+    return v;
   }
 
   /**
@@ -434,6 +451,7 @@ export class Evaluator {
         for (const [k, b] of other.names) if (!k.startsWith('_')) this.inherit(scope, k, b, conditional);
         for (const [k, v] of other.aliases) if (!k.startsWith('_')) scope.aliases.set(k, v);
         for (const [k, v] of other.envSchemes) scope.envSchemes.set(k, v);
+        for (const h of other.envHelpers) if (!h.startsWith('_')) scope.envHelpers.add(h);
         scope.calls.push(...other.calls);
         scope.imported.push(other);
         scope.starImports.push(...other.starImports.filter((s) => !scope.starImports.some((x) => x.module === s.module)));
@@ -446,6 +464,7 @@ export class Evaluator {
         if (other.aliases.has(n.name)) scope.aliases.set(n.asname ?? n.name, other.aliases.get(n.name) as string);
         const sch = other.envSchemes.get(n.name);
         if (sch) scope.envSchemes.set(n.asname ?? n.name, sch);
+        if (other.envHelpers.has(n.name)) scope.envHelpers.add(n.asname ?? n.name);
       }
       return;
     }
@@ -598,6 +617,179 @@ export class Evaluator {
     scope.envSchemes.set(name, scheme);
   }
 
+  // ---------------------------------------------------------------- helper functions
+
+  /** Nested inlined calls (a helper calling a helper): deeper ones stay unknown. */
+  private callDepth = 0;
+
+  /**
+   * A call to a function defined in the project (`envbool('DEBUG', 'False')`, a helper imported
+   * from a sibling module): its body is run with the argument values when it is simple (locals,
+   * if/elif/else, return, raise; no loop), and the result is kept only when the call involves the
+   * environment (the body reads a variable, or an argument came from one). The value is then an
+   * environment lookup whose production value is what the function returns for the defaults.
+   * Anything undecidable stays unknown.
+   */
+  private callFunction(scope: ScopeState, top: TopStmt, e: Call, origin: Origin, fn: Binding): Value | undefined {
+    const def = fn.stmt;
+    if (def.node.t !== 'def' || def.node.kind !== 'function' || this.callDepth >= MAX_CALL_DEPTH) return undefined;
+    if (def.node.decorators.length > 0) return undefined;
+    const full = functionIR(def.module, def.top);
+    const node = full && findDef(full, def.node.s, def.node.e);
+    if (!node || node.t !== 'def' || !node.params || !node.body) return undefined;
+    const globals = this.includeViews.get(def.module.path) ?? this.live.get(def.module.path);
+    if (!globals) return undefined;
+    // bind the parameters
+    const locals = new Map<string, Binding>();
+    const argInfo = new Map<string, { value: Value; origin: Origin }>();
+    const bindLocal = (name: string, value: Value, at: Origin) => locals.set(name, new Binding(name, undefined, value, at, at, false, undefined, []));
+    const positional = node.params.filter((p) => p.kind === 'positional');
+    if (e.args.some((a) => a.t === 'splat') || e.kw.some((k) => !k.name)) return undefined;
+    if (e.args.length > positional.length && !node.params.some((p) => p.kind === 'star')) return undefined;
+    for (let i = 0; i < e.args.length && i < positional.length; i++) {
+      const at: Origin = { module: scope.module, top, node: e.args[i] };
+      const value = this.eval(scope, top, e.args[i]);
+      argInfo.set(positional[i].name, { value, origin: at });
+      bindLocal(positional[i].name, value, at);
+    }
+    for (const k of e.kw) {
+      const p = node.params.find((x) => x.name === k.name && (x.kind === 'positional' || x.kind === 'keyword'));
+      if (!p || argInfo.has(p.name)) return undefined;
+      const at: Origin = { module: scope.module, top, node: k.value };
+      const value = this.eval(scope, top, k.value);
+      argInfo.set(p.name, { value, origin: at });
+      bindLocal(p.name, value, at);
+    }
+    const defTop = def.top;
+    const reads: EnvRead[] = [];
+    const frame = frameView(globals, new LayeredNames(locals, globals.names), reads);
+    for (const p of node.params) {
+      if (locals.has(p.name)) continue;
+      if (p.kind === 'star') bindLocal(p.name, { kind: 'tuple', items: [], origin: def }, def);
+      else if (p.kind === 'dstar') bindLocal(p.name, { kind: 'dict', entries: [], origin: def }, def);
+      else if (p.default) bindLocal(p.name, this.eval(frame, defTop, p.default), { module: def.module, top: defTop, node: p.default });
+      else return undefined;
+    }
+    this.callDepth++;
+    let out: Outcome;
+    try {
+      out = this.runBody(frame, defTop, node.body, locals, 0);
+    } finally {
+      this.callDepth--;
+    }
+    const argEnv = [...argInfo.values()].find((a) => a.value.env)?.value.env;
+    if (reads.length === 0 && !argEnv) return undefined;
+    scope.envReadList.push(...reads);
+    // the lookup that supplies the default (`os.getenv(name, default)`) names the variable
+    const fromParam = (r: EnvRead) => r.info.defaultOrigin?.node.t === 'name' && argInfo.has((r.info.defaultOrigin.node as { id: string }).id);
+    const inner = (reads.find(fromParam) ?? reads.find((r) => r.info.hasDefault && r.info.variable) ?? reads.find((r) => r.info.variable) ?? reads[0])?.info ?? argEnv;
+    const result = out.kind === 'return' ? out.value : undefined;
+    // the caller's argument that became the default: the one the lookup inside got as its
+    // default (`os.getenv(name, default)`), or the one returned as is (`return default`)
+    let defaultOrigin: Origin | undefined;
+    const innerDefault = inner?.defaultOrigin?.node;
+    if (innerDefault?.t === 'name') defaultOrigin = argInfo.get(innerDefault.id)?.origin;
+    if (!defaultOrigin && result) for (const a of argInfo.values()) if (a.value === result) defaultOrigin = a.origin;
+    const info: EnvInfo = {
+      variable: inner?.variable,
+      source: 'helper',
+      helper: def.node.name,
+      hasDefault: !!result && result.kind !== 'unknown',
+      defaultOrigin,
+      lookupOrigin: origin,
+      cast: result?.kind === 'bool' ? 'bool' : result?.kind === 'num' ? 'int' : inner?.cast,
+    };
+    if (!result || result.kind === 'unknown') return { kind: 'unknown', reason: `helper ${def.node.name}`, origin, env: info };
+    return { ...result, env: info } as Value;
+  }
+
+  /** Runs a function body: the outcome of the first path that returns, raises, or cannot be decided. */
+  private runBody(frame: ScopeState, top: TopStmt, body: PyStmt[], locals: Map<string, Binding>, depth: number): Outcome {
+    if (depth > 8) return UNDECIDED;
+    for (const st of body) {
+      const at: Origin = { module: frame.module, top, node: st };
+      switch (st.t) {
+        case 'expr':
+          // a docstring, a log call: nothing the result depends on
+          if (st.value.t === 'str') continue;
+          if (st.value.t === 'call') {
+            this.eval(frame, top, st.value);
+            continue;
+          }
+          return UNDECIDED;
+        case 'assign': {
+          if (!st.targets.every((t) => t.t === 'name')) return UNDECIDED;
+          const v = this.eval(frame, top, st.value);
+          for (const t of st.targets) if (t.t === 'name') locals.set(t.id, new Binding(t.id, undefined, v, at, { module: frame.module, top, node: t }, false, undefined, []));
+          continue;
+        }
+        case 'augassign': {
+          if (st.target.t !== 'name') return UNDECIDED;
+          const v = this.binop(st.op.replace('=', ''), this.eval(frame, top, st.target), this.eval(frame, top, st.value), at, false);
+          locals.set(st.target.id, new Binding(st.target.id, undefined, v, at, at, false, undefined, []));
+          continue;
+        }
+        case 'annassign':
+          continue;
+        case 'if': {
+          let taken: PyStmt[] | undefined;
+          for (const br of st.branches) {
+            if (!br.test) {
+              taken = br.body;
+              break;
+            }
+            const t = isTruthy(this.condition(frame, top, br.test));
+            if (t === undefined) return UNDECIDED;
+            if (t) {
+              taken = br.body;
+              break;
+            }
+          }
+          if (taken) {
+            const r = this.runBody(frame, top, taken, locals, depth + 1);
+            if (r.kind !== 'next') return r;
+          }
+          continue;
+        }
+        case 'return':
+          return { kind: 'return', value: st.value ? this.eval(frame, top, st.value) : { kind: 'none', origin: at } };
+        case 'other':
+          if (st.kind === 'pass_statement') continue;
+          if (st.kind === 'raise_statement') return { kind: 'raise' };
+          return UNDECIDED;
+        default:
+          return UNDECIDED;
+      }
+    }
+    return depth === 0 ? { kind: 'return', value: { kind: 'none', origin: { module: frame.module, top, node: body[body.length - 1] ?? top.ir } } } : { kind: 'next' };
+  }
+
+  /**
+   * A condition inside a helper, with the environment unset: `os.environ.get(name)` is None,
+   * `name in os.environ` is False.
+   */
+  private condition(frame: ScopeState, top: TopStmt, test: PyExpr): Value {
+    const origin: Origin = { module: frame.module, top, node: test };
+    if (test.t === 'cmp' && test.ops.length === 1 && (test.ops[0] === 'in' || test.ops[0] === 'not in') && this.qualify(frame, test.items[1]) === 'os.environ') {
+      const name = this.eval(frame, top, test.items[0]);
+      const info: EnvInfo = { variable: name.kind === 'str' ? name.value : undefined, source: 'os', hasDefault: false, lookupOrigin: origin };
+      frame.envReadList.push({ info, module: frame.module });
+      return { kind: 'bool', value: test.ops[0] === 'not in', origin, env: info };
+    }
+    if (test.t === 'walrus') {
+      const v = this.condition(frame, top, test.x);
+      (frame.names as LayeredNames).setLocal(test.name, new Binding(test.name, undefined, v, origin, origin, false, undefined, []));
+      return v;
+    }
+    if (test.t === 'not') {
+      const x = this.condition(frame, top, test.x);
+      const t = isTruthy(x);
+      return t === undefined ? x : { kind: 'bool', value: !t, origin };
+    }
+    const v = this.eval(frame, top, test);
+    return isMissingOsGet(v) ? { kind: 'none', origin } : v;
+  }
+
   // ---------------------------------------------------------------- expressions
 
   /** The qualified name of a callee/attribute through the module's imports. */
@@ -711,6 +903,8 @@ export class Evaluator {
       }
       case 'cmp':
         return this.compare(scope, top, e, origin);
+      case 'walrus':
+        return this.eval(scope, top, e.x);
       case 'cond': {
         const t = isTruthy(this.eval(scope, top, e.test));
         if (t === true) return this.eval(scope, top, e.body);
@@ -726,6 +920,8 @@ export class Evaluator {
    * An f-string: parts whose value is a string or a number are put in; the others stay `{…}`.
    * A part read from the environment is put in with its default, and the value remembers the
    * template with that part unknown (`template`: what include() treats as an environment switch).
+   * Only an f-string of literal parts is a literal (`fstring` unset): one with a part from the
+   * environment is built at run time, and the rules that judge literals leave it alone.
    */
   private evalFString(scope: ScopeState, top: TopStmt, e: Extract<PyExpr, { t: 'str' }>, origin: Origin): Value {
     const pieces = e.v.split(UNKNOWN_PART);
@@ -738,7 +934,8 @@ export class Evaluator {
     for (let i = 0; i < parts.length; i++) {
       const v = this.eval(scope, top, parts[i]);
       const text = v.kind === 'str' ? v.value : v.kind === 'num' ? String(v.value) : undefined;
-      if (text === undefined || (v.kind === 'str' && v.fstring)) known = false;
+      // a part from the environment or computed: still built at run time (not a literal of the source)
+      if (text === undefined || v.env || (v.kind === 'str' && v.fstring)) known = false;
       value += (text ?? UNKNOWN_PART) + pieces[i + 1];
       template += (v.env || text === undefined ? UNKNOWN_PART : text) + pieces[i + 1];
       env = env ?? v.env;
@@ -931,6 +1128,13 @@ export class Evaluator {
         }
       }
       if (obj.env) return { kind: 'unknown', reason: 'method', origin, env: obj.env };
+    }
+    if (e.fn.t === 'name') {
+      const fnBinding = scope.names.get(e.fn.id);
+      if (fnBinding && fnBinding.stmt.node.t === 'def') {
+        const v = this.callFunction(scope, top, e, origin, fnBinding);
+        if (v) return v;
+      }
     }
     if (e.fn.t === 'name' && !scope.names.has(e.fn.id)) {
       const a0 = arg(0);
@@ -1260,8 +1464,51 @@ function collectEnvReads(scope: ScopeState, out: EnvRead[], seen: Set<ScopeState
   out.push(...scope.envReadList);
 }
 
+/** How a function body ended: a value returned, an exception, fell through a block, or undecidable. */
+type Outcome = { kind: 'return'; value: Value } | { kind: 'raise' } | { kind: 'next' } | { kind: 'unknown' };
+const UNDECIDED: Outcome = { kind: 'unknown' };
+/** Helper calls inlined inside each other before giving up. */
+const MAX_CALL_DEPTH = 4;
+
+/** The definition at [s, e) of a statement IR built with bodies (a def nested in if/try at top level). */
+function findDef(st: PyStmt, s: number, e: number): PyStmt | undefined {
+  if (st.s === s && st.e === e) return st;
+  const inner: PyStmt[] = st.t === 'if' ? st.branches.flatMap((b) => b.body) : st.t === 'try' ? [...st.body, ...st.handlers.flat(), ...st.orelse, ...st.final] : st.t === 'block' ? st.body : [];
+  for (const x of inner) {
+    if (x.s <= s && x.e >= e) {
+      const f = findDef(x, s, e);
+      if (f) return f;
+    }
+  }
+  return undefined;
+}
+
+/** A function's locals over its module's globals (only get/has are used by the evaluator). */
+class LayeredNames extends Map<string, Binding> {
+  constructor(
+    private readonly locals: Map<string, Binding>,
+    private readonly globals: Map<string, Binding>,
+  ) {
+    super();
+  }
+  override get(k: string): Binding | undefined {
+    return this.locals.get(k) ?? this.globals.get(k);
+  }
+  override has(k: string): boolean {
+    return this.locals.has(k) || this.globals.has(k);
+  }
+  setLocal(k: string, b: Binding): void {
+    this.locals.set(k, b);
+  }
+}
+
+/** The scope a function body runs in: its names, its module's imports, env reads collected apart. */
+function frameView(globals: ScopeState, names: Map<string, Binding>, reads: EnvRead[]): ScopeState {
+  return viewOf(globals, names, globals.module, reads, []);
+}
+
 /** A scope with other names (same shape for every view, so property access stays fast). */
-function viewOf(scope: ScopeState, names: Map<string, Binding>, module: PyModule = scope.module): ScopeState {
+function viewOf(scope: ScopeState, names: Map<string, Binding>, module: PyModule = scope.module, envReadList = scope.envReadList, pending = scope.pending): ScopeState {
   return {
     module,
     names,
@@ -1272,11 +1519,25 @@ function viewOf(scope: ScopeState, names: Map<string, Binding>, module: PyModule
     includes: scope.includes,
     includedPaths: scope.includedPaths,
     unresolvedImports: scope.unresolvedImports,
-    envReadList: scope.envReadList,
-    pending: scope.pending,
+    envHelpers: scope.envHelpers,
+    envReadList,
+    pending,
     imported: scope.imported,
-    envReads: scope.envReadList,
+    envReads: envReadList,
   };
+}
+
+/** Whether a function's source reads the environment (per def node: its text does not change). */
+const readsEnvCache = new WeakMap<object, boolean>();
+const READS_ENV = /\b(?:environ|getenv)\b|\b(?:config|env)\s*[.(]/;
+
+function readsEnvironment(def: Origin): boolean {
+  let r = readsEnvCache.get(def.node);
+  if (r === undefined) {
+    r = READS_ENV.test(originText(def));
+    readsEnvCache.set(def.node, r);
+  }
+  return r;
 }
 
 /** The namespace of `scope`, seen from a file include() runs in it (statements there are that file's). */
@@ -1299,6 +1560,7 @@ function lookupSignature(scope: ModuleScope): string {
   let sig = '';
   for (const [k, v] of scope.aliases) sig += `${k}=${v};`;
   for (const k of scope.envSchemes.keys()) sig += `${k}:Env;`;
+  for (const k of scope.envHelpers) sig += `${k}:helper;`;
   return sig;
 }
 
@@ -1349,6 +1611,10 @@ function scanLookups(scope: ModuleScope, node: unknown, out: { variable: string;
     } else if (q === 'dj_database_url.config') {
       const envKw = e.kw.find((k) => k.name === 'env');
       variable = envKw ? literalName(envKw.value) : 'DATABASE_URL';
+    } else if (e.fn.t === 'name' && scope.envHelpers.has(e.fn.id)) {
+      // a project helper wrapping a lookup: `envbool('DEBUG', 'False')` reads DEBUG
+      const name = literalName(e.args[0]);
+      if (name && /^[A-Z_][A-Z0-9_]*$/.test(name)) variable = name;
     }
     if (variable) out.push({ variable, node: e });
   } else if (e.t === 'sub' && qualifyExpr(scope, e.obj) === 'os.environ') {

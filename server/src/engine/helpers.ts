@@ -2,6 +2,8 @@
  * Small helpers shared by rules (kept here so each rule file stays one rule).
  */
 import type { PyExpr } from './ir';
+import { ParseCache, type PyModule } from './parser';
+import { settingsEvaluator } from './settingsLoader';
 import type { EnvInfo, Origin, Value } from './values';
 import { originOffsets, originText } from './values';
 import { maskUrlPassword } from './mask';
@@ -35,6 +37,8 @@ export function replaceEnvDefault(ctx: SettingsContext, env: EnvInfo, value: boo
 
 /** Removes the default argument of an environment lookup call (`default=...` or 2nd positional). */
 export function dropEnvDefault(ctx: SettingsContext, env: EnvInfo): Edit[] {
+  // a project helper's parameter may be required: dropping the argument could break the call
+  if (env.source === 'helper') return [];
   const call = env.lookupOrigin.node;
   if (call.t === 'boolop' && env.defaultOrigin && call.r === env.defaultOrigin.node) return dropOrFallback(ctx, env.lookupOrigin, call);
   if (call.t !== 'call' || !env.defaultOrigin) return [];
@@ -455,15 +459,43 @@ export function requireTrue(ctx: SettingsContext, check: BooleanSettingCheck): v
   const v = b.value;
   if (truthy(v) !== false) return;
   if (v.env) {
-    if (!v.env.defaultOrigin) return;
-    ctx.report({
-      at: v.env.defaultOrigin,
-      message: `${check.disabled} (default of the ${v.env.variable ?? 'environment'} lookup)`,
-      fixes: [{ title: `Make the default of ${check.name} True`, applicability: 'safe', edits: replaceEnvDefault(ctx, v.env, true) }],
-    });
-    return;
+    const d = v.env.defaultOrigin;
+    if (!d) return;
+    // The default is the fix only when the setting is that lookup (a cast of it): derived values
+    // (`not DEBUG`, `ENV == 'production'`) would turn the wrong way; checked by re-evaluating.
+    const edits = replaceEnvDefault(ctx, v.env, true);
+    const { start, end } = originOffsets(d);
+    const after = edits.length === 1 ? settingWith(ctx, check.name, d.module, start, end, edits[0].newText) : undefined;
+    if (after && truthy(after) === true) {
+      ctx.report({
+        at: d,
+        message: `${check.disabled} (default of the ${v.env.variable ?? 'environment'} lookup)`,
+        fixes: [{ title: `Make the default of ${check.name} True`, applicability: 'safe', edits }],
+      });
+      return;
+    }
   }
   ctx.report({ at: ctx.bindingAt(b), message: check.disabled, fixes: [{ title, applicability: 'safe', edits: ctx.setSettingEdits(check.name, 'True') }] });
+}
+
+/**
+ * The production value of setting `name` if the text `[start, end)` of `module` read
+ * `replacement` instead: the settings are evaluated again (a fix is checked before it is offered).
+ */
+export function settingWith(ctx: SettingsContext, name: string, module: PyModule, start: number, end: number, replacement: string): Value | undefined {
+  const changed = module.text.slice(0, start) + replacement + module.text.slice(end);
+  const cache = new ParseCache(32);
+  try {
+    const load = (p: string): PyModule | undefined => {
+      const text = p === module.path ? changed : p === ctx.module.path ? ctx.module.text : ctx.fs.readFile(p);
+      return text === undefined ? undefined : cache.parse(p, text);
+    };
+    const ev = settingsEvaluator(ctx.fs, ctx.project.root, load, ctx.project.overlays);
+    const prod = load(ctx.module.path);
+    return prod ? ev.evaluate(prod).names.get(name)?.value : undefined;
+  } finally {
+    cache.clear();
+  }
 }
 
 /** Edits inserting `itemSrc` as the first item of a list/tuple literal (node inside `top`). */

@@ -33,6 +33,8 @@ export type PyExpr =
   | (Span & { t: 'cmp'; ops: string[]; items: PyExpr[] })
   | (Span & { t: 'cond'; body: PyExpr; test: PyExpr; orelse: PyExpr })
   | (Span & { t: 'splat'; x: PyExpr; double: boolean })
+  /** An assignment expression `name := x`. */
+  | (Span & { t: 'walrus'; name: string; x: PyExpr })
   | (Span & { t: 'other'; kind: string });
 
 export interface PyKeyword extends Span {
@@ -511,6 +513,11 @@ export class IrBuilder {
         if (parts.length !== 3) return { ...sp, t: 'other', kind: n.type };
         return { ...sp, t: 'cond', body: this.expr(parts[0]), test: this.expr(parts[1]), orelse: this.expr(parts[2]) };
       }
+      case 'named_expression': {
+        const nm = n.childForFieldName('name');
+        const v = n.childForFieldName('value');
+        return nm && v ? { ...sp, t: 'walrus', name: nm.text, x: this.expr(v) } : { ...sp, t: 'other', kind: n.type };
+      }
       case 'list_splat':
       case 'dictionary_splat': {
         const inner = n.namedChild(0);
@@ -579,7 +586,7 @@ export function* walkExprs(e: PyExpr): Generator<PyExpr> {
     case 'list': case 'tuple': case 'set': for (const i of e.items) yield* walkExprs(i); break;
     case 'dict': for (const en of e.entries) { if (en.k) yield* walkExprs(en.k); yield* walkExprs(en.v); } break;
     case 'bin': case 'boolop': yield* walkExprs(e.l); yield* walkExprs(e.r); break;
-    case 'unary': case 'not': case 'splat': yield* walkExprs(e.x); break;
+    case 'unary': case 'not': case 'splat': case 'walrus': yield* walkExprs(e.x); break;
     case 'cmp': for (const i of e.items) yield* walkExprs(i); break;
     case 'cond': yield* walkExprs(e.body); yield* walkExprs(e.test); yield* walkExprs(e.orelse); break;
     case 'str': if (e.parts) for (const p of e.parts) yield* walkExprs(p); break;

@@ -26,7 +26,8 @@ export function originText(o: Origin): string {
   return o.module.text.slice(start, end);
 }
 
-export type EnvSource = 'os' | 'decouple' | 'environ' | 'dj_database_url';
+/** Where an environment value is read: `helper` is a project function wrapping a lookup (`envbool(...)`). */
+export type EnvSource = 'os' | 'decouple' | 'environ' | 'dj_database_url' | 'helper';
 
 /** The value comes from an environment lookup. Its production value is the default. */
 export interface EnvInfo {
@@ -38,6 +39,8 @@ export interface EnvInfo {
   /** The whole lookup call/subscript. */
   lookupOrigin: Origin;
   cast?: string;
+  /** For source `helper`: the function's name. */
+  helper?: string;
 }
 
 interface Base {
