@@ -1,7 +1,86 @@
 import type { Node } from 'web-tree-sitter';
-import { callArgs, defineRule, escapeBraces, exprDottedName, isPlainStringLiteral, fStringInfo, plainStringInfo, plainText, unparen, type FileContext, type FixSpec } from '../../server/src/engine';
+import { callArgs, defineRule, escapeBraces, exprDottedName, isClassConstant, isModelMetaAttribute, isPlainStringLiteral, isPrimaryKeyAttribute, isSettingsAttribute, codeSnippet, fStringInfo, plainStringInfo, plainText, TrustAnalysis, unparen, type FileContext, type FixSpec, type SemanticModel, type TrustPolicy } from '../../server/src/engine';
 
 const MARKERS = /(^|\.)(mark_safe|SafeString|SafeText)$/;
+
+/** Calls whose result is safe HTML (escaped, sanitised, rendered by a template) or holds no markup. */
+const SAFE_HTML = new Set([
+  'django.utils.html.escape',
+  'django.utils.html.conditional_escape',
+  'django.utils.html.format_html',
+  'django.utils.html.format_html_join',
+  'django.utils.html.json_script',
+  'django.utils.html.escapejs',
+  'django.utils.html.avoid_wrapping',
+  'django.utils.safestring.mark_safe',
+  'django.utils.safestring.SafeString',
+  'django.utils.safestring.SafeText',
+  'django.template.loader.render_to_string',
+  // URLs: the arguments are percent-encoded, no quote or angle bracket survives
+  'django.urls.reverse',
+  'django.shortcuts.resolve_url',
+  'django.template.loader.get_template.render',
+  'django.template.loader.select_template.render',
+  'django.template.defaultfilters.escape',
+  'django.template.defaultfilters.force_escape',
+  'django.template.defaultfilters.escapejs',
+  'django.template.defaultfilters.urlencode',
+  'django.forms.utils.flatatt',
+  'django.utils.http.urlencode',
+  'urllib.parse.urlencode',
+  'urllib.parse.quote',
+  'urllib.parse.quote_plus',
+  'html.escape',
+  'markupsafe.escape',
+  'bleach.clean',
+  // Pygments' HTML formatter escapes the code it highlights
+  'pygments.highlight',
+  'nh3.clean',
+]);
+
+/** Calls whose result is safe when their arguments are (they add no markup of their own). */
+const PASS_THROUGH = new Set(['django.utils.html.strip_spaces_between_tags', 'django.utils.text.capfirst', 'django.utils.encoding.force_str', 'django.utils.encoding.smart_str', 'django.utils.encoding.force_text', 'django.utils.encoding.smart_text']);
+
+/** Methods whose result holds no markup: QueryDict.urlencode() percent-encodes; a Pygments formatter's CSS. */
+const SAFE_METHODS = new Set(['urlencode', 'get_style_defs']);
+
+/** `ord("<")`, `ord('>')`... : the character a `str.translate` table key stands for. */
+function ordKey(n: Node | null): string | undefined {
+  if (n?.type !== 'call' || n.childForFieldName('function')?.text !== 'ord') return undefined;
+  const arg = n.childForFieldName('arguments')?.namedChildren[0];
+  return arg?.type === 'string' ? arg.text.slice(1, -1) : undefined;
+}
+
+/** `json.dumps(x).translate(ESCAPES)` where ESCAPES replaces `<`, `>` and `&` (Django's json_script does so). */
+function escapingTranslate(call: Node, model: SemanticModel): boolean {
+  const fn = call.childForFieldName('function');
+  if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'translate') return false;
+  let table = call.childForFieldName('arguments')?.namedChildren.find((c) => c && c.type !== 'comment') ?? null;
+  if (table?.type === 'identifier') table = model.valueOf(table) ?? null;
+  if (table?.type !== 'dictionary') return false;
+  const keys = new Set(table.namedChildren.map((p) => (p?.type === 'pair' ? ordKey(p.childForFieldName('key')) : undefined)));
+  return keys.has('<') && keys.has('>') && keys.has('&');
+}
+
+export const HTML_TRUST: TrustPolicy = {
+  call: (q, call, model) => (!!q && SAFE_HTML.has(q)) || SAFE_METHODS.has(call.childForFieldName('function')?.childForFieldName('attribute')?.text ?? '') || escapingTranslate(call, model),
+  passThrough: (q) => !!q && PASS_THROUGH.has(q),
+  attribute: (attr, model) => isSettingsAttribute(attr, model) || isModelMetaAttribute(attr) || isPrimaryKeyAttribute(attr) || isClassConstant(attr, model),
+};
+
+/** The marker a call applies (`mark_safe`...), resolved through the imports; a local function of that name is not one. */
+function markerOf(ctx: FileContext, fn: Node): string | undefined {
+  const name = exprDottedName(fn);
+  if (!name || !MARKERS.test(name)) return undefined;
+  const q = ctx.semantic.qualifiedName(fn);
+  if (q) return MARKERS.test(q) ? q.slice(q.lastIndexOf('.') + 1) : undefined;
+  // not resolved: a name bound in the file (a def, a parameter) is not Django's; an unbound one
+  // (several star imports) may be
+  const base = unparen(fn);
+  const root = base.type === 'identifier' ? base : undefined;
+  if (root && ctx.semantic.resolve(root).kind === 'binding') return undefined;
+  return name.slice(name.lastIndexOf('.') + 1);
+}
 
 /** Template and arguments for format_html, from the pieces of a literal and its values. */
 interface Template {
@@ -126,7 +205,7 @@ export default defineRule({
     fixTitle: 'Build the HTML with format_html',
     fix: 'unsafe',
     docs: {
-      what: '`mark_safe(...)`, `SafeString(...)` or `SafeText(...)` applied to anything but a string literal: an f-string, `%` or `.format()` formatting, a concatenation, a variable, a function result.',
+      what: "`mark_safe(...)`, `SafeString(...)` or `SafeText(...)` (Django's, resolved through the imports: a local function of that name is not one) applied to a value built at run time, unless every piece of it is proven safe: a literal or a name only ever assigned literals (followed through assignments, `+=`, loops, and helper functions of the same file called with literals), `gettext` of a literal, the result of `format_html`, `format_html_join`, `escape`, `conditional_escape`, `json_script`, `render_to_string` / `get_template(...).render(...)`, `reverse()`, `urlencode`/`quote`, a sanitiser (`bleach.clean`, `nh3.clean`), Pygments' `highlight`, a number (`len()`, `.count()`, `obj.pk`), a setting, or a class constant. The message names the first piece it could not prove escaped.",
       why: "`mark_safe` tells Django's templates not to escape the text. If any part of it comes from a user (a name, a search term, a stored comment), that user can inject `<script>` into the page of everyone who views it (stored or reflected XSS), steal their session or act as them.",
       example: "from django.utils.safestring import mark_safe\n\ndef greeting(user):\n    return mark_safe(f\"<b>Hello {user.first_name}</b>\")",
       instead: "from django.utils.html import format_html\n\ndef greeting(user):\n    return format_html(\"<b>Hello {}</b>\", user.first_name)",
@@ -140,18 +219,23 @@ export default defineRule({
   },
   prefilter: /\b(?:mark_safe|SafeString|SafeText)\b/,
   create(ctx) {
+    let trust: TrustAnalysis | undefined;
     const visit = (call: Node): void => {
       const fn = call.childForFieldName('function');
-      const name = fn ? exprDottedName(fn) : undefined;
-      if (!name || !MARKERS.test(name)) return;
+      const marker = fn ? markerOf(ctx, fn) : undefined;
+      if (!marker) return;
       const { positional, keywords } = callArgs(call);
       const arg = positional[0] ?? keywords.get('s');
       if (!arg || isPlainStringLiteral(arg)) return;
+      // every piece is a literal, escaped, sanitised or rendered by a template
+      trust ??= new TrustAnalysis(ctx.semantic, HTML_TRUST);
+      if (trust.trusted(arg)) return;
       const fix = formatHtmlFix(ctx, call, arg);
-      const marker = name.slice(name.lastIndexOf('.') + 1);
+      const piece = trust.untrustedPieces(arg)[0];
+      const what = piece ? `\`${codeSnippet(piece)}\` is not escaped` : 'a value built at run time';
       ctx.report({
         at: { file: ctx.file.path, range: ctx.nodeRange(call) },
-        message: `${marker}() on a value built at run time: if any part comes from a user it can inject HTML and scripts (XSS); use format_html`,
+        message: `${marker}() on a value built at run time: ${what}; if it can come from a user, it can inject HTML and scripts (XSS); use format_html`,
         fixes: fix ? [fix] : [],
       });
     };

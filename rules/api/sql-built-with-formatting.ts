@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { builtString, callArgs, Constants, defineRule, exprDottedName, lastName, fStringInfo, plainStringInfo, plainText, unescapeFBraces, unparen, type BuiltString, type FileContext, type FixSpec } from '../../server/src/engine';
+import { builtString, callArgs, Constants, defineRule, isClassConstant, isModelMetaAttribute, isPrimaryKeyAttribute, isSettingsAttribute, codeSnippet, TrustAnalysis, type TrustPolicy, exprDottedName, lastName, fStringInfo, plainStringInfo, plainText, unescapeFBraces, unparen, type BuiltString, type FileContext, type FixSpec } from '../../server/src/engine';
 
 const EXECUTE = new Set(['execute', 'executemany', 'executescript']);
 const SQL_WORDS = /\b(select|insert|update|delete|from|where|into|values|create|drop|alter|truncate|join|order\s+by|group\s+by|union|pragma|grant)\b/i;
@@ -53,7 +53,7 @@ function valuePosition(before: string): boolean {
  * f-string is the argument itself, no parameters are passed yet, every interpolation is a plain
  * value in a value position (`= {x}` or `= '{x}'`), and the SQL has no other `{`/`%` trap.
  */
-function fStringFix(ctx: FileContext, arg: Node): FixSpec | undefined {
+function fStringFix(ctx: FileContext, arg: Node, trust: TrustAnalysis): FixSpec | undefined {
   const info = fStringInfo(arg);
   if (!info) return undefined;
   const q = info.quote;
@@ -74,6 +74,8 @@ function fStringFix(ctx: FileContext, arg: Node): FixSpec | undefined {
     } else if (/['"]$/.test(sql)) return undefined; // inside a quoted literal ('%{term}%'): no simple rewrite
     if (!valuePosition(sql)) return undefined;
     sql += '%s';
+    // a trusted piece (a table name, the compiler's SQL) is SQL text, not a value: no simple rewrite
+    if (trust.trusted(p.expr)) return undefined;
     params.push(p.expr.text);
   }
   if (params.length === 0) return undefined;
@@ -87,7 +89,7 @@ function fStringFix(ctx: FileContext, arg: Node): FixSpec | undefined {
 }
 
 /** `"... = '%s'" % x` -> `"... = %s", [x]` when the placeholders are all %s/%d in value positions. */
-function percentFix(ctx: FileContext, arg: Node): FixSpec | undefined {
+function percentFix(ctx: FileContext, arg: Node, trust: TrustAnalysis): FixSpec | undefined {
   const u = unparen(arg);
   if (u.type !== 'binary_operator' || u.childForFieldName('operator')?.type !== '%') return undefined;
   const left = u.childForFieldName('left');
@@ -97,7 +99,9 @@ function percentFix(ctx: FileContext, arg: Node): FixSpec | undefined {
   const raw = plainText(info);
   let values: string[];
   const r = unparen(right);
-  if (r.type === 'tuple') values = r.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment').map((c) => c.text);
+  const valueNodes = r.type === 'tuple' ? r.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment') : [r];
+  if (valueNodes.some((v) => trust.trusted(v))) return undefined;
+  if (r.type === 'tuple') values = valueNodes.map((c) => c.text);
   else if (r.type === 'dictionary' || r.type === 'list_splat') return undefined;
   else values = [r.text];
   // placeholders: %s, %d, %i (%% is a literal percent sign and stays as it is)
@@ -134,6 +138,21 @@ function percentFix(ctx: FileContext, arg: Node): FixSpec | undefined {
   };
 }
 
+/** Methods of the ORM's compilers that return `(sql, params)`: the SQL text is Django's own. */
+const COMPILED = new Set(['as_sql', 'sql_with_params', 'compile']);
+/** Attributes that name schema objects the model classes declare. */
+const SCHEMA_ATTRIBUTES = new Set(['db_table', 'column', 'attname', 'db_column', 'db_tablespace']);
+
+/** What may be spliced into SQL text without being a parameter. */
+export const SQL_TRUST: TrustPolicy = {
+  // psycopg's sql module composes identifiers and literals safely
+  call: (q) => !!q && /^psycopg2?\.sql\./.test(q),
+  // connection.ops.quote_name(x): an identifier quoted (trusted when x is)
+  passThrough: (_q, call) => lastName(call.childForFieldName('function')) === 'quote_name',
+  attribute: (attr, model) => isModelMetaAttribute(attr) || isSettingsAttribute(attr, model) || isPrimaryKeyAttribute(attr) || isClassConstant(attr, model) || SCHEMA_ATTRIBUTES.has(attr.childForFieldName('attribute')?.text ?? ''),
+  element: (call, index) => index === 0 && COMPILED.has(lastName(call.childForFieldName('function')) ?? ''),
+};
+
 function describe(b: BuiltString, ctx: FileContext): string {
   const where = b.via ? ` (built on line ${ctx.nodeRange(b.via).start.line + 1})` : '';
   return `${b.how}${where}`;
@@ -151,11 +170,11 @@ export default defineRule({
     fixTitle: 'Pass the values as query parameters',
     fix: 'unsafe',
     docs: {
-      what: "Flags raw SQL given to `cursor.execute()` / `executemany()`, `Manager.raw()`, `QuerySet.extra()` and `RawSQL()` that is built at run time with an f-string, `%` formatting, `.format()` or `+` concatenation, directly or through a local variable assigned earlier in the function. Constant strings, module constants and parameterised calls (`cursor.execute(sql, [value])`) are fine.",
+      what: "Flags raw SQL given to `cursor.execute()` / `executemany()`, `Manager.raw()`, `QuerySet.extra()` and `RawSQL()` that is built at run time with an f-string, `%` formatting, `.format()` or `+` concatenation, directly or through a local variable. It stays silent when every interpolated piece is proven harmless: a literal or a name only ever assigned literals (followed through assignments, `+=`, loops over constant lists, and helper functions of the same file called with constants), a model's `_meta` (`Model._meta.db_table`, `field.column`), a primary key (`obj.pk`, `obj.id`), a class constant (`Status.ACTIVE.value`), a setting, or the SQL text the ORM's compiler produced (`sql, params = qs.query.sql_with_params()`, `where.as_sql(compiler, connection)[0]`; the parameters still go separately). Parameterised calls (`cursor.execute(sql, [value])`) are fine. The message names the first piece it could not prove harmless.",
       why: 'A value spliced into SQL text is SQL: a name like `x\' OR \'1\'=\'1` or `1; DROP TABLE ...` changes the query. Database drivers bind parameters separately from the SQL text, so passing values as parameters makes injection impossible, whatever the value.',
       example: "def search(request):\n    term = request.GET['q']\n    with connection.cursor() as cursor:\n        cursor.execute(f\"SELECT id FROM shop_product WHERE name = '{term}'\")",
       instead: "def search(request):\n    term = request.GET['q']\n    with connection.cursor() as cursor:\n        cursor.execute(\"SELECT id FROM shop_product WHERE name = %s\", [term])",
-      fixSafety: "Unsafe, offered only where the shape allows it: an f-string or `'...' % values` passed directly, with no parameters yet, every value in a value position (`= {x}`, `= '{x}'`, `IN ({x})`...). The placeholders become `%s`, the quotes around them go (the driver quotes values), literal `%` become `%%`. Review it: a value used as an identifier (a table or column name) cannot be a parameter, and `LIKE '%{x}%'` needs the wildcards in the value (`[f'%{x}%']`). Identifiers must be validated against an allow-list instead.",
+      fixSafety: "Unsafe, offered only where the shape allows it: an f-string or `'...' % values` passed directly, with no parameters yet, every interpolated piece a value (none of the harmless pieces above, which are SQL text and stay where they are: then no fix is offered) in a value position (`= {x}`, `= '{x}'`, `IN ({x})`...). The placeholders become `%s`, the quotes around them go (the driver quotes values), literal `%` become `%%`. Review it: a value used as an identifier (a table or column name) cannot be a parameter, and `LIKE '%{x}%'` needs the wildcards in the value (`[f'%{x}%']`). Identifiers must be validated against an allow-list instead.",
       references: [
         'https://docs.djangoproject.com/en/stable/topics/db/sql/',
         'https://docs.djangoproject.com/en/stable/topics/security/#sql-injection-protection',
@@ -166,6 +185,7 @@ export default defineRule({
   prefilter: /\b(?:execute|executemany|executescript|raw|extra|RawSQL)\s*\(/,
   create(ctx) {
     let constants: Constants | undefined;
+    let trust: TrustAnalysis | undefined;
     const visit = (call: Node): void => {
       const target = sqlArguments(call);
       if (!target) return;
@@ -175,14 +195,19 @@ export default defineRule({
         if (!b) continue;
         // outside cursors and managers, `.execute()`/`.raw()` must at least look like SQL
         if (!target.cursorLike && !SQL_WORDS.test(b.literalText)) continue;
+        // every piece is a constant, a model's _meta, a primary key or the ORM compiler's own SQL
+        trust ??= new TrustAnalysis(ctx.semantic, SQL_TRUST);
+        if (trust.trusted(arg)) continue;
         const fixes: FixSpec[] = [];
         if (!target.paramsGiven && target.args.length === 1 && target.api !== '.extra()') {
-          const fix = b.via ? undefined : (fStringFix(ctx, arg) ?? percentFix(ctx, arg));
+          const fix = b.via ? undefined : (fStringFix(ctx, arg, trust) ?? percentFix(ctx, arg, trust));
           if (fix) fixes.push(fix);
         }
+        const piece = trust.untrustedPieces(arg)[0];
+        const from = piece && piece.text !== unparen(arg).text ? ` from \`${codeSnippet(piece)}\`` : '';
         ctx.report({
           at: { file: ctx.file.path, range: ctx.nodeRange(arg) },
-          message: `SQL passed to ${target.api} is built with ${describe(b, ctx)}: a crafted value can change the query (SQL injection); pass values as query parameters`,
+          message: `SQL passed to ${target.api} is built with ${describe(b, ctx)}${from}: a crafted value can change the query (SQL injection); pass values as query parameters`,
           fixes,
         });
       }

@@ -1,7 +1,26 @@
 import type { Node } from 'web-tree-sitter';
-import { callArgs, defineRule, exprDottedName, lastName, stringContent, unparen, type FixSpec } from '../../server/src/engine';
+import { callArgs, defineRule, exprDottedName, lastName, stringContent, TrustAnalysis, unparen, type FixSpec, type SemanticModel } from '../../server/src/engine';
 
-const SECRET_NAME = /(key|token|secret|signature|passw(or)?d|passwd|authorization|auth|hmac|digest)/i;
+/** The last word of a name that makes it a secret (`METRICS_KEY`, `X-Hub-Signature-256`, `Authorization`). */
+const SECRET_WORDS = new Set(['KEY', 'APIKEY', 'TOKEN', 'SECRET', 'SIGNATURE', 'SIG', 'PASSWORD', 'PASSWD', 'PWD', 'PASSPHRASE', 'HMAC', 'AUTHORIZATION', 'CREDENTIAL', 'CREDENTIALS']);
+/** Words that make a `..._KEY` name something else: a public key, a cache key, a sort key. */
+const NOT_SECRET_WORDS = new Set(['PUBLIC', 'PUBLISHABLE', 'SITE', 'CACHE', 'SORT', 'PRIMARY', 'FOREIGN', 'LOOKUP', 'ROUTING', 'PARTITION', 'ORDER', 'GROUP', 'FIELD', 'IDEMPOTENCY']);
+
+/**
+ * Whether a setting or header name names a secret: its last word (numbers aside) is KEY, TOKEN,
+ * SECRET, SIGNATURE, PASSWORD... and no word says it is public (`STRIPE_PUBLISHABLE_KEY`,
+ * `RECAPTCHA_SITE_KEY`) or not a secret value (`AUTHENTICATION_METHOD`, `OIDC_TOKEN_ISSUER`,
+ * `NOTIFICATION_DIGEST_DAY`, `API_KEY_HEADER` end with another word).
+ */
+export function isSecretName(name: string): boolean {
+  const words = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toUpperCase()
+    .split(/[^A-Z0-9]+/)
+    .filter((w) => w && !/^\d+$/.test(w));
+  const last = words[words.length - 1];
+  return !!last && SECRET_WORDS.has(last) && !words.some((w) => NOT_SECRET_WORDS.has(w));
+}
 
 /** Parents in which `not f(...)` reads as intended without parentheses. */
 const NOT_SAFE_PARENTS = new Set(['if_statement', 'elif_clause', 'while_statement', 'boolean_operator', 'not_operator', 'return_statement', 'assignment', 'expression_statement', 'parenthesized_expression', 'assert_statement', 'keyword_argument', 'argument_list']);
@@ -10,6 +29,12 @@ interface SecretSide {
   label: string;
   /** Certainly a `str` (so `hmac.compare_digest` cannot raise TypeError on None). */
   str: boolean;
+  /**
+   * `config`: a secret the server holds (a setting, a computed digest), compared with a constant
+   * it is a sentinel check, not an attack surface; `header`: a client's attempt at a secret,
+   * compared with anything (a literal is then the secret).
+   */
+  kind: 'config' | 'header';
 }
 
 /** The key a subscript or `.get()` call reads from headers/META, if `n` is such an access. */
@@ -37,23 +62,41 @@ function headerAccess(n: Node): { header: string; certain: boolean } | undefined
   return undefined;
 }
 
-function secretSide(n: Node): SecretSide | undefined {
+/** A setting read through Django's settings object: `settings.NAME` or `getattr(settings, 'NAME', ...)`. */
+function settingName(u: Node, model: SemanticModel): string | undefined {
+  const q = model.qualifiedName(u);
+  if (u.type === 'attribute' && q && /(^|\.)settings\.[A-Za-z_]\w*$/.test(q) && !/\.settings\.[A-Za-z_]\w*\./.test(q)) return q.slice(q.lastIndexOf('.') + 1);
+  if (u.type === 'call' && model.qualifiedName(u.childForFieldName('function')) === 'builtins.getattr') {
+    const [obj, attr] = callArgs(u).positional;
+    const oq = obj ? model.qualifiedName(obj) : undefined;
+    if (oq && /(^|\.)settings$/.test(oq) && attr?.type === 'string') return stringContent(attr);
+  }
+  return undefined;
+}
+
+/** `hmac.new(key, msg, sha256).hexdigest()`, `hmac.digest(...)`: a computed signature. */
+function isDigest(u: Node, model: SemanticModel): boolean {
+  if (u.type !== 'call') return false;
+  const fn = u.childForFieldName('function');
+  const q = model.qualifiedName(fn);
+  if (q === 'hmac.digest') return true;
+  if (fn?.type !== 'attribute' || !/^(hex)?digest$/.test(fn.childForFieldName('attribute')?.text ?? '')) return false;
+  const obj = fn.childForFieldName('object');
+  return !!obj && obj.type === 'call' && model.qualifiedName(obj.childForFieldName('function')) === 'hmac.new';
+}
+
+function secretSide(n: Node, model: SemanticModel, depth = 0): SecretSide | undefined {
   const u = unparen(n);
   const h = headerAccess(u);
-  if (h) return SECRET_NAME.test(h.header) ? { label: `the ${h.header} header`, str: h.certain } : undefined;
-  const name = exprDottedName(u);
-  // settings.API_KEY, django.conf.settings.WEBHOOK_SECRET
-  if (name && /(^|\.)settings\.[A-Za-z_]\w*$/.test(name)) {
-    const setting = name.slice(name.lastIndexOf('.') + 1);
-    return SECRET_NAME.test(setting) ? { label: `settings.${setting}`, str: false } : undefined;
-  }
-  // getattr(settings, 'API_KEY', ...)
-  if (u.type === 'call' && lastName(u.childForFieldName('function')) === 'getattr') {
-    const [obj, attr] = callArgs(u).positional;
-    if (obj && attr?.type === 'string' && /(^|\.)settings$/.test(exprDottedName(obj) ?? '')) {
-      const setting = stringContent(attr) ?? '';
-      return SECRET_NAME.test(setting) ? { label: `settings.${setting}`, str: false } : undefined;
-    }
+  if (h) return isSecretName(h.header) ? { label: `the ${h.header} header`, str: h.certain, kind: 'header' } : undefined;
+  const setting = settingName(u, model);
+  if (setting !== undefined) return isSecretName(setting) ? { label: `settings.${setting}`, str: false, kind: 'config' } : undefined;
+  if (isDigest(u, model)) return { label: 'an HMAC digest', str: /hexdigest$/.test(u.childForFieldName('function')?.text ?? ''), kind: 'config' };
+  // a name holding one of these (`expected = settings.WEBHOOK_SECRET`)
+  if (u.type === 'identifier' && depth < 4) {
+    const v = model.valueOf(u);
+    const side = v ? secretSide(v, model, depth + 1) : undefined;
+    return side ? { ...side, label: `${u.text} (${side.label})` } : undefined;
   }
   return undefined;
 }
@@ -87,7 +130,7 @@ export default defineRule({
     fixTitle: 'Compare with hmac.compare_digest',
     fix: 'safe',
     docs: {
-      what: "Flags `==` and `!=` comparisons where one side is a secret: a setting whose name says key, token, secret, signature or password (`settings.API_KEY`, `getattr(settings, 'WEBHOOK_SECRET')`), or a request header with such a name (`request.headers.get('X-Api-Key')`, `request.META['HTTP_X_SIGNATURE']`). Comparisons with `None`, `''`, booleans and numbers are presence checks and are not flagged.",
+      what: "Flags `==` and `!=` comparisons between a secret and a value a client can influence. Secrets: a Django setting whose name ends with KEY, TOKEN, SECRET, SIGNATURE, PASSWORD... (`settings.API_KEY`, `getattr(settings, 'WEBHOOK_SECRET')`; not `STRIPE_PUBLISHABLE_KEY`, `RECAPTCHA_SITE_KEY`, `AUTHENTICATION_METHOD` or `OIDC_TOKEN_ISSUER`, which are not secrets), an HMAC digest (`hmac.new(...).hexdigest()`), a local name holding one of these, or a request header with such a name (`request.headers.get('X-Api-Key')`, `request.META['HTTP_X_SIGNATURE']`). A setting compared with a constant or another setting (`settings.SECRET_KEY == '---'`) is a sentinel check, not flagged; a header compared with a literal is (the literal is then the secret). Comparisons with `None`, `''`, booleans and numbers are presence checks and are not flagged. `settings` must be Django's (imported from `django.conf`): a local variable named `settings` is not.",
       why: '`==` on strings stops at the first differing character, so the time it takes leaks how many leading characters of a guess are right. An attacker who can send many requests can recover an API key or forge a signature character by character. `hmac.compare_digest` (or Django\'s `constant_time_compare`) takes the same time whatever the input.',
       example: "if request.headers.get('X-Api-Key') == settings.API_KEY:\n    ...",
       instead: "import hmac\n\nprovided = request.headers.get('X-Api-Key', '')\nif settings.API_KEY and hmac.compare_digest(provided.encode(), settings.API_KEY.encode()):\n    ...",
@@ -101,6 +144,10 @@ export default defineRule({
   },
   prefilter: /(?:[=!]=[^\n]*(?:key|token|secret|signature|passw|auth|hmac|digest))|(?:(?:key|token|secret|signature|passw|auth|hmac|digest)[^\n]*[=!]=)/i,
   create(ctx) {
+    const model = ctx.semantic;
+    // constants: literals, names only ever assigned literals (no policy: nothing else is trusted)
+    let constants: TrustAnalysis | undefined;
+    const constant = (x: Node) => (constants ??= new TrustAnalysis(model, {})).trusted(x) || settingName(unparen(x), model) !== undefined;
     const visit = (n: Node): void => {
       // exactly `a == b` or `a != b` (no chains such as `a == b == c`)
       const operands = n.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
@@ -108,11 +155,14 @@ export default defineRule({
       const op = n.children[1]?.type;
       if (op !== '==' && op !== '!=') return;
       const [a, b] = operands;
-      const sa = secretSide(a);
-      const sb = secretSide(b);
+      const sa = secretSide(a, model);
+      const sb = secretSide(b, model);
       const secret = sa ?? sb;
       if (!secret) return;
       if (trivial(a) || trivial(b)) return;
+      // a secret the server holds compared with a constant or another setting: a sentinel check
+      // (`settings.SECRET_KEY == "---"`), no client value is involved
+      if (!(sa && sb) && secret.kind === 'config' && constant(sa ? b : a)) return;
       const editor = ctx.editor;
       const call = `hmac.compare_digest(${a.text}, ${b.text})`;
       let replacement = op === '==' ? call : `not ${call}`;

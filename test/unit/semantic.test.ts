@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import type { Node } from 'web-tree-sitter';
-import { Analyzer, defineRule, initParser, MemoryFileSystem, ParseCache, requestData, SemanticModel, type Rule } from '../../server/src/engine';
+import { Analyzer, defineRule, initParser, MemoryFileSystem, ParseCache, requestData, SemanticModel, TrustAnalysis, type Rule } from '../../server/src/engine';
 import { config } from '../helpers/fixtures';
 
 function model(src: string, dotted = 'shop.views', isPackage = false): { m: SemanticModel; root: Node; src: string } {
@@ -287,5 +287,41 @@ describe('code rules: one walk, dispatched by node type', () => {
     run([asks('DJR995'), asks('DJR996')], { 'shop/views.py': 'a()\nb()\n', 'shop/urls.py': 'c()\n' });
     assert.ok(models.size >= 2);
     for (const [file, set] of models) assert.equal(set.size, 1, file);
+  });
+});
+
+describe('trust analysis (the proof behind DJR606/DJR607 staying silent)', () => {
+  before(initParser);
+
+  /** Whether the argument of the last call to `use(...)` is built only from constants. */
+  function constant(src: string): boolean {
+    const { m, root } = model(src);
+    const calls = root.descendantsOfType('call').filter((c): c is Node => !!c && c.childForFieldName('function')?.text === 'use');
+    const arg = calls[calls.length - 1].childForFieldName('arguments')?.namedChildren[0] as Node;
+    return new TrustAnalysis(m, {}).trusted(arg);
+  }
+
+  test('names assigned only constants, also through themselves (co-induction), loops and helpers', () => {
+    assert.equal(constant('q = "a"\nq = q + "b"\nfor x in ("c", "d"):\n    q += x\nuse(q)'), true);
+    assert.equal(constant('def h(k):\n    return "t_" + k\nuse(h("a"))'), true);
+    assert.equal(constant('def h(k):\n    return "t_" + k\ndef f(p):\n    use(h(p))'), false);
+    assert.equal(constant('def f(p):\n    q = "a"\n    for x in p:\n        q += x\n    use(q)'), false);
+  });
+
+  test('only the bindings that reach the use count (a later reassignment does not, one in the same loop does)', () => {
+    assert.equal(constant('def f(p):\n    q = "a"\n    use(q)\n    q = p'), true);
+    assert.equal(constant('def f(p):\n    q = "a"\n    for i in range(3):\n        use(q)\n        q = p'), false);
+  });
+
+  test('values put into a list in place are part of it', () => {
+    assert.equal(constant('parts = []\nparts.append("a")\nuse(", ".join(parts))'), true);
+    assert.equal(constant('def f(p):\n    parts = []\n    parts.append(p)\n    use(", ".join(parts))'), false);
+    assert.equal(constant('def f(p):\n    parts = []\n    parts.extend(x for x in p)\n    use(", ".join(parts))'), false);
+  });
+
+  test('numbers whatever their source; unknown calls and attributes are not proven', () => {
+    assert.equal(constant('def f(p):\n    use(f"{len(p)} {p.count()} {int(p)}")'), true);
+    assert.equal(constant('def f(p):\n    use(f"{p.name}")'), false);
+    assert.equal(constant('def f(p):\n    use(str(p))'), false);
   });
 });

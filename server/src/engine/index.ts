@@ -33,3 +33,4 @@ export * from './semantic';
 export * from './settingsLoader';
 export * from './templates';
 export * from './templateDirs';
+export * from './trusted';

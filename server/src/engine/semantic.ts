@@ -44,6 +44,8 @@ export interface SemBinding {
   qualified?: string;
   /** `name = value` (a single plain target): the value. */
   value?: Node;
+  /** `a, b = value`: the value and the position of this name in the target list. */
+  unpacked?: { value: Node; index: number };
 }
 
 export interface Scope {
@@ -93,6 +95,9 @@ const BINDER_TYPES = [
   'nonlocal_statement',
   'delete_statement',
 ];
+
+/** Methods that put values into a list, set or dict in place. */
+const MUTATORS = new Set(['append', 'extend', 'insert', 'add', 'update', 'setdefault', 'appendleft', 'extendleft']);
 
 /** Python's builtins that rules may ask about (a name not bound in the file and in this set). */
 const BUILTINS = new Set(
@@ -233,7 +238,16 @@ export class SemanticModel {
           }
           const single = left.type === 'identifier';
           const stmtEnd = this.statementEnd(n);
-          for (const id of names) this.bind(scope, id.text, 'assignment', n, stmtEnd, single ? { value: right } : {});
+          if (single) {
+            this.bind(scope, left.text, 'assignment', n, stmtEnd, { value: right });
+            break;
+          }
+          // `a, b = f()`: each top-level name remembers its position
+          const top = left.type === 'pattern_list' || left.type === 'tuple_pattern' || left.type === 'list_pattern' ? left.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment') : [];
+          for (const id of names) {
+            const index = top.findIndex((c) => c.id === id.id);
+            this.bind(scope, id.text, 'assignment', n, stmtEnd, index >= 0 && !top.some((c) => c.type === 'list_splat_pattern') ? { unpacked: { value: right, index } } : {});
+          }
           break;
         }
         case 'augmented_assignment': {
@@ -544,6 +558,49 @@ export class SemanticModel {
   bindingsOf(id: Node): SemBinding[] {
     const b = this.bindingOf(id);
     return b ? (b.scope.bindings.get(b.name) ?? []) : [];
+  }
+
+  private readonly mutationCache = new Map<string, Node[]>();
+
+  /**
+   * The places where the object a name holds is changed in place, in the scope of `b` (and the
+   * functions nested in it that see the same name): `name.append(v)`, `.extend`, `.insert`,
+   * `.add`, `.update`, `.setdefault`, `name[k] = v`. Returns the values put in (the arguments, or
+   * the assigned value). A name passed to another function that changes it is not seen.
+   */
+  mutationsOf(b: SemBinding): Node[] {
+    const key = `${b.scope.node.id}:${b.name}`;
+    const cached = this.mutationCache.get(key);
+    if (cached) return cached;
+    const out: Node[] = [];
+    for (const n of b.scope.node.descendantsOfType(['call', 'assignment', 'augmented_assignment'])) {
+      if (!n) continue;
+      if (n.type === 'call') {
+        const fn = n.childForFieldName('function');
+        if (fn?.type !== 'attribute') continue;
+        const obj = fn.childForFieldName('object');
+        const method = fn.childForFieldName('attribute')?.text ?? '';
+        if (obj?.type !== 'identifier' || obj.text !== b.name || !MUTATORS.has(method)) continue;
+        if (this.bindingOf(obj)?.scope !== b.scope) continue;
+        const args = n.childForFieldName('arguments');
+        if (args?.type === 'generator_expression') {
+          out.push(args);
+          continue;
+        }
+        for (const a of args?.namedChildren ?? []) {
+          if (!a || a.type === 'comment') continue;
+          out.push(a.type === 'keyword_argument' ? (a.childForFieldName('value') ?? a) : a);
+        }
+      } else {
+        const left = n.childForFieldName('left');
+        const value = left?.type === 'subscript' ? left.childForFieldName('value') : null;
+        if (value?.type !== 'identifier' || value.text !== b.name || this.bindingOf(value)?.scope !== b.scope) continue;
+        const right = n.childForFieldName('right');
+        if (right) out.push(right);
+      }
+    }
+    this.mutationCache.set(key, out);
+    return out;
   }
 
   /** Whether the file imports `module` (or something from it) anywhere. */

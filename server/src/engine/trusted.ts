@@ -1,0 +1,444 @@
+/**
+ * "Is this value built only from trusted pieces?": the question behind the precision of the
+ * injection rules (DJR606 SQL, DJR607 HTML). An expression is trusted when every piece it is made
+ * of is: a literal, a value the policy trusts (an escaping function's result for HTML, the SQL the
+ * ORM's compiler produced for SQL, a model's `_meta` for both...), or a name every binding of which
+ * is trusted (followed through assignments, `+=`, loops over trusted sequences, tuple unpacking),
+ * or the result of a function of the same file whose every `return` is trusted given the trust of
+ * the arguments at the call. Anything else (a parameter, an attribute of an object, a call the
+ * policy does not know) is untrusted: the answer "trusted" is a proof, "untrusted" is "not proven".
+ */
+import type { Node } from 'web-tree-sitter';
+import type { Scope, SemBinding, SemanticModel } from './semantic';
+
+export interface TrustPolicy {
+  /** A call whose result is trusted whatever its arguments (e.g. `format_html(...)`). */
+  call?(qualified: string | undefined, call: Node, model: SemanticModel): boolean;
+  /** A call whose result is trusted when its arguments are (e.g. `connection.ops.quote_name(x)`). */
+  passThrough?(qualified: string | undefined, call: Node, model: SemanticModel): boolean;
+  /** An attribute read that is trusted (`Model._meta.db_table`, `settings.TABLE`). */
+  attribute?(attr: Node, model: SemanticModel): boolean;
+  /** Element `index` of the tuple a call returns (`sql, params = qs.query.sql_with_params()`: index 0). */
+  element?(call: Node, index: number, model: SemanticModel): boolean;
+}
+
+/** Builtins whose result is a number or a boolean: never text an attacker chose. */
+const NUMERIC = new Set(['int', 'float', 'len', 'bool', 'abs', 'round', 'hash', 'ord', 'min', 'max', 'sum', 'id']);
+/** Methods whose result is a number or a boolean (`qs.count()`, `s.find(x)`, `qs.exists()`). */
+const NUMERIC_METHODS = new Set(['count', 'index', 'find', 'rfind', 'exists', 'isdigit', 'isalpha', 'startswith', 'endswith', 'total_seconds', 'timestamp']);
+/** Class methods of a choices/enum class that list its constants. */
+const CHOICES_METHODS = new Set(['values', 'labels', 'choices', 'names']);
+/** str methods whose result is trusted when the string and the arguments are. */
+const STR_METHODS = new Set(['replace', 'strip', 'lstrip', 'rstrip', 'lower', 'upper', 'title', 'capitalize', 'casefold', 'encode', 'decode', 'zfill', 'center', 'ljust', 'rjust', 'splitlines', 'split', 'rsplit', 'items', 'keys', 'values', 'copy', 'removeprefix', 'removesuffix', 'expandtabs', 'swapcase']);
+/** gettext and friends: a literal message id gives developer-written (translated) text. */
+const GETTEXT = /(^|\.)(_|gettext|gettext_lazy|ugettext|ugettext_lazy|pgettext|pgettext_lazy|ngettext|ngettext_lazy|npgettext|gettext_noop)$/;
+
+function unparen(n: Node): Node {
+  let cur = n;
+  for (let i = 0; i < 50 && cur.type === 'parenthesized_expression'; i++) {
+    const inner = cur.namedChildren.find((c) => c && c.type !== 'comment');
+    if (!inner) break;
+    cur = inner;
+  }
+  return cur;
+}
+
+function named(n: Node | null | undefined): Node[] {
+  return n ? n.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment') : [];
+}
+
+/** Trust of the parameters of a local function being evaluated for one call. */
+interface Frame {
+  scope: Scope;
+  params: Map<string, boolean>;
+}
+
+const MAX_DEPTH = 40;
+const MAX_CALL_DEPTH = 4;
+
+export class TrustAnalysis {
+  /** Bindings being evaluated (co-induction: a name assigned only trusted values and itself is trusted). */
+  private readonly assuming = new Set<string>();
+  private readonly calling = new Set<number>();
+  private readonly memo = new Map<string, boolean>();
+
+  constructor(
+    private readonly model: SemanticModel,
+    private readonly policy: TrustPolicy,
+  ) {}
+
+  /** After trusted() returned false: the first piece found untrusted (a parameter, an unknown call...). */
+  culprit: Node | undefined;
+
+  /** Whether every piece of `expr` is trusted. */
+  trusted(expr: Node): boolean {
+    this.culprit = undefined;
+    return this.check(expr, undefined, 0);
+  }
+
+  private fail(n: Node): false {
+    this.culprit ??= n;
+    return false;
+  }
+
+  /**
+   * The pieces of a built string that are not trusted, outermost first: the interpolations of an
+   * f-string, the values of `%` and `.format()`, the operands of `+`, or the expression itself.
+   * For messages ("`user.name` is not escaped").
+   */
+  untrustedPieces(expr: Node): Node[] {
+    const out: Node[] = [];
+    const visit = (n: Node, depth: number) => {
+      const u = unparen(n);
+      if (depth > 20 || this.trusted(u)) return;
+      if (u.type === 'string') {
+        for (const c of u.children) {
+          const e = c?.type === 'interpolation' ? c.childForFieldName('expression') : null;
+          if (e) visit(e, depth + 1);
+        }
+        return;
+      }
+      if (u.type === 'concatenated_string' || u.type === 'tuple' || u.type === 'list') {
+        for (const c of named(u)) visit(c, depth + 1);
+        return;
+      }
+      if (u.type === 'binary_operator' || u.type === 'boolean_operator' || u.type === 'list_splat') {
+        for (const c of named(u)) visit(c, depth + 1);
+        return;
+      }
+      if (u.type === 'conditional_expression') {
+        const parts = named(u);
+        if (parts.length === 3) {
+          visit(parts[0], depth + 1);
+          visit(parts[2], depth + 1);
+          return;
+        }
+      }
+      if (u.type === 'dictionary') {
+        for (const p of named(u)) if (p.type === 'pair') visit(p.childForFieldName('value') ?? p, depth + 1);
+        return;
+      }
+      if (u.type === 'identifier') {
+        // a name holding one value: what in that value is not trusted
+        const v = this.model.valueOf(u);
+        if (v) {
+          visit(v, depth + 1);
+          return;
+        }
+      }
+      if (u.type === 'call') {
+        const fn = u.childForFieldName('function');
+        const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+        if (method === 'format' || method === 'join') {
+          const obj = fn?.childForFieldName('object');
+          if (obj) visit(obj, depth + 1);
+          const args = u.childForFieldName('arguments');
+          for (const a of args?.type === 'generator_expression' ? [args] : named(args)) visit(a.type === 'keyword_argument' ? (a.childForFieldName('value') ?? a) : a, depth + 1);
+          return;
+        }
+      }
+      out.push(u);
+    };
+    visit(expr, 0);
+    return out;
+  }
+
+  private check(n: Node, frame: Frame | undefined, depth: number): boolean {
+    if (depth > MAX_DEPTH) return false;
+    const u = unparen(n);
+    switch (u.type) {
+      case 'string':
+        for (const c of u.children) {
+          if (c?.type !== 'interpolation') continue;
+          const e = c.childForFieldName('expression');
+          if (!e || !this.check(e, frame, depth + 1)) return false;
+        }
+        return true;
+      case 'integer':
+      case 'float':
+      case 'true':
+      case 'false':
+      case 'none':
+      case 'ellipsis':
+        return true;
+      case 'concatenated_string':
+      case 'tuple':
+      case 'list':
+      case 'set':
+      case 'expression_list':
+      case 'boolean_operator':
+      case 'list_splat':
+        return named(u).every((c) => this.check(c, frame, depth + 1));
+      case 'binary_operator':
+      case 'comparison_operator':
+        return named(u).every((c) => this.check(c, frame, depth + 1));
+      case 'unary_operator':
+      case 'not_operator':
+        return named(u).every((c) => this.check(c, frame, depth + 1));
+      case 'conditional_expression': {
+        // a if cond else b: the value is a or b
+        const parts = named(u);
+        return parts.length === 3 && this.check(parts[0], frame, depth + 1) && this.check(parts[2], frame, depth + 1);
+      }
+      case 'dictionary':
+        return named(u).every((p) => p.type === 'pair' && this.check(p.childForFieldName('key') ?? p, frame, depth + 1) && this.check(p.childForFieldName('value') ?? p, frame, depth + 1));
+      case 'list_comprehension':
+      case 'set_comprehension':
+      case 'generator_expression':
+        // the loop variables are checked through their `for` clause (see binding)
+        return this.check(u.childForFieldName('body') ?? u, frame, depth + 1);
+      case 'dictionary_comprehension': {
+        const body = u.childForFieldName('body');
+        return !!body && this.check(body.childForFieldName('key') ?? body, frame, depth + 1) && this.check(body.childForFieldName('value') ?? body, frame, depth + 1);
+      }
+      case 'call':
+        return this.call(u, frame, depth);
+      case 'identifier':
+        return this.identifier(u, frame, depth);
+      case 'attribute':
+        return !!this.policy.attribute?.(u, this.model) || this.fail(u);
+      case 'subscript': {
+        const value = u.childForFieldName('value');
+        const index = u.childForFieldName('subscript');
+        if (!value) return false;
+        // compiled[0], where compiled = query.sql_with_params()
+        if (index?.type === 'integer') {
+          const call = this.callValue(value);
+          if (call && this.policy.element?.(call, Number(index.text), this.model)) return true;
+        }
+        // an element of a trusted container (a constant dict or list) is trusted
+        return this.check(value, frame, depth + 1);
+      }
+      default:
+        return this.fail(u);
+    }
+  }
+
+  /** The call a name or expression holds (`x = f()`; `x` -> `f()`), if it is one. */
+  private callValue(n: Node): Node | undefined {
+    const u = unparen(n);
+    if (u.type === 'call') return u;
+    if (u.type === 'identifier') {
+      const v = this.model.valueOf(u);
+      return v && unparen(v).type === 'call' ? unparen(v) : undefined;
+    }
+    return undefined;
+  }
+
+  private call(call: Node, frame: Frame | undefined, depth: number): boolean {
+    const fn = call.childForFieldName('function');
+    if (!fn) return false;
+    const q = this.model.qualifiedName(fn);
+    if (this.policy.call?.(q, call, this.model)) return true;
+    const args = call.childForFieldName('arguments');
+    // f(x for x in y): the generator is the argument list itself
+    const argNodes = args?.type === 'generator_expression' ? [args] : named(args);
+    const argsTrusted = () => argNodes.every((a) => a.type !== 'list_splat' && a.type !== 'dictionary_splat' && this.check(a.type === 'keyword_argument' ? (a.childForFieldName('value') ?? a) : a, frame, depth + 1));
+    if (this.policy.passThrough?.(q, call, this.model)) return argsTrusted();
+    if (q && q.startsWith('builtins.')) {
+      const b = q.slice('builtins.'.length);
+      if (NUMERIC.has(b)) return true;
+      if (b === 'str' || b === 'repr' || b === 'sorted' || b === 'reversed' || b === 'list' || b === 'tuple' || b === 'set' || b === 'dict' || b === 'enumerate' || b === 'zip' || b === 'range') return argsTrusted();
+      return this.fail(call);
+    }
+    if (q && GETTEXT.test(q)) return argsTrusted();
+    if (!q && fn.type === 'identifier' && GETTEXT.test(fn.text) && this.model.resolve(fn).kind !== 'binding') return argsTrusted();
+    if (fn.type === 'attribute') {
+      const method = fn.childForFieldName('attribute')?.text ?? '';
+      const obj = fn.childForFieldName('object');
+      if (NUMERIC_METHODS.has(method)) return true;
+      // Status.values(), Colors.choices(): the constants of a choices class
+      if (obj && CHOICES_METHODS.has(method) && /^[A-Z][A-Za-z0-9]*$/.test(obj.text) && ['import', 'class'].includes(this.model.bindingOf(obj)?.kind ?? '')) return true;
+      if (obj && (method === 'format' || method === 'join' || STR_METHODS.has(method))) {
+        return this.check(obj, frame, depth + 1) && argsTrusted();
+      }
+    }
+    // a function of this file: trusted when every return is, given the arguments
+    const local = this.localFunction(fn);
+    if (local) return this.localCall(local, argNodes, frame, depth) || this.fail(call);
+    return this.fail(call);
+  }
+
+  /** The scope of a function of this file that `fn` names (`helper`, `self.helper`). */
+  private localFunction(fn: Node): Scope | undefined {
+    const u = unparen(fn);
+    if (u.type === 'identifier') {
+      const b = this.model.bindingOf(u);
+      return b?.kind === 'function' ? this.model.scopeFor(b.node) : undefined;
+    }
+    // self.method() inside a class: the method of that class (not an override in a subclass)
+    if (u.type === 'attribute' && u.childForFieldName('object')?.text === 'self') {
+      const cls = this.model.enclosingClass(u);
+      const name = u.childForFieldName('attribute')?.text;
+      const b = name ? cls?.bindings.get(name)?.find((x) => x.kind === 'function') : undefined;
+      return b ? this.model.scopeFor(b.node) : undefined;
+    }
+    return undefined;
+  }
+
+  private localCall(fnScope: Scope, argNodes: Node[], frame: Frame | undefined, depth: number): boolean {
+    if (this.calling.has(fnScope.node.id) || this.calling.size >= MAX_CALL_DEPTH) return false;
+    const paramsNode = fnScope.node.childForFieldName('parameters');
+    const params = named(paramsNode);
+    const isMethod = fnScope.parent?.kind === 'class' && !fnScope.node.parent?.text.startsWith('@staticmethod');
+    const trust = new Map<string, boolean>();
+    const paramName = (p: Node): string | undefined => {
+      if (p.type === 'identifier') return p.text;
+      if (p.type === 'default_parameter' || p.type === 'typed_default_parameter') return p.childForFieldName('name')?.text;
+      if (p.type === 'typed_parameter') return p.namedChildren.find((c) => c?.type === 'identifier')?.text;
+      return undefined;
+    };
+    const positional = argNodes.filter((a) => a.type !== 'keyword_argument');
+    const keywords = new Map(argNodes.filter((a) => a.type === 'keyword_argument').map((a) => [a.childForFieldName('name')?.text ?? '', a.childForFieldName('value')] as const));
+    if (argNodes.some((a) => a.type === 'list_splat' || a.type === 'dictionary_splat')) return false;
+    let pi = 0;
+    for (let i = 0; i < params.length; i++) {
+      const p = params[i];
+      if (p.type === 'list_splat_pattern' || p.type === 'dictionary_splat_pattern' || p.type === 'keyword_separator' || p.type === 'positional_separator') continue;
+      const name = paramName(p);
+      if (!name) continue;
+      if (isMethod && i === 0) {
+        trust.set(name, false);
+        continue;
+      }
+      const arg = pi < positional.length ? positional[pi++] : keywords.get(name);
+      const dflt = p.childForFieldName('value');
+      const src = arg ?? dflt;
+      trust.set(name, !!src && this.check(src, arg ? frame : undefined, depth + 1));
+    }
+    const key = `${fnScope.node.id}:${[...trust.values()].map((v) => (v ? 1 : 0)).join('')}`;
+    const cached = this.memo.get(key);
+    if (cached !== undefined) return cached;
+    this.calling.add(fnScope.node.id);
+    let ok = true;
+    try {
+      const inner: Frame = { scope: fnScope, params: trust };
+      const body = fnScope.node.childForFieldName('body');
+      if (!body) return false;
+      for (const y of body.descendantsOfType(['yield'])) if (y && this.model.enclosingFunction(y) === fnScope) return false;
+      for (const r of body.descendantsOfType(['return_statement'])) {
+        if (!r || this.model.enclosingFunction(r) !== fnScope) continue;
+        const value = named(r)[0];
+        if (value && !this.check(value, inner, depth + 1)) {
+          ok = false;
+          break;
+        }
+      }
+    } finally {
+      this.calling.delete(fnScope.node.id);
+    }
+    this.memo.set(key, ok);
+    return ok;
+  }
+
+  /**
+   * The bindings of a name that can reach a use: in the use's own scope, those before it, and
+   * those after it inside a loop that also holds the use (the next iteration sees them); from a
+   * nested function, all of them (it may run after any of them).
+   */
+  private reaching(b: SemBinding, use: Node): SemBinding[] {
+    const all = b.scope.bindings.get(b.name) ?? [];
+    if (all.length < 2 || this.model.scopeOf(use) !== b.scope) return all;
+    const stop = b.scope.node.id;
+    const loops = new Set<number>();
+    for (let p = use.parent; p && p.id !== stop; p = p.parent) if (p.type === 'for_statement' || p.type === 'while_statement') loops.add(p.id);
+    const inLoop = (n: Node) => {
+      if (loops.size === 0) return false;
+      for (let p = n.parent; p && p.id !== stop; p = p.parent) if (loops.has(p.id)) return true;
+      return false;
+    };
+    return all.filter((x) => x.from <= use.startIndex || inLoop(x.node));
+  }
+
+  private identifier(id: Node, frame: Frame | undefined, depth: number): boolean {
+    const r = this.model.resolve(id);
+    if (r.kind !== 'binding') return this.fail(id);
+    const b = r.binding;
+    if (b.kind === 'parameter') return (!!frame && frame.scope === b.scope && frame.params.get(b.name) === true) || this.fail(id);
+    if (b.kind === 'import' || b.kind === 'function' || b.kind === 'class') return this.fail(id);
+    const all = this.reaching(b, id);
+    const key = `${b.scope.node.id}:${b.name}:${all.map((x) => x.node.id).join(',')}:${frame ? frame.scope.node.id + [...frame.params.values()].join() : ''}`;
+    if (this.assuming.has(key)) return true;
+    this.assuming.add(key);
+    try {
+      // values put into the object in place (`parts.append(x)`, `d[k] = v`) are part of it
+      for (const m of this.model.mutationsOf(b)) if (!this.check(m, frame, depth + 1)) return false;
+      for (const x of all) {
+        switch (x.kind) {
+          case 'assignment':
+            if (x.value) {
+              if (!this.check(x.value, frame, depth + 1)) return false;
+            } else if (x.unpacked) {
+              const v = unparen(x.unpacked.value);
+              if (v.type === 'call' && this.policy.element?.(v, x.unpacked.index, this.model)) break;
+              const items = v.type === 'tuple' || v.type === 'list' || v.type === 'expression_list' ? named(v) : undefined;
+              if (items && items.length > x.unpacked.index) {
+                if (!this.check(items[x.unpacked.index], frame, depth + 1)) return false;
+              } else if (!this.check(v, frame, depth + 1)) return false;
+            } else return this.fail(x.node);
+            break;
+          case 'augmented': {
+            const right = x.node.childForFieldName('right');
+            if (!right || !this.check(right, frame, depth + 1)) return false;
+            break;
+          }
+          case 'walrus':
+            if (!x.value || !this.check(x.value, frame, depth + 1)) return false;
+            break;
+          case 'loop': {
+            const right = x.node.childForFieldName('right');
+            if (!right || !this.check(right, frame, depth + 1)) return false;
+            break;
+          }
+          case 'delete':
+          case 'annotation':
+            break;
+          default:
+            return this.fail(x.node);
+        }
+      }
+      return true;
+    } finally {
+      this.assuming.delete(key);
+    }
+  }
+}
+
+/** `settings.X` through `from django.conf import settings`: configuration, not request data. */
+export function isSettingsAttribute(attr: Node, model: SemanticModel): boolean {
+  const q = model.qualifiedName(attr);
+  return !!q && /(^|\.)settings\.[A-Za-z_]\w*$/.test(q) && !/\.settings\.[A-Za-z_]\w*\./.test(q);
+}
+
+/** `Model._meta.db_table`, `self.model._meta.verbose_name`, `field.column`: what the model classes declare. */
+export function isModelMetaAttribute(attr: Node): boolean {
+  const text = attr.text;
+  return /(^|\.)_meta\.[A-Za-z_]\w*$/.test(text) || /\._meta\.[A-Za-z_]\w*\.[A-Za-z_]\w*$/.test(text);
+}
+
+/** `obj.pk`, `obj.id`, `project.id`: a primary key the database produced (a number or a UUID). */
+export function isPrimaryKeyAttribute(attr: Node): boolean {
+  const name = attr.childForFieldName('attribute')?.text;
+  return name === 'pk' || name === 'id';
+}
+
+/** A piece of code for a message: one line, at most `max` characters. */
+export function codeSnippet(n: Node, max = 40): string {
+  const t = n.text.replace(/\s+/g, ' ').trim();
+  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
+}
+
+/**
+ * A class constant: `Status.ACTIVE`, `DebateSide.AFF.value`, `Product.HIGH.label`, where the class
+ * (CamelCase) is imported or defined in the file and the member is UPPER_CASE, by convention a
+ * value written in the class body (Django's TextChoices/IntegerChoices, enum.Enum, class attributes).
+ */
+export function isClassConstant(attr: Node, model: SemanticModel): boolean {
+  const m = /^([A-Z][A-Za-z0-9]*)(?:\.[A-Z][A-Za-z0-9]*)*\.[A-Z][A-Z0-9_]*(?:\.(?:value|label|name))?$/.exec(attr.text);
+  if (!m) return false;
+  let root: Node = attr;
+  while (root.type === 'attribute') root = root.childForFieldName('object') ?? root;
+  if (root.type !== 'identifier') return false;
+  const b = model.bindingOf(root);
+  return !!b && (b.kind === 'import' || b.kind === 'class');
+}
