@@ -5,7 +5,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { allRules } from '../../rules/index.generated';
-import { Analyzer, fixPass, initParser, mergeConfig, MemoryFileSystem, type AnalysisResult, type Config, type FileSystem, type PartialConfig, type Rule } from '../../server/src/engine';
+import { Analyzer, fixAllSync, initParser, mergeConfig, MemoryFileSystem, type AnalysisResult, type Config, type FileSystem, type FixAllResult, type PartialConfig, type Rule } from '../../server/src/engine';
+import { PendingFileSystem, writeChanges } from '../../server/src/engine/apply';
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
 export const fixturesRoot = path.join(repoRoot, 'test', 'fixtures');
@@ -58,18 +59,28 @@ export function loadFolder(dir: string, mount: string, rename?: (rel: string) =>
 }
 
 /**
- * Applies fix-all (safe fixes, plus unsafe ones when asked) repeatedly until a pass changes
- * nothing; returns the number of passes that changed something.
+ * The product's fix-all (engine/fixAll.ts: safe fixes, plus unsafe ones when asked, until a pass
+ * changes nothing) over an in-memory project, its changes written through the product's
+ * writeChanges. Returns the fix-all result.
  */
-export function fixUntilStable(mem: MemoryFileSystem, root: string, opts: { unsafe: boolean; codes?: string[]; partial?: PartialConfig; maxPasses?: number }): number {
-  let passes = 0;
-  for (let i = 0; i < (opts.maxPasses ?? 10); i++) {
-    const result = analyze(mem, root, opts.partial ?? {});
-    const findings = opts.codes ? result.findings.filter((f) => opts.codes?.includes(f.code)) : result.findings;
-    const { changed } = fixPass(mem, findings, { unsafe: opts.unsafe });
-    if (changed.size === 0) return passes;
-    for (const [file, text] of changed) mem.write(file, text);
-    passes++;
-  }
-  return passes;
+export function runFixAll(mem: MemoryFileSystem, root: string, opts: { unsafe: boolean; codes?: string[]; partial?: PartialConfig; maxPasses?: number; rules?: Rule[] }): FixAllResult {
+  const pending = new PendingFileSystem(mem);
+  const analyzer = analyzerFor(pending, opts.rules);
+  const result = fixAllSync(
+    {
+      read: (file) => mem.readFile(file),
+      analyze: (texts) => {
+        pending.texts = texts;
+        return analyzer.analyze(root, config(opts.partial ?? {})).findings;
+      },
+    },
+    { applicability: opts.unsafe ? 'unsafe' : 'safe', include: opts.codes ? (f) => opts.codes?.includes(f.code) ?? true : undefined, maxPasses: opts.maxPasses },
+  );
+  writeChanges(result.changes, mem, { root });
+  return result;
+}
+
+/** runFixAll, returning the number of passes that changed something. */
+export function fixUntilStable(mem: MemoryFileSystem, root: string, opts: { unsafe: boolean; codes?: string[]; partial?: PartialConfig; maxPasses?: number; rules?: Rule[] }): number {
+  return runFixAll(mem, root, opts).passes;
 }

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { before, describe, test } from 'node:test';
 import { allRules } from '../../rules/index.generated';
-import { applyEdits, defineRule, fixPass, MemoryFileSystem, normalizeEdits, parseDatabaseUrl, setDictKeysEdits, type Value } from '../../server/src/engine';
+import { applyEdits, defineRule, MemoryFileSystem, normalizeEdits, parseDatabaseUrl, setDictKeysEdits, type Value } from '../../server/src/engine';
 import { analyze, fixUntilStable, ready } from '../helpers/fixtures';
 
 function parses(text: string): boolean | undefined {
@@ -42,13 +42,7 @@ function keysRule(dict: string, entries: { keys: string[]; valueSrc: string }[])
 
 function fixWith(settings: string, rule: ReturnType<typeof keysRule>): { text: string; passes: number } {
   const mem = new MemoryFileSystem({ '/p/settings.py': settings });
-  let passes = 0;
-  for (; passes < 10; passes++) {
-    const findings = analyze(mem, '/p', {}, [rule]).findings;
-    const { changed } = fixPass(mem, findings, { unsafe: true });
-    if (changed.size === 0) break;
-    for (const [f, t] of changed) mem.write(f, t);
-  }
+  const passes = fixUntilStable(mem, '/p', { unsafe: true, rules: [rule] });
   return { text: mem.readFile('/p/settings.py') ?? '', passes };
 }
 

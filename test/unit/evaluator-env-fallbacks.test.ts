@@ -4,8 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { defineRule, dropEnvDefault, Evaluator, fixPass, MemoryFileSystem, originText, ParseCache, resolveModuleFile, type Value } from '../../server/src/engine';
-import { analyze, ready } from '../helpers/fixtures';
+import { defineRule, dropEnvDefault, Evaluator, MemoryFileSystem, originText, ParseCache, resolveModuleFile, type Value } from '../../server/src/engine';
+import { analyze, ready, runFixAll } from '../helpers/fixtures';
 
 function val(src: string, name: string): Value | undefined {
   const fs = new MemoryFileSystem({ '/p/app/settings.py': src });
@@ -46,13 +46,8 @@ const probe = defineRule({
 
 function fixed(files: Record<string, string>, file = '/project/settings.py'): string {
   const mem = new MemoryFileSystem(files);
-  for (let pass = 0; pass < 5; pass++) {
-    const findings = analyze(mem, '/project', {}, [probe]).findings;
-    if (pass === 0) assert.ok(findings.length > 0, 'the probe found nothing');
-    const { changed } = fixPass(mem, findings, { unsafe: true });
-    if (changed.size === 0) break;
-    for (const [f, text] of changed) mem.write(f, text);
-  }
+  assert.ok(analyze(mem, '/project', {}, [probe]).findings.length > 0, 'the probe found nothing');
+  runFixAll(mem, '/project', { unsafe: true, rules: [probe], maxPasses: 5 });
   return mem.readFile(file) ?? '';
 }
 

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { applyEdits, buildFixes, findFix, fixToApply, MemoryFileSystem, normalizeEdits, OverlappingEditsError, type Edit, type Finding } from '../../server/src/engine';
+import { applyEdits, buildFixes, composeEdits, findFix, fixAllSync, fixToApply, MemoryFileSystem, normalizeEdits, OverlappingEditsError, type Edit, type Finding } from '../../server/src/engine';
 import { analyze, ready } from '../helpers/fixtures';
 import { mount, projectSubjects, ruleFixtureSubjects } from '../helpers/subjects';
 
@@ -87,5 +87,72 @@ describe('fix ids over real analyses', () => {
       checked += ids.length;
     }
     assert.ok(checked > 100, `only ${checked} fixes checked`);
+  });
+});
+
+describe('composeEdits', () => {
+  function rng(seed: number): () => number {
+    let s = seed >>> 0;
+    return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  }
+  /** Random sorted, non-overlapping edits of a text (insertions at one point allowed). */
+  function randomEdits(r: () => number, text: string): Edit[] {
+    const out: Edit[] = [];
+    let pos = 0;
+    const words = ['', 'x', 'import os\n', ',', '\n    "A": 1,', '😀', '\r\n'];
+    while (pos <= text.length && out.length < 6) {
+      const start = pos + Math.floor(r() * 4);
+      if (start > text.length) break;
+      const end = Math.min(text.length, start + (r() < 0.5 ? 0 : Math.floor(r() * 4)));
+      out.push(e(start, end, words[Math.floor(r() * words.length)]));
+      pos = end + (r() < 0.3 ? 0 : 1);
+    }
+    return out.filter((x) => !(x.start === x.end && x.newText === ''));
+  }
+
+  test('base then next, composed against the original, gives the same text (randomized)', () => {
+    const r = rng(7);
+    for (let i = 0; i < 3000; i++) {
+      const original = ['DEBUG = True\n', 'A = [1, 2]\n', '😀 = 1\n', ''].slice(0, 1 + Math.floor(r() * 4)).join('');
+      const base = randomEdits(r, original);
+      const mid = applyEdits(original, base);
+      const next = randomEdits(r, mid);
+      const composed = composeEdits(mid, base, next);
+      assert.equal(applyEdits(original, composed), applyEdits(mid, next), JSON.stringify({ original, base, next, composed }));
+      for (let k = 1; k < composed.length; k++) assert.ok(composed[k - 1].end <= composed[k].start, 'sorted and non-overlapping');
+    }
+  });
+
+  test('an edit inside text inserted by an earlier pass becomes part of that insertion', () => {
+    const original = 'A = 1\n';
+    const base = [e(6, 6, 'REST = {\n}\n')];
+    const mid = applyEdits(original, base);
+    const next = [e(mid.indexOf('}'), mid.indexOf('}'), '    "K": 1,\n')];
+    assert.deepEqual(composeEdits(mid, base, next), [e(6, 6, 'REST = {\n    "K": 1,\n}\n')]);
+  });
+});
+
+describe('fixAllSync', () => {
+  before(ready);
+
+  test('passes until stable, composed edits against the original texts, what was applied, created files', () => {
+    const mem = new MemoryFileSystem({ '/p/manage.py': '', '/p/settings.py': "INSTALLED_APPS = ['rest_framework']\nDEBUG = False\n" });
+    const host = { read: (f: string) => mem.readFile(f), analyze: (texts: ReadonlyMap<string, string>) => {
+      const m = new MemoryFileSystem(Object.fromEntries(mem.files));
+      for (const [f, t] of texts) m.write(f, t);
+      return analyze(m, '/p', {}).findings;
+    } };
+    const res = fixAllSync(host, { applicability: 'safe' });
+    assert.ok(res.stable);
+    assert.ok(res.passes >= 1);
+    assert.ok(res.applied.length > 0);
+    assert.ok(res.applied.every((a) => a.applicability === 'safe' && a.id.startsWith(a.code)));
+    for (const c of res.changes) {
+      assert.equal(applyEdits(c.before ?? '', c.edits), c.after, c.file);
+      mem.write(c.file, c.after);
+    }
+    // a second run changes nothing
+    const again = fixAllSync(host, { applicability: 'safe' });
+    assert.deepEqual([again.passes, again.changes], [0, []]);
   });
 });

@@ -16,8 +16,8 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { allRules } from '../../rules/index.generated';
-import { applyFix, fixPass, fixToApply, MemoryFileSystem, type Fix, type Finding } from '../../server/src/engine';
-import { analyze, fixUntilStable } from '../helpers/fixtures';
+import { applyFix, fixToApply, MemoryFileSystem, type Fix, type Finding } from '../../server/src/engine';
+import { analyze, fixUntilStable, runFixAll } from '../helpers/fixtures';
 import { runFuzz } from '../helpers/fuzz';
 import { commentsOf, mount, parsesBatch, projectSubjects, ruleFixtureSubjects, secretLiterals, type Subject } from '../helpers/subjects';
 import { ready } from '../helpers/fixtures';
@@ -87,10 +87,10 @@ function checkSubject(subject: Subject): Outcome {
   // Fix-all until stable, then one more pass must change nothing.
   for (const unsafe of [false, true]) {
     const m = mount(subject, ROOT);
-    fixUntilStable(m, ROOT, { unsafe, partial: subject.config });
-    const again = fixPass(m, analyze(m, ROOT, subject.config ?? {}).findings, { unsafe });
+    const first = runFixAll(m, ROOT, { unsafe, partial: subject.config });
+    const again = runFixAll(m, ROOT, { unsafe, partial: subject.config, maxPasses: 1 });
     const kind = unsafe ? 'fix-all --unsafe-fixes' : 'fix-all';
-    if (again.changed.size > 0) out.problems.push(`${subject.name}: ${kind} is not stable: another pass still changes ${[...again.changed.keys()].map(rel).join(', ')}`);
+    if (!first.stable || again.changes.length > 0) out.problems.push(`${subject.name}: ${kind} is not stable: another pass still changes ${again.changes.map((c) => rel(c.file)).join(', ')}`);
     for (const [file, text] of m.files) if (file.endsWith('.py') && original.has(file) && original.get(file) !== text) out.pairs.push({ label: `${subject.name}: ${kind} on ${rel(file)}`, before: original.get(file) ?? '', after: text });
     const lost = lostSecrets(original, m.files);
     if (!unsafe && lost.length > 0) out.problems.push(`${subject.name}: safe fix-all lost secret literals ${lost.map(masked).join(', ')}`);

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { allRules } from '../../../rules/index.generated';
 import {
   Analyzer,
-  fixPass,
+  fixAll,
   initParser,
   loadPyprojectConfig,
   mergeConfig,
@@ -15,6 +15,7 @@ import {
   type Note,
   type PartialConfig,
 } from '../engine';
+import { PendingFileSystem, writeChanges } from '../engine/apply';
 import { CodePool } from '../engine/pool';
 import { toJson, toSarif, toText, type JsonChecklistItem } from './formatters';
 import { checklistJson, writeReport } from './report';
@@ -111,6 +112,14 @@ function parseArgs(argv: string[]): CheckArgs {
   return a;
 }
 
+/** Writes fixed files to disk (creating folders a new file needs). */
+const nodeWriter = {
+  write(file: string, text: string): void {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, text);
+  },
+};
+
 /** The folder to analyse for a path, and the file to keep findings for when it is a file. */
 function target(p: string): { root: string; only?: string } {
   const abs = path.resolve(p);
@@ -177,22 +186,31 @@ export async function runCheck(args: CheckArgs, io: CliIO): Promise<CheckOutcome
       const problems: ConfigProblem[] = [];
       const config = mergeConfig(loadPyprojectConfig(fsys, t.root, problems), args.cli);
       for (const p of problems) notes.push({ file: p.file, kind: 'info', message: p.message });
-      const analyzer = new Analyzer({ rules: allRules, fs: fsys });
+      // fix-all passes analyse the fixed texts in memory (PendingFileSystem); they are written at the end
+      const pending = new PendingFileSystem(fsys);
+      const analyzer = new Analyzer({ rules: allRules, fs: pending });
       const analyze = () => analyzer.analyzeAsync(t.root, config, undefined, { pool, minFiles });
       let result = await analyze();
       if (args.fix) {
-        for (let pass = 0; pass < 10; pass++) {
-          const mine = t.only ? result.findings.filter((f) => f.file === t.only) : result.findings;
-          const { changed, applied } = fixPass(fsys, mine, { unsafe: args.unsafe });
-          if (changed.size === 0) break;
-          for (const [file, text] of changed) {
-            fs.mkdirSync(path.dirname(file), { recursive: true });
-            fs.writeFileSync(file, text);
-            analyzer.invalidate(file);
-          }
-          fixed += applied;
-          result = await analyze();
-        }
+        let last = result;
+        const outcome = await fixAll(
+          {
+            read: (file) => fsys.readFile(file),
+            analyze: async (texts) => {
+              pending.texts = texts;
+              last = await analyze();
+              return last.findings;
+            },
+          },
+          { applicability: args.unsafe ? 'unsafe' : 'safe', include: t.only ? (f) => f.file === t.only : undefined },
+          result.findings,
+        );
+        writeChanges(outcome.changes, nodeWriter, { root: t.root });
+        pending.texts = new Map();
+        for (const c of outcome.changes) analyzer.invalidate(c.file);
+        fixed += outcome.applied.length;
+        // the last analysis saw exactly the texts written, unless fix-all stopped at its pass limit
+        result = outcome.stable ? last : await analyze();
       }
       for (const k of ['filesFound', 'pythonFiles', 'parsed', 'skippedByPrefilter', 'skippedLargeOrBinary', 'ms'] as const) stats[k] += result.stats[k];
       findings.push(...(t.only ? result.findings.filter((f) => f.file === t.only) : result.findings));

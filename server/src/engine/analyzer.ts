@@ -680,7 +680,9 @@ class ProjectRun {
   private async runCodeRulesInWorkers(work: { rules: Rule[]; configKey: string; files: ProjectFile[] }, pool: CodePool, signal?: { readonly aborted: boolean }): Promise<void> {
     let results: (CodeFileResult & { skipped?: Note } | undefined)[] = [];
     try {
-      results = await pool.run(this.codeRunData(), work.rules, work.files, { signal });
+      // texts that are not on disk (a fix-all pass) are sent; the workers read the others
+      const memory = this.an.fs.memoryText?.bind(this.an.fs);
+      results = await pool.run(this.codeRunData(), work.rules, work.files, { signal, text: memory ? (f) => memory(f.path) : undefined });
     } catch {
       results = [];
     }

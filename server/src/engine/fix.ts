@@ -29,7 +29,7 @@ export function normalizeEdits(edits: readonly Edit[], what = 'fix'): Edit[] {
   const seen = new Set<string>();
   for (const { e } of indexed) {
     const key = `${e.file}\u0000${e.start}\u0000${e.end}\u0000${e.newText}`;
-    if (seen.has(key)) continue;
+    if (seen.has(key) || (e.start === e.end && e.newText === '')) continue;
     seen.add(key);
     const last = out[out.length - 1];
     // another file, after the last edit, or an insertion where the last edit ends / an insertion is

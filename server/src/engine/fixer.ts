@@ -22,6 +22,8 @@ function assignedName(text: string): string | undefined {
 export interface FixPassResult {
   /** New texts by file. */
   changed: Map<string, string>;
+  /** The edits that made each changed file's new text (against its text before the pass). */
+  edits: Map<string, Edit[]>;
   /** Number of edits applied. */
   applied: number;
   /** The fixes applied, in order. */
@@ -58,7 +60,7 @@ export function fixPass(fs: FileSystem, findings: Finding[], opts: FixOptions, o
  * Applies the given fixes whole, in order, skipping a fix whose edits conflict with one already
  * taken (it is left for the next pass). Identical edits of two fixes are applied once.
  */
-export function applyFixesOnce(fs: FileSystem, fixes: readonly Fix[], overlay?: Map<string, string>): FixPassResult {
+export function applyFixesOnce(fs: Pick<FileSystem, 'readFile'>, fixes: readonly Fix[], overlay?: Map<string, string>): FixPassResult {
   const current = (file: string) => overlay?.get(file) ?? fs.readFile(file) ?? '';
   const taken = new Map<string, Edit[]>();
   const applied: Fix[] = [];
@@ -73,6 +75,7 @@ export function applyFixesOnce(fs: FileSystem, fixes: readonly Fix[], overlay?: 
     applied.push(fix);
   }
   const changed = new Map<string, string>();
+  const edited = new Map<string, Edit[]>();
   let count = 0;
   for (const [file, edits] of taken) {
     const before = current(file);
@@ -81,10 +84,11 @@ export function applyFixesOnce(fs: FileSystem, fixes: readonly Fix[], overlay?: 
     const text = applyEdits(before, sorted);
     if (text !== before) {
       changed.set(file, text);
+      edited.set(file, sorted);
       count += sorted.length;
     }
   }
-  return { changed, applied: count, fixes: applied };
+  return { changed, edits: edited, applied: count, fixes: applied };
 }
 
 /** The texts after applying one fix alone (files it leaves unchanged are not listed). */

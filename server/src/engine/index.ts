@@ -20,6 +20,7 @@ export * from './rule';
 export * from './analyzer';
 export * from './fix';
 export * from './fixer';
+export * from './fixAll';
 export * from './docs';
 export * from './memfs';
 export * from './helpers';

@@ -35,6 +35,11 @@ export interface FileSystem {
   readBytes?(p: string, maxBytes?: number): Uint8Array | undefined;
   /** Optional: a token that changes when the file changes on disk (identity, size, times). */
   statKey?(p: string): string | undefined;
+  /**
+   * Optional: the text of a file that differs from the disk (a fix-all pass in progress). The
+   * code-rule worker threads read files from disk themselves: such texts are sent to them.
+   */
+  memoryText?(p: string): string | undefined;
 }
 
 export { MAX_FILE_BYTES, NodeFileSystem, tooLargeMessage, type NodeFileSystemOptions } from './nodefs';
