@@ -14,9 +14,23 @@ import { createConnection, createMessageConnection, StreamMessageReader, StreamM
 import { attachServer } from '../../server/src/lsp/connection';
 import type { DjangoReadinessServer, ServerOptions } from '../../server/src/lsp/server';
 import type { DjangoReadinessSettings } from '../../server/src/protocol/settings';
-import { applyEdits } from '../../server/src/lsp/textDiff';
+import { LineIndex } from '../../server/src/engine/text';
 
 export const fixturesRoot = path.resolve(__dirname, '..', 'fixtures');
+
+/** Applies non-overlapping LSP text edits (any order) to a text, as an editor would. */
+export function applyEdits(text: string, edits: TextEdit[]): string {
+  const li = new LineIndex(text);
+  const sorted = edits.map((e, i) => ({ s: li.offsetAt(e.range.start), e: li.offsetAt(e.range.end), t: e.newText, i })).sort((x, y) => x.s - y.s || x.e - y.e || x.i - y.i);
+  let out = '';
+  let pos = 0;
+  for (const e of sorted) {
+    if (e.s < pos) throw new Error('overlapping edits');
+    out += text.slice(pos, e.s) + e.t;
+    pos = e.e;
+  }
+  return out + text.slice(pos);
+}
 
 export function uriOf(p: string): string {
   return pathToFileURL(p).href;
@@ -47,6 +61,8 @@ export class TestClient {
   readonly logs: string[] = [];
   readonly registrations: { method: string; registerOptions?: unknown }[] = [];
   readonly docs = new Map<string, { text: string; version: number; languageId: string }>();
+  /** The workspace/applyEdit requests the server sent. */
+  readonly appliedEdits: { label?: string; edit: WorkspaceEdit }[] = [];
   settings: DjangoReadinessSettings;
   private waiters: (() => void)[] = [];
   private readonly up = new PassThrough();
@@ -73,7 +89,16 @@ export class TestClient {
       this.registrations.push(...p.registrations);
       return null;
     });
-    this.conn.onRequest('workspace/applyEdit', () => ({ applied: false }));
+    // the server asks the editor to apply an edit (the checklist's "Apply fix"): applied like the editor would
+    this.conn.onRequest('workspace/applyEdit', async (p: { label?: string; edit: WorkspaceEdit }) => {
+      this.appliedEdits.push(p);
+      try {
+        await this.apply(p.edit);
+        return { applied: true };
+      } catch (e) {
+        return { applied: false, failureReason: (e as Error).message };
+      }
+    });
     this.conn.listen();
   }
 
@@ -125,8 +150,12 @@ export class TestClient {
   async edit(uri: string, edits: TextEdit[]): Promise<void> {
     const d = this.docs.get(uri);
     if (!d) throw new Error(`not open: ${uri}`);
-    // send in reverse document order so earlier ranges stay valid
-    const sorted = [...edits].sort((a, b) => b.range.start.line - a.range.start.line || b.range.start.character - a.range.start.character);
+    // send in reverse document order so earlier ranges stay valid (insertions at one point: the
+    // last one first, so they end up in the order given, as LSP specifies)
+    const sorted = edits
+      .map((e, i) => ({ e, i }))
+      .sort((a, b) => b.e.range.start.line - a.e.range.start.line || b.e.range.start.character - a.e.range.start.character || b.i - a.i)
+      .map((x) => x.e);
     let text = d.text;
     for (const e of sorted) text = applyEdits(text, [e]);
     d.text = text;

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { loadManualState, NodeFileSystem, type ChecklistReport } from '../../server/src/engine';
 import { CHECKLIST_CHANGED_NOTIFICATION, CHECKLIST_REQUEST, SET_MANUAL_REQUEST, type ChecklistChangedParams, type SetManualResult } from '../../server/src/protocol/checklist';
+import { APPLY_FIX_REQUEST, type ApplyFixResult } from '../../server/src/protocol/messages';
 import { tempProject, TestClient, uriOf } from '../helpers/lsp';
 
 describe('language server: checklist', () => {
@@ -106,5 +107,25 @@ describe('language server: checklist', () => {
     await client.waitForCurrent(uri);
     await new Promise((r) => setTimeout(r, 100));
     assert.equal(changes(), after);
+  });
+
+  test('"Apply fix" by id: the server finds the fix again, runs it and applies the edit (workspace/applyEdit); a stale id applies nothing', async () => {
+    const uri = uriOf(path.join(root, 'mysite', 'settings.py'));
+    const secret = item(await checklist(), 'secrets.secret-key-env').findings.find((f) => f.code === 'DJR101');
+    assert.ok(secret);
+    const move = secret.fixes.find((x) => x.preferred);
+    assert.ok(move);
+    assert.match(move.id, /^DJR101@.*settings\.py:\d+:\d+#move-to-dotenv$/);
+    const stale = (await client.conn.sendRequest(APPLY_FIX_REQUEST, { uri: folder, id: `${move.id}-gone` })) as ApplyFixResult;
+    assert.equal(stale.applied, false);
+    assert.match(stale.message ?? '', /no longer applies/);
+    const before = client.appliedEdits.length;
+    const res = (await client.conn.sendRequest(APPLY_FIX_REQUEST, { uri: folder, id: move.id })) as ApplyFixResult;
+    assert.equal(res.applied, true, res.message);
+    assert.equal(client.appliedEdits.length, before + 1);
+    assert.equal(client.appliedEdits[before].label, move.title);
+    assert.ok(fs.readFileSync(path.join(root, '.env'), 'utf8').includes('DJANGO_SECRET_KEY='));
+    assert.doesNotMatch(client.text(uri), /^SECRET_KEY = ['"]/m);
+    await client.waitForCurrent(uri, (d) => !d.some((x) => x.code === 'DJR101'));
   });
 });

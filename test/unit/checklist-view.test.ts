@@ -9,6 +9,7 @@ import Module from 'node:module';
 import { after, before, test } from 'node:test';
 import { buildChecklist, emptyManualState, type AnalysisResult, type ChecklistReport } from '../../server/src/engine';
 import { CHECKLIST_CHANGED_NOTIFICATION, CHECKLIST_REQUEST, SET_MANUAL_REQUEST } from '../../server/src/protocol/checklist';
+import { APPLY_FIX_REQUEST } from '../../server/src/protocol/messages';
 
 type Fn = (...a: unknown[]) => unknown;
 const calls: { executed: unknown[][]; contexts: Record<string, unknown>; applied: unknown[]; opened: string[]; written: Map<string, string>; external: string[] } = { executed: [], contexts: {}, applied: [], opened: [], written: new Map(), external: [] };
@@ -170,6 +171,7 @@ test('the adapter requests, renders, ticks, fixes, documents and exports', async
         ticked = (params as { done: boolean }).done;
         return { ok: true } as R;
       }
+      if (method === APPLY_FIX_REQUEST) return { applied: true, title: 'Use the environment', files: ['/ws/s.py'] } as R;
       throw new Error(method);
     },
     onNotification: (method: string, h: (p: never) => void) => {
@@ -215,10 +217,10 @@ test('the adapter requests, renders, ticks, fixes, documents and exports', async
   await registered.get('djangoReadiness.checklist.markNotDone')!(backupsNow);
   assert.equal(ticked, false);
 
-  // apply the fix (unsafe: confirmed), edits become a WorkspaceEdit
+  // apply the fix (unsafe: confirmed): the server is asked to apply it by id; no edit is computed here
   await registered.get('djangoReadiness.checklist.applyFix')!(findingNode);
-  const edit = calls.applied[0] as { ops: unknown[][] };
-  assert.deepEqual(edit.ops.map((o) => [o[0], o[1]]), [['create', '/ws/.env'], ['replace', '/ws/s.py']]);
+  assert.deepEqual(requests.filter((r) => r[0] === APPLY_FIX_REQUEST), [[APPLY_FIX_REQUEST, { uri: 'file:///ws', id: 'DJR201@/ws/s.py:4:1#fix' }]]);
+  assert.deepEqual(calls.applied, [], 'the client applies no edit of its own');
 
   // documentation through the extension's own command
   await registered.get('djangoReadiness.checklist.showDocumentation')!(findingNode);
@@ -237,6 +239,6 @@ test('the adapter requests, renders, ticks, fixes, documents and exports', async
   assert.ok(md);
   assert.match(md, /^# Production readiness checklist/);
   assert.match(md, /\[\.\.\/s\.py:4\]\(\.\.\/s\.py#L4\)/);
-  assert.deepEqual(calls.opened, ['/ws/s.py', '/ws/docs/READINESS.md']);
+  assert.deepEqual(calls.opened, ['/ws/docs/READINESS.md']);
   view.dispose();
 });

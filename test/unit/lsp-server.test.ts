@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { CodeAction, Diagnostic, MarkupContent } from 'vscode-languageserver';
 import { FIX_ALL_KIND, RULE_DOCS_REQUEST, RULES_REQUEST, STATUS_NOTIFICATION, type RuleDocsResult, type RuleSummary, type StatusParams } from '../../server/src/protocol/messages';
+import { loadFolder, runFixAll } from '../helpers/fixtures';
 import { codesOf, messageOf, tempProject, TestClient, uriOf } from '../helpers/lsp';
 
 function find(d: Diagnostic[], code: string): Diagnostic {
@@ -95,8 +96,17 @@ describe('language server: tutorial settings.py', () => {
     const fixAll = actions[0];
     assert.equal(fixAll.kind, FIX_ALL_KIND);
     assert.ok(fixAll.edit);
+    // the engine's loop made these edits (composed across passes, against the document): the
+    // result is exactly the CLI's / the tests' fix-all over the same files
+    const mem = loadFolder(root, root);
+    mem.write(settingsFile, client.text(uri)); // the open document (earlier tests edited it)
+    runFixAll(mem, root, { unsafe: false, partial: {} });
+    const expected = mem.readFile(settingsFile);
+    const lspEdits = (fixAll.edit.documentChanges ?? []).flatMap((d) => ('edits' in d && d.textDocument.uri === uri ? d.edits : []));
+    assert.ok(lspEdits.length > 1, 'edits, not one whole-text replacement');
     await client.apply(fixAll.edit);
     const text = client.text(uri);
+    assert.equal(text, expected);
     assert.match(text, /SECURE_HSTS_SECONDS = /);
     assert.match(text, /STATIC_ROOT = /);
     assert.match(text, /django-insecure-|DJANGO_SECRET_KEY/); // unsafe fixes untouched

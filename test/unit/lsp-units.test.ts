@@ -1,53 +1,41 @@
-/** Pure pieces of the language server: text diffs, ignore comments, settings validation. */
+/** Pure pieces of the language server: engine edits as LSP edits, ignore comments, settings validation. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { Suppressions } from '../../server/src/engine';
+import { applyEdits, Suppressions } from '../../server/src/engine';
 import { ignoreEdit, scanPythonLine } from '../../server/src/lsp/ignore';
-import { applyEdits, diffEdits } from '../../server/src/lsp/textDiff';
+import { workspaceEditOf } from '../../server/src/lsp/edits';
 import { resolveSettings } from '../../server/src/protocol/settings';
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
-describe('diffEdits', () => {
-  test('small, ordered, non-overlapping edits that reproduce the new text (randomized)', () => {
-    const r = rng(42);
-    const words = ['DEBUG = True', 'x = 1', '', '# comment', "SECRET_KEY = 'abc'", 'import os', '    1,', ']', 'A = [', 'é = "ü"'];
-    for (let iter = 0; iter < 400; iter++) {
-      const eol = r() < 0.2 ? '\r\n' : '\n';
-      const lines = Array.from({ length: Math.floor(r() * 30) }, () => words[Math.floor(r() * words.length)]);
-      const a = lines.join(eol) + (r() < 0.5 ? eol : '');
-      const bl = [...lines];
-      const n = Math.floor(r() * 5);
-      for (let k = 0; k < n; k++) {
-        const at = Math.floor(r() * (bl.length + 1));
-        const op = r();
-        if (op < 0.4) bl.splice(at, 0, words[Math.floor(r() * words.length)]);
-        else if (op < 0.7) bl.splice(at, 1);
-        else if (at < bl.length) bl[at] = bl[at] + ' # changed';
-      }
-      const b = bl.join(eol) + (r() < 0.5 ? eol : '');
-      const edits = diffEdits(a, b);
-      assert.equal(applyEdits(a, edits), b, JSON.stringify({ a, b, edits }));
-      for (let i = 1; i < edits.length; i++) {
-        const p = edits[i - 1].range.end;
-        const q = edits[i].range.start;
-        assert.ok(p.line < q.line || (p.line === q.line && p.character <= q.character), 'ordered, non-overlapping');
-      }
-    }
+describe('engine edits -> LSP edits (1:1)', () => {
+  test('each engine edit becomes one TextEdit at the same place (UTF-16 positions, CRLF lines)', () => {
+    const before = 'A = 1\r\nNAME = "😀"\r\nDEBUG = True\r\n';
+    const at = before.indexOf('True');
+    const edits = [
+      { file: '/p/s.py', start: 0, end: 0, newText: 'import os\r\n' },
+      { file: '/p/s.py', start: at, end: at + 4, newText: 'False' },
+    ];
+    const after = applyEdits(before, edits);
+    const ws = workspaceEditOf([{ file: '/p/s.py', before, after, edits }], { uriOf: (p) => `file://${p}`, versionOf: () => 3, documentChanges: true, canCreateFiles: true });
+    assert.deepEqual(ws, {
+      documentChanges: [
+        {
+          textDocument: { uri: 'file:///p/s.py', version: 3 },
+          edits: [
+            { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: 'import os\r\n' },
+            { range: { start: { line: 2, character: 8 }, end: { line: 2, character: 12 } }, newText: 'False' },
+          ],
+        },
+      ],
+    });
   });
 
-  test('a one-word change is a one-word edit', () => {
-    const edits = diffEdits('A = 1\nDEBUG = True\nB = 2\n', 'A = 1\nDEBUG = False\nB = 2\n');
-    // True -> False shares the final "e"
-    assert.deepEqual(edits, [{ range: { start: { line: 1, character: 8 }, end: { line: 1, character: 11 } }, newText: 'Fals' }]);
-    assert.deepEqual(diffEdits('same', 'same'), []);
-    assert.equal(applyEdits('', diffEdits('', 'new file\n')), 'new file\n');
+  test('a new file: CreateFile then its content; without documentChanges, plain changes; a client that cannot create files gets nothing', () => {
+    const create = [{ file: '/p/.env', before: undefined, after: 'K=1\n', edits: [{ file: '/p/.env', start: 0, end: 0, newText: 'K=1\n', create: true }] }];
+    const target = { uriOf: (p: string) => `file://${p}`, versionOf: () => null, documentChanges: true, canCreateFiles: true };
+    assert.deepEqual(workspaceEditOf(create, target)?.documentChanges?.map((d) => ('kind' in d ? d.kind : 'edit')), ['create', 'edit']);
+    assert.equal(workspaceEditOf(create, { ...target, canCreateFiles: false }), undefined);
+    const plain = workspaceEditOf([{ file: '/p/s.py', before: 'x = 1\n', after: 'x = 2\n', edits: [{ file: '/p/s.py', start: 4, end: 5, newText: '2' }] }], { ...target, documentChanges: false, canCreateFiles: false });
+    assert.deepEqual(plain, { changes: { 'file:///p/s.py': [{ range: { start: { line: 0, character: 4 }, end: { line: 0, character: 5 } }, newText: '2' }] } });
   });
 });
 

@@ -9,9 +9,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { isoDate } from '../../../server/src/engine/checklist/manual';
 import { renderMarkdownReport } from '../../../server/src/engine/checklist/report';
-import type { Fix } from '../../../server/src/engine/types';
 import { CHECKLIST_CHANGED_NOTIFICATION, CHECKLIST_REQUEST, SET_MANUAL_REQUEST, type ChecklistChangedParams, type ChecklistParams, type ChecklistResponse, type SetManualParams, type SetManualResult } from '../../../server/src/protocol/checklist';
-import { SHOW_RULE_DOCUMENTATION_COMMAND } from '../../../server/src/protocol/messages';
+import { APPLY_FIX_REQUEST, SHOW_RULE_DOCUMENTATION_COMMAND, type ApplyFixParams, type ApplyFixResult } from '../../../server/src/protocol/messages';
 import { DOCUMENT_SELECTOR } from '../selector';
 import { CHECKLIST_COMMANDS, CONTEXT_KEYS, VIEW_ID } from './ids';
 import { ChecklistTreeModel, docCodeOf, docUrlOf, fixableFinding, primaryFix, scoreText, type ChecklistNode, type TreeItemSpec } from './tree';
@@ -161,7 +160,7 @@ export class ChecklistView implements vscode.TreeDataProvider<ChecklistNode>, vs
   async applyFix(node: ChecklistNode | undefined): Promise<void> {
     let finding = node?.kind === 'finding' ? node.finding : node?.kind === 'item' ? fixableFinding(node.item) : undefined;
     if (finding && node && node.kind !== 'message' && node.kind !== 'category') {
-      // The edits of a fix are positions in the files as last analysed: take them fresh.
+      // A fix's id names its place in the files as last analysed: take it fresh.
       const wanted = finding;
       await this.refresh(node.folder.uri);
       const fresh = this.model.folder(node.folder.uri)?.report?.items.flatMap((i) => i.findings);
@@ -176,8 +175,16 @@ export class ChecklistView implements vscode.TreeDataProvider<ChecklistNode>, vs
       const go = await vscode.window.showWarningMessage(`${fix.title}?`, { modal: true, detail: 'This fix changes how the project behaves at start-up (for example, a setting must now come from the environment). Review the change before deploying.' }, 'Apply');
       if (go !== 'Apply') return;
     }
-    const ok = await vscode.workspace.applyEdit(await workspaceEdit(fix));
-    if (!ok) void vscode.window.showErrorMessage(`Could not apply "${fix.title}": the file changed since the analysis. Refresh and try again.`);
+    // the server finds the fix again by id, runs it and applies the edit (workspace/applyEdit)
+    const folderUri = node && node.kind !== 'message' && node.kind !== 'category' ? node.folder.uri : undefined;
+    if (!folderUri) return;
+    let res: ApplyFixResult;
+    try {
+      res = await this.server.sendRequest<ApplyFixResult>(APPLY_FIX_REQUEST, { uri: folderUri, id: fix.id } satisfies ApplyFixParams);
+    } catch (e) {
+      res = { applied: false, message: (e as Error).message };
+    }
+    if (!res.applied) void vscode.window.showErrorMessage(`Could not apply "${fix.title}": ${res.message ?? 'unknown error'}`);
   }
 
   async showDocumentation(node: ChecklistNode | undefined): Promise<void> {
@@ -232,23 +239,6 @@ export class ChecklistView implements vscode.TreeDataProvider<ChecklistNode>, vs
   dispose(): void {
     for (const d of this.disposables) d.dispose();
   }
-}
-
-/** The WorkspaceEdit of an engine fix (absolute paths, offsets; `create` edits make a new file). */
-export async function workspaceEdit(fix: Fix): Promise<vscode.WorkspaceEdit> {
-  const edit = new vscode.WorkspaceEdit();
-  const docs = new Map<string, vscode.TextDocument>();
-  for (const e of fix.edits) {
-    const uri = vscode.Uri.file(e.file);
-    if (e.create) {
-      edit.createFile(uri, { ignoreIfExists: true, contents: Buffer.from(e.newText, 'utf8') });
-      continue;
-    }
-    let doc = docs.get(e.file);
-    if (!doc) docs.set(e.file, (doc = await vscode.workspace.openTextDocument(uri)));
-    edit.replace(uri, new vscode.Range(doc.positionAt(e.start), doc.positionAt(e.end)), e.newText);
-  }
-  return edit;
 }
 
 /** Registers the view, its commands and its live updates. Call once from activate(). */

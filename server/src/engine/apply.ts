@@ -87,6 +87,16 @@ export class PendingFileSystem implements FileSystem {
   stamp(p: string): string | undefined {
     return this.texts.has(p) ? undefined : this.base.stamp?.(p);
   }
+  unreadable(p: string): string | undefined {
+    return this.texts.has(p) ? undefined : this.base.unreadable?.(p);
+  }
+  readBytes(p: string, maxBytes?: number): Uint8Array | undefined {
+    const t = this.texts.get(p);
+    return t !== undefined ? new TextEncoder().encode(t) : this.base.readBytes?.(p, maxBytes);
+  }
+  statKey(p: string): string | undefined {
+    return this.texts.has(p) ? undefined : this.base.statKey?.(p);
+  }
   memoryText(p: string): string | undefined {
     return this.texts.get(p);
   }

@@ -11,12 +11,15 @@ import {
   type InitializeParams,
 } from 'vscode-languageserver';
 import {
+  APPLY_FIX_REQUEST,
   DEBUG_STATS_REQUEST,
   FIX_ALL_REQUEST,
   GET_STATUS_REQUEST,
   RECHECK_REQUEST,
   RULE_DOCS_REQUEST,
   RULES_REQUEST,
+  type ApplyFixParams,
+  type ApplyFixResult,
   type FixAllParams,
   type RecheckParams,
   type RuleDocsParams,
@@ -35,6 +38,10 @@ export function connectionHost(connection: Connection): ServerHost {
     },
     registerConfigurationChange: async (section) => {
       await connection.client.register(DidChangeConfigurationNotification.type, { section });
+    },
+    applyEdit: async (label, edit) => {
+      const r = await connection.workspace.applyEdit({ label, edit });
+      return { applied: r.applied, failureReason: r.failureReason };
     },
     log: (level: LogLevel, message: string) => {
       try {
@@ -104,6 +111,7 @@ export function attachServer(connection: Connection, opts: ServerOptions = {}): 
   connection.onRequest(RULE_DOCS_REQUEST, request('ruleDocs', (p: RuleDocsParams) => server.ruleDocs(p), null));
   connection.onRequest(RULES_REQUEST, request('rules', () => server.listRules(), []));
   connection.onRequest(FIX_ALL_REQUEST, request('fixAll', (p: FixAllParams) => server.fixAll(p), null));
+  connection.onRequest(APPLY_FIX_REQUEST, request('applyFix', (p: ApplyFixParams) => server.applyFix(p), { applied: false, message: 'internal error (see the Django Readiness log)' } as ApplyFixResult));
   connection.onRequest(DEBUG_STATS_REQUEST, request('debugStats', (p: { gc?: boolean } | undefined) => server.debugStats(p ?? undefined), null));
 
   connection.listen();

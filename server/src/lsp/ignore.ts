@@ -9,7 +9,7 @@
  */
 import { classify } from '../engine/project';
 import { LineIndex } from '../engine/text';
-import type { SimpleTextEdit } from './textDiff';
+import type { Edit } from '../engine/types';
 
 const IGNORE = /(#\s*django-readiness:\s*ignore\[)([^\]]*)(\])/i;
 
@@ -60,22 +60,22 @@ function codesIn(list: string): string[] {
 }
 
 /** An edit appending `code` to the ignore comment of `lineText` (at `lineStart`), if it has one. */
-function appendToComment(li: LineIndex, line: number, commentAt: number, code: string): SimpleTextEdit | null | undefined {
+function appendToComment(file: string, li: LineIndex, line: number, commentAt: number, code: string): Edit | null | undefined {
   const text = li.lineText(line);
   const m = IGNORE.exec(text.slice(commentAt));
   if (!m) return undefined;
   if (codesIn(m[2]).includes(code)) return null; // already there: nothing to do
   const closeAt = li.lineStart(line) + commentAt + m.index + m[1].length + m[2].length;
   const sep = m[2].trim() ? ', ' : '';
-  const pos = li.positionAt(closeAt - (m[2].length - m[2].trimEnd().length));
-  return { range: { start: pos, end: pos }, newText: `${sep}${code}` };
+  const pos = closeAt - (m[2].length - m[2].trimEnd().length);
+  return { file, start: pos, end: pos, newText: `${sep}${code}` };
 }
 
 /**
  * The edit that ignores `code` on `line` of `file` (whose current text is `text`); null when the
  * line already ignores it.
  */
-export function ignoreEdit(file: string, text: string, line: number, code: string): SimpleTextEdit | null {
+export function ignoreEdit(file: string, text: string, line: number, code: string): Edit | null {
   const li = new LineIndex(text);
   const l = Math.max(0, Math.min(line, li.lineCount - 1));
   const lineText = li.lineText(l);
@@ -90,22 +90,21 @@ export function ignoreEdit(file: string, text: string, line: number, code: strin
   }
   if (inlineOk && !scan.continues) {
     if (scan.commentAt !== undefined) {
-      const app = appendToComment(li, l, scan.commentAt, code);
+      const app = appendToComment(file, li, l, scan.commentAt, code);
       if (app !== undefined) return app;
     }
-    const end = li.positionAt(li.lineStart(l) + lineText.trimEnd().length);
-    return { range: { start: end, end: li.positionAt(li.lineEnd(l)) }, newText: `  # django-readiness: ignore[${code}]` };
+    return { file, start: li.lineStart(l) + lineText.trimEnd().length, end: li.lineEnd(l), newText: `  # django-readiness: ignore[${code}]` };
   }
   // on its own line above: reuse an ignore comment line there
   if (l > 0) {
     const above = li.lineText(l - 1);
     const t = above.trimStart();
     if (t.startsWith('#')) {
-      const app = appendToComment(li, l - 1, above.length - t.length, code);
+      const app = appendToComment(file, li, l - 1, above.length - t.length, code);
       if (app !== undefined) return app;
     }
   }
   const indent = /^[ \t]*/.exec(lineText)?.[0] ?? '';
-  const at = li.positionAt(li.lineStart(l));
-  return { range: { start: at, end: at }, newText: `${indent}# django-readiness: ignore[${code}]${li.eol}` };
+  const at = li.lineStart(l);
+  return { file, start: at, end: at, newText: `${indent}# django-readiness: ignore[${code}]${li.eol}` };
 }

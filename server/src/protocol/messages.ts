@@ -8,6 +8,8 @@
  *  - request      djangoReadiness/ruleDocs    {code}            -> RuleDocsResult | null (Markdown, offline)
  *  - request      djangoReadiness/rules       {}                -> RuleSummary[]
  *  - request      djangoReadiness/fixAll      {uri, unsafe?}    -> LSP WorkspaceEdit | null (fix-all for one file)
+ *  - request      djangoReadiness/applyFix    {uri: folder, id} -> ApplyFixResult (the server applies the fix with
+ *                                                                  workspace/applyEdit; the checklist's "Apply fix")
  *  - request      djangoReadiness/debugStats  {}                -> DebugStats (memory, recent timings)
  *
  * Paths are absolute file-system paths; URIs are `file:` URIs as the client sent them.
@@ -20,6 +22,7 @@ export const RECHECK_REQUEST = 'djangoReadiness/recheck';
 export const RULE_DOCS_REQUEST = 'djangoReadiness/ruleDocs';
 export const RULES_REQUEST = 'djangoReadiness/rules';
 export const FIX_ALL_REQUEST = 'djangoReadiness/fixAll';
+export const APPLY_FIX_REQUEST = 'djangoReadiness/applyFix';
 /** Internal (benchmarks, bug reports): memory and recent timings of the server. */
 export const DEBUG_STATS_REQUEST = 'djangoReadiness/debugStats';
 
@@ -95,6 +98,24 @@ export interface FixAllParams {
   uri: string;
   /** Apply unsafe fixes too (default false: only safe ones, as on save). */
   unsafe?: boolean;
+}
+
+export interface ApplyFixParams {
+  /** The workspace folder URI. */
+  uri: string;
+  /** The fix's id, as the checklist received it (stable for the same texts). */
+  id: string;
+}
+
+export interface ApplyFixResult {
+  /** The client applied the server's edit. */
+  applied: boolean;
+  /** The fix's title. */
+  title?: string;
+  /** Files changed (absolute paths). */
+  files?: string[];
+  /** Why nothing was applied (for the user). */
+  message?: string;
 }
 
 /** `data` of a published finding diagnostic (what the code actions need to find it again). */
