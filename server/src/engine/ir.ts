@@ -117,7 +117,69 @@ export class IrBuilder {
   constructor(
     private readonly base: number,
     private readonly withBodies = false,
+    /** The text the tree was parsed from (literals are read from it instead of through the tree). */
+    private readonly src?: string,
+    /** Walk every collection item through the tree (no reading of literal items from the text: the tests' reference). */
+    private readonly treeOnly = false,
   ) {}
+
+  /** A node's text, from `src` when given (no crossing into WASM). */
+  private textAt(n: Node, sp: Span): string {
+    return this.src !== undefined ? this.src.slice(sp.s + this.base, sp.e + this.base) : n.text;
+  }
+
+  /**
+   * The IR of a simple literal or name read from `src` by its type and offsets, without a Node
+   * (collections of many literals are walked with a cursor); undefined for anything else.
+   */
+  private leaf(type: string, start: number, end: number): PyExpr | undefined {
+    if (this.src === undefined || this.treeOnly) return undefined;
+    const sp = { s: start - this.base, e: end - this.base };
+    switch (type) {
+      case 'string':
+        return stringLiteral(this.src.slice(start, end), sp);
+      case 'integer':
+        return { s: sp.s, e: sp.e, t: 'num', v: integerValue(this.src.slice(start, end)) };
+      case 'float':
+        return { s: sp.s, e: sp.e, t: 'num', v: Number(this.src.slice(start, end).replace(/_/g, '').replace(/[jJ]$/, '')) };
+      case 'true':
+        return { s: sp.s, e: sp.e, t: 'bool', v: true };
+      case 'false':
+        return { s: sp.s, e: sp.e, t: 'bool', v: false };
+      case 'none':
+        return { s: sp.s, e: sp.e, t: 'none' };
+      case 'identifier':
+        return { s: sp.s, e: sp.e, t: 'name', id: this.src.slice(start, end) };
+      default:
+        return undefined;
+    }
+  }
+
+  /** The named children of a collection as IR, walked with a cursor (literals without a Node each). */
+  private items(n: Node): PyExpr[] {
+    // a collection of plain literals (the common huge case: 100,000 hosts or IPs) is read from
+    // the text without visiting its children at all; one with a syntax error never is
+    if (this.src !== undefined && !this.treeOnly && n.endIndex - n.startIndex > 2048 && !n.hasError) {
+      const quick = literalItems(this.src, n.startIndex, n.endIndex, this.base);
+      if (quick) return quick;
+    }
+    const items: PyExpr[] = [];
+    const cur = n.walk();
+    try {
+      if (cur.gotoFirstChild()) {
+        do {
+          if (!cur.nodeIsNamed) continue;
+          const type = cur.nodeType;
+          // tree-sitter gives a `\` line break inside brackets a node of its own: not an item
+          if (type === 'comment' || type === 'line_continuation') continue;
+          items.push(this.leaf(type, cur.startIndex, cur.endIndex) ?? this.expr(cur.currentNode));
+        } while (cur.gotoNextSibling());
+      }
+    } finally {
+      cur.delete();
+    }
+    return items;
+  }
 
   private span(n: Node): Span {
     return { s: n.startIndex - this.base, e: n.endIndex - this.base };
@@ -380,15 +442,8 @@ export class IrBuilder {
         const inner = parts.flatMap((p) => (p.t === 'str' && p.parts ? p.parts : []));
         return { ...sp, t: 'str', v, fstring: anyF, bytes: first?.t === 'str' && first.bytes, raw: false, quote: first?.t === 'str' ? first.quote : '"', parts: inner.length ? inner : undefined };
       }
-      case 'integer': {
-        const txt = n.text.replace(/_/g, '').replace(/[lLjJ]$/, '');
-        let v: number;
-        if (/^0[xX]/.test(txt)) v = parseInt(txt.slice(2), 16);
-        else if (/^0[oO]/.test(txt)) v = parseInt(txt.slice(2), 8);
-        else if (/^0[bB]/.test(txt)) v = parseInt(txt.slice(2), 2);
-        else v = Number(txt);
-        return { ...sp, t: 'num', v };
-      }
+      case 'integer':
+        return { ...sp, t: 'num', v: integerValue(this.textAt(n, sp)) };
       case 'float':
         return { ...sp, t: 'num', v: Number(n.text.replace(/_/g, '').replace(/[jJ]$/, '')) };
       case 'true':
@@ -436,11 +491,8 @@ export class IrBuilder {
       }
       case 'list':
       case 'tuple':
-      case 'set': {
-        const items: PyExpr[] = [];
-        for (const c of n.namedChildren) if (c && c.type !== 'comment') items.push(this.expr(c));
-        return { ...sp, t: n.type, items };
-      }
+      case 'set':
+        return { ...sp, t: n.type, items: this.items(n) };
       case 'pattern_list':
       case 'tuple_pattern':
       case 'list_pattern':
@@ -529,6 +581,8 @@ export class IrBuilder {
   }
 
   private string(n: Node, sp: Span): PyExpr {
+    const fast = stringLiteral(this.textAt(n, sp), sp);
+    if (fast) return fast;
     const start = n.namedChildren.find((c) => c?.type === 'string_start');
     const prefixAndQuote = start?.text ?? '"';
     const m = /^([a-zA-Z]*)(.*)$/.exec(prefixAndQuote);
@@ -559,6 +613,141 @@ export class IrBuilder {
     };
   }
 }
+
+function integerValue(text: string): number {
+  const txt = text.replace(/_/g, '').replace(/[lLjJ]$/, '');
+  if (/^0[xX]/.test(txt)) return parseInt(txt.slice(2), 16);
+  if (/^0[oO]/.test(txt)) return parseInt(txt.slice(2), 8);
+  if (/^0[bB]/.test(txt)) return parseInt(txt.slice(2), 2);
+  return Number(txt);
+}
+
+/**
+ * A complete string literal without interpolation, from its text (one read instead of a walk
+ * over its children: a list of 100,000 strings is built several times faster). Escapes are
+ * decoded from the whole body, as IrBuilder.string does piece by piece. Undefined otherwise.
+ */
+function stringLiteral(text: string, sp: Span): PyExpr | undefined {
+  const lit = plainString(text);
+  if (!lit) return undefined;
+  const prefix = lit[1].toLowerCase();
+  const raw = prefix.includes('r');
+  const body = text.slice(lit[0].length, text.length - lit[2].length);
+  // an object literal, not `{ ...sp }`: spreading costs ten times more per item (measured on
+  // 100,000 strings), and the IR of a huge collection is all items
+  return { s: sp.s, e: sp.e, t: 'str', v: raw ? body : decodeEscapes(body), fstring: false, bytes: prefix.includes('b'), raw, quote: lit[2], parts: undefined };
+}
+
+/** The prefix and quote of a complete string literal without interpolation, or undefined. */
+function plainString(text: string): RegExpExecArray | undefined {
+  const lit = /^([a-zA-Z]{0,2})('''|"""|'|")/.exec(text);
+  if (!lit || /[fFtT]/.test(lit[1]) || text.length < lit[0].length + lit[2].length || !text.endsWith(lit[2])) return undefined;
+  // a closing quote escaped by an odd run of backslashes: not a complete literal (a syntax error)
+  let k = text.length - lit[2].length;
+  while (k > lit[0].length && text.charCodeAt(k - 1) === 92) k--;
+  if ((text.length - lit[2].length - k) % 2 === 1) return undefined;
+  return lit;
+}
+
+const PY_KEYWORDS = new Set(['and', 'as', 'assert', 'async', 'await', 'break', 'class', 'continue', 'def', 'del', 'elif', 'else', 'except', 'finally', 'for', 'from', 'global', 'if', 'import', 'in', 'is', 'lambda', 'nonlocal', 'not', 'or', 'pass', 'raise', 'return', 'try', 'while', 'with', 'yield']);
+
+/**
+ * The items of a list, tuple or set literal `src[start, end)` read from its text when every item
+ * is a plain literal (a string without interpolation or implicit concatenation, a number,
+ * True/False/None, a name), separated by commas, blanks, line breaks and comments: the same IR
+ * the tree walk builds. Undefined for anything else (the tree is walked then).
+ */
+export function literalItems(src: string, start: number, end: number, base: number, validateOnly = false): PyExpr[] | undefined {
+  const open = src[start];
+  const close = src[end - 1];
+  if (!((open === '[' && close === ']') || (open === '(' && close === ')') || (open === '{' && close === '}'))) return undefined;
+  const items: PyExpr[] = [];
+  let count = 0;
+  const last = end - 1;
+  let i = start + 1;
+  const skipBlank = () => {
+    for (;;) {
+      const c = src.charCodeAt(i);
+      if (c === 32 || c === 9 || c === 10 || c === 13 || c === 12) i++;
+      else if (c === 92 /* \ */ && (src.charCodeAt(i + 1) === 10 || src.charCodeAt(i + 1) === 13)) i += 2;
+      else if (c === 35 /* # */) {
+        while (i < last && src.charCodeAt(i) !== 10 && src.charCodeAt(i) !== 13) i++;
+      } else return;
+    }
+  };
+  for (;;) {
+    skipBlank();
+    if (i >= last) break;
+    const s = i;
+    const c = src.charCodeAt(i);
+    // a string prefix (r, b, u: never f or t) and its quote
+    let k = i;
+    while (k - i < 2 && STRING_PREFIX.has(src.charCodeAt(k))) k++;
+    const qc = src.charCodeAt(k);
+    let item: PyExpr | undefined;
+    if (qc === 39 || qc === 34) {
+      const triple = src.charCodeAt(k + 1) === qc && src.charCodeAt(k + 2) === qc;
+      const ql = triple ? 3 : 1;
+      let j = k + ql;
+      for (;;) {
+        if (j >= last) return undefined;
+        const d = src.charCodeAt(j);
+        if (d === 92) j += 2;
+        else if (!triple && (d === 10 || d === 13)) return undefined;
+        else if (d === qc && (!triple || (src.charCodeAt(j + 1) === qc && src.charCodeAt(j + 2) === qc))) {
+          j += ql;
+          break;
+        } else j++;
+      }
+      if (j > last) return undefined;
+      if (!validateOnly) {
+        item = stringLiteral(src.slice(s, j), { s: s - base, e: j - base });
+        if (!item) return undefined;
+      }
+      i = j;
+    } else if ((c >= 48 && c <= 57) || (c === 46 && src.charCodeAt(i + 1) >= 48 && src.charCodeAt(i + 1) <= 57)) {
+      let j = i + 1;
+      for (;;) {
+        const d = src.charCodeAt(j);
+        if ((d >= 48 && d <= 57) || (d >= 65 && d <= 90) || (d >= 97 && d <= 122) || d === 95 || d === 46) j++;
+        else if ((d === 43 || d === 45) && (src.charCodeAt(j - 1) === 101 || src.charCodeAt(j - 1) === 69) && !/^0[xX]/.test(src.slice(s, j))) j++;
+        else break;
+      }
+      const tok = src.slice(s, j);
+      if (!NUMBER.test(tok)) return undefined;
+      if (!validateOnly) item = { s: s - base, e: j - base, t: 'num', v: /^0[xXoObB]/.test(tok) || !/[.eE]/.test(tok) ? integerValue(tok) : Number(tok.replace(/_/g, '')) };
+      i = j;
+    } else if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95) {
+      let j = i + 1;
+      for (;;) {
+        const d = src.charCodeAt(j);
+        if ((d >= 48 && d <= 57) || (d >= 65 && d <= 90) || (d >= 97 && d <= 122) || d === 95) j++;
+        else break;
+      }
+      const tok = src.slice(s, j);
+      if (PY_KEYWORDS.has(tok)) return undefined;
+      if (!validateOnly) {
+        const e = j - base;
+        item = tok === 'True' ? { s: s - base, e, t: 'bool', v: true } : tok === 'False' ? { s: s - base, e, t: 'bool', v: false } : tok === 'None' ? { s: s - base, e, t: 'none' } : { s: s - base, e, t: 'name', id: tok };
+      }
+      i = j;
+    } else return undefined;
+    if (item) items.push(item);
+    count++;
+    skipBlank();
+    if (i >= last) break;
+    if (src.charCodeAt(i) !== 44 /* , */) return undefined;
+    i++;
+  }
+  // `(x)` is not a tuple: a parenthesized item
+  if (open === '(' && count === 1 && !/,\s*(?:#[^\n]*\s*)*\)$/.test(src.slice(start, end))) return undefined;
+  return items;
+}
+
+/** r, R, b, B, u, U: the string prefixes without interpolation. */
+const STRING_PREFIX = new Set([114, 82, 98, 66, 117, 85]);
+/** A plain number literal as tree-sitter reads an `integer` or `float` (no imaginary part). */
+const NUMBER = /^(?:0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)(?:[eE][+-]?[0-9_]+)?)$/;
 
 /** Dotted name of an expression such as `os.environ.get`, or undefined. */
 export function dottedName(e: PyExpr): string | undefined {

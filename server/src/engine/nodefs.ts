@@ -28,6 +28,9 @@ export function tooLargeMessage(size: number, max: number): string {
   return `Not analysed: the file is larger than ${max / 1024 / 1024} MB (${(size / 1024 / 1024).toFixed(1)} MB).`;
 }
 
+/** Characters of recently read texts kept (NodeFileSystem.readDecoded). */
+const RECENT_CHARS = 8 * 1024 * 1024;
+
 export interface NodeFileSystemOptions {
   /** The folders being analysed: links are followed only to places inside them. */
   roots?: string[];
@@ -174,10 +177,42 @@ export class NodeFileSystem implements FileSystem {
     }
   }
 
+  /**
+   * Texts read recently, by path, with the file's identity, size and times when it was read: a
+   * file read again unchanged (a settings module read by several rules, suppressions and fixes)
+   * costs one stat and gives the same string (so caches keyed by the text's identity hit).
+   */
+  private readonly recent = new Map<string, { key: string; decoded: DecodedText }>();
+  private recentChars = 0;
+
   /** The text of a file with how it was decoded (PEP 263 for Python files). */
   readDecoded(p: string): DecodedText | undefined {
+    const i = this.inspect(p);
+    if (!i?.ok) return undefined;
+    const key = `${i.stat.dev}:${i.stat.ino}:${i.stat.size}:${i.stat.mtimeMs}:${i.stat.ctimeMs}`;
+    const hit = this.recent.get(p);
+    if (hit?.key === key) return hit.decoded;
     const buf = this.readBytes(p);
-    return buf === undefined ? undefined : decodeBytes(buf, { python: p.endsWith('.py') || p.endsWith('.pyw') });
+    if (buf === undefined) return undefined;
+    const decoded = decodeBytes(buf, { python: p.endsWith('.py') || p.endsWith('.pyw') });
+    this.remember(p, key, decoded);
+    return decoded;
+  }
+
+  private remember(p: string, key: string, decoded: DecodedText): void {
+    const old = this.recent.get(p);
+    if (old) {
+      this.recent.delete(p);
+      this.recentChars -= old.decoded.text.length;
+    }
+    if (decoded.text.length > RECENT_CHARS / 4) return;
+    this.recent.set(p, { key, decoded });
+    this.recentChars += decoded.text.length;
+    for (const [k, v] of this.recent) {
+      if (this.recentChars <= RECENT_CHARS) break;
+      this.recent.delete(k);
+      this.recentChars -= v.decoded.text.length;
+    }
   }
 
   readFile(p: string): string | undefined {

@@ -13,7 +13,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Edit, Language, Parser, Query, type Node, type Tree } from 'web-tree-sitter';
-import { IrBuilder, type PyStmt } from './ir';
+import { IrBuilder, literalItems, type PyStmt } from './ir';
 import { LineIndex } from './text';
 
 let parser: Parser | undefined;
@@ -111,7 +111,84 @@ export function parseInputOf(text: string): string | undefined {
   // Python reads a lone CR as a line break (old Mac files); tree-sitter's grammar does not. One
   // character for one: every offset stays valid.
   if (LONE_CR.test(text)) input = (input ?? text).replace(/\r(?!\n)/g, '\n');
+  if (text.length >= HUGE_LITERAL) input = blankHugeLiterals(input ?? text) ?? input;
   return input;
+}
+
+/** A list or tuple of plain literals this long (characters) is not given to tree-sitter. */
+const HUGE_LITERAL = 64 * 1024;
+
+/**
+ * Bounded work on huge literal collections (100,000 allowed hosts or IPs in a settings module):
+ * tree-sitter spends most of a second on such a list. A list or tuple display of at least
+ * HUGE_LITERAL characters whose items are all plain literals (see `literalItems` in ir.ts, which
+ * reads them back from the text for the IR) is blanked between its brackets (line breaks kept):
+ * the tree has an empty list there. Code rules look for calls, decorators and names, never inside
+ * plain literal collections. Only displays that cannot be a call's arguments or a subscript
+ * (the previous token is `=`, `,`, `(`, `[`, `{`, `:` or `+`) qualify.
+ */
+function blankHugeLiterals(text: string): string | undefined {
+  let out: string | undefined;
+  let quote = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (quote) {
+      if (c === 92) i++;
+      else if (text.startsWith(quote, i)) {
+        i += quote.length - 1;
+        quote = '';
+      } else if ((c === 10 || c === 13) && quote.length === 1) quote = '';
+      continue;
+    }
+    if (c === 35 /* # */) {
+      while (i + 1 < text.length && text.charCodeAt(i + 1) !== 10 && text.charCodeAt(i + 1) !== 13) i++;
+    } else if (c === 39 || c === 34) {
+      const q = text[i];
+      quote = text.startsWith(q + q + q, i) ? q + q + q : q;
+      i += quote.length - 1;
+    } else if (c === 91 /* [ */ || c === 40 /* ( */) {
+      const close = flatCollectionEnd(text, i);
+      if (close === undefined) continue;
+      if (close - i >= HUGE_LITERAL && opensDisplay(text, i) && literalItems(text, i, close + 1, 0, true)) {
+        out = (out ?? text).slice(0, i + 1) + text.slice(i + 1, close).replace(/[^\r\n]/g, ' ') + (out ?? text).slice(close);
+      }
+      i = close;
+    }
+  }
+  return out;
+}
+
+/** The offset of the bracket closing the one at `open` when no bracket is nested inside (strings and comments skipped). */
+function flatCollectionEnd(text: string, open: number): number | undefined {
+  const want = text[open] === '[' ? 93 : 41;
+  let quote = '';
+  for (let i = open + 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (quote) {
+      if (c === 92) i++;
+      else if (text.startsWith(quote, i)) {
+        i += quote.length - 1;
+        quote = '';
+      } else if ((c === 10 || c === 13) && quote.length === 1) return undefined;
+      continue;
+    }
+    if (c === 35) {
+      while (i + 1 < text.length && text.charCodeAt(i + 1) !== 10 && text.charCodeAt(i + 1) !== 13) i++;
+    } else if (c === 39 || c === 34) {
+      const q = text[i];
+      quote = text.startsWith(q + q + q, i) ? q + q + q : q;
+      i += quote.length - 1;
+    } else if (c === want) return i;
+    else if (c === 40 || c === 41 || c === 91 || c === 93 || c === 123 || c === 125) return undefined;
+  }
+  return undefined;
+}
+
+/** The bracket at `at` starts a display (not a call's arguments or a subscript). */
+function opensDisplay(text: string, at: number): boolean {
+  let i = at - 1;
+  while (i >= 0 && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r' || text[i] === '\\')) i--;
+  return i >= 0 && '=,([{:+'.includes(text[i]);
 }
 
 const LONE_CR = /\r(?!\n)/;
@@ -142,7 +219,7 @@ function irFor(node: Node, text: string): PyStmt {
   const src = text.slice(node.startIndex, node.endIndex);
   let ir = irCache.get(src);
   if (!ir) {
-    ir = new IrBuilder(node.startIndex).stmt(node);
+    ir = new IrBuilder(node.startIndex, false, text).stmt(node);
     if (irCache.size >= IR_CACHE_LIMIT) irCache.clear();
     irCache.set(src, ir);
   }
@@ -160,11 +237,20 @@ function nextStatementLine(lines: LineIndex, afterLine: number): number | undefi
   return undefined;
 }
 
-function blank(text: string, start: number, end: number): string {
-  return text.slice(0, start) + text.slice(start, end).replace(/[^\r\n]/g, ' ') + text.slice(end);
-}
+/** Parse windows after syntax errors, and their characters, since the process started (tests check the work is bounded). */
+export const resyncStats = { windows: 0, chars: 0 };
 
+/** Syntax errors after which the rest of a file is not analysed. */
 const MAX_RESYNC = 64;
+/** The longest parse window after a syntax error when no statement boundary is certain (see PyModule.windowEnd). */
+const RESYNC_WINDOW = 16_000;
+
+/** A top-level child that is (or starts) a broken statement. */
+function isBroken(rootType: string, c: Node): boolean {
+  // When recovery fails the root itself is an ERROR whose children are fragments (`pair`, `=`,
+  // `string_start`...), none marked as an error: the first fragment is where it broke.
+  return c.type === 'ERROR' || c.hasError || c.isMissing || (rootType === 'ERROR' && !TOP_LEVEL.test(c.type));
+}
 
 /** Node types that may be children of a module. */
 const TOP_LEVEL = /^(?:\w+_statement|function_definition|class_definition|decorated_definition|line_continuation)$/;
@@ -231,46 +317,110 @@ export class PyModule {
   }
 
   private collect(): void {
-    const base: Tree = this.tree;
-    let tree: Tree = base;
-    let resumeFrom = 0;
-    let current = this.parseInput ?? this.text;
-    for (let round = 0; ; round++) {
-      const root = tree.rootNode;
-      // Offsets of the broken statement, read while its tree is alive (a Node's endIndex reads
-      // the tree's WASM memory: after tree.delete() it returns whatever is there by then).
-      let broken: { startIndex: number; endIndex: number } | undefined;
-      const children = root.children;
-      for (let ci = 0; ci < children.length; ci++) {
-        const c = children[ci];
-        if (!c || c.endIndex <= resumeFrom || c.startIndex < resumeFrom) continue;
-        if (c.type === 'comment') continue;
-        // When recovery fails the root itself is an ERROR whose children are fragments (`pair`,
-        // `=`, `string_start`...), none marked as an error: the first fragment is where it broke.
-        if (c.type === 'ERROR' || c.hasError || c.isMissing || (root.type === 'ERROR' && !TOP_LEVEL.test(c.type))) {
-          broken = { startIndex: c.startIndex, endIndex: c.endIndex };
-          break;
-        }
-        if (!c.isNamed) continue;
-        // First round (the text as it is): the IR is built on first use (code rules rarely need
-        // it); later rounds parse a blanked copy, whose nodes do not outlive this loop.
-        if (round === 0) this.stmts.push(new LazyTopStmt(this, c.startIndex, c.endIndex, ci));
-        else this.stmts.push({ start: c.startIndex, end: c.endIndex, ir: irFor(c, current) });
+    const tree: Tree = this.tree;
+    const input = this.parseInput ?? this.text;
+    const root = tree.rootNode;
+    const children = root.children;
+    let broken: { startIndex: number; endIndex: number } | undefined;
+    for (let ci = 0; ci < children.length; ci++) {
+      const c = children[ci];
+      if (!c || c.type === 'comment') continue;
+      if (isBroken(root.type, c)) {
+        broken = { startIndex: c.startIndex, endIndex: c.endIndex };
+        break;
       }
-      if (tree !== base) tree.delete();
-      if (!broken) break;
+      // the IR is built on first use (code rules rarely need it)
+      if (c.isNamed) this.stmts.push(new LazyTopStmt(this, c.startIndex, c.endIndex, ci));
+    }
+    if (!broken) return;
+    // After a syntax error, tree-sitter's recovery may swallow the rest of the file. The rest is
+    // parsed again window by window: from the next line that looks like a top-level statement to
+    // the first such line where a statement can end (no open bracket or string), at most
+    // RESYNC_WINDOW characters when there is none. Each window is parsed once (a broken statement
+    // costs one small parse, not a parse of the whole file: 2,000 broken lines took 8 s).
+    for (let errors = 1; ; errors++) {
       const errLine = this.lines.positionAt(broken.startIndex).line;
       const next = nextStatementLine(this.lines, errLine);
       const errEnd = next === undefined ? Math.min(broken.endIndex, this.text.length) : Math.min(broken.endIndex, this.lines.lineStart(next));
-      this.syntaxErrors.push({ start: broken.startIndex, end: Math.max(broken.startIndex, Math.min(errEnd, this.lines.lineEnd(errLine))), message: 'syntax error' });
-      if (next === undefined || round >= MAX_RESYNC) break;
-      resumeFrom = this.lines.lineStart(next);
-      current = blank(current, broken.startIndex, resumeFrom);
-      tree = getParser().parse(current) as Tree;
-      if (!tree) break;
+      const last = next !== undefined && errors >= MAX_RESYNC;
+      this.syntaxErrors.push({ start: broken.startIndex, end: Math.max(broken.startIndex, Math.min(errEnd, this.lines.lineEnd(errLine))), message: last ? `syntax error (${MAX_RESYNC} in this file: the rest of it is not analysed)` : 'syntax error' });
+      if (next === undefined || last) break;
+      broken = undefined;
+      let pos = this.lines.lineStart(next);
+      while (pos < input.length && !broken) {
+        const end = this.windowEnd(input, pos);
+        const snippet = input.slice(pos, end);
+        // the IR reads literals from the text itself (what the parse input blanked is there)
+        const original = this.text.slice(pos, end);
+        resyncStats.windows++;
+        resyncStats.chars += snippet.length;
+        const t = getParser().parse(snippet) as Tree | null;
+        if (!t) {
+          pos = end;
+          continue;
+        }
+        try {
+          const r = t.rootNode;
+          for (const c of r.children) {
+            if (!c || c.type === 'comment') continue;
+            if (isBroken(r.type, c)) {
+              broken = { startIndex: pos + c.startIndex, endIndex: pos + c.endIndex };
+              break;
+            }
+            if (c.isNamed) this.stmts.push({ start: pos + c.startIndex, end: pos + c.endIndex, ir: irFor(c, original) });
+          }
+        } finally {
+          t.delete();
+        }
+        pos = end;
+      }
+      if (!broken) break;
     }
-    // Blanked re-parses can leave the last broken statement's ERROR after the final good one.
-    this.stmts.sort((a, b) => a.start - b.start);
+  }
+
+  /**
+   * Where the parse window starting at `pos` (a line start) ends: the first later line that
+   * looks like a top-level statement and starts outside any bracket, string or line
+   * continuation (within RESYNC_WINDOW characters), else the first later line that looks like a
+   * top-level statement, else the end of the text.
+   */
+  private windowEnd(input: string, pos: number): number {
+    const limit = Math.min(input.length, pos + RESYNC_WINDOW);
+    let depth = 0;
+    let quote = ''; // the open string's delimiter (' " \'\'\' """)
+    let continued = false;
+    for (let i = pos; i < limit; i++) {
+      const ch = input.charCodeAt(i);
+      if (quote) {
+        if (ch === 92 /* \\ */) i++;
+        else if (input.startsWith(quote, i)) {
+          i += quote.length - 1;
+          quote = '';
+        } else if ((ch === 10 || ch === 13) && quote.length === 1) quote = ''; // an unterminated one-line string ends with its line
+        if (!(ch === 10 || ch === 13) || quote) continue;
+      }
+      if (ch === 35 /* # */) {
+        while (i + 1 < limit && input.charCodeAt(i + 1) !== 10 && input.charCodeAt(i + 1) !== 13) i++;
+        continue;
+      }
+      if (ch === 39 || ch === 34) {
+        const q = input[i];
+        quote = input.startsWith(q + q + q, i) ? q + q + q : q;
+        i += quote.length - 1;
+        continue;
+      }
+      if (ch === 40 || ch === 91 || ch === 123) depth++;
+      else if (ch === 41 || ch === 93 || ch === 125) depth = Math.max(0, depth - 1);
+      else if (ch === 92 /* \\ */) continued = input.charCodeAt(i + 1) === 10 || input.charCodeAt(i + 1) === 13;
+      else if (ch === 10 || ch === 13) {
+        if (ch === 13 && input.charCodeAt(i + 1) === 10) i++;
+        const k = i + 1;
+        if (depth === 0 && !continued && !quote && STATEMENT_START.test(input.slice(k, k + 12))) return k;
+        continued = false;
+      }
+    }
+    const next = nextStatementLine(this.lines, this.lines.positionAt(pos).line);
+    return next === undefined ? input.length : this.lines.lineStart(next);
   }
 
   /** Absolute range of an IR span inside top-level statement `top`. */
