@@ -61,7 +61,7 @@ describe('cli', () => {
     const r = await cli(['check', root, '--format', 'json']);
     assert.equal(r.code, 1);
     const j = JSON.parse(r.out);
-    assert.deepEqual(Object.keys(j), ['version', 'root', 'diagnostics', 'checklist']);
+    assert.deepEqual(Object.keys(j), ['version', 'root', 'diagnostics', 'checklist', 'accepted', 'summaries']);
     assert.equal(j.version, 1);
     assert.equal(j.root, root);
     const d = j.diagnostics.find((x: { rule: string }) => x.rule === 'DJR101');

@@ -63,6 +63,8 @@ const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2,
 export const ICONS = {
   passed: { id: 'pass', color: 'testing.iconPassed' },
   notApplicable: { id: 'circle-slash', color: 'disabledForeground' },
+  accepted: { id: 'shield', color: 'problemsInfoIcon.foreground' },
+  notChecked: { id: 'question', color: 'disabledForeground' },
   manualOpen: { id: 'checklist' },
   manualDone: { id: 'pass-filled', color: 'testing.iconPassed' },
   loading: { id: 'loading~spin' },
@@ -156,16 +158,22 @@ export class ChecklistTreeModel {
 
   totals(): Totals {
     const t: Totals = { passed: 0, failed: 0, notApplicable: 0, manual: 0, manualDone: 0, score: null };
+    let earned = 0;
+    let possible = 0;
     for (const f of this.folderStates()) {
-      const c = f.report?.hasDjangoProject ? f.report.counts : undefined;
-      if (!c) continue;
+      const r = f.report?.hasDjangoProject ? f.report : undefined;
+      if (!r) continue;
+      const c = r.counts;
       t.passed += c.passed;
       t.failed += c.failed;
       t.notApplicable += c.notApplicable;
       t.manual += c.manual;
       t.manualDone += c.manualDone;
+      earned += r.points.earned;
+      possible += r.points.possible;
     }
-    t.score = t.passed + t.failed === 0 ? null : t.passed / (t.passed + t.failed);
+    // the reports' weighted scores, summed over the folders (the same formula as one report's)
+    t.score = possible === 0 ? null : earned / possible;
     return t;
   }
 
@@ -320,6 +328,14 @@ export class ChecklistTreeModel {
         icon = ICONS.notApplicable;
         description = 'not applicable';
         break;
+      case 'accepted':
+        icon = ICONS.accepted;
+        description = 'accepted';
+        break;
+      case 'not-checked':
+        icon = ICONS.notChecked;
+        description = 'not checked';
+        break;
       case 'manual':
         icon = item.done ? ICONS.manualDone : ICONS.manualOpen;
         tokens.push(item.done ? 'manualDone' : 'manualOpen');
@@ -360,6 +376,10 @@ export function statusLabel(item: Pick<ChecklistItem, 'status' | 'done'>): strin
       return 'Failing';
     case 'not-applicable':
       return 'Not applicable';
+    case 'accepted':
+      return 'Accepted';
+    case 'not-checked':
+      return 'Not checked';
     case 'manual':
       return item.done ? 'Done (manual)' : 'Open (manual)';
   }

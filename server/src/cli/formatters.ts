@@ -3,14 +3,22 @@
  * and SARIF 2.1.0 (GitHub code scanning). Messages are already masked by the rules.
  */
 import * as path from 'node:path';
-import { fixToApply, ruleDocUrl, type Finding, type Note, type Rule, type Severity } from '../engine';
+import { acceptedJson, fixToApply, ruleDocUrl, type ChecklistJsonItem, type ChecklistReport, type Finding, type Note, type Rule, type Severity } from '../engine';
 
-export interface JsonChecklistItem {
-  id: string;
-  category: string;
-  title: string;
-  status: 'passed' | 'failed' | 'not-applicable' | 'manual';
-  rules: string[];
+export type JsonChecklistItem = ChecklistJsonItem;
+
+/** One analysed root's readiness in the JSON output. */
+export interface JsonSummary {
+  root: string;
+  /** Weighted score 0..1, null when nothing counts (see the README: "The score"). */
+  score: number | null;
+  points: ChecklistReport['points'];
+  counts: ChecklistReport['counts'];
+  problems: ChecklistReport['problems'];
+}
+
+export function jsonSummary(report: ChecklistReport): JsonSummary {
+  return { root: report.root, score: report.score, points: { ...report.points }, counts: { ...report.counts }, problems: { ...report.problems } };
 }
 
 export function relPath(root: string, file: string): string {
@@ -18,7 +26,7 @@ export function relPath(root: string, file: string): string {
   return (rel === '' ? path.basename(file) : rel).split(path.sep).join('/');
 }
 
-export function toJson(root: string, findings: Finding[], checklist: JsonChecklistItem[]): object {
+export function toJson(root: string, findings: Finding[], checklist: JsonChecklistItem[], extra: { accepted?: Finding[]; summaries?: JsonSummary[] } = {}): object {
   return {
     version: 1,
     root,
@@ -38,12 +46,19 @@ export function toJson(root: string, findings: Finding[], checklist: JsonCheckli
       };
     }),
     checklist,
+    /** Suppressed findings: not problems, but risks someone accepted, with the reason written. */
+    accepted: (extra.accepted ?? []).map((f) => acceptedJson(root, f)),
+    summaries: extra.summaries ?? [],
   };
 }
 
 const SARIF_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
 
-export function toSarif(root: string, findings: Finding[], rules: Rule[], version: string): object {
+/**
+ * SARIF 2.1.0. Suppressed findings are results too, each with a `suppressions` entry (kind
+ * inSource, status accepted, the reason as justification), as code-scanning tools expect.
+ */
+export function toSarif(root: string, findings: Finding[], rules: Rule[], version: string, accepted: Finding[] = []): object {
   const index = new Map(rules.map((r, i) => [r.meta.code, i]));
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -69,7 +84,7 @@ export function toSarif(root: string, findings: Finding[], rules: Rule[], versio
         },
         columnKind: 'utf16CodeUnits',
         originalUriBaseIds: { '%SRCROOT%': { uri: 'file://' + root.split(path.sep).join('/').replace(/\/?$/, '/') } },
-        results: findings.map((f) => ({
+        results: [...findings, ...accepted].map((f) => ({
           ruleId: f.code,
           ruleIndex: index.get(f.code) ?? -1,
           level: SARIF_LEVEL[f.severity],
@@ -88,9 +103,21 @@ export function toSarif(root: string, findings: Finding[], rules: Rule[], versio
             },
           ],
           partialFingerprints: { 'djangoReadiness/v1': `${f.code}:${relPath(root, f.file)}:${f.message}` },
+          ...(f.suppressed ? { suppressions: [sarifSuppression(root, f)] } : {}),
         })),
       },
     ],
+  };
+}
+
+function sarifSuppression(root: string, f: Finding): object {
+  const s = f.suppressed!;
+  const what = s.kind === 'silenced-check' ? `SILENCED_SYSTEM_CHECKS lists ${s.check ?? 'its Django check id'}` : s.kind === 'file' ? 'django-readiness: ignore-file comment' : 'suppression comment';
+  return {
+    kind: 'inSource',
+    status: 'accepted',
+    justification: s.reason ? `${s.reason} (${what})` : `${what}; no reason written`,
+    ...(s.file !== undefined && s.line !== undefined ? { location: { physicalLocation: { artifactLocation: { uri: relPath(root, s.file), uriBaseId: '%SRCROOT%' }, region: { startLine: s.line + 1 } } } } : {}),
   };
 }
 

@@ -16,11 +16,12 @@ import {
   type FileSystem,
   type PartialConfig,
 } from '../engine';
-import type { JsonChecklistItem } from './formatters';
+import { jsonSummary, type JsonChecklistItem, type JsonSummary } from './formatters';
 import type { CliIO } from './run';
 
-export function checklistJson(fsys: FileSystem, root: string, result: AnalysisResult): JsonChecklistItem[] {
-  return checklistJsonItems(buildChecklist(result, loadManualState(fsys, root), allRules));
+export function checklistJson(fsys: FileSystem, root: string, result: AnalysisResult): { items: JsonChecklistItem[]; summary: JsonSummary } {
+  const report = buildChecklist(result, loadManualState(fsys, root), allRules);
+  return { items: checklistJsonItems(report), summary: jsonSummary(report) };
 }
 
 /** Analyses `target` and writes the Markdown report to `output` (or stdout). Returns the path written. */

@@ -17,7 +17,7 @@ import {
 } from '../engine';
 import { PendingFileSystem, writeChanges } from '../engine/apply';
 import { CodePool } from '../engine/pool';
-import { toJson, toSarif, toText, type JsonChecklistItem } from './formatters';
+import { toJson, toSarif, toText, type JsonChecklistItem, type JsonSummary } from './formatters';
 import { checklistJson, writeReport } from './report';
 import pkg from '../../../package.json';
 
@@ -144,6 +144,9 @@ function target(p: string): { root: string; only?: string } {
 export interface CheckOutcome {
   root: string;
   findings: Finding[];
+  /** Suppressed findings (accepted risks). */
+  accepted: Finding[];
+  summaries: JsonSummary[];
   notes: Note[];
   checklist: JsonChecklistItem[];
   fixed: number;
@@ -171,6 +174,8 @@ export async function runCheck(args: CheckArgs, io: CliIO): Promise<CheckOutcome
   const fsys = new NodeFileSystem({ roots: targets.map((t) => t.root) });
   const root = targets.length === 1 ? targets[0].root : io.cwd;
   const findings: Finding[] = [];
+  const accepted: Finding[] = [];
+  const summaries: JsonSummary[] = [];
   const notes: Note[] = [];
   const checklist: JsonChecklistItem[] = [];
   let fixed = 0;
@@ -214,14 +219,18 @@ export async function runCheck(args: CheckArgs, io: CliIO): Promise<CheckOutcome
       }
       for (const k of ['filesFound', 'pythonFiles', 'parsed', 'skippedByPrefilter', 'skippedLargeOrBinary', 'ms'] as const) stats[k] += result.stats[k];
       findings.push(...(t.only ? result.findings.filter((f) => f.file === t.only) : result.findings));
+      const suppressed = result.suppressed ?? [];
+      accepted.push(...(t.only ? suppressed.filter((f) => f.file === t.only) : suppressed));
       notes.push(...(t.only ? result.notes.filter((n) => n.file === t.only) : result.notes));
-      checklist.push(...checklistJson(fsys, t.root, result));
+      const cl = checklistJson(fsys, t.root, result);
+      checklist.push(...cl.items);
+      summaries.push(cl.summary);
     }
   } finally {
     stats.workers = pool?.threads ?? 0;
     await pool?.close();
   }
-  return { root, findings, notes, checklist, fixed, stats };
+  return { root, findings, accepted, summaries, notes, checklist, fixed, stats };
 }
 
 export async function runCli(argv: string[], io: CliIO): Promise<number | undefined> {
@@ -262,8 +271,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number | undefi
           const u = process.resourceUsage();
           io.stderr.write(JSON.stringify({ ...out.stats, maxRssKb: u.maxRSS, cpuMs: Math.round((u.userCPUTime + u.systemCPUTime) / 1000) }) + '\n');
         }
-        if (args.format === 'json') io.stdout.write(JSON.stringify(toJson(out.root, out.findings, out.checklist), null, 2) + '\n');
-        else if (args.format === 'sarif') io.stdout.write(JSON.stringify(toSarif(out.root, out.findings, allRules, pkg.version), null, 2) + '\n');
+        if (args.format === 'json') io.stdout.write(JSON.stringify(toJson(out.root, out.findings, out.checklist, { accepted: out.accepted, summaries: out.summaries }), null, 2) + '\n');
+        else if (args.format === 'sarif') io.stdout.write(JSON.stringify(toSarif(out.root, out.findings, allRules, pkg.version, out.accepted), null, 2) + '\n');
         else {
           const color = args.color ?? (!!io.stdout.isTTY && !process.env.NO_COLOR);
           io.stdout.write(toText(out.root, out.findings, out.notes, { color, unsafeHint: !args.unsafe }));

@@ -4,19 +4,19 @@
  * Caches (parse trees, per-file code-rule results) make re-analysis after an edit cheap.
  */
 import * as path from 'node:path';
-import { BINARY_MESSAGE, buildFinding, CodeChecker, isCodeRule, isCodeRuleFile, isPerFileRule, ruleFailed, tooLargeMessage, type CodeEnv, type CodeFileResult, type CodeRunData, type ReportEnv } from './codecheck';
+import { BINARY_MESSAGE, buildFinding, CodeChecker, isCodeRule, isCodeRuleFile, isPerFileRule, ruleFailed, tooLargeMessage, type CodeEnv, type CodeFileResult, type CodeRunData, type ReportEnv, type SilencedCheck } from './codecheck';
 import { ruleEnabled } from './config';
 import { dictLiteralEntry, dictLiteralOf, ModuleEditor } from './edits';
 import { envLookupSites, type Binding, type EnvLookupSite, type ModuleScope } from './evaluator';
 import { settingsEvaluator } from './settingsLoader';
-import { detectPackages, type PackageId } from './packages';
+import { detectPackages, PACKAGE_TITLES, type PackageId } from './packages';
 import { ParseCache, type PyModule } from './parser';
 import { findDjangoProjects, listFiles, looksBinary, MAX_FILE_BYTES, NodeFileSystem, type DjangoProject, type FileInventory, type FileSystem, type ProjectFile } from './project';
 import { installedVersion, loadDependencies, mayInstall, type DependencyModel } from './dependencies';
 import type { Requirement, RequirementProblem } from './requirements';
 import type { CodePool } from './pool';
 import type { BaseContext, ProjectContext, ReportArgs, Rule, SettingsContext, Where } from './rule';
-import { Suppressions } from './suppressions';
+import { suppressionReason, Suppressions } from './suppressions';
 import { findTemplateFolders, selectTemplates, type TemplateFolders } from './templateDirs';
 import type { Config, Edit, Finding, Note } from './types';
 import { stringItems, type Value } from './values';
@@ -67,13 +67,33 @@ export interface AnalysisStats {
   ms: number;
 }
 
+/**
+ * Why a rule that could run passed nothing: what it checks does not exist here, or it could not
+ * decide (see Verdicts in rule.ts). Rules without an outcome were checked.
+ */
+export interface RuleOutcome {
+  state: 'not-applicable' | 'not-checked';
+  /** A sentence for people. */
+  reason: string;
+}
+
 export interface AnalysisResult {
   root: string;
   projects: ProjectSummary[];
+  /** The problems: findings that no comment or SILENCED_SYSTEM_CHECKS suppresses. */
   findings: Finding[];
+  /** Suppressed findings (each with `suppressed`): accepted risks, not problems. */
+  suppressed?: Finding[];
   notes: Note[];
   /** For each rule that ran or could run: whether it applies to at least one project. */
   applicability: Record<string, boolean>;
+  /**
+   * For rules that ran (or could run) without deciding: not applicable or not checked, with the
+   * reason (the package is not used, no production settings module, a value that cannot be read,
+   * code files still being scanned...). Merged over the projects of the root: not checked in one
+   * project wins, then checked in one, then not applicable.
+   */
+  outcomes?: Record<string, RuleOutcome>;
   stats: AnalysisStats;
   /**
    * With AnalyzeOptions.defer: the code-rule work left to the caller (files without cached
@@ -208,8 +228,14 @@ export class Analyzer implements CodeEnv {
           summaries.push(run.summary());
           if (run.pending) pending.push(run.pending);
         }
+        const outcomes = mergeOutcomes(runs);
+        for (const p of pending) {
+          const n = p.files.length;
+          for (const r of p.rules) outcomes[r.meta.code] = { state: 'not-checked', reason: `The background scan of the code has not finished (${n} file${n === 1 ? '' : 's'} left).` };
+        }
         stats.ms = performance.now() - t0;
-        const result: AnalysisResult = { root: absRoot, projects: summaries, findings: dedupe(findings), notes, applicability, stats };
+        const all = dedupe(findings);
+        const result: AnalysisResult = { root: absRoot, projects: summaries, findings: all.filter((f) => !f.suppressed), suppressed: all.filter((f) => !!f.suppressed), notes, applicability, outcomes, stats };
         if (pending.length > 0) result.pending = pending;
         return result;
       },
@@ -306,6 +332,20 @@ export class Analyzer implements CodeEnv {
   }
 }
 
+/** The outcomes of several project runs of one root (see AnalysisResult.outcomes). */
+function mergeOutcomes(runs: ProjectRun[]): Record<string, RuleOutcome> {
+  const out: Record<string, RuleOutcome> = {};
+  const codes = new Set(runs.flatMap((r) => Object.keys(r.applicability)));
+  for (const code of codes) {
+    const states = runs.filter((r) => code in r.applicability).map((r) => r.outcomes[code]);
+    const notChecked = states.find((o) => o?.state === 'not-checked');
+    if (notChecked) out[code] = notChecked;
+    else if (states.some((o) => o === undefined)) continue; // checked in some project
+    else if (states[0]) out[code] = states[0];
+  }
+  return out;
+}
+
 function dedupe(findings: Finding[]): Finding[] {
   const seen = new Set<string>();
   const out: Finding[] = [];
@@ -338,6 +378,8 @@ function dedupe(findings: Finding[]): Finding[] {
 
 class ProjectRun {
   readonly applicability: Record<string, boolean> = {};
+  /** Rules of this run that did not decide (Verdicts): not applicable or not checked. */
+  readonly outcomes: Record<string, RuleOutcome> = {};
   private packages = new Set<PackageId>();
   private dependencies: DependencyModel = { files: [], requirements: [], problems: [], locks: [], installs: [] };
   private requirements: Requirement[] = [];
@@ -345,7 +387,7 @@ class ProjectRun {
   private djangoVersion: [number, number] = CURRENT_DJANGO;
   private djangoVersionPinned = false;
   private settingsCtx?: SettingsContextImpl;
-  private silenced = new Set<string>();
+  private silenced: Record<string, SilencedCheck> = {};
   private readonly files: ProjectFile[];
   private readonly today: Date;
   /** The Django templates of the project (found after the settings are evaluated). */
@@ -484,15 +526,23 @@ class ProjectRun {
     );
     if (this.settingsCtx) {
       const silenced = this.settingsCtx.value('SILENCED_SYSTEM_CHECKS');
-      for (const s of stringItems(silenced)) this.silenced.add(s.value);
+      for (const s of stringItems(silenced)) {
+        const o = s.item.origin;
+        const pos = o.module.lines.positionAt(o.top.start + o.node.s);
+        this.silenced[s.value] ??= { file: o.module.path, line: pos.line, comment: trailingComment(o.module.lines.lineText(pos.line)) };
+      }
     }
 
     if (this.rules.some((r) => r.checkTemplate)) this.findTemplates();
     for (const rule of this.rules) {
-      const applies = !rule.meta.requires || rule.meta.requires.some((p) => this.packages.has(p));
+      const requires = rule.meta.requires;
+      const applies = !requires || requires.some((p) => this.packages.has(p));
       // template rules apply where there are templates
       const canRun = rule.meta.kind === 'template' ? this.templateFiles.length > 0 : rule.meta.kind !== 'settings' || !!this.settingsCtx;
       this.applicability[rule.meta.code] = applies && canRun;
+      if (!applies) this.verdict(rule, 'not-applicable', `The project does not use ${requires!.map((p) => PACKAGE_TITLES[p] ?? p).join(' or ')}.`);
+      else if (!canRun && rule.meta.kind === 'template') this.verdict(rule, 'not-applicable', 'The project has no Django templates.');
+      else if (!canRun) this.verdict(rule, 'not-checked', this.project.production ? 'The production settings module could not be read.' : 'No production settings module was found (set productionSettingsModule to choose one).');
     }
 
     if (this.settingsCtx) {
@@ -511,6 +561,14 @@ class ProjectRun {
         this.guard(rule, this.project.root, () => rule.checkProject?.(ctx));
       }
     }
+  }
+
+  /** Records what a rule said about itself (Verdicts): not checked wins over not applicable. */
+  verdict(rule: Rule, state: RuleOutcome['state'], reason: string): void {
+    const code = rule.meta.code;
+    const cur = this.outcomes[code];
+    if (cur && (cur.state === 'not-checked' || state === 'not-applicable')) return;
+    this.outcomes[code] = { state, reason };
   }
 
   private guard(rule: Rule, file: string, fn: () => void): void {
@@ -615,7 +673,7 @@ class ProjectRun {
       djangoVersion: this.djangoVersion,
       djangoVersionPinned: this.djangoVersionPinned,
       today: this.today.toISOString(),
-      silenced: [...this.silenced],
+      silenced: this.silenced,
     };
   }
 
@@ -724,13 +782,14 @@ class ProjectRun {
 
   report(rule: Rule, args: ReportArgs, sink: Finding[]): void {
     this.reportEnv ??= { env: this.an, config: this.config, silenced: this.silenced, projectRoot: this.project.root };
-    const f = buildFinding(this.reportEnv, rule, args);
-    if (f) sink.push(f);
+    sink.push(buildFinding(this.reportEnv, rule, args));
   }
 
   private projectContext(rule: Rule): ProjectContext {
     return {
       ...this.base(rule),
+      notApplicable: (reason) => this.verdict(rule, 'not-applicable', reason),
+      notChecked: (reason) => this.verdict(rule, 'not-checked', reason),
       files: this.files,
       requirements: this.requirements,
       requirementProblems: this.requirementProblems,
@@ -740,6 +799,13 @@ class ProjectRun {
       readFile: (p) => this.readText(p),
     };
   }
+}
+
+/** The comment at the end of a line of Python ('' when none): `'security.W004',  # HSTS at the proxy` -> `HSTS at the proxy`. */
+function trailingComment(line: string): string {
+  // outside string literals: skip quoted runs, then take what follows the first '#'
+  const m = /^(?:[^'"#]|'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")*#(.*)$/.exec(line);
+  return m ? suppressionReason(m[1]) : '';
 }
 
 function collectDottedStrings(ctx: SettingsContextImpl): string[] {
@@ -885,6 +951,8 @@ class SettingsContextImpl {
     return {
       ...base,
       report: (args) => run.report(self.currentRule as Rule, args, run.findingSink),
+      notApplicable: (reason) => run.verdict(self.currentRule as Rule, 'not-applicable', reason),
+      notChecked: (reason) => run.verdict(self.currentRule as Rule, 'not-checked', reason),
       module: self.module,
       scope: self.scope,
       installedApps: self.installedApps,

@@ -15,8 +15,9 @@ import { isHtmlTemplate } from './templateDirs';
 import { looksLikeHtml, looksLikeJinja, parseTemplate } from './templates';
 import type { LineIndex } from './text';
 import { djangoCheckIds, type Suppressions } from './suppressions';
+import { severityOverride } from './config';
 import { buildFixes } from './fix';
-import type { Config, Finding, Fix, Note, Range, Severity } from './types';
+import type { Config, Finding, Fix, Note, Range, Severity, Suppression } from './types';
 import { originRange, type Origin } from './values';
 
 /** What the code rules of one project need, as plain data. */
@@ -28,8 +29,20 @@ export interface CodeRunData {
   djangoVersionPinned: boolean;
   /** BaseContext.today, as an ISO timestamp. */
   today: string;
-  /** SILENCED_SYSTEM_CHECKS of the production settings. */
-  silenced: string[];
+  /**
+   * SILENCED_SYSTEM_CHECKS of the production settings: check id -> where it is listed (and the
+   * comment written beside it, as the reason).
+   */
+  silenced: Record<string, SilencedCheck>;
+}
+
+/** An entry of SILENCED_SYSTEM_CHECKS: where it is written and the comment beside it. */
+export interface SilencedCheck {
+  file: string;
+  /** 0-based line of the entry. */
+  line: number;
+  /** The comment on the entry's line ('' when none). */
+  comment: string;
 }
 
 /** The code-rule results of one file. */
@@ -53,7 +66,7 @@ export interface CodeEnv {
 export interface ReportEnv {
   readonly env: CodeEnv;
   readonly config: Config;
-  readonly silenced: ReadonlySet<string>;
+  readonly silenced: Readonly<Record<string, SilencedCheck>>;
   readonly projectRoot: string;
 }
 
@@ -72,7 +85,11 @@ export function ruleFailed(rule: Rule, file: string, e: unknown): Note {
  * The finding a rule reports, after severity overrides and suppressions (comments on the line or
  * above, SILENCED_SYSTEM_CHECKS); undefined when suppressed.
  */
-export function buildFinding(r: ReportEnv, rule: Rule, args: ReportArgs): Finding | undefined {
+/**
+ * The finding a rule reports, after severity overrides and suppressions (comments on the line or
+ * above, a file-wide comment, SILENCED_SYSTEM_CHECKS): a suppressed finding carries `suppressed`.
+ */
+export function buildFinding(r: ReportEnv, rule: Rule, args: ReportArgs): Finding {
   let file: string;
   let range: Range;
   if (isOrigin(args.at)) {
@@ -83,13 +100,10 @@ export function buildFinding(r: ReportEnv, rule: Rule, args: ReportArgs): Findin
     range = args.at.range;
   }
   const meta = rule.meta;
-  const override = r.config.severity[meta.code];
+  const override = severityOverride(r.config, meta.code);
   const severity: Severity = override && override !== 'off' ? override : args.severity ?? meta.severity;
-  const text = r.env.fs.readFile(file);
-  if (text !== undefined && r.env.suppressions(file, text).isSuppressed(meta.code, range.start.line)) return undefined;
-  if (djangoCheckIds(meta.django).some((id) => r.silenced.has(id))) return undefined;
   const django = meta.django ? djangoCheckIds(meta.django).join(', ') : undefined;
-  return {
+  const finding: Finding = {
     code: meta.code,
     name: meta.name,
     severity,
@@ -101,6 +115,20 @@ export function buildFinding(r: ReportEnv, rule: Rule, args: ReportArgs): Findin
     tags: meta.deprecated ? ['deprecated'] : undefined,
     projectRoot: r.projectRoot,
   };
+  const suppressed = suppressionOf(r, meta.code, meta.django, file, range.start.line);
+  if (suppressed) finding.suppressed = suppressed;
+  return finding;
+}
+
+function suppressionOf(r: ReportEnv, code: string, django: string | undefined, file: string, line: number): Suppression | undefined {
+  const text = r.env.fs.readFile(file);
+  const c = text !== undefined ? r.env.suppressions(file, text).find(code, line) : undefined;
+  if (c) return { kind: c.kind, reason: c.reason, file, line: c.line };
+  for (const id of djangoCheckIds(django)) {
+    const s = r.silenced[id];
+    if (s) return { kind: 'silenced-check', reason: s.comment, file: s.file, line: s.line, check: id };
+  }
+  return undefined;
 }
 
 /**
@@ -244,7 +272,7 @@ export class CodeChecker {
     private readonly data: CodeRunData,
     rules: Rule[],
   ) {
-    this.report = { env, config: data.config, silenced: new Set(data.silenced), projectRoot: data.project.root };
+    this.report = { env, config: data.config, silenced: data.silenced, projectRoot: data.project.root };
     this.packages = new Set(data.packages);
     this.today = new Date(data.today);
     this.rules = rules.filter(isCodeRule);
@@ -359,8 +387,7 @@ export class CodeChecker {
       djangoVersionPinned: d.djangoVersionPinned,
       uses: (pkg) => this.packages.has(pkg),
       report: (args) => {
-        const f = buildFinding(this.report, rule, args);
-        if (f) sink.push(f);
+        sink.push(buildFinding(this.report, rule, args));
       },
     };
   }

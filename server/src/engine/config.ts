@@ -121,10 +121,46 @@ export function mergeConfig(...parts: PartialConfig[]): Config {
   return c;
 }
 
-/** Whether a rule code runs under `select` / `ignore` (codes or prefixes such as DJR3). */
+/**
+ * Whether `pattern` (a code, a prefix such as DJR3, a wildcard such as DJR3* or DJR30?, or ALL)
+ * matches `code`. `*` stands for any digits, `?` for one.
+ */
+export function codeMatches(pattern: string, code: string): boolean {
+  const p = pattern.trim().toUpperCase();
+  if (p === 'ALL' || p === '*') return true;
+  if (/[*?]/.test(p)) return new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '\\d*').replace(/\?/g, '\\d')}$`).test(code);
+  return code.startsWith(p);
+}
+
+/** How specific a pattern is: an exact code beats a longer prefix, which beats a shorter one. */
+function specificity(pattern: string, code: string): number {
+  const p = pattern.trim().toUpperCase();
+  if (p === code) return 1000;
+  if (p === 'ALL' || p === '*') return 0;
+  return p.replace(/[*?]/g, '').length;
+}
+
+/**
+ * The severity override of a rule: `severity` keys are codes (DJR304), prefixes (DJR3) or
+ * wildcards (DJR3*, DJR30?); the most specific matching key wins (an exact code over DJR30*,
+ * DJR30* over DJR3*).
+ */
+export function severityOverride(config: Pick<Config, 'severity'>, code: string): SeverityOverride | undefined {
+  const exact = config.severity[code];
+  if (exact !== undefined) return exact;
+  let best: { s: number; v: SeverityOverride } | undefined;
+  for (const [key, v] of Object.entries(config.severity)) {
+    if (!codeMatches(key, code)) continue;
+    const s = specificity(key, code);
+    if (!best || s > best.s) best = { s, v };
+  }
+  return best?.v;
+}
+
+/** Whether a rule code runs under `select` / `ignore` (codes, prefixes such as DJR3, wildcards such as DJR3*). */
 export function ruleEnabled(config: Config, code: string): boolean {
-  const match = (list: string[] | undefined) => !!list && list.some((p) => code.startsWith(p.toUpperCase()) || p.toUpperCase() === 'ALL');
+  const match = (list: string[] | undefined) => !!list && list.some((p) => codeMatches(p, code));
   if (config.select && config.select.length > 0 && !match(config.select)) return false;
   if (match(config.ignore)) return false;
-  return config.severity[code] !== 'off';
+  return severityOverride(config, code) !== 'off';
 }

@@ -89,7 +89,22 @@ export interface BaseContext {
   readonly djangoVersionPinned: boolean;
 }
 
-export interface SettingsContext extends BaseContext {
+/**
+ * What a settings or project rule says when it cannot pass honestly. A rule that returns without
+ * a finding passes its checklist items; when that silence would overstate readiness it says why:
+ *  - notApplicable: what the rule checks does not exist here (SQLite has no network connection
+ *    to encrypt; no Dockerfile to run as root). The items are "not applicable", with the reason.
+ *  - notChecked: the rule could not decide (a value it cannot read statically, a prerequisite
+ *    that fails elsewhere: HSTS subdomains while HSTS is off). The items are "not checked".
+ * A finding reported in the same run wins; notChecked wins over notApplicable. Reasons are
+ * sentences for people ("HSTS is off (SECURE_HSTS_SECONDS), so there are no subdomains to cover").
+ */
+export interface Verdicts {
+  notApplicable(reason: string): void;
+  notChecked(reason: string): void;
+}
+
+export interface SettingsContext extends BaseContext, Verdicts {
   /** The production settings module. */
   readonly module: PyModule;
   /** Its evaluated scope (star-imports merged). */
@@ -171,7 +186,7 @@ export interface TemplateContext extends BaseContext {
   range(start: number, end: number): Range;
 }
 
-export interface ProjectContext extends BaseContext {
+export interface ProjectContext extends BaseContext, Verdicts {
   readonly files: ProjectFile[];
   /** Every requirement of every dependency file (dependencies.requirements), each with its scope. */
   readonly requirements: Requirement[];

@@ -125,6 +125,28 @@ export interface Finding {
   tags?: ('deprecated' | 'unnecessary')[];
   /** The Django root (folder of manage.py) the finding was computed for. */
   projectRoot?: string;
+  /**
+   * Set when a suppression comment or SILENCED_SYSTEM_CHECKS silences the finding: it is then
+   * not a problem (no diagnostic, no exit code) but an accepted risk, listed with its reason.
+   */
+  suppressed?: Suppression;
+}
+
+/** How a finding was silenced, and the reason written with it. */
+export interface Suppression {
+  /**
+   * 'line': `# noqa: DJR101` / `# django-readiness: ignore[DJR101]` on (or above) the line;
+   * 'file': `# django-readiness: ignore-file[DJR101]`; 'silenced-check': the Django check id the
+   * rule maps to is in SILENCED_SYSTEM_CHECKS.
+   */
+  kind: 'line' | 'file' | 'silenced-check';
+  /** The reason written with the suppression ('' when none was written). */
+  reason: string;
+  /** Where the suppression is written (absolute path, 0-based line), when known. */
+  file?: string;
+  line?: number;
+  /** For 'silenced-check': the Django check id (security.W004). */
+  check?: string;
 }
 
 /** Something the user should know that is not a rule finding (syntax error, skipped file...). */

@@ -8,6 +8,7 @@
 import * as path from 'node:path';
 import type { Finding } from '../types';
 import { SEED_IDS } from './items';
+import { relativePath } from './paths';
 import { formatScore, type ChecklistItem, type ChecklistReport } from './model';
 
 export interface MarkdownReportOptions {
@@ -26,11 +27,7 @@ export function escapeMarkdown(text: string): string {
   return text.replace(/\s*[\r\n]+\s*/g, ' ').replace(/([\\[\]<>*])/g, '\\$1');
 }
 
-/** A path relative to `root`, with `/` separators. */
-export function relativePath(root: string, file: string): string {
-  const rel = path.relative(root, file);
-  return (rel === '' ? path.basename(file) : rel).split(path.sep).join('/');
-}
+export { relativePath };
 
 function linkTarget(rel: string, line: number): string {
   return `${rel.split('/').map(encodeURIComponent).join('/')}#L${line}`;
@@ -68,6 +65,12 @@ function itemLines(item: ChecklistItem, opts: MarkdownReportOptions): string[] {
     }
     case 'not-applicable':
       out.push(`- ~~${title}~~${rulesSuffix(item)} — _not applicable: ${plain(item.reason)}_`);
+      break;
+    case 'accepted':
+      out.push(`- [ ] ${title}${rulesSuffix(item)} — _accepted: ${escapeMarkdown(item.reason)}_`);
+      break;
+    case 'not-checked':
+      out.push(`- [ ] ${title}${rulesSuffix(item)} — _not checked: ${plain(item.reason)}_`);
       break;
     case 'manual': {
       if (item.done) {
