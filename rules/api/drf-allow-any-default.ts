@@ -1,4 +1,4 @@
-import { defineRule, dictGet, isSequence, originText, setDictKeysEdits, type Value } from '../../server/src/engine';
+import { defineRule, dictGet, isSequence, originText, setDictKeysEdits, unreadable, type Value } from '../../server/src/engine';
 
 const IS_AUTHENTICATED = 'rest_framework.permissions.IsAuthenticated';
 
@@ -34,11 +34,11 @@ export default defineRule({
   },
   checkSettings(ctx) {
     const rf = ctx.setting('REST_FRAMEWORK');
-    if (rf && rf.value.kind !== 'dict') return; // not a value we can read
+    if (rf && rf.value.kind !== 'dict') return ctx.notChecked(unreadable('REST_FRAMEWORK', rf.value));
     const perms = dictGet(rf?.value, 'DEFAULT_PERMISSION_CLASSES');
     let why: string;
     if (!perms) why = rf ? 'REST_FRAMEWORK sets no DEFAULT_PERMISSION_CLASSES, so DRF defaults to AllowAny' : 'REST_FRAMEWORK is not set, so DRF defaults to AllowAny';
-    else if (!isSequence(perms.value)) return;
+    else if (!isSequence(perms.value)) return ctx.notChecked(unreadable('DEFAULT_PERMISSION_CLASSES', perms.value));
     else if (perms.value.items.length === 0) why = 'DEFAULT_PERMISSION_CLASSES is empty';
     else if (perms.value.items.every(isAllowAny)) why = 'DEFAULT_PERMISSION_CLASSES is AllowAny';
     else return;

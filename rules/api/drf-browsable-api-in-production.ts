@@ -1,4 +1,4 @@
-import { defineRule, dictGet, isSequence, originText } from '../../server/src/engine';
+import { defineRule, dictGet, isSequence, originText, unreadable } from '../../server/src/engine';
 
 export default defineRule({
   meta: {
@@ -25,7 +25,7 @@ export default defineRule({
   },
   checkSettings(ctx) {
     const rf = ctx.setting('REST_FRAMEWORK');
-    if (rf && rf.value.kind !== 'dict') return; // not a value we can read
+    if (rf && rf.value.kind !== 'dict') return ctx.notChecked(unreadable('REST_FRAMEWORK', rf.value));
     const renderers = dictGet(rf?.value, 'DEFAULT_RENDERER_CLASSES');
     if (!renderers) {
       ctx.report({
@@ -34,7 +34,7 @@ export default defineRule({
       });
       return;
     }
-    if (!isSequence(renderers.value)) return;
+    if (!isSequence(renderers.value)) return ctx.notChecked(unreadable('DEFAULT_RENDERER_CLASSES', renderers.value));
     for (const item of renderers.value.items) {
       const name = item.kind === 'str' ? item.value : item.kind === 'unknown' ? originText(item.origin).trim() : '';
       if (!/(^|\.)BrowsableAPIRenderer$/.test(name)) continue;

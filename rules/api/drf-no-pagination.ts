@@ -1,4 +1,4 @@
-import { defineRule, dictGet, setDictKeysEdits } from '../../server/src/engine';
+import { defineRule, dictGet, setDictKeysEdits, unreadable } from '../../server/src/engine';
 
 const PAGE_NUMBER = 'rest_framework.pagination.PageNumberPagination';
 
@@ -28,7 +28,7 @@ export default defineRule({
   },
   checkSettings(ctx) {
     const rf = ctx.setting('REST_FRAMEWORK');
-    if (rf && rf.value.kind !== 'dict') return; // not a value we can read
+    if (rf && rf.value.kind !== 'dict') return ctx.notChecked(unreadable('REST_FRAMEWORK', rf.value));
     const cls = dictGet(rf?.value, 'DEFAULT_PAGINATION_CLASS');
     const size = dictGet(rf?.value, 'PAGE_SIZE');
     const ed = rf ? ctx.editorFor(rf.stmt.module) : ctx.editor;

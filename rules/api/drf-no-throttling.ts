@@ -1,4 +1,4 @@
-import { defineRule, dictGet, isSequence, setDictKeysEdits, stringItems } from '../../server/src/engine';
+import { defineRule, dictGet, isSequence, setDictKeysEdits, stringItems, unreadable } from '../../server/src/engine';
 
 const ANON = 'rest_framework.throttling.AnonRateThrottle';
 const USER = 'rest_framework.throttling.UserRateThrottle';
@@ -29,10 +29,10 @@ export default defineRule({
   },
   checkSettings(ctx) {
     const rf = ctx.setting('REST_FRAMEWORK');
-    if (rf && rf.value.kind !== 'dict') return; // not a value we can read
+    if (rf && rf.value.kind !== 'dict') return ctx.notChecked(unreadable('REST_FRAMEWORK', rf.value));
     const classes = dictGet(rf?.value, 'DEFAULT_THROTTLE_CLASSES');
     const rates = dictGet(rf?.value, 'DEFAULT_THROTTLE_RATES');
-    if (classes && !isSequence(classes.value)) return; // not a value we can read
+    if (classes && !isSequence(classes.value)) return ctx.notChecked(unreadable('DEFAULT_THROTTLE_CLASSES', classes.value));
     const ed = rf ? ctx.editorFor(rf.stmt.module) : ctx.editor;
     const classesSrc = `[${ed.str(ANON)}, ${ed.str(USER)}]`;
     const rateSrc: Record<string, string> = { anon: ed.str('100/hour'), user: ed.str('1000/hour') };

@@ -1,4 +1,4 @@
-import { defineRule, literalLike, replaceEnvDefault, type FixSpec } from '../../server/src/engine';
+import { defineRule, literalLike, replaceEnvDefault, unreadable, type FixSpec } from '../../server/src/engine';
 
 export default defineRule({
   meta: {
@@ -34,6 +34,7 @@ export default defineRule({
       return;
     }
     const v = b.value;
+    if (v.kind !== 'str' && v.kind !== 'bool') return ctx.notChecked(unreadable('ACCOUNT_EMAIL_VERIFICATION', v));
     // allauth still reads the legacy booleans: True is 'mandatory', False 'optional'
     if (v.kind === 'bool' ? v.value : v.kind !== 'str' || v.value === 'mandatory') return;
     const env = v.env;

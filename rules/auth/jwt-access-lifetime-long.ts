@@ -1,4 +1,4 @@
-import { defineRule, dictGet, formatDuration, jwtLifetimeEdits } from '../../server/src/engine';
+import { defineRule, dictGet, formatDuration, jwtLifetimeEdits, unreadable } from '../../server/src/engine';
 
 export default defineRule({
   meta: {
@@ -26,10 +26,12 @@ export default defineRule({
   },
   checkSettings(ctx) {
     const jwt = ctx.setting('SIMPLE_JWT');
-    if (!jwt || jwt.value.kind !== 'dict') return; // the default (5 minutes) is fine
+    if (jwt && jwt.value.kind !== 'dict') return ctx.notChecked(unreadable('SIMPLE_JWT', jwt.value));
+    if (!jwt) return; // the default (5 minutes) is fine
     const entry = dictGet(jwt.value, 'ACCESS_TOKEN_LIFETIME');
     const v = entry?.value;
-    if (!entry || !v || v.kind !== 'timedelta') return;
+    if (!entry || !v) return;
+    if (v.kind !== 'timedelta') return ctx.notChecked(unreadable(`SIMPLE_JWT['ACCESS_TOKEN_LIFETIME']`, v));
     const minutes = ctx.thresholds.jwtAccessTokenMaxMinutes;
     const max = minutes * 60;
     if (v.seconds <= max) return;

@@ -1,4 +1,4 @@
-import { addInstalledAppEdits, defineRule, dictGet, isSequence, replaceEnvDefault, truthy, type Edit } from '../../server/src/engine';
+import { addInstalledAppEdits, defineRule, dictGet, isSequence, replaceEnvDefault, truthy, unreadable, type Edit } from '../../server/src/engine';
 
 const APP = 'rest_framework_simplejwt.token_blacklist';
 
@@ -28,7 +28,7 @@ export default defineRule({
   },
   checkSettings(ctx) {
     const jwt = ctx.setting('SIMPLE_JWT');
-    if (jwt && jwt.value.kind !== 'dict') return; // not a value we can read
+    if (jwt && jwt.value.kind !== 'dict') return ctx.notChecked(unreadable('SIMPLE_JWT', jwt.value));
     const apps = ctx.setting('INSTALLED_APPS');
     const readable = !!apps && isSequence(apps.value);
     const installed = !readable || ctx.installedApps.some((a) => a === APP || a.startsWith(APP + '.'));
@@ -45,7 +45,7 @@ export default defineRule({
       return;
     }
     const on = truthy(entry.value);
-    if (on === undefined) return;
+    if (on === undefined) return ctx.notChecked(unreadable("SIMPLE_JWT['BLACKLIST_AFTER_ROTATION']", entry.value));
     const env = entry.value.env;
     if (!on) {
       ctx.report({

@@ -1,4 +1,4 @@
-import { defineRule, dictGet, replaceEnvDefault, truthy } from '../../server/src/engine';
+import { defineRule, dictGet, replaceEnvDefault, truthy, unreadable } from '../../server/src/engine';
 
 export default defineRule({
   meta: {
@@ -26,7 +26,7 @@ export default defineRule({
   },
   checkSettings(ctx) {
     const jwt = ctx.setting('SIMPLE_JWT');
-    if (jwt && jwt.value.kind !== 'dict') return; // not a value we can read
+    if (jwt && jwt.value.kind !== 'dict') return ctx.notChecked(unreadable('SIMPLE_JWT', jwt.value));
     const entry = dictGet(jwt?.value, 'ROTATE_REFRESH_TOKENS');
     const setTrue = () => ctx.setDictKeyEdits('SIMPLE_JWT', ['ROTATE_REFRESH_TOKENS'], 'True');
     if (!entry) {
@@ -38,6 +38,7 @@ export default defineRule({
       return;
     }
     const v = entry.value;
+    if (truthy(v) === undefined) return ctx.notChecked(unreadable("SIMPLE_JWT['ROTATE_REFRESH_TOKENS']", v));
     if (truthy(v) !== false) return;
     const env = v.env;
     ctx.report({

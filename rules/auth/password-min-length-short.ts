@@ -1,4 +1,4 @@
-import { defineRule, dictGet, dictLiteralEntry, isSequence, replaceEnvDefault, type Edit, type SettingsContext, type Value } from '../../server/src/engine';
+import { defineRule, dictGet, dictLiteralEntry, isSequence, replaceEnvDefault, unreadable, type Edit, type SettingsContext, type Value } from '../../server/src/engine';
 import type { PyExpr } from '../../server/src/engine/ir';
 
 const DJANGO_MIN_LENGTH = 'django.contrib.auth.password_validation.MinimumLengthValidator';
@@ -39,27 +39,39 @@ export default defineRule({
   },
   checkSettings(ctx: SettingsContext) {
     const b = ctx.setting('AUTH_PASSWORD_VALIDATORS');
-    if (!b || !isSequence(b.value) || b.value.items.length === 0) return; // DJR506
+    if (!b || !isSequence(b.value) || b.value.items.length === 0) return ctx.notChecked(b && !isSequence(b.value) ? unreadable('AUTH_PASSWORD_VALIDATORS', b.value) : 'No password validator is configured, so no minimum length applies (see the password validators item).'); // DJR506 reports it
     const min = ctx.thresholds.passwordMinLength;
     const title = `Set the minimum password length to ${min}`;
     let found = false;
+    // a validator (or an option) we cannot read: do not claim there is none, nor that it is long enough
+    const unknown = (why: string) => {
+      found = true;
+      ctx.notChecked(why);
+    };
     for (const item of b.value.items) {
       if (item.kind !== 'dict') {
-        found = true; // a validator we cannot read: do not claim there is none
+        unknown('An AUTH_PASSWORD_VALIDATORS entry cannot be read statically.');
         continue;
       }
       const name = dictGet(item, 'NAME')?.value;
       if (!name || name.kind !== 'str') {
-        found = true;
+        unknown("An AUTH_PASSWORD_VALIDATORS entry's NAME cannot be read statically.");
         continue;
       }
       if (!name.value.endsWith('LengthValidator')) continue;
       found = true;
       const options = dictGet(item, 'OPTIONS');
-      if (options && options.value.kind !== 'dict') continue; // not a value we can read
+      if (options && options.value.kind !== 'dict') {
+        unknown(unreadable(`The OPTIONS of ${name.value.split('.').pop()}`, options.value));
+        continue;
+      }
       const ml = dictGet(options?.value, 'min_length');
       if (!ml) {
-        if (name.value !== DJANGO_MIN_LENGTH || DJANGO_DEFAULT >= min) continue; // a custom validator's default is unknown
+        if (name.value !== DJANGO_MIN_LENGTH) {
+          unknown(`${name.value.split('.').pop()} sets no min_length and is not recognised as Django's own MinimumLengthValidator, so its minimum is unknown.`);
+          continue;
+        }
+        if (DJANGO_DEFAULT >= min) continue;
         const ed = ctx.editorFor(item.origin.module);
         const target = options ? dictLiteral(options.value) : dictLiteral(item);
         const src = options ? [ed.str('min_length'), String(min)] : [ed.str('OPTIONS'), `{${ed.str('min_length')}: ${min}}`];
@@ -72,7 +84,11 @@ export default defineRule({
         continue;
       }
       const v = ml.value;
-      if (v.kind !== 'num' || v.value >= min) continue;
+      if (v.kind !== 'num') {
+        unknown(unreadable('min_length', v));
+        continue;
+      }
+      if (v.value >= min) continue;
       let edits: Edit[] = [];
       if (v.env?.defaultOrigin) edits = replaceEnvDefault(ctx, v.env, min);
       else {

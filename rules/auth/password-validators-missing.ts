@@ -1,4 +1,4 @@
-import { defineRule, isSequence, type ModuleEditor, type FixSpec } from '../../server/src/engine';
+import { defineRule, isSequence, unreadable, type FixSpec, type ModuleEditor } from '../../server/src/engine';
 
 /** Django's four validators (as `startproject` writes them), MinimumLengthValidator with `min`. */
 function validatorsSrc(ed: ModuleEditor, min: number): string {
@@ -49,7 +49,8 @@ export default defineRule({
       ctx.report({ at: ctx.missingAt(), message: 'AUTH_PASSWORD_VALIDATORS is not set (Django defaults to none): any password is accepted, even "1"', fixes });
       return;
     }
-    if (!isSequence(b.value) || b.value.items.length > 0) return;
+    if (!isSequence(b.value)) return ctx.notChecked(unreadable('AUTH_PASSWORD_VALIDATORS', b.value));
+    if (b.value.items.length > 0) return;
     ctx.report({ at: ctx.bindingAt(b), message: `AUTH_PASSWORD_VALIDATORS is empty${b.conditional ? ' (in a branch that may run)' : ''}: any password is accepted, even "1"`, fixes });
   },
 });

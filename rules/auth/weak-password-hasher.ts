@@ -1,4 +1,4 @@
-import { defineRule, isSequence } from '../../server/src/engine';
+import { defineRule, isSequence, unreadable } from '../../server/src/engine';
 
 /** Hashers that are fast, unsalted or both: a leaked hash is cracked in bulk. */
 const WEAK = /(^|\.)(MD5|SHA1|UnsaltedMD5|UnsaltedSHA1|Crypt)PasswordHasher$/;
@@ -28,9 +28,11 @@ export default defineRule({
   },
   checkSettings(ctx) {
     const b = ctx.setting('PASSWORD_HASHERS');
-    if (!b || !isSequence(b.value)) return; // Django's default (PBKDF2) is fine
+    if (!b) return; // Django's default (PBKDF2) is fine
+    if (!isSequence(b.value)) return ctx.notChecked(unreadable('PASSWORD_HASHERS', b.value));
     const first = b.value.items[0];
-    if (!first || first.kind !== 'str') return;
+    if (!first) return ctx.notChecked('PASSWORD_HASHERS is empty: Django cannot hash passwords at all.');
+    if (first.kind !== 'str') return ctx.notChecked(unreadable('The first entry of PASSWORD_HASHERS', first));
     const m = WEAK.exec(first.value.trim());
     if (!m) return;
     ctx.report({

@@ -1,4 +1,4 @@
-import { corsSetting, defineRule, isSequence, regexAllowsAnyOrigin, replaceEnvDefault, stringItems, truthy, type Binding, type Edit, type FixSpec, type ModuleEditor, type SettingsContext, type TopStmt, type Value } from '../../server/src/engine';
+import { corsSetting, defineRule, isSequence, regexAllowsAnyOrigin, replaceEnvDefault, stringItems, truthy, unreadable, type Binding, type Edit, type FixSpec, type ModuleEditor, type SettingsContext, type TopStmt, type Value } from '../../server/src/engine';
 import type { PyExpr } from '../../server/src/engine/ir';
 
 /** `NAME = value` alone in the production module: the statement can be rewritten as a whole. */
@@ -103,6 +103,7 @@ export default defineRule({
   checkSettings(ctx) {
     const all = corsSetting(ctx, 'CORS_ALLOW_ALL_ORIGINS');
     const allOn = !!all && truthy(all.value) === true;
+    if (all && truthy(all.value) === undefined) ctx.notChecked(unreadable(all.name, all.value));
     if (all && allOn) {
       const env = all.value.env;
       ctx.report({

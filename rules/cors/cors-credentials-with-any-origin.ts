@@ -1,4 +1,4 @@
-import { corsSetting, defineRule, regexAllowsAnyOrigin, regexIsWildcard, stringItems, truthy } from '../../server/src/engine';
+import { corsSetting, defineRule, regexAllowsAnyOrigin, regexIsWildcard, stringItems, truthy, unreadable } from '../../server/src/engine';
 
 export default defineRule({
   meta: {
@@ -26,7 +26,9 @@ export default defineRule({
   },
   checkSettings(ctx) {
     const cred = ctx.setting('CORS_ALLOW_CREDENTIALS');
-    if (!cred || truthy(cred.value) !== true) return;
+    const on = cred ? truthy(cred.value) : false;
+    if (on === undefined) return ctx.notChecked(unreadable('CORS_ALLOW_CREDENTIALS', cred?.value));
+    if (!on || !cred) return ctx.notApplicable('CORS_ALLOW_CREDENTIALS is off: no cross-origin request carries cookies or credentials.');
     const fromEnv = cred.value.env ? ` (the default of ${cred.value.env.variable ?? 'an environment variable'})` : '';
     const all = corsSetting(ctx, 'CORS_ALLOW_ALL_ORIGINS');
     if (all && truthy(all.value) === true) {

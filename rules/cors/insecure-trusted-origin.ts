@@ -1,4 +1,4 @@
-import { corsSetting, defineRule, type Binding, type SettingsContext, type Value } from '../../server/src/engine';
+import { corsSetting, defineRule, truthy, unreadable, type Binding, type SettingsContext, type Value } from '../../server/src/engine';
 
 const LOOPBACK = /^http:\/\/(localhost|127\.\d+\.\d+\.\d+|\[::1\]|0\.0\.0\.0)(:\d+)?\/?$/i;
 
@@ -52,11 +52,12 @@ export default defineRule({
     },
   },
   checkSettings(ctx) {
-    if (ctx.uses('corsheaders')) {
-      const cors = corsSetting(ctx, 'CORS_ALLOWED_ORIGINS');
-      if (cors) check(ctx, cors, true);
-    }
+    const cors = ctx.uses('corsheaders') ? corsSetting(ctx, 'CORS_ALLOWED_ORIGINS') : undefined;
+    if (cors) check(ctx, cors, true);
     const csrf = ctx.setting('CSRF_TRUSTED_ORIGINS');
     if (csrf) check(ctx, csrf, false);
+    if (!cors && !csrf) return ctx.notApplicable(`No trusted origin is configured (${ctx.uses('corsheaders') ? 'neither CORS_ALLOWED_ORIGINS nor CSRF_TRUSTED_ORIGINS' : 'CSRF_TRUSTED_ORIGINS is not set'}).`);
+    // an environment lookup without a default puts no origin in the code (deploy-time values are not judged)
+    for (const b of [cors, csrf]) if (b && origins(b.value).length === 0 && truthy(b.value) !== false && !(b.value.env && !b.value.env.hasDefault)) ctx.notChecked(unreadable(b.name, b.value));
   },
 });

@@ -1,4 +1,4 @@
-import { defineRule, isSequence, type Binding, type Edit, type ModuleEditor, type SettingsContext, type TopStmt, type FixSpec } from '../../server/src/engine';
+import { defineRule, isSequence, unreadable, type Binding, type Edit, type FixSpec, type ModuleEditor, type SettingsContext, type TopStmt } from '../../server/src/engine';
 import type { PyExpr } from '../../server/src/engine/ir';
 
 const CORS = 'corsheaders.middleware.CorsMiddleware';
@@ -93,7 +93,8 @@ export default defineRule({
   },
   checkSettings(ctx: SettingsContext) {
     const b = ctx.setting('MIDDLEWARE');
-    if (!b || !isSequence(b.value)) return;
+    if (!b) return ctx.notChecked('MIDDLEWARE is not set in the production settings.');
+    if (!isSequence(b.value)) return ctx.notChecked(unreadable('MIDDLEWARE', b.value));
     const names = b.value.items.map((i) => (i.kind === 'str' ? i.value : undefined));
     const items = b.value.items;
     const list = literalOf(b);

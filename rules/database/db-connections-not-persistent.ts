@@ -1,4 +1,4 @@
-import { defineRule, dictGet, keyName, replaceEnvDefault, setDictKeysEdits, truthy, type DictEntry, type Edit, type SettingsContext, type Value } from '../../server/src/engine';
+import { defineRule, dictGet, keyName, replaceEnvDefault, setDictKeysEdits, truthy, unreadable, type DictEntry, type Edit, type SettingsContext, type Value } from '../../server/src/engine';
 
 const SQLITE = /(^|\.)(sqlite3|spatialite)$/;
 const DJ_DATABASE_URL = /^dj_database_url\.(config|parse)$/;
@@ -91,22 +91,48 @@ export default defineRule({
   },
   checkSettings(ctx) {
     const dbs = ctx.value('DATABASES');
-    if (!dbs || dbs.kind !== 'dict') return;
+    if (!dbs) return ctx.notChecked('DATABASES is not set in the production settings.');
+    if (dbs.kind !== 'dict') return ctx.notChecked(unreadable('DATABASES', dbs));
+    let networked = 0;
+    const local: string[] = [];
     const healthChecks = ctx.djangoVersion[0] > 4 || (ctx.djangoVersion[0] === 4 && ctx.djangoVersion[1] >= 1);
     for (const db of dbs.entries) {
       const alias = keyName(db.key);
-      if (!alias || db.value.kind !== 'dict') continue;
+      if (!alias || db.value.kind !== 'dict') {
+        ctx.notChecked(unreadable(`DATABASES['${alias ?? '?'}']`, db.value));
+        continue;
+      }
       const engine = dictGet(db.value, 'ENGINE')?.value;
-      if (engine && (engine.kind !== 'str' || SQLITE.test(engine.value) || /dummy|pool/i.test(engine.value))) continue;
+      if (engine && engine.kind !== 'str') {
+        ctx.notChecked(unreadable(`The ENGINE of DATABASES['${alias}']`, engine));
+        continue;
+      }
+      if (engine && (SQLITE.test(engine.value) || /dummy/i.test(engine.value))) {
+        local.push(`DATABASES['${alias}'] is ${SQLITE.test(engine.value) ? 'SQLite, a local file' : 'the dummy backend'}`);
+        continue;
+      }
+      networked++;
+      if (engine && /pool/i.test(engine.value)) continue;
       const node = db.value.origin.node;
-      if (node.t === 'call' && node.kw.some((k) => !k.name) && DJ_DATABASE_URL.test(calleeOf(ctx, db.value) ?? '')) continue; // **kwargs may set conn_max_age
+      if (node.t === 'call' && node.kw.some((k) => !k.name) && DJ_DATABASE_URL.test(calleeOf(ctx, db.value) ?? '')) {
+        ctx.notChecked(`DATABASES['${alias}'] passes **kwargs to ${calleeOf(ctx, db.value)}(), which may set conn_max_age.`);
+        continue;
+      }
       const options = dictGet(db.value, 'OPTIONS')?.value;
       const pool = dictGet(options, 'pool')?.value;
-      if (pool && truthy(pool) !== false) continue; // a pool (True or its options), or unknown
+      if (pool && truthy(pool) === undefined) {
+        ctx.notChecked(unreadable(`The pool option of DATABASES['${alias}']`, pool));
+        continue;
+      }
+      if (pool && truthy(pool) !== false) continue; // a pool (True or its options)
       const pgbouncer = dictGet(db.value, 'DISABLE_SERVER_SIDE_CURSORS')?.value;
       if (pgbouncer && truthy(pgbouncer) !== false) continue;
       const age = dictGet(db.value, 'CONN_MAX_AGE');
-      if (age && !(age.value.kind === 'num' && age.value.value === 0)) continue; // None (unlimited), a positive age, or unknown
+      if (age && age.value.kind === 'unknown') {
+        ctx.notChecked(unreadable(`The CONN_MAX_AGE of DATABASES['${alias}']`, age.value));
+        continue;
+      }
+      if (age && !(age.value.kind === 'num' && age.value.value === 0)) continue; // None (unlimited) or a positive age
       const hc = dictGet(db.value, 'CONN_HEALTH_CHECKS');
       const edits = fixFor(ctx, alias, db, age, healthChecks && !hc);
       const env = age?.value.env;
@@ -116,5 +142,6 @@ export default defineRule({
         fixes: edits.length > 0 ? [{ title: env ? `Default ${env.variable ?? 'CONN_MAX_AGE'} to 60 seconds` : healthChecks && !hc ? 'Set CONN_MAX_AGE = 60 and CONN_HEALTH_CHECKS = True' : 'Set CONN_MAX_AGE = 60', applicability: 'safe', edits }] : [],
       });
     }
+    if (networked === 0 && local.length > 0) ctx.notApplicable(`${local.join('; ')}: there is no network connection to reuse.`);
   },
 });

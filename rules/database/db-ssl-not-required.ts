@@ -1,4 +1,4 @@
-import { defineRule, dictGet, keyName, truthy, type Value } from '../../server/src/engine';
+import { defineRule, dictGet, keyName, truthy, unreadable, type Value } from '../../server/src/engine';
 
 const POSTGRES = /postgres|postgis|psycopg|cockroach/i;
 const MYSQL = /mysql/i;
@@ -39,23 +39,46 @@ export default defineRule({
   },
   checkSettings(ctx) {
     const dbs = ctx.value('DATABASES');
-    if (!dbs || dbs.kind !== 'dict') return;
+    if (!dbs) return ctx.notChecked('DATABASES is not set in the production settings.');
+    if (dbs.kind !== 'dict') return ctx.notChecked(unreadable('DATABASES', dbs));
+    // databases with no network connection to encrypt (SQLite, on this host): not applicable if all are
+    let networked = 0;
+    const local: string[] = [];
     for (const db of dbs.entries) {
       const alias = keyName(db.key);
-      if (!alias || db.value.kind !== 'dict') continue;
+      if (!alias || db.value.kind !== 'dict') {
+        ctx.notChecked(unreadable(`DATABASES['${alias ?? '?'}']`, db.value));
+        continue;
+      }
       const engine = dictGet(db.value, 'ENGINE')?.value;
-      if (!engine || engine.kind !== 'str') continue;
+      if (!engine || engine.kind !== 'str') {
+        ctx.notChecked(unreadable(`The ENGINE of DATABASES['${alias}']`, engine));
+        continue;
+      }
       const pg = POSTGRES.test(engine.value);
-      if (!pg && !MYSQL.test(engine.value)) continue;
-      if (isLocal(db.value, dictGet(db.value, 'HOST')?.value)) continue;
+      if (!pg && !MYSQL.test(engine.value)) {
+        local.push(/sqlite|spatialite/i.test(engine.value) ? `DATABASES['${alias}'] is SQLite, a local file` : `DATABASES['${alias}'] is neither PostgreSQL nor MySQL`);
+        continue;
+      }
+      if (isLocal(db.value, dictGet(db.value, 'HOST')?.value)) {
+        local.push(`DATABASES['${alias}'] runs on this host`);
+        continue;
+      }
+      networked++;
       const options = dictGet(db.value, 'OPTIONS');
-      if (options && options.value.kind !== 'dict') continue; // not a value we can read
+      if (options && options.value.kind !== 'dict') {
+        ctx.notChecked(unreadable(`The OPTIONS of DATABASES['${alias}']`, options.value));
+        continue;
+      }
       const mode = dictGet(options?.value, pg ? 'sslmode' : 'ssl_mode');
       const mysqlSsl = pg ? undefined : dictGet(options?.value, 'ssl');
       if (mysqlSsl && truthy(mysqlSsl.value) !== false) continue;
       if (mode) {
         const v = mode.value;
-        if (v.kind !== 'str') continue; // unknown
+        if (v.kind !== 'str') {
+          ctx.notChecked(unreadable(`The ${pg ? 'sslmode' : 'ssl_mode'} of DATABASES['${alias}']`, v));
+          continue;
+        }
         if (pg ? PG_SSL_MODES.has(v.value) : MYSQL_SSL_MODES.has(v.value.toUpperCase())) continue;
         ctx.report({
           at: mode.origin,
@@ -68,5 +91,6 @@ export default defineRule({
         message: `DATABASES['${alias}'] (${pg ? 'PostgreSQL' : 'MySQL'}) does not require SSL: ${pg ? "without sslmode 'require' the client falls back to plaintext" : 'MySQL clients connect without TLS unless asked'}`,
       });
     }
+    if (networked === 0 && local.length > 0) ctx.notApplicable(`${local.join('; ')}: there is no network connection to encrypt.`);
   },
 });

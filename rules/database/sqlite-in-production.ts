@@ -1,4 +1,4 @@
-import { defineRule, dictGet, keyName, type DictEntry } from '../../server/src/engine';
+import { defineRule, dictGet, keyName, unreadable, type DictEntry } from '../../server/src/engine';
 
 const SQLITE = /(^|\.)(sqlite3|spatialite)$/;
 
@@ -38,11 +38,16 @@ export default defineRule({
   },
   checkSettings(ctx) {
     const dbs = ctx.value('DATABASES');
-    if (!dbs || dbs.kind !== 'dict') return;
+    if (!dbs) return ctx.notChecked('DATABASES is not set in the production settings.');
+    if (dbs.kind !== 'dict') return ctx.notChecked(unreadable('DATABASES', dbs));
     for (const alias of dbs.entries) {
       const name = keyName(alias.key);
       const engine = dictGet(alias.value, 'ENGINE');
-      if (!name || !engine || engine.value.kind !== 'str' || !SQLITE.test(engine.value.value)) continue;
+      if (!name || !engine || engine.value.kind !== 'str') {
+        ctx.notChecked(unreadable(`The ENGINE of DATABASES['${name ?? '?'}']`, engine?.value ?? alias.value));
+        continue;
+      }
+      if (!SQLITE.test(engine.value.value)) continue;
       if (inTestBranch(engine) || inTestBranch(alias)) continue;
       const env = engine.value.env ?? alias.value.env;
       const fromUrl = engine.origin.node.t === 'str' && /^[a-z]+:\/\//i.test(engine.origin.node.v);

@@ -1,4 +1,4 @@
-import { defineRule, dropEnvDefault, isSequence, isTruthy, type Edit, type FixSpec, type SettingsContext, type Value } from '../../server/src/engine';
+import { defineRule, dropEnvDefault, isSequence, isTruthy, unreadable, type Edit, type FixSpec, type SettingsContext, type Value } from '../../server/src/engine';
 
 /** An empty host list, or one holding only empty strings (`''.split(',')` gives `['']`). */
 function isEmptyHosts(v: Value): boolean {
@@ -45,6 +45,7 @@ export default defineRule({
       return;
     }
     const v = b.value;
+    if (v.kind === 'unknown' && !v.env) return ctx.notChecked(unreadable('ALLOWED_HOSTS', v));
     if (!isEmptyHosts(v)) return;
     // A branch that may run empties a list that is set before it: not worth a warning.
     if (b.conditional && b.previous && !isEmptyHosts(b.previous.value)) return;

@@ -1,4 +1,4 @@
-import { defineRule } from '../../server/src/engine';
+import { defineRule, unreadable } from '../../server/src/engine';
 
 export default defineRule({
   meta: {
@@ -28,6 +28,7 @@ export default defineRule({
     const b = ctx.setting('DEBUG');
     if (!b || b.value.env) return;
     const v = b.value;
+    if (v.kind === 'unknown') return ctx.notChecked(unreadable('DEBUG', v));
     if (!((v.kind === 'bool' && v.value) || (v.kind === 'num' && v.value !== 0))) return;
     const ed = ctx.editorFor(v.origin.module);
     const { expr, edits } = ed.envLookup('DJANGO_DEBUG', 'bool', 'False');

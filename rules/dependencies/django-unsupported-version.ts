@@ -40,8 +40,10 @@ export default defineRule({
   },
   checkProject(ctx) {
     const today = ctx.today.toISOString().slice(0, 10);
-    for (const r of ctx.requirements) {
-      if (r.name !== 'django' || (r.scope !== 'production' && r.scope !== 'optional' && r.scope !== 'constraint')) continue;
+    const django = ctx.requirements.filter((r) => r.name === 'django' && (r.scope === 'production' || r.scope === 'optional' || r.scope === 'constraint'));
+    if (django.length === 0) ctx.notChecked('Django is not in the production requirements, so the release that runs is unknown.');
+    else if (!django.some((r) => { const v = installedVersion(r); return v !== undefined && v.source !== 'range'; })) ctx.notChecked(`Django is not pinned (${django[0].written ?? (django[0].spec || 'django')}): the release that runs is whatever is newest on the day of the install.`);
+    for (const r of django) {
       const v = installedVersion(r);
       if (!v) continue;
       const key = `${v.version[0]}.${v.version[1]}`;

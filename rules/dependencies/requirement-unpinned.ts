@@ -24,6 +24,7 @@ export default defineRule({
     // a production requirements file is the install set: a manifest beside it is then its source
     const pinnedElsewhere = ctx.dependencies.files.some((f) => f.format === 'requirements' && f.role === 'production');
     const lines = new Map<string, LineIndex>();
+    if (ctx.requirements.length === 0) ctx.notChecked('No requirements were found (requirements files, pyproject.toml dependencies).');
     for (const r of ctx.requirements) {
       if (r.scope !== 'production') continue;
       if (r.pinned || r.hashed || r.direct || r.locked || r.constrained) continue;

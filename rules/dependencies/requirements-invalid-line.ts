@@ -22,6 +22,7 @@ export default defineRule({
   },
   checkProject(ctx) {
     const cache = new Map<string, string | undefined>();
+    if (!ctx.files.some((f) => f.kind === 'requirements')) ctx.notApplicable('There is no requirements file.');
     for (const p of ctx.requirementProblems) {
       if (!cache.has(p.file)) cache.set(p.file, ctx.readFile(p.file));
       const text = cache.get(p.file);

@@ -20,6 +20,7 @@ export default defineRule({
     },
   },
   checkProject(ctx) {
+    if (!ctx.files.some((f) => f.kind === 'dockerfile' && !isDevDeploymentFile(f.path))) ctx.notApplicable('There is no Dockerfile for production.');
     for (const f of ctx.files) {
       if (f.kind !== 'dockerfile' || isDevDeploymentFile(f.path, ctx.project.root)) continue;
       const text = ctx.readFile(f.path);

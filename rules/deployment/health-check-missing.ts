@@ -22,10 +22,10 @@ export default defineRule({
     },
   },
   checkProject(ctx) {
-    if (!ctx.settings) return;
+    if (!ctx.settings) return ctx.notChecked('No production settings module was found.');
     if (ctx.settings.installedApps.some((a) => a === 'health_check' || a.startsWith('health_check.'))) return;
     const urls = ctx.files.filter((f) => f.kind === 'python' && !f.isTest && /(^|[\\/])urls\.py$/.test(f.path));
-    if (urls.length === 0) return;
+    if (urls.length === 0) return ctx.notChecked('No urls.py was found.');
     for (const f of urls) {
       const text = ctx.readFile(f.path) ?? '';
       for (const m of text.matchAll(/\b(?:re_)?path\(\s*r?["']([^"']*)["']|\burl\(\s*r?["']([^"']*)["']/g)) {

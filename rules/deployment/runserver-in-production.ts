@@ -20,6 +20,7 @@ export default defineRule({
     },
   },
   checkProject(ctx) {
+    if (!ctx.files.some((f) => (f.kind === 'dockerfile' || f.kind === 'procfile' || f.kind === 'compose') && !isDevDeploymentFile(f.path))) ctx.notApplicable('There is no Dockerfile, Procfile or docker-compose file for production.');
     for (const f of ctx.files) {
       if (f.kind !== 'dockerfile' && f.kind !== 'procfile' && f.kind !== 'compose') continue;
       if (isDevDeploymentFile(f.path, ctx.project.root)) continue;

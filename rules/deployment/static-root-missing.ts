@@ -1,4 +1,4 @@
-import { defineRule, dictGet, type Binding, type Edit, type SettingsContext } from '../../server/src/engine';
+import { defineRule, dictGet, listFullyKnown, unreadable, type Binding, type Edit, type SettingsContext } from '../../server/src/engine';
 
 /** A staticfiles storage that uploads elsewhere (S3, GCS, Azure, Cloudinary): collectstatic needs no STATIC_ROOT. */
 const REMOTE_STORAGE = /^storages\.|s3|gcloud|google|azure|cloudinary|dropbox|sftp|libcloud/i;
@@ -57,9 +57,13 @@ export default defineRule({
     },
   },
   checkSettings(ctx) {
-    if (!ctx.installedApps.some((a) => a === 'django.contrib.staticfiles' || a.startsWith('django.contrib.staticfiles.'))) return;
+    if (!ctx.installedApps.some((a) => a === 'django.contrib.staticfiles' || a.startsWith('django.contrib.staticfiles.'))) {
+      const apps = ctx.setting('INSTALLED_APPS');
+      return apps && !listFullyKnown(apps.value) ? ctx.notChecked(unreadable('INSTALLED_APPS', apps.value)) : ctx.notApplicable('django.contrib.staticfiles is not installed: Django serves no static files.');
+    }
     const b = ctx.setting('STATIC_ROOT');
-    if (b && !((b.value.kind === 'none') || (b.value.kind === 'str' && b.value.value.trim() === ''))) return; // set (or unknown)
+    if (b && b.value.kind === 'unknown') return ctx.notChecked(unreadable('STATIC_ROOT', b.value));
+    if (b && !((b.value.kind === 'none') || (b.value.kind === 'str' && b.value.value.trim() === ''))) return; // set
     if (usesRemoteStorage(ctx)) return;
     const edits = fixEdits(ctx, b);
     const env = b?.value.env;

@@ -23,7 +23,7 @@ export default defineRule({
   },
   checkProject(ctx) {
     const candidates = ctx.dependencies.files.filter((f) => f.role === 'production' || f.role === 'optional');
-    if (candidates.length === 0) return;
+    if (candidates.length === 0) return ctx.notChecked('No production requirements file (requirements.txt, pyproject.toml) was found.');
     if (ctx.requirements.some((r) => mayInstall(r) && SERVERS.includes(r.name))) return;
     for (const f of ctx.files) {
       if ((f.kind === 'dockerfile' || f.kind === 'procfile' || f.kind === 'compose') && !isDevDeploymentFile(f.path, ctx.project.root)) {

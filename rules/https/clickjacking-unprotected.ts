@@ -1,4 +1,4 @@
-import { defineRule } from '../../server/src/engine';
+import { defineRule, listFullyKnown, middlewareMissing, unreadable } from '../../server/src/engine';
 
 const XFO = 'django.middleware.clickjacking.XFrameOptionsMiddleware';
 
@@ -25,6 +25,8 @@ export default defineRule({
   },
   checkSettings(ctx) {
     const mw = ctx.setting('MIDDLEWARE');
+    if (!mw) ctx.notChecked(middlewareMissing(ctx, 'XFrameOptionsMiddleware', ''));
+    if (mw && !ctx.middleware.includes(XFO) && !listFullyKnown(mw.value)) return ctx.notChecked(middlewareMissing(ctx, 'XFrameOptionsMiddleware', ''));
     if (mw && (mw.value.kind === 'list' || mw.value.kind === 'tuple') && !ctx.middleware.includes(XFO)) {
       const st = mw.stmt.node;
       const literal = st.t === 'assign' && (st.value.t === 'list' || st.value.t === 'tuple') && mw.mutations.length === 0 && !mw.conditional ? st.value : undefined;
@@ -43,7 +45,8 @@ export default defineRule({
       ctx.report({ at: ctx.missingAt(), message: "X_FRAME_OPTIONS is not set: Django before 3.0 lets same-origin pages frame the site ('SAMEORIGIN')", fixes: [{ title: "Set X_FRAME_OPTIONS = 'DENY'", applicability: 'safe', edits: ctx.setSettingEdits('X_FRAME_OPTIONS', ctx.editor.str('DENY')) }] });
       return;
     }
-    if (!value || value.kind !== 'str' || value.value.toUpperCase() === 'DENY') return;
+    if (!value || value.kind !== 'str') return ctx.notChecked(unreadable('X_FRAME_OPTIONS', value));
+    if (value.value.toUpperCase() === 'DENY') return;
     ctx.report({ at: ctx.bindingAt(b), message: `X_FRAME_OPTIONS is '${value.value.slice(0, 20)}', not 'DENY': pages can be framed`, fixes: [{ title: "Set X_FRAME_OPTIONS = 'DENY'", applicability: 'safe', edits: ctx.setSettingEdits('X_FRAME_OPTIONS', ctx.editorFor(b.stmt.module).str('DENY')) }] });
   },
 });

@@ -26,7 +26,7 @@ export default defineRule({
     for (const name of ctx.scope.names.keys()) {
       if (name === 'CONTENT_SECURITY_POLICY' || name === 'CONTENT_SECURITY_POLICY_REPORT_ONLY') return;
     }
-    if (!ctx.setting('MIDDLEWARE')) return;
+    if (!ctx.setting('MIDDLEWARE')) return ctx.notChecked('MIDDLEWARE is not set in the production settings.');
     ctx.report({ at: ctx.missingAt(), message: 'No Content-Security-Policy is configured (django-csp, or SECURE_CSP on Django 6+): XSS bugs run unhindered' });
   },
 });

@@ -1,4 +1,4 @@
-import { defineRule, requireTrue, truthy } from '../../server/src/engine';
+import { defineRule, middlewareMissing, requireTrue, truthy } from '../../server/src/engine';
 
 export default defineRule({
   meta: {
@@ -22,8 +22,8 @@ export default defineRule({
     },
   },
   checkSettings(ctx) {
-    if (!ctx.middleware.includes('django.middleware.csrf.CsrfViewMiddleware')) return;
-    if (truthy(ctx.value('CSRF_USE_SESSIONS')) === true) return;
+    if (!ctx.middleware.includes('django.middleware.csrf.CsrfViewMiddleware')) return ctx.notChecked(middlewareMissing(ctx, 'CsrfViewMiddleware', 'Django sets no CSRF cookie without it'));
+    if (truthy(ctx.value('CSRF_USE_SESSIONS')) === true) return ctx.notApplicable('The CSRF token is kept in the session (CSRF_USE_SESSIONS), not in a cookie of its own.');
     requireTrue(ctx, {
       name: 'CSRF_COOKIE_SECURE',
       djangoDefault: false,

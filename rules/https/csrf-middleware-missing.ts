@@ -1,4 +1,4 @@
-import { defineRule, type PyExpr, type FixSpec } from '../../server/src/engine';
+import { defineRule, unreadable, type FixSpec, type PyExpr } from '../../server/src/engine';
 
 const CSRF = 'django.middleware.csrf.CsrfViewMiddleware';
 // Django's order: CSRF after sessions/common, before authentication.
@@ -27,8 +27,9 @@ export default defineRule({
   },
   checkSettings(ctx) {
     const b = ctx.setting('MIDDLEWARE');
-    if (!b || ctx.middleware.includes(CSRF)) return;
-    if (b.value.kind !== 'list' && b.value.kind !== 'tuple') return;
+    if (!b) return ctx.notChecked('MIDDLEWARE is not set in the production settings.');
+    if (ctx.middleware.includes(CSRF)) return;
+    if (b.value.kind !== 'list' && b.value.kind !== 'tuple') return ctx.notChecked(unreadable('MIDDLEWARE', b.value));
     const st = b.stmt.node;
     const literal = st.t === 'assign' && (st.value.t === 'list' || st.value.t === 'tuple') && b.mutations.length === 0 && !b.conditional ? st.value : undefined;
     const fixes: FixSpec[] = [];

@@ -1,4 +1,4 @@
-import { defineRule, requireTrue, securityMiddlewareActive } from '../../server/src/engine';
+import { defineRule, requireTrue, securityMiddlewareActive, unreadable } from '../../server/src/engine';
 
 export default defineRule({
   meta: {
@@ -24,7 +24,8 @@ export default defineRule({
   checkSettings(ctx) {
     if (!securityMiddlewareActive(ctx)) return;
     const hsts = ctx.value('SECURE_HSTS_SECONDS');
-    if (!hsts || hsts.kind !== 'num' || hsts.value <= 0) return;
+    if (hsts && hsts.kind !== 'num') return ctx.notChecked(unreadable('SECURE_HSTS_SECONDS', hsts));
+    if (!hsts || hsts.value <= 0) return ctx.notChecked(`HSTS is off (SECURE_HSTS_SECONDS is ${hsts ? '0' : 'not set'}): there are no subdomains to cover until it is on.`);
     requireTrue(ctx, {
       name: 'SECURE_HSTS_INCLUDE_SUBDOMAINS',
       djangoDefault: false,

@@ -1,4 +1,4 @@
-import { defineRule, formatDuration, type FixSpec } from '../../server/src/engine';
+import { defineRule, formatDuration, securityMiddlewareActive, unreadable, type FixSpec } from '../../server/src/engine';
 
 export default defineRule({
   meta: {
@@ -25,7 +25,7 @@ export default defineRule({
     },
   },
   checkSettings(ctx) {
-    if (!ctx.middleware.includes('django.middleware.security.SecurityMiddleware') && ctx.setting('MIDDLEWARE')) return; // DJR309 reports the cause
+    if (!securityMiddlewareActive(ctx)) return; // DJR309 reports the cause
     const min = ctx.thresholds.hstsMinSeconds;
     const b = ctx.setting('SECURE_HSTS_SECONDS');
     const fixes: FixSpec[] = [{ title: `Set SECURE_HSTS_SECONDS = ${Math.max(min, 31536000)} (${formatDuration(Math.max(min, 31536000))})`, applicability: 'safe', edits: ctx.setSettingEdits('SECURE_HSTS_SECONDS', String(Math.max(min, 31536000))) }];
@@ -34,7 +34,7 @@ export default defineRule({
       return;
     }
     const v = b.value;
-    if (v.kind !== 'num') return;
+    if (v.kind !== 'num') return ctx.notChecked(unreadable('SECURE_HSTS_SECONDS', v));
     if (v.value <= 0) ctx.report({ at: ctx.bindingAt(b), message: 'SECURE_HSTS_SECONDS is 0: HTTP Strict Transport Security is off', fixes });
     else if (v.value < min) ctx.report({ at: ctx.bindingAt(b), message: `SECURE_HSTS_SECONDS is ${formatDuration(v.value)}, below ${formatDuration(min)}`, fixes });
   },

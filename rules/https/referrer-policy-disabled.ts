@@ -1,4 +1,4 @@
-import { defineRule, securityMiddlewareActive, stringItems, type FixSpec } from '../../server/src/engine';
+import { defineRule, securityMiddlewareActive, stringItems, unreadable, type FixSpec } from '../../server/src/engine';
 
 const VALID = new Set(['no-referrer', 'no-referrer-when-downgrade', 'origin', 'origin-when-cross-origin', 'same-origin', 'strict-origin', 'strict-origin-when-cross-origin', 'unsafe-url']);
 
@@ -40,7 +40,7 @@ export default defineRule({
     let values: string[] | undefined;
     if (v.kind === 'str') values = v.value.split(',').map((s) => s.trim());
     else if (v.kind === 'list' || v.kind === 'tuple' || v.kind === 'set') values = stringItems(v).map((s) => s.value.trim());
-    if (!values) return;
+    if (!values) return ctx.notChecked(unreadable('SECURE_REFERRER_POLICY', v));
     const bad = values.filter((x) => !VALID.has(x));
     if (bad.length > 0 || values.length === 0) {
       ctx.report({ at: ctx.bindingAt(b), message: `SECURE_REFERRER_POLICY has an invalid value${bad.length ? ` ('${bad[0].slice(0, 30)}')` : ''}: browsers ignore the header`, fixes: fix(b.stmt.module) });

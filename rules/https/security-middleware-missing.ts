@@ -1,4 +1,4 @@
-import { defineRule, insertFirstListItem, SECURITY_MIDDLEWARE } from '../../server/src/engine';
+import { defineRule, insertFirstListItem, SECURITY_MIDDLEWARE, unreadable } from '../../server/src/engine';
 
 export default defineRule({
   meta: {
@@ -23,8 +23,9 @@ export default defineRule({
   },
   checkSettings(ctx) {
     const b = ctx.setting('MIDDLEWARE');
-    if (!b || ctx.middleware.includes(SECURITY_MIDDLEWARE)) return;
-    if (b.value.kind !== 'list' && b.value.kind !== 'tuple') return;
+    if (!b) return ctx.notChecked('MIDDLEWARE is not set in the production settings.');
+    if (ctx.middleware.includes(SECURITY_MIDDLEWARE)) return;
+    if (b.value.kind !== 'list' && b.value.kind !== 'tuple') return ctx.notChecked(unreadable('MIDDLEWARE', b.value));
     const st = b.stmt.node;
     const literal = st.t === 'assign' && (st.value.t === 'list' || st.value.t === 'tuple') && b.mutations.length === 0 && !b.conditional ? st.value : undefined;
     const ed = ctx.editorFor(b.stmt.module);

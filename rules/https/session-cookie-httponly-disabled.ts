@@ -1,4 +1,4 @@
-import { defineRule, requireTrue } from '../../server/src/engine';
+import { defineRule, requireTrue, usesSessions } from '../../server/src/engine';
 
 export default defineRule({
   meta: {
@@ -22,6 +22,7 @@ export default defineRule({
     },
   },
   checkSettings(ctx) {
+    if (!usesSessions(ctx, true)) return;
     requireTrue(ctx, {
       name: 'SESSION_COOKIE_HTTPONLY',
       djangoDefault: true,

@@ -1,4 +1,4 @@
-import { defineRule, requireTrue } from '../../server/src/engine';
+import { defineRule, requireTrue, usesSessions } from '../../server/src/engine';
 
 export default defineRule({
   meta: {
@@ -22,8 +22,7 @@ export default defineRule({
     },
   },
   checkSettings(ctx) {
-    const sessions = ctx.installedApps.includes('django.contrib.sessions') || ctx.middleware.includes('django.contrib.sessions.middleware.SessionMiddleware');
-    if (!sessions) return;
+    if (!usesSessions(ctx, false)) return;
     requireTrue(ctx, {
       name: 'SESSION_COOKIE_SECURE',
       djangoDefault: false,

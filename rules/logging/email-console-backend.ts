@@ -1,4 +1,4 @@
-import { defineRule } from '../../server/src/engine';
+import { defineRule, unreadable } from '../../server/src/engine';
 
 const NON_DELIVERING: Record<string, string> = {
   console: 'prints messages to the console',
@@ -31,7 +31,8 @@ export default defineRule({
   },
   checkSettings(ctx) {
     const b = ctx.setting('EMAIL_BACKEND');
-    if (!b || b.value.kind !== 'str') return; // Django's default is SMTP
+    if (!b) return; // Django's default is SMTP
+    if (b.value.kind !== 'str') return ctx.notChecked(unreadable('EMAIL_BACKEND', b.value));
     const m = /^django\.core\.mail\.backends\.(console|locmem|dummy|filebased)\.EmailBackend$/.exec(b.value.value.trim());
     if (!m) return;
     const env = b.value.env;

@@ -1,4 +1,4 @@
-import { defineRule, isSequence, truthy, type PyModule, type SettingsContext } from '../../server/src/engine';
+import { defineRule, isSequence, truthy, unreadable, type PyModule, type SettingsContext } from '../../server/src/engine';
 import type { PyExpr, PyStmt } from '../../server/src/engine/ir';
 
 /** Top-level calls that start an error tracker (qualified through the imports). */
@@ -66,7 +66,8 @@ export default defineRule({
     const admins = ctx.setting('ADMINS');
     if (admins) {
       const v = admins.value;
-      if (!isSequence(v) || truthy(v) !== false) return; // unknown, or someone receives the error mails
+      if (!isSequence(v)) return ctx.notChecked(unreadable('ADMINS', v));
+      if (truthy(v) !== false) return; // someone receives the error mails
       ctx.report({
         at: ctx.bindingAt(admins),
         message: `ADMINS is empty${v.env ? ` (the default of ${v.env.variable ?? 'an environment variable'})` : ''} and no error tracker (e.g. sentry_sdk.init) is initialised: production errors reach no one`,

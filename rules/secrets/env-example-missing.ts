@@ -25,11 +25,11 @@ export default defineRule({
   },
   checkProject(ctx) {
     const settings = ctx.settings;
-    if (!settings) return;
+    if (!settings) return ctx.notChecked('No production settings module was found.');
     // found syntactically, in source order (forcing every lazily evaluated setting on each keystroke would cost more than the rest of the analysis)
     const reads = settings.envLookups();
     const names = [...new Set(reads.map((r) => r.variable))];
-    if (names.length === 0) return;
+    if (names.length === 0) return ctx.notApplicable('The production settings read no environment variable.');
     const besideEnv = envExamplePath(ctx.fs, dotenvPath(ctx.fs, ctx.project.root));
     // an example file elsewhere in the project (config/.env.template beside an AutoConfig search path...)
     const elsewhere = ctx.files

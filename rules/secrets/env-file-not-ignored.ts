@@ -22,6 +22,7 @@ export default defineRule({
     },
   },
   checkProject(ctx) {
+    if (!ctx.files.some((f) => f.kind === 'env')) ctx.notApplicable('There is no .env file in the project.');
     for (const f of ctx.files) {
       if (f.kind !== 'env' || isGitIgnored(ctx.fs, f.path)) continue;
       // a tracked file is DJR109's: ignoring it would change nothing

@@ -50,6 +50,7 @@ export default defineRule({
   },
   checkSettings(ctx) {
     const key = ctx.setting('SECRET_KEY');
+    if (!key) ctx.notChecked('SECRET_KEY is not assigned in the production settings (Django refuses to start without it).');
     if (key && isHardcodedString(key.value)) {
       ctx.report({
         at: ctx.bindingAt(key),

@@ -428,10 +428,62 @@ export const SECURITY_MIDDLEWARE = 'django.middleware.security.SecurityMiddlewar
 
 /**
  * Django's header checks need SecurityMiddleware: like Django, these rules stay quiet when
- * MIDDLEWARE exists without it (DJR309 reports the cause once).
+ * MIDDLEWARE exists without it (DJR309 reports the cause once). The calling rule is then marked
+ * "not checked" (its setting has no effect without the middleware), as it is when MIDDLEWARE
+ * cannot be read.
  */
 export function securityMiddlewareActive(ctx: SettingsContext): boolean {
-  return !ctx.setting('MIDDLEWARE') || ctx.middleware.includes(SECURITY_MIDDLEWARE);
+  if (!ctx.setting('MIDDLEWARE')) {
+    // keep reporting what is missing, but a pass would be a guess: the middleware may not be there
+    ctx.notChecked('MIDDLEWARE is not set in the production settings, so whether SecurityMiddleware applies the setting is unknown.');
+    return true;
+  }
+  if (ctx.middleware.includes(SECURITY_MIDDLEWARE)) return true;
+  ctx.notChecked(middlewareMissing(ctx, 'SecurityMiddleware', 'the setting has no effect without it'));
+  return false;
+}
+
+/**
+ * The "not checked" reason of a rule that needs a middleware MIDDLEWARE lacks (or that cannot be
+ * read): `SecurityMiddleware is not in MIDDLEWARE: the setting has no effect without it.`
+ */
+export function middlewareMissing(ctx: SettingsContext, middleware: string, consequence: string): string {
+  const mw = ctx.setting('MIDDLEWARE');
+  if (!mw) return 'MIDDLEWARE is not set in the production settings.';
+  if (!listFullyKnown(mw.value)) return `${isSequence(mw.value) ? 'MIDDLEWARE has entries the static analysis cannot read' : 'MIDDLEWARE cannot be read statically'}, so whether it holds ${middleware} is unknown.`;
+  return `${middleware} is not in MIDDLEWARE: ${consequence}.`;
+}
+
+/**
+ * Whether the project uses Django's sessions (django.contrib.sessions or SessionMiddleware); when
+ * it does not, the calling rule is not applicable. When INSTALLED_APPS is not set or cannot be
+ * read, the rule is not checked, and `whenUnknown` says whether it still looks at its setting.
+ */
+export function usesSessions(ctx: SettingsContext, whenUnknown: boolean): boolean {
+  if (ctx.installedApps.includes('django.contrib.sessions') || ctx.middleware.includes('django.contrib.sessions.middleware.SessionMiddleware')) return true;
+  const apps = ctx.setting('INSTALLED_APPS');
+  if (apps && listFullyKnown(apps.value)) {
+    ctx.notApplicable('The project does not use sessions (django.contrib.sessions is not installed).');
+    return false;
+  }
+  ctx.notChecked(apps ? unreadable('INSTALLED_APPS', apps.value) : 'INSTALLED_APPS is not set in the production settings, so whether the project uses sessions is unknown.');
+  return whenUnknown;
+}
+
+/** A list/tuple/set whose items are all literal strings (nothing computed or unknown). */
+export function listFullyKnown(v: Value | undefined): boolean {
+  return isSequence(v) && v.items.every((i) => i.kind === 'str');
+}
+
+/**
+ * The "not checked" reason for a setting whose production value the analysis cannot read: an
+ * environment lookup without a default (its value is chosen at deploy time), or an expression
+ * it cannot evaluate. Never includes the value.
+ */
+export function unreadable(name: string, v?: Value): string {
+  if (v?.env && !v.env.hasDefault) return `${name} comes from ${v.env.variable ?? 'an environment variable'} with no default: its production value is only known at deploy time.`;
+  if (isSequence(v)) return `${name} has entries the static analysis cannot read, so what it holds in production is not fully known.`;
+  return `${name} is computed in a way the static analysis cannot follow${v?.kind === 'unknown' && v.callee ? ` (${v.callee}(...))` : ''}, so its production value is unknown.`;
 }
 
 export interface BooleanSettingCheck {
@@ -457,10 +509,12 @@ export function requireTrue(ctx: SettingsContext, check: BooleanSettingCheck): v
     return;
   }
   const v = b.value;
-  if (truthy(v) !== false) return;
+  const on = truthy(v);
+  if (on === undefined) return ctx.notChecked(unreadable(check.name, v));
+  if (on) return;
   if (v.env) {
     const d = v.env.defaultOrigin;
-    if (!d) return;
+    if (!d) return ctx.notChecked(unreadable(check.name, v));
     // The default is the fix only when the setting is that lookup (a cast of it): derived values
     // (`not DEBUG`, `ENV == 'production'`) would turn the wrong way; checked by re-evaluating.
     const edits = replaceEnvDefault(ctx, v.env, true);
