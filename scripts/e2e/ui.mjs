@@ -183,7 +183,7 @@ export async function runUi(vsix) {
     }
     const category = page.locator('.pane-body .monaco-list-row').filter({ hasText: 'Debug and hosts' }).first();
     await category.waitFor({ state: 'visible', timeout: 30_000 });
-    const item = page.locator('.pane-body .monaco-list-row').filter({ hasText: 'DEBUG is False in production' }).first();
+    const item = page.locator('.pane-body .monaco-list-row').filter({ hasText: 'DEBUG is not True in production' }).first();
     if (!(await item.isVisible().catch(() => false))) await category.click();
     await item.waitFor({ state: 'visible', timeout: 15_000 });
     await item.click();

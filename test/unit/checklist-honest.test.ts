@@ -90,6 +90,18 @@ describe('items that used to pass without checking anything', () => {
     assert.equal(checklist(BASE, { 'requirements.txt': 'django==3.2.25\n' })('dependencies.django-supported').status, 'failed');
   });
 
+  test('static files: the item promises only STATIC_ROOT; serving them is a manual item', () => {
+    const item = checklist(BASE + "STATIC_ROOT = '/srv/static'\n");
+    const s = item('deployment.static-files');
+    assert.equal(s.status, 'passed');
+    assert.doesNotMatch(s.title, /WhiteNoise|CDN|served/i);
+    assert.equal(item('deployment.static-serving').status, 'manual');
+    assert.match(item('deployment.static-serving').title, /WhiteNoise|CDN/);
+    // no staticfiles app: nothing to collect
+    const noStatic = checklist(BASE.replace(", 'django.contrib.staticfiles'", ''));
+    assert.equal(noStatic('deployment.static-files').status, 'not-applicable');
+  });
+
   test('settings the middleware they need is missing from: not checked, naming the middleware', () => {
     const noSecurity = checklist(BASE.replace("    'django.middleware.security.SecurityMiddleware',\n", '') + 'SECURE_SSL_REDIRECT = True\n');
     assert.equal(noSecurity('https.security-middleware').status, 'failed');

@@ -62,7 +62,17 @@ test('items without a seed come from the catalogue alone and are rule items', ()
   for (const item of CHECKLIST) {
     if (seedsOf(item).length > 0) continue;
     assert.ok((item.rules?.length ?? 0) > 0, `${item.id}: a manual item must come from a seed`);
-    assert.match(item.why, /no seed lists it/, `${item.id}: say that no seed lists it`);
+  }
+});
+
+test('the text meant for people (titles, why, obsolete advice) has no internal words: seeds, catalogue, item ids', () => {
+  const ids = CHECKLIST.map((i) => i.id);
+  for (const item of CHECKLIST) {
+    const texts = [item.title, item.why, ...(item.supersedes ? [item.supersedes.advice, item.supersedes.replacement, item.supersedes.reason] : [])];
+    for (const t of texts) {
+      assert.doesNotMatch(t, /\bseeds?\b|catalogue/i, `${item.id}: ${t}`);
+      for (const id of ids) assert.ok(!t.includes(id), `${item.id} mentions the item id ${id}: ${t}`);
+    }
   }
 });
 

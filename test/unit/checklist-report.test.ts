@@ -42,7 +42,7 @@ test('a heading per category, - [x] / - [ ] per item, score and date', () => {
 test('failing items list their findings as relative file:line links, without the secret', () => {
   const report = buildChecklist(project(), emptyManualState(), allRules);
   const md = renderMarkdownReport(report, { root: ROOT, date: '2026-11-23' });
-  assert.match(md, /- \[ \] SECRET_KEY comes from the environment.* — DJR101, DJR102 — \*\*failing\*\*/);
+  assert.match(md, /- \[ \] SECRET_KEY has no hardcoded value.* — DJR101, DJR102 — \*\*failing\*\*/);
   assert.match(md, / {2}- \[my site\/settings\.py:3\]\(my%20site\/settings\.py#L3\) .*\(DJR101 hardcoded-secret-key\)/);
   assert.match(md, / {2}- \[my site\/settings\.py:4\]\(my%20site\/settings\.py#L4\) DEBUG is True/);
   assert.ok(!md.includes(ROOT), 'no absolute paths');

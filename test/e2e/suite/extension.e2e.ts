@@ -145,7 +145,7 @@ describe('Django Readiness in VS Code (integration, real vscode API)', () => {
       assert.ok(debug);
       assert.match(String(debug.item.description), /failing/);
       const items = await children(debug.node);
-      const failing = items.find((c) => /^DEBUG is False in production/.test(labelOf(c.item)));
+      const failing = items.find((c) => /^DEBUG is not True in production/.test(labelOf(c.item)));
       assert.ok(failing, items.map((c) => describeItem(c.item)).join(' | '));
       assert.match(String(failing.item.contextValue), /\bfailed\b/);
     });
@@ -155,7 +155,7 @@ describe('Django Readiness in VS Code (integration, real vscode API)', () => {
       assert.ok(debugLine >= 0);
       const finding = await waitFor('the DEBUG finding at its current line', async () => {
         const debug = await category('Debug and hosts');
-        const item = debug && (await children(debug.node)).find((c) => /^DEBUG is False in production/.test(labelOf(c.item)));
+        const item = debug && (await children(debug.node)).find((c) => /^DEBUG is not True in production/.test(labelOf(c.item)));
         const findings = item ? await children(item.node) : [];
         return findings.find((f) => labelOf(f.item) === `mysite/settings.py:${debugLine + 1}`);
       });

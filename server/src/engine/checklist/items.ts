@@ -61,7 +61,7 @@ export const CHECKLIST: readonly ChecklistItemDef[] = [
   {
     id: 'secrets.secret-key-env',
     category: 'secrets',
-    title: 'SECRET_KEY comes from the environment, with no hardcoded value or default',
+    title: 'SECRET_KEY has no hardcoded value or default in the settings',
     why: 'Whoever knows the key can forge sessions, password-reset links and signed data. A key in the repository, or as the default of an environment lookup, is known to everyone who can read the code and is used whenever the variable is missing.',
     rules: ['DJR101', 'DJR102'],
     sources: {
@@ -87,7 +87,7 @@ export const CHECKLIST: readonly ChecklistItemDef[] = [
   {
     id: 'secrets.credentials-env',
     category: 'secrets',
-    title: 'Database, email and API credentials come from the environment, not the code',
+    title: 'No database, email or API credential is hardcoded in the settings, nor as a default',
     why: 'Passwords and API keys committed with the settings leak with every clone, backup and CI log, and cannot be rotated without a deploy.',
     rules: ['DJR103', 'DJR104'],
     sources: {
@@ -121,7 +121,7 @@ export const CHECKLIST: readonly ChecklistItemDef[] = [
   {
     id: 'debug.debug-off',
     category: 'debug',
-    title: 'DEBUG is False in production, and defaults to False when the variable is missing',
+    title: 'DEBUG is not True in production, nor by default when its variable is missing',
     why: 'With DEBUG on, error pages show code, settings, SQL and local variables to anyone, and memory grows with every query.',
     rules: ['DJR201', 'DJR202'],
     sources: {
@@ -135,7 +135,7 @@ export const CHECKLIST: readonly ChecklistItemDef[] = [
   {
     id: 'debug.allowed-hosts',
     category: 'debug',
-    title: "ALLOWED_HOSTS lists the real domains (no '*', not empty)",
+    title: "ALLOWED_HOSTS has no '*' and is not empty, in the code or as a default",
     why: "A wildcard lets forged Host headers poison password-reset links and caches; an empty list makes every request fail once DEBUG is off.",
     rules: ['DJR203', 'DJR204'],
     sources: {
@@ -149,7 +149,7 @@ export const CHECKLIST: readonly ChecklistItemDef[] = [
   {
     id: 'https.ssl-redirect',
     category: 'https',
-    title: 'HTTP is redirected to HTTPS (SECURE_SSL_REDIRECT; SECURE_PROXY_SSL_HEADER behind a proxy)',
+    title: 'HTTP requests are redirected to HTTPS (SECURE_SSL_REDIRECT)',
     why: 'Without the redirect the first request, cookies included, can travel in clear text; behind a TLS-terminating proxy Django also needs the proxy header to know the request was secure.',
     rules: ['DJR301'],
     sources: {
@@ -197,7 +197,7 @@ export const CHECKLIST: readonly ChecklistItemDef[] = [
   {
     id: 'https.hsts',
     category: 'https',
-    title: 'HSTS is on for at least a year (SECURE_HSTS_SECONDS)',
+    title: 'HSTS is on, for a year or more (SECURE_HSTS_SECONDS)',
     why: 'HSTS tells browsers never to try plain HTTP again, closing the window a redirect leaves open to SSL-stripping.',
     rules: ['DJR304'],
     sources: {
@@ -217,7 +217,7 @@ export const CHECKLIST: readonly ChecklistItemDef[] = [
   {
     id: 'https.hsts-preload',
     category: 'https',
-    title: 'The site can be HSTS-preloaded (SECURE_HSTS_PRELOAD)',
+    title: 'HSTS preloading is enabled (SECURE_HSTS_PRELOAD)',
     why: 'Preloading protects even the very first visit, before the browser has seen the HSTS header.',
     rules: ['DJR306'],
     sources: {
@@ -248,7 +248,7 @@ export const CHECKLIST: readonly ChecklistItemDef[] = [
   {
     id: 'https.security-middleware',
     category: 'https',
-    title: 'SecurityMiddleware is enabled and sends its headers (Referrer-Policy included)',
+    title: 'SecurityMiddleware is enabled, with a valid Referrer-Policy',
     why: "Django's SecurityMiddleware implements the SSL redirect, HSTS, nosniff and Referrer-Policy: without it those settings do nothing.",
     rules: ['DJR309', 'DJR312'],
     sources: {
@@ -265,8 +265,8 @@ export const CHECKLIST: readonly ChecklistItemDef[] = [
   {
     id: 'https.no-xss-filter',
     category: 'https',
-    title: 'No SECURE_BROWSER_XSS_FILTER / X-XSS-Protection: a Content-Security-Policy protects instead',
-    why: 'The seeds recommend the X-XSS-Protection header; it is obsolete, and the setting that sent it no longer exists.',
+    title: 'No obsolete SECURE_BROWSER_XSS_FILTER setting (X-XSS-Protection)',
+    why: 'The X-XSS-Protection header is still widely recommended, but it is obsolete, and the setting that sent it no longer exists.',
     rules: ['DJR311'],
     sources: {
       '000': ['Add `SECURE_BROWSER_XSS_FILTER = True`'],
@@ -275,7 +275,7 @@ export const CHECKLIST: readonly ChecklistItemDef[] = [
     },
     supersedes: {
       advice: 'SECURE_BROWSER_XSS_FILTER = True (the X-XSS-Protection header)',
-      replacement: 'a Content-Security-Policy (item https.csp)',
+      replacement: 'a Content-Security-Policy (see the Content-Security-Policy item)',
       reason: 'Browsers removed their XSS auditors (Chrome 78, Edge 17, Safari 15.4; Firefox never had one) because the auditor itself could be abused to leak data; Django removed the check in 3.0 and the setting in 4.0, so the line is dead code.',
     },
   },
@@ -312,7 +312,7 @@ export const CHECKLIST: readonly ChecklistItemDef[] = [
   {
     id: 'cors.allowed-origins',
     category: 'cors',
-    title: 'CORS_ALLOWED_ORIGINS and CSRF_TRUSTED_ORIGINS list exact https:// origins',
+    title: 'No trusted origin in the code is plain http:// or a wildcard (CORS_ALLOWED_ORIGINS, CSRF_TRUSTED_ORIGINS)',
     why: 'http:// or wildcard entries let a network attacker or any matching subdomain act as the trusted frontend.',
     rules: ['DJR403'],
     sources: {
@@ -324,7 +324,7 @@ export const CHECKLIST: readonly ChecklistItemDef[] = [
   {
     id: 'cors.credentials',
     category: 'cors',
-    title: 'Credentialed CORS requests are allowed only from an explicit origin list',
+    title: 'CORS credentials are never combined with allow-all origins or wildcard patterns',
     why: 'CORS_ALLOW_CREDENTIALS with any origin lets every website make authenticated requests as the logged-in user.',
     rules: ['DJR402'],
     sources: {
@@ -457,7 +457,7 @@ export const CHECKLIST: readonly ChecklistItemDef[] = [
   {
     id: 'auth.password-min-length',
     category: 'auth',
-    title: 'Passwords are at least 12 characters long',
+    title: 'Passwords must be at least 12 characters long (MinimumLengthValidator)',
     why: "Length is what makes a password hard to guess; Django's default minimum of 8 is below current guidance.",
     rules: ['DJR507'],
     sources: {
@@ -470,7 +470,7 @@ export const CHECKLIST: readonly ChecklistItemDef[] = [
     id: 'auth.password-hasher',
     category: 'auth',
     title: 'Passwords are hashed with a strong algorithm (PBKDF2, Argon2, bcrypt or scrypt)',
-    why: 'MD5, SHA1 and unsalted hashes are cracked in bulk within hours of a database leak. (From the rule catalogue; no seed lists it.)',
+    why: 'MD5, SHA1 and unsalted hashes are cracked in bulk within hours of a database leak.',
     rules: ['DJR508'],
     sources: {},
   },
@@ -553,7 +553,7 @@ export const CHECKLIST: readonly ChecklistItemDef[] = [
   {
     id: 'auth.constant-time-compare',
     category: 'auth',
-    title: 'Secrets, tokens and API keys are compared in constant time',
+    title: 'No secret, token or API key is compared with == or != (timing attacks)',
     why: 'An `==` comparison returns early at the first differing byte; timing the answers reveals the secret byte by byte.',
     rules: ['DJR511'],
     sources: {
@@ -566,7 +566,7 @@ export const CHECKLIST: readonly ChecklistItemDef[] = [
   {
     id: 'api.throttling',
     category: 'api',
-    title: 'API requests are throttled, with separate anonymous and user rates',
+    title: 'API requests are throttled by default (DEFAULT_THROTTLE_CLASSES, with their rates)',
     why: 'Without throttling one client can exhaust workers and the database, or brute-force any endpoint.',
     rules: ['DJR601'],
     sources: {
@@ -620,14 +620,14 @@ export const CHECKLIST: readonly ChecklistItemDef[] = [
     id: 'api.browsable-api',
     category: 'api',
     title: 'The browsable API is not served in production',
-    why: 'The HTML renderer exposes forms and endpoint structure to anyone who opens an URL in a browser. (From the rule catalogue; no seed lists it.)',
+    why: 'The HTML renderer exposes forms and endpoint structure to anyone who opens an URL in a browser.',
     rules: ['DJR604'],
     sources: {},
   },
   {
     id: 'api.sql-injection',
     category: 'api',
-    title: 'Raw SQL is parameterised, never built with f-strings, % or +',
+    title: 'Raw SQL is never built with f-strings, % or + (values go in as parameters)',
     why: 'The ORM protects you only until a query is assembled from strings; then one crafted parameter reads or deletes any table.',
     rules: ['DJR606'],
     sources: { '001': ['Prevent SQL injection'], '004': ['SQL injection vulnerabilities tested'] },
@@ -635,7 +635,7 @@ export const CHECKLIST: readonly ChecklistItemDef[] = [
   {
     id: 'api.safe-html',
     category: 'api',
-    title: 'User content is escaped in HTML (no mark_safe on dynamic strings, no |safe or autoescape off)',
+    title: 'User content stays escaped: no mark_safe on strings built at run time, no |safe or autoescape off in templates',
     why: 'mark_safe, the |safe filter and {% autoescape off %} switch off autoescaping: user data that reaches them becomes script in other users\' browsers.',
     rules: ['DJR607', 'DJR609', 'DJR610'],
     sources: {
@@ -702,7 +702,7 @@ export const CHECKLIST: readonly ChecklistItemDef[] = [
   {
     id: 'database.production-engine',
     category: 'database',
-    title: 'Production runs on PostgreSQL (or MySQL), not SQLite',
+    title: 'The production database is not SQLite',
     why: 'SQLite locks the whole database on every write and lives on the app server\'s disk: no concurrency, no replicas, lost on redeploy.',
     rules: ['DJR701'],
     sources: {
@@ -714,7 +714,7 @@ export const CHECKLIST: readonly ChecklistItemDef[] = [
   {
     id: 'database.persistent-connections',
     category: 'database',
-    title: 'Database connections are reused (CONN_MAX_AGE with health checks, or a pool)',
+    title: 'Database connections are reused between requests (CONN_MAX_AGE or a pool)',
     why: 'Opening a connection per request adds latency and exhausts the server\'s connection limit under load.',
     rules: ['DJR702'],
     sources: {
@@ -727,7 +727,7 @@ export const CHECKLIST: readonly ChecklistItemDef[] = [
   {
     id: 'database.ssl',
     category: 'database',
-    title: 'Database connections are encrypted (sslmode in OPTIONS)',
+    title: 'Connections to a remote database require SSL (sslmode / ssl_mode in OPTIONS)',
     why: 'Credentials and data travel to a managed database over networks you do not control.',
     rules: ['DJR703'],
     sources: { '000': ['Configure database SSL connections'], '001': ['Enable database connection encryption'] },
@@ -825,7 +825,7 @@ export const CHECKLIST: readonly ChecklistItemDef[] = [
   {
     id: 'logging.configured',
     category: 'logging',
-    title: 'LOGGING is configured for production (django.request and django.security included)',
+    title: 'LOGGING is configured for production',
     why: 'Django\'s default logging drops most errors when DEBUG is off: without a configuration, production failures leave no trace.',
     rules: ['DJR801'],
     sources: {
@@ -852,7 +852,7 @@ export const CHECKLIST: readonly ChecklistItemDef[] = [
   {
     id: 'logging.email-backend',
     category: 'logging',
-    title: 'Outgoing email uses a real backend (not console, locmem or dummy)',
+    title: 'Outgoing email uses a backend that delivers it (not console, locmem, file or dummy)',
     why: 'With a console backend, password resets, verification mails and error reports silently go nowhere.',
     rules: ['DJR803'],
     sources: {
@@ -923,7 +923,7 @@ export const CHECKLIST: readonly ChecklistItemDef[] = [
   {
     id: 'deployment.wsgi-server',
     category: 'deployment',
-    title: 'A production server (gunicorn, uvicorn...) runs the app, never manage.py runserver',
+    title: 'A production server (gunicorn, uvicorn...) is in the requirements, and no deployment file starts runserver',
     why: 'runserver is single-purpose development tooling: not audited for security, not built for load.',
     rules: ['DJR905', 'DJR906'],
     sources: {
@@ -935,13 +935,24 @@ export const CHECKLIST: readonly ChecklistItemDef[] = [
   {
     id: 'deployment.static-files',
     category: 'deployment',
-    title: 'STATIC_ROOT is set and static files are served by WhiteNoise or a CDN',
-    why: 'With DEBUG off Django stops serving static files; collectstatic needs STATIC_ROOT to have somewhere to put them.',
+    title: 'STATIC_ROOT is set, so collectstatic can gather the static files',
+    why: 'collectstatic gathers every static file into STATIC_ROOT for the web server or WhiteNoise to serve; without it the deploy has nothing to serve.',
     rules: ['DJR901'],
     sources: {
-      '000': ['Configure `STATIC_ROOT` properly', 'Use WhiteNoise or CDN for static files'],
+      '000': ['Configure `STATIC_ROOT` properly'],
+      '004': ['STATIC_ROOT configured', 'Static files collected with `collectstatic`'],
+    },
+  },
+  {
+    id: 'deployment.static-serving',
+    category: 'deployment',
+    title: 'Static files are served by WhiteNoise, a CDN or the web server, not by Django',
+    why: 'With DEBUG off Django stops serving static files; what serves them instead (WhiteNoise, nginx, a CDN) lives outside the settings, so no static check can tell.',
+    manual: true,
+    sources: {
+      '000': ['Use WhiteNoise or CDN for static files'],
       '002': ['Static File Serving Not Production-Ready'],
-      '004': ['STATIC_ROOT configured', 'Static files collected with `collectstatic`', '`whitenoise` for static file serving'],
+      '004': ['`whitenoise` for static file serving'],
     },
   },
   {
@@ -959,7 +970,7 @@ export const CHECKLIST: readonly ChecklistItemDef[] = [
   {
     id: 'deployment.health-check',
     category: 'deployment',
-    title: 'A health-check endpoint exists for the load balancer and uptime monitor',
+    title: 'A health-check URL exists for the load balancer and the uptime monitor',
     why: 'Without one, a broken instance keeps receiving traffic and a failed deploy is noticed by users.',
     rules: ['DJR910'],
     sources: {
@@ -972,7 +983,7 @@ export const CHECKLIST: readonly ChecklistItemDef[] = [
   {
     id: 'deployment.container-user',
     category: 'deployment',
-    title: 'The container runs as a non-root user',
+    title: 'The production container runs as a non-root user (USER in the Dockerfile)',
     why: 'A compromised process running as root in the container is one kernel bug away from the host.',
     rules: ['DJR907'],
     sources: { '002': ['# Switch to non-root user'], '003': ['Docker Non-Root User'] },
@@ -980,7 +991,7 @@ export const CHECKLIST: readonly ChecklistItemDef[] = [
   {
     id: 'deployment.settings-split',
     category: 'deployment',
-    title: 'Settings are split per environment (base / development / production)',
+    title: 'Production settings do not double as development settings (split modules, or differences read from the environment)',
     why: 'One module for every environment means production runs whatever the last developer needed locally.',
     rules: ['DJR909'],
     sources: { '000': ['Separate settings by environment:'] },
@@ -1116,7 +1127,7 @@ export const CHECKLIST: readonly ChecklistItemDef[] = [
   {
     id: 'dependencies.pinned',
     category: 'dependencies',
-    title: 'Every requirement is pinned to an exact version (==, or a lock file with hashes)',
+    title: 'Every production requirement is pinned to an exact version (==, or a lock file)',
     why: 'Unpinned requirements install whatever is newest on the day of the deploy: builds stop being reproducible and a compromised release goes straight to production.',
     rules: ['DJR903'],
     sources: {
