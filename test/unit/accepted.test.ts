@@ -95,7 +95,8 @@ describe('accepted findings in the analysis and the checklist', () => {
     for (const id of ['database.production-engine', 'https.hsts', 'logging.configured']) assert.equal(item(id).weight, 0, id);
     assert.equal(report.counts.accepted, 3);
     const md = renderMarkdownReport(report, { root: '/p', date: '2026-11-23' });
-    assert.match(md, /accepted.*a single-user internal tool/);
+    assert.match(md, /- \*\*Accepted:\*\* The production database is not SQLite\n {2}- \[mysite\/settings\.py:15\]\(mysite\/settings\.py#L15\) .*: "a single-user internal tool" \(an ignore comment at mysite\/settings\.py:15\)/);
+    assert.match(md, /\| Automated checks \| \d+ passed · \d+ failing · 3 accepted/);
   });
 
   test('without the comment the same item fails', () => {

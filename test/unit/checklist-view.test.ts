@@ -237,7 +237,7 @@ test('the adapter requests, renders, ticks, fixes, documents and exports', async
   await registered.get('djangoReadiness.checklist.exportReport')!();
   const md = calls.written.get('/ws/docs/READINESS.md');
   assert.ok(md);
-  assert.match(md, /^# Production readiness checklist/);
+  assert.match(md, /^# Production readiness report: /);
   assert.match(md, /\[\.\.\/s\.py:4\]\(\.\.\/s\.py#L4\)/);
   assert.deepEqual(calls.opened, ['/ws/docs/READINESS.md']);
   view.dispose();

@@ -351,10 +351,8 @@ export class ChecklistTreeModel {
       '',
       `*${statusLabel(item)}:* ${mdEscape(item.reason)}`,
       ...(rules ? ['', `Rules: ${rules}`] : []),
-      ...(item.supersedes ? ['', `Obsolete advice in the seeds: ${mdEscape(item.supersedes.advice)}. Instead: ${mdEscape(item.supersedes.replacement)}. ${mdEscape(item.supersedes.reason)}`] : []),
+      ...(item.supersedes ? ['', `Often recommended, now obsolete: ${mdEscape(item.supersedes.advice)}. Instead: ${mdEscape(item.supersedes.replacement)}. ${mdEscape(item.supersedes.reason)}`] : []),
       ...(item.tick?.note ? ['', `Note: ${mdEscape(item.tick.note)}`] : []),
-      '',
-      `Seeds: ${item.seeds.length > 0 ? item.seeds.join(', ') : 'rule catalogue only'} · \`${item.id}\``,
     ].join('\n');
     return {
       id: node.key,

@@ -49,6 +49,11 @@ export interface ChecklistRuleRef {
   reason?: string;
   /** For not-applicable rules that need packages: their display names. */
   requires?: string[];
+  /**
+   * For the rules that fail an item: the rule's "use instead" snippet and its language (the fix
+   * the report shows under the item).
+   */
+  instead?: { text: string; lang: 'python' | 'dockerfile' | 'text' };
 }
 
 export interface ChecklistItem {
@@ -225,6 +230,13 @@ function ruleRef(code: string, result: AnalysisResult, byCode: Map<string, Rule>
   return ref;
 }
 
+/** The language of a rule's snippets: Dockerfile instructions, requirements lines, else Python. */
+function snippetLang(meta: Rule['meta']): 'python' | 'dockerfile' | 'text' {
+  if (/^\s*(FROM|CMD|USER|ENTRYPOINT|RUN)\b/m.test(meta.docs.instead) && !/^\s*(import|from \S+ import|[A-Z_]+\s*=)/m.test(meta.docs.instead)) return 'dockerfile';
+  if (meta.category === 'dependencies' || /^[A-Za-z][\w.-]*(\[[\w,]+\])?==/m.test(meta.docs.instead)) return 'text';
+  return 'python';
+}
+
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
@@ -307,6 +319,10 @@ export function buildChecklist(result: AnalysisResult, manual: ManualState, rule
     const applying = refs.filter((r) => r.state === 'applies');
     if (findings.length > 0) {
       const failing = [...new Set(findings.map((f) => f.code))];
+      for (const r of refs) {
+        const meta = byCode.get(r.code)?.meta;
+        if (meta && failing.includes(r.code) && meta.docs.instead.trim()) r.instead = { text: meta.docs.instead, lang: snippetLang(meta) };
+      }
       const acceptedNote = accepted.length > 0 ? ` ${plural(accepted.length, 'other finding')} accepted.` : '';
       items.push(item('failed', `${plural(findings.length, 'problem')} found (${list(failing)}).${acceptedNote}`, { findings, accepted, severity: worstSeverity(findings) }));
     } else if (accepted.length > 0) {
