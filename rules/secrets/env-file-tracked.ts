@@ -21,6 +21,7 @@ export default defineRule({
     },
   },
   checkProject(ctx) {
+    if (!ctx.files.some((f) => f.kind === 'env')) ctx.notApplicable('There is no .env file in the project.');
     for (const f of ctx.files) {
       if (f.kind !== 'env') continue;
       if (gitTracked(ctx.fs, f.path).state !== 'tracked') continue;

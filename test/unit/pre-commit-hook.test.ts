@@ -17,7 +17,7 @@ function hook(): Record<string, string> {
   let inItem = false;
   for (const line of text.split('\n')) {
     if (/^\s*#/.test(line) || !line.trim()) continue;
-    const m = /^(- |  )([a-z_]+):\s*(.*)$/.exec(line);
+    const m = /^(- | {2})([a-z_]+):\s*(.*)$/.exec(line);
     assert.ok(m, `unexpected line: ${line}`);
     if (m[1] === '- ') {
       assert.ok(!inItem, 'one hook');
