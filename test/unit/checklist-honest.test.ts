@@ -84,7 +84,9 @@ describe('items that used to pass without checking anything', () => {
   test('a bare, unpinned django: whether the release still receives security fixes is not checked', () => {
     const item = checklist(BASE, { 'requirements.txt': 'django\ngunicorn==23.0.0\n' });
     assert.equal(item('dependencies.django-supported').status, 'not-checked');
-    assert.equal(item('dependencies.django-supported').reason, 'Django is not pinned (no version), so the release that runs is unknown.');
+    assert.equal(item('dependencies.django-supported').reason, 'Django is not pinned (django): the release that runs is whatever is newest on the day of the install.');
+    assert.equal(checklist(BASE, { 'requirements.txt': 'django>=4.2\ngunicorn==23.0.0\n' })('dependencies.django-supported').status, 'not-checked', 'a range is not a pin');
+    assert.equal(checklist(BASE, { 'requirements.txt': 'django>=3.2,<4\n' })('dependencies.django-supported').status, 'failed', 'every release the range admits is out of support');
     assert.equal(checklist(BASE, { 'requirements.txt': 'gunicorn==23.0.0\n' })('dependencies.django-supported').status, 'not-checked');
     assert.equal(checklist(BASE, { 'requirements.txt': 'django==5.2.1\n' })('dependencies.django-supported').status, 'passed');
     assert.equal(checklist(BASE, { 'requirements.txt': 'django==3.2.25\n' })('dependencies.django-supported').status, 'failed');
