@@ -246,7 +246,9 @@ function list(codes: string[]): string {
 }
 
 function uniqueReasons(refs: ChecklistRuleRef[]): string {
-  return [...new Set(refs.map((r) => r.reason).filter((x): x is string => !!x))].join(' ');
+  const reasons = [...new Set(refs.map((r) => r.reason).filter((x): x is string => !!x))];
+  // "MIDDLEWARE is not set." beside "MIDDLEWARE is not set, so ...": the longer one says it all
+  return reasons.filter((r) => !reasons.some((o) => o !== r && o.startsWith(r.replace(/\.$/, '')))).join(' ');
 }
 
 function byPlace(a: Finding, b: Finding): number {
