@@ -47,6 +47,13 @@ const EVERYTHING_WRONG: [string, string][] = [
   ['DJR901', 'backend/settings.py:1'],
   ['DJR103', 'backend/settings.py:51'],
   ['DJR103', 'backend/settings.py:91'],
+  ['DJR914', 'backend/settings.py:95'],
+  ['DJR914', 'backend/settings.py:96'],
+  // project rules
+  ['DJR108', 'Dockerfile:3'],
+  ['DJR911', 'backend/settings.py:97'],
+  ['DJR912', 'requirements.txt:1'],
+  ['DJR913', 'manage.py:1'],
   // code and secrets-on-disk rules
   ['DJR105', '.env:1'],
   ['DJR404', 'api/views.py:18'],

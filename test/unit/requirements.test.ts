@@ -282,6 +282,18 @@ describe('which file production installs', () => {
     assert.match(m.files.find((f) => f.path.endsWith('app.txt'))!.reason, /installed by Dockerfile \(line 3\)/);
   });
 
+  test('installs in a development stage, or of a development file, do not make production', () => {
+    const m = model({
+      Dockerfile: 'FROM python:3.12 AS release\nRUN pip install -r requirements.txt\nFROM release AS development\nRUN pip install -r requirements-extra.txt\n',
+      'requirements.txt': 'django==5.2.8\n',
+      'requirements-extra.txt': 'ipython==8.0.0\n',
+      'docker/Dockerfile': 'FROM python:3.12\nRUN pip install -r requirements/dev.txt\n',
+      'requirements/dev.txt': 'pytest==8.3.3\n',
+    });
+    assert.deepEqual(roles(m), { 'requirements-extra.txt': 'optional', 'requirements.txt': 'production', 'requirements/dev.txt': 'development' });
+    assert.deepEqual([...m.devImages], ['/p/docker/Dockerfile']);
+  });
+
   test('without other evidence, requirements.txt is production; pip-tools sources are inputs; -c files are constraints', () => {
     const m = model({
       'requirements.txt': '-c constraints.txt\ndjango\n',
@@ -328,6 +340,10 @@ describe('dependency findings on the fixture projects', () => {
 
   test('Pipfile + Pipfile.lock: the version comes from the lock, on the Pipfile line', async () => {
     assert.deepEqual(await findings('reqs-pipenv'), ['DJR908 Pipfile:7:1 Django 3.2 (3.2.25 installed from Pipfile.lock) reached the end of its support on 2024-04-01: security issues found since are not fixed']);
+  });
+
+  test('uv: the lock pins everything; pytest among the main dependencies is a dev tool in production, the dev group is not', async () => {
+    assert.deepEqual(await findings('reqs-uv'), ['DJR911 pyproject.toml:8:5 pytest is a test tool among the requirements production installs (project.dependencies): move it to a development requirements file or group']);
   });
 
   test('UTF-16 requirements.txt including a UTF-8 file with a BOM', async () => {

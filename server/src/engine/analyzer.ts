@@ -381,7 +381,7 @@ class ProjectRun {
   /** Rules of this run that did not decide (Verdicts): not applicable or not checked. */
   readonly outcomes: Record<string, RuleOutcome> = {};
   private packages = new Set<PackageId>();
-  private dependencies: DependencyModel = { files: [], requirements: [], problems: [], locks: [], installs: [] };
+  private dependencies: DependencyModel = { files: [], requirements: [], problems: [], locks: [], installs: [], devImages: new Set() };
   private requirements: Requirement[] = [];
   private requirementProblems: RequirementProblem[] = [];
   private djangoVersion: [number, number] = CURRENT_DJANGO;

@@ -46,6 +46,8 @@ export interface DependencyModel {
   locks: LockFile[];
   /** `pip install -r` lines of Dockerfiles that name a requirements file of the project. */
   installs: { file: string; line: number; target: string; resolved: string[] }[];
+  /** Dockerfiles that install a development requirements file: development images. */
+  devImages: Set<string>;
 }
 
 /** The requirements of production and optional scope (what may be installed in production). */
@@ -172,13 +174,15 @@ export function loadDependencies(input: DependencyInput): DependencyModel {
   // 2. what Dockerfiles install
   const installs: DependencyModel['installs'] = [];
   const entries = new Map<string, string>();
+  const devImages = new Set<string>();
   for (const f of input.files) {
     if (f.kind !== 'dockerfile' || isDevDeploymentFile(f.path, input.root)) continue;
     const text = input.read(f.path);
     if (text === undefined) continue;
     const df = parseDockerfile(text);
     df.instructions.forEach((ins, idx) => {
-      if (ins.keyword !== 'RUN') return;
+      // a stage named for development or tests (`FROM release AS development`) is not production
+      if (ins.keyword !== 'RUN' || (ins.stageName && isDevName(ins.stageName))) return;
       const vars = variablesAt(df, idx);
       for (const t of pipRequirementTargets(ins.args)) {
         if (t.kind !== 'requirement') continue;
@@ -186,9 +190,14 @@ export function loadDependencies(input: DependencyInput): DependencyModel {
         if (target.includes('$')) continue;
         const resolved = resolveImagePath(target, reqFiles);
         installs.push({ file: f.path, line: ins.line, target, resolved });
-        for (const r of resolved) if (!entries.has(r)) entries.set(r, `installed by ${path.basename(f.path)} (line ${ins.line + 1})`);
+        // an image that installs a development requirements file is a development image
+        if (resolved.some((r) => nameWords(r).dev)) devImages.add(f.path);
       }
     });
+  }
+  for (const i of installs) {
+    if (devImages.has(i.file)) continue;
+    for (const r of i.resolved) if (!entries.has(r)) entries.set(r, `installed by ${path.basename(i.file)} (line ${i.line + 1})`);
   }
 
   // 3. roles of requirements files
@@ -262,7 +271,7 @@ export function loadDependencies(input: DependencyInput): DependencyModel {
       requirements.push({ ...q, locked: v ? { version: v, lockFile: lock!.path } : undefined });
     }
   }
-  return { files, requirements, problems, locks, installs };
+  return { files, requirements, problems, locks, installs, devImages };
 }
 
 /** The lock file of a manifest, read and parsed (cached). */

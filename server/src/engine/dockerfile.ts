@@ -16,6 +16,8 @@ export interface DockerInstruction {
   start: number;
   /** 0-based stage index (the FROM it follows; -1 before the first FROM). */
   stage: number;
+  /** The stage's name (`FROM image AS name`), lower case, if it has one. */
+  stageName?: string;
 }
 
 export interface Dockerfile {
@@ -27,6 +29,7 @@ export function parseDockerfile(text: string): Dockerfile {
   const lines = text.split(/\r\n|\r|\n/);
   const instructions: DockerInstruction[] = [];
   let stage = -1;
+  let stageName: string | undefined;
   let i = 0;
   while (i < lines.length) {
     const raw = lines[i];
@@ -48,8 +51,11 @@ export function parseDockerfile(text: string): Dockerfile {
     const m = /^([A-Za-z]+)\s*(.*)$/.exec(body);
     if (m) {
       const keyword = m[1].toUpperCase();
-      if (keyword === 'FROM') stage++;
-      instructions.push({ keyword, args: m[2], line, endLine: i, start, stage });
+      if (keyword === 'FROM') {
+        stage++;
+        stageName = /\s+as\s+([\w.-]+)\s*$/i.exec(m[2])?.[1].toLowerCase();
+      }
+      instructions.push({ keyword, args: m[2], line, endLine: i, start, stage, stageName });
     }
     i++;
   }
@@ -126,4 +132,70 @@ export function expand(s: string, vars: Map<string, string>): string {
     if (def !== undefined) return def;
     return all;
   });
+}
+
+/** One `.dockerignore` pattern, as Docker reads it (Go's filepath.Match plus `**`, `!` exceptions). */
+interface IgnoreRule {
+  negate: boolean;
+  re: RegExp;
+}
+
+function patternRegExp(p: string): RegExp {
+  let re = '';
+  for (let i = 0; i < p.length; i++) {
+    const c = p[i];
+    if (c === '*') {
+      if (p[i + 1] === '*') {
+        i++;
+        if (p[i + 1] === '/') {
+          i++;
+          re += '(?:.*/)?';
+        } else re += '.*';
+      } else re += '[^/]*';
+    } else if (c === '?') re += '[^/]';
+    else if (c === '[') {
+      const close = p.indexOf(']', i + 1);
+      if (close < 0) re += '\\[';
+      else {
+        let cls = p.slice(i + 1, close);
+        if (cls.startsWith('^')) cls = '^' + cls.slice(1);
+        re += `[${cls.replace(/\\/g, '\\\\')}]`;
+        i = close;
+      }
+    } else if (c === '\\' && i + 1 < p.length) re += '\\' + p[++i];
+    else re += c.replace(/[.+^${}()|]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+/** The rules of a `.dockerignore` text. */
+export function parseDockerignore(text: string): IgnoreRule[] {
+  const out: IgnoreRule[] = [];
+  for (const raw of text.split(/\r\n|\r|\n/)) {
+    let l = raw.trim();
+    if (!l || l.startsWith('#')) continue;
+    const negate = l.startsWith('!');
+    if (negate) l = l.slice(1).trim();
+    // Docker cleans each pattern like a path: no leading slash or ./, no trailing slash
+    l = l.replace(/^(\.\/|\/)+/, '').replace(/\/+$/, '').replace(/\/\.\//g, '/');
+    if (!l) continue;
+    try {
+      out.push({ negate, re: patternRegExp(l) });
+    } catch {
+      // a pattern Docker would reject: ignored here
+    }
+  }
+  return out;
+}
+
+/** Whether `.dockerignore` rules exclude a path (relative to the build context, `/`-separated). */
+export function dockerIgnored(rules: IgnoreRule[], rel: string): boolean {
+  // a pattern also excludes everything below a folder it matches
+  const parts = rel.split('/');
+  const candidates = parts.map((_, i) => parts.slice(0, i + 1).join('/'));
+  let ignored = false;
+  for (const r of rules) {
+    if (candidates.some((c) => r.re.test(c))) ignored = !r.negate;
+  }
+  return ignored;
 }

@@ -12,9 +12,9 @@ import { scanToml, type TomlEntry } from './tomlpos';
 
 /** Group, extra and file-name words that mean development only. */
 const DEV_WORDS = new Set([
-  'dev', 'devel', 'develop', 'development', 'test', 'tests', 'testing', 'lint', 'linting', 'linters', 'docs', 'doc', 'documentation',
+  'dev', 'devel', 'development', 'test', 'tests', 'testing', 'lint', 'linting', 'linters', 'docs', 'doc', 'documentation',
   'typing', 'types', 'mypy', 'local', 'ci', 'qa', 'format', 'formatting', 'style', 'debug', 'bench', 'benchmark', 'benchmarks',
-  'coverage', 'precommit', 'stubs',
+  'coverage', 'precommit', 'stubs', 'unittest', 'unittests', 'develop',
 ]);
 const PROD_WORDS = new Set(['prod', 'production', 'deploy', 'deployment', 'live']);
 

@@ -105,6 +105,14 @@ export const CHECKLIST: readonly ChecklistItemDef[] = [
     sources: { '001': ['Add .env to .gitignore'] },
   },
   {
+    id: 'secrets.image-without-secrets',
+    category: 'secrets',
+    title: 'Container images hold no secrets: no .env copied in, no secret in ENV or ARG',
+    why: 'Whatever an image holds, anyone who can pull it can read, layers and history included; secrets belong in the runtime environment. (From the rule catalogue; no seed lists it.)',
+    rules: ['DJR108'],
+    sources: {},
+  },
+  {
     id: 'secrets.env-example',
     category: 'secrets',
     title: '.env.example lists every environment variable the settings read',
@@ -312,9 +320,9 @@ export const CHECKLIST: readonly ChecklistItemDef[] = [
   {
     id: 'cors.allowed-origins',
     category: 'cors',
-    title: 'No trusted origin in the code is plain http:// or a wildcard (CORS_ALLOWED_ORIGINS, CSRF_TRUSTED_ORIGINS)',
-    why: 'http:// or wildcard entries let a network attacker or any matching subdomain act as the trusted frontend.',
-    rules: ['DJR403'],
+    title: 'No trusted origin in the code is plain http://, a wildcard or without a scheme (CORS_ALLOWED_ORIGINS, CSRF_TRUSTED_ORIGINS)',
+    why: 'http:// or wildcard entries let a network attacker or any matching subdomain act as the trusted frontend; an entry without a scheme never matches on Django 4.0+ and stops migrate with 4_0.E001.',
+    rules: ['DJR403', 'DJR406'],
     sources: {
       '001': ['Add proper CORS_ALLOWED_ORIGINS for production', 'Configure specific CORS origins for production'],
       '002': ['Make CORS origins configurable'],
@@ -646,13 +654,23 @@ export const CHECKLIST: readonly ChecklistItemDef[] = [
     },
   },
   {
+    id: 'api.upload-limits',
+    category: 'api',
+    title: "Django's request size limits stay on (DATA_UPLOAD_MAX_*) and uploads are not world-writable",
+    why: 'Without the limits one request with a huge body or a flood of fields exhausts a worker; world-writable uploads can be replaced by any user of the host.',
+    rules: ['DJR914'],
+    sources: {
+      '000': ['Add request data size limits'],
+    },
+  },
+  {
     id: 'api.input-validation',
     category: 'api',
     title: 'Every endpoint validates its input: serializers, size limits, uploads, JSON structure',
     why: 'Unvalidated input becomes 500 errors, oversized rows, stored XSS and uploads of anything at all.',
     manual: true,
     sources: {
-      '000': ['Add input size limits for all text fields', 'Add request data size limits', 'Validate file upload sizes for profile pictures', 'Add content-type validation for uploads', 'Add JSON schema validation for complex requests'],
+      '000': ['Add input size limits for all text fields', 'Validate file upload sizes for profile pictures', 'Add content-type validation for uploads', 'Add JSON schema validation for complex requests'],
       '001': ['Implement proper serializer validation', 'Add file upload validation'],
       '002': ['Missing Input Validation'],
       '003': ['Insufficient Input Validation on JSONField Data', 'Add JSON schema validation'],
@@ -1021,15 +1039,25 @@ export const CHECKLIST: readonly ChecklistItemDef[] = [
     },
   },
   {
+    id: 'deployment.ci-checks',
+    category: 'deployment',
+    title: 'CI runs the tests, manage.py check --deploy and makemigrations --check on every push',
+    why: 'Every fix on this checklist and every dependency upgrade changes behaviour; a CI that runs the tests and Django\'s own checks finds the broken setting or the missing migration before production does.',
+    rules: ['DJR913'],
+    sources: {
+      '000': ['Set up GitHub Actions or similar CI/CD'],
+      '002': ['Create CI/CD pipeline (GitHub Actions)'],
+      '003': ['.github/workflows/security.yml'],
+    },
+  },
+  {
     id: 'deployment.ci-cd',
     category: 'deployment',
-    title: 'CI runs the tests and checks on every push; deployments are automated and can be rolled back',
+    title: 'Deployments are automated and can be rolled back',
     why: 'Manual deploys drift and get skipped under pressure; a rollback path turns a bad deploy into a minor event.',
     manual: true,
     sources: {
-      '000': ['Set up GitHub Actions or similar CI/CD', 'Create rollback mechanisms'],
-      '002': ['Create CI/CD pipeline (GitHub Actions)'],
-      '003': ['.github/workflows/security.yml'],
+      '000': ['Create rollback mechanisms'],
     },
   },
   {
@@ -1108,7 +1136,7 @@ export const CHECKLIST: readonly ChecklistItemDef[] = [
     category: 'deployment',
     title: 'A shared cache (Redis or Memcached) backs caching and throttling',
     why: 'The default per-process memory cache gives every worker its own counters, so throttles and cached data differ per worker.',
-    manual: true,
+    rules: ['DJR614'],
     sources: { '000': ['Set up Redis or Memcached'], '003': ['Cache Implementation'] },
   },
   {
@@ -1162,7 +1190,7 @@ export const CHECKLIST: readonly ChecklistItemDef[] = [
     category: 'dependencies',
     title: 'Production requirements are separate from development tools',
     why: 'Debug toolbars and test tools in the production image widen the attack surface and slow builds.',
-    manual: true,
+    rules: ['DJR911'],
     sources: {
       '000': ['Create requirements-dev.txt for dev dependencies'],
       '004': ['`requirements_production.txt` has production packages', '`dj-database-url` for cloud database support', '`psycopg2-binary` for PostgreSQL'],
@@ -1174,13 +1202,23 @@ export const CHECKLIST: readonly ChecklistItemDef[] = [
     },
   },
   {
+    id: 'dependencies.updates-automated',
+    category: 'dependencies',
+    title: 'A bot (Dependabot, Renovate) proposes dependency updates as pull requests',
+    why: 'Security releases only help once installed: a bot opens a pull request per release, and the tests say whether it can be merged.',
+    rules: ['DJR912'],
+    sources: {
+      '000': ['Set up Dependabot for automated updates'],
+    },
+  },
+  {
     id: 'dependencies.vulnerability-scan',
     category: 'dependencies',
-    title: 'Dependencies are scanned for vulnerabilities and updated automatically (pip-audit, Dependabot)',
+    title: 'Dependencies are scanned for known vulnerabilities in CI (pip-audit, safety)',
     why: 'Most compromises use known vulnerabilities in outdated packages; scanning in CI catches them before attackers do.',
     manual: true,
     sources: {
-      '000': ['Run pip-audit for security vulnerabilities', 'Set up Dependabot for automated updates'],
+      '000': ['Run pip-audit for security vulnerabilities'],
       '002': ['safety check'],
       '003': ['Implement automated security scanning'],
     },
