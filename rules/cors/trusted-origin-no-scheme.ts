@@ -25,7 +25,7 @@ export default defineRule({
     category: 'cors',
     severity: 'error',
     kind: 'settings',
-    seeds: [],
+    seeds: ['001', '002', '004'],
     django: '4_0.E001',
     message: 'A CSRF_TRUSTED_ORIGINS entry has no scheme',
     fixTitle: 'Prefix https://',

@@ -123,7 +123,7 @@ export default defineRule({
     category: 'secrets',
     severity: 'error',
     kind: 'project',
-    seeds: [],
+    seeds: ['001'],
     message: 'Secrets end up in the container image',
     fixTitle: 'Add .env to .dockerignore',
     fix: 'safe',

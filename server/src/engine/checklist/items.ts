@@ -108,7 +108,7 @@ export const CHECKLIST: readonly ChecklistItemDef[] = [
     id: 'secrets.image-without-secrets',
     category: 'secrets',
     title: 'Container images hold no secrets: no .env copied in, no secret in ENV or ARG',
-    why: 'Whatever an image holds, anyone who can pull it can read, layers and history included; secrets belong in the runtime environment. (From the rule catalogue; no seed lists it.)',
+    why: 'Whatever an image holds, anyone who can pull it can read, layers and history included; secrets belong in the runtime environment.',
     rules: ['DJR108'],
     sources: {},
   },
@@ -320,7 +320,7 @@ export const CHECKLIST: readonly ChecklistItemDef[] = [
   {
     id: 'cors.allowed-origins',
     category: 'cors',
-    title: 'No trusted origin in the code is plain http://, a wildcard or without a scheme (CORS_ALLOWED_ORIGINS, CSRF_TRUSTED_ORIGINS)',
+    title: 'Trusted origins (CORS, CSRF) are exact https:// origins: no http://, wildcard or missing scheme',
     why: 'http:// or wildcard entries let a network attacker or any matching subdomain act as the trusted frontend; an entry without a scheme never matches on Django 4.0+ and stops migrate with 4_0.E001.',
     rules: ['DJR403', 'DJR406'],
     sources: {
