@@ -41,6 +41,19 @@ const SHAPES: Record<string, Shape> = {
     findings: ['DJR102 hc/settings.py:30', 'DJR202 hc/settings.py:31', 'DJR301 hc/settings.py:69', 'DJR314 hc/settings.py:1'],
     production: ['hc.settings', /the only settings\.py/],
   },
+  // environs: env.bool/str/list/int with default= or a positional default, env.dj_db_url
+  environs: {
+    findings: ['DJR102 mysite/settings.py:12', 'DJR202 mysite/settings.py:11', 'DJR203 mysite/settings.py:13', 'DJR301 mysite/settings.py:44', 'DJR314 mysite/settings.py:1', 'DJR701 mysite/settings.py:41'],
+  },
+  // django_heroku.settings(locals()) at the bottom: ALLOWED_HOSTS ['*'], WhiteNoise first, LOGGING,
+  // STATIC_ROOT, DATABASES/SECRET_KEY from the environment when set
+  heroku: {
+    findings: ['DJR102 mysite/settings.py:8', 'DJR203 mysite/settings.py:53', 'DJR314 mysite/settings.py:1', 'DJR405 mysite/settings.py:53', 'DJR701 mysite/settings.py:38'],
+  },
+  // a pydantic-settings class (env_prefix, Field(alias=), Field(default=)) read through `settings = Settings()`
+  'pydantic-settings': {
+    findings: ['DJR102 mysite/settings.py:7', 'DJR202 mysite/settings.py:8', 'DJR314 mysite/settings.py:1'],
+  },
 };
 
 describe('project shapes (issue 12)', () => {

@@ -336,3 +336,92 @@ describe('environment helper functions', () => {
     assert.deepEqual(envLookupSites(scope).map((s) => s.variable), ['ADMINS', 'DEBUG']);
   });
 });
+
+describe('more environment libraries', () => {
+  before(ready);
+
+  test('environ.FileAwareEnv with a schema: defaults and casts from the schema', () => {
+    const src = 'import environ\nenv = environ.FileAwareEnv(DD_DEBUG=(bool, False), DD_HSTS=(int, 31536000), DD_SSL=(bool, True))\nDEBUG = env("DD_DEBUG")\nHSTS = env("DD_HSTS")\nSSL = env.bool("DD_SSL")';
+    const { scope } = evaluate({ '/p/s/settings.py': src }, '/p/s/settings.py');
+    assert.equal(plain(scope.names.get('DEBUG')?.value), false);
+    assert.equal(scope.names.get('DEBUG')?.value.env?.cast, 'bool');
+    assert.equal(plain(scope.names.get('HSTS')?.value), 31536000);
+    assert.equal(plain(scope.names.get('SSL')?.value), true);
+  });
+
+  test('environs: Env() and the ready-made env, positional and keyword defaults, dj_db_url', () => {
+    const a = evaluate({ '/p/s/settings.py': 'from environs import Env\nenv = Env()\nenv.read_env()\nDEBUG = env.bool("DEBUG", False)\nHOSTS = env.list("HOSTS", default=["a", "b"])\nDB = env.dj_db_url("DATABASE_URL", default="postgres://u:p@h:5432/n")\nX = env("X", "d")' }, '/p/s/settings.py').scope;
+    assert.equal(plain(a.names.get('DEBUG')?.value), false);
+    assert.deepEqual(plain(a.names.get('HOSTS')?.value), ['a', 'b']);
+    assert.equal(plain(a.names.get('DB')?.value && (a.names.get('DB')?.value as Value & { kind: 'dict' }).entries.find((e) => plain(e.key) === 'ENGINE')?.value), 'django.db.backends.postgresql');
+    assert.equal(plain(a.names.get('X')?.value), 'd');
+    const b = evaluate({ '/p/s/settings.py': 'from environs import env\nDEBUG = env.bool("DEBUG", default=True)' }, '/p/s/settings.py').scope;
+    assert.equal(plain(b.names.get('DEBUG')?.value), true);
+    assert.equal(b.names.get('DEBUG')?.value.env?.variable, 'DEBUG');
+  });
+
+  test('pydantic-settings: class defaults, env_prefix (model_config or class Config), Field(default=, alias=), required fields unknown', () => {
+    const files = {
+      '/p/s/config.py': [
+        'from pydantic import Field',
+        'from pydantic_settings import BaseSettings, SettingsConfigDict',
+        'class Base(BaseSettings):',
+        '    model_config = SettingsConfigDict(env_prefix="APP_")',
+        '    debug: bool = True',
+        'class Settings(Base):',
+        '    secret: str',
+        '    hosts: list[str] = Field(default=["h"], alias="ALLOWED_HOSTS")',
+        '    port: int = Field(8000)',
+        'class Old(BaseSettings):',
+        '    debug: bool = False',
+        '    class Config:',
+        '        env_prefix = "OLD_"',
+        'settings = Settings()',
+        'old = Old()',
+      ].join('\n'),
+      '/p/s/settings.py': 'from .config import settings, old\nDEBUG = settings.debug\nSECRET_KEY = settings.secret\nHOSTS = settings.hosts\nPORT = settings.port\nOLD = old.debug\nNOPE = settings.nope',
+    };
+    const { scope } = evaluate(files, '/p/s/settings.py');
+    const debug = scope.names.get('DEBUG')?.value;
+    assert.equal(plain(debug), true);
+    assert.equal(debug?.env?.source, 'pydantic');
+    // the prefix of the base's model_config applies to the subclass's fields too
+    assert.equal(debug?.env?.variable, 'APP_DEBUG');
+    assert.equal(scope.names.get('SECRET_KEY')?.value.kind, 'unknown');
+    assert.equal(scope.names.get('SECRET_KEY')?.value.env?.variable, 'APP_SECRET');
+    assert.deepEqual(plain(scope.names.get('HOSTS')?.value), ['h']);
+    assert.equal(scope.names.get('HOSTS')?.value.env?.variable, 'ALLOWED_HOSTS');
+    assert.equal(plain(scope.names.get('PORT')?.value), 8000);
+    assert.equal(plain(scope.names.get('OLD')?.value), false);
+    assert.equal(scope.names.get('OLD')?.value.env?.variable, 'OLD_DEBUG');
+    assert.equal(scope.names.get('NOPE')?.value.kind, 'unknown');
+  });
+
+  test('a project module imported as a name: `from . import local_settings` then local_settings.X', () => {
+    const files = {
+      '/p/s/local_settings.py': 'import os\nDEBUG = os.environ.get("DEBUG", "") == "1"\nSECRET_KEY = "x"',
+      '/p/s/settings.py': 'from . import local_settings\nimport s.local_settings as ls\nDEBUG = local_settings.DEBUG\nKEY = ls.SECRET_KEY',
+    };
+    const { scope } = evaluate(files, '/p/s/settings.py');
+    assert.equal(plain(scope.names.get('DEBUG')?.value), false);
+    assert.equal(plain(scope.names.get('KEY')?.value), 'x');
+    assert.deepEqual(scope.unresolvedImports, []);
+  });
+
+  test('django_heroku.settings(locals()): what it sets, each part switched off by its keyword', () => {
+    const base = 'import django_heroku\nSECRET_KEY = "k"\nMIDDLEWARE = ["django.middleware.security.SecurityMiddleware"]\nDATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3"}}\nALLOWED_HOSTS = ["a.example"]\n';
+    const a = evaluate({ '/p/s/settings.py': base + 'django_heroku.settings(locals())' }, '/p/s/settings.py').scope;
+    assert.deepEqual(plain(a.names.get('ALLOWED_HOSTS')?.value), ['*']);
+    assert.deepEqual(plain(a.names.get('MIDDLEWARE')?.value), ['whitenoise.middleware.WhiteNoiseMiddleware', 'django.middleware.security.SecurityMiddleware']);
+    assert.equal(a.names.get('STATIC_ROOT')?.value.kind, 'path');
+    assert.equal(a.names.get('LOGGING')?.value.kind, 'dict');
+    assert.equal(a.names.get('SECRET_KEY')?.value.env?.variable, 'SECRET_KEY');
+    const db = a.names.get('DATABASES')?.value;
+    const def = db?.kind === 'dict' ? db.entries[0].value : undefined;
+    assert.equal(def?.env?.variable, 'DATABASE_URL');
+    assert.deepEqual(plain(def), { ENGINE: 'django.db.backends.sqlite3' });
+    const b = evaluate({ '/p/s/settings.py': base + 'django_heroku.settings(locals(), allowed_hosts=False, staticfiles=False)' }, '/p/s/settings.py').scope;
+    assert.deepEqual(plain(b.names.get('ALLOWED_HOSTS')?.value), ['a.example']);
+    assert.equal(b.names.get('STATIC_ROOT'), undefined);
+  });
+});

@@ -175,10 +175,18 @@ type Call = Extract<PyExpr, { t: 'call' }>;
 /** Changes of one name (`X += ...`, `X['k'] = ...`, `X.append(...)`) followed before giving up. */
 const MAX_MUTATIONS = 256;
 
+/** The method of an `environ.Env()` call (`env('X')` is str); environs' dj_db_url... read like django-environ's db_url... */
+function environMethod(q: string): string {
+  const m = q === 'environ.Env()' ? 'str' : q.slice('environ.Env().'.length);
+  return m === 'dj_db_url' ? 'db_url' : m === 'dj_cache_url' ? 'cache_url' : m === 'dj_email_url' ? 'email_url' : m;
+}
+
 /** Constructors of environment readers: what calling (or using) the instance reads like. */
 const ENV_READERS: Record<string, 'environ' | 'decouple' | undefined> = {
   'environ.Env': 'environ',
   'environ.FileAwareEnv': 'environ',
+  // environs reads like django-environ: env('X', default), env.bool/int/list/str(..., default=)
+  'environs.Env': 'environ',
   'decouple.AutoConfig': 'decouple',
   'decouple.Config': 'decouple',
 };
@@ -301,7 +309,12 @@ export class Evaluator {
         break;
       case 'import':
         for (const n of st.names) {
-          if (n.asname) scope.aliases.set(n.asname, n.name);
+          // `import conf.local_settings as ls`: a project module whose names `ls.X` reads
+          const mod = n.asname && !isLibrary(n.name) ? this.moduleValue(scope, n.name, 0, origin) : undefined;
+          if (mod && n.asname) {
+            scope.aliases.delete(n.asname);
+            this.bind(scope, n.asname, mod, origin, origin, conditional);
+          } else if (n.asname) scope.aliases.set(n.asname, n.name);
           else scope.aliases.set(n.name.split('.')[0], n.name.split('.')[0]);
         }
         break;
@@ -440,7 +453,14 @@ export class Evaluator {
         return;
       }
       if (!target && names !== '*') {
-        // `from . import x` may import a submodule: nothing to merge.
+        // `from . import x` may import a submodule (bound as a module whose names `x.NAME` read)
+        let all = names.length > 0;
+        for (const n of names) {
+          const mod = this.moduleValue(scope, st.module ? `${st.module}.${n.name}` : n.name, st.level, origin);
+          if (mod) this.bind(scope, n.asname ?? n.name, mod, origin, origin, conditional);
+          else all = false;
+        }
+        if (all) return;
         if (st.level > 0 || st.module) scope.unresolvedImports.push({ name: '.'.repeat(st.level) + st.module, origin });
       }
     }
@@ -460,6 +480,11 @@ export class Evaluator {
       for (const n of names) {
         const b = other.names.get(n.name);
         if (b) this.inherit(scope, n.asname ?? n.name, b, conditional);
+        else if (!other.aliases.has(n.name)) {
+          // a submodule of the package (`from mysite import local_settings`)
+          const mod = this.moduleValue(scope, st.module ? `${st.module}.${n.name}` : n.name, st.level, origin);
+          if (mod) this.bind(scope, n.asname ?? n.name, mod, origin, origin, conditional);
+        }
         // an alias too when it has one (`config = AutoConfig(...)` imported elsewhere)
         if (other.aliases.has(n.name)) scope.aliases.set(n.asname ?? n.name, other.aliases.get(n.name) as string);
         const sch = other.envSchemes.get(n.name);
@@ -483,6 +508,10 @@ export class Evaluator {
     const qualified = this.qualify(scope, e.fn);
     if (qualified === 'split_settings.tools.include') {
       this.execInclude(scope, top, e, origin, conditional);
+      return;
+    }
+    if (qualified === 'django_heroku.settings') {
+      this.execHeroku(scope, top, e, origin, conditional);
       return;
     }
     if (qualified) scope.calls.push({ qualified, origin: { module: scope.module, top, node: e }, call: e });
@@ -615,6 +644,163 @@ export class Evaluator {
       }
     }
     scope.envSchemes.set(name, scheme);
+  }
+
+  // ---------------------------------------------------------------- libraries that set or read settings
+
+  /** A project module imported as a name (`from . import local_settings`, `import conf.local as c`). */
+  private moduleValue(scope: ScopeState, module: string, level: number, origin: Origin): Value | undefined {
+    const target = this.resolve(scope.module, module, level);
+    if (!target || this.stack.has(target.path)) return undefined;
+    const other = this.evaluate(target);
+    return { kind: 'unknown', reason: 'module', origin, members: other.names };
+  }
+
+  /**
+   * `django_heroku.settings(locals())`: what django-heroku sets (DATABASES from DATABASE_URL when
+   * it is set, STATIC_ROOT, WhiteNoise first in MIDDLEWARE, ALLOWED_HOSTS = ['*'], LOGGING,
+   * SECRET_KEY from the SECRET_KEY variable when set), each switched off by its keyword.
+   */
+  private execHeroku(scope: ScopeState, top: TopStmt, call: Call, origin: Origin, conditional: boolean): void {
+    const on = (name: string): boolean => {
+      const k = kwarg(call, name);
+      return !k || isTruthy(this.eval(scope, top, k)) !== false;
+    };
+    const at: Origin = { module: scope.module, top, node: call };
+    const str = (value: string): Value => ({ kind: 'str', value, origin: at });
+    const entry = (k: string, v: Value): DictEntry => ({ key: str(k), value: v, origin: at });
+    const set = (name: string, value: Value) => this.bind(scope, name, value, origin, at, conditional);
+    const envInfo = (variable: string, def: Value | undefined): EnvInfo => ({ variable, source: 'django_heroku', hasDefault: !!def && def.kind !== 'unknown', defaultOrigin: def?.origin, lookupOrigin: at });
+    if (on('databases')) {
+      // DATABASE_URL unset (the production value of a lookup): the previous DATABASES stay
+      const dbs = scope.names.get('DATABASES')?.value;
+      const prev = dictGet(dbs, 'default')?.value;
+      const env = envInfo('DATABASE_URL', prev);
+      scope.envReadList.push({ info: env, module: scope.module });
+      const entries = dbs?.kind === 'dict' ? dbs.entries.filter((e) => keyName(e.key) !== 'default') : [];
+      set('DATABASES', { kind: 'dict', entries: [entry('default', prev ? { ...prev, env } : { kind: 'unknown', reason: 'DATABASE_URL', origin: at, env }), ...entries], origin: at });
+    }
+    if (on('staticfiles')) {
+      set('STATIC_ROOT', { kind: 'path', display: "BASE_DIR / 'staticfiles'", origin: at });
+      set('STATIC_URL', str('/static/'));
+      const key = scope.names.has('MIDDLEWARE_CLASSES') ? 'MIDDLEWARE_CLASSES' : 'MIDDLEWARE';
+      const mw = scope.names.get(key)?.value;
+      const items = mw && (mw.kind === 'list' || mw.kind === 'tuple') ? mw.items : undefined;
+      set(key, items ? { kind: 'tuple', items: [str('whitenoise.middleware.WhiteNoiseMiddleware'), ...items], origin: at } : { kind: 'unknown', reason: key, origin: at });
+      set('STATICFILES_STORAGE', str('whitenoise.storage.CompressedManifestStaticFilesStorage'));
+    }
+    if (on('allowed_hosts')) set('ALLOWED_HOSTS', { kind: 'list', items: [str('*')], origin: at });
+    if (on('logging')) {
+      const console: Value = { kind: 'dict', entries: [entry('level', str('DEBUG')), entry('class', str('logging.StreamHandler')), entry('formatter', str('verbose'))], origin: at };
+      set('LOGGING', {
+        kind: 'dict',
+        entries: [
+          entry('version', { kind: 'num', value: 1, origin: at }),
+          entry('disable_existing_loggers', { kind: 'bool', value: false, origin: at }),
+          entry('handlers', { kind: 'dict', entries: [entry('console', console)], origin: at }),
+          entry('loggers', { kind: 'dict', entries: [entry('testlogger', { kind: 'dict', entries: [entry('handlers', { kind: 'list', items: [str('console')], origin: at }), entry('level', str('INFO'))], origin: at })], origin: at }),
+        ],
+        origin: at,
+      });
+    }
+    if (on('secret_key')) {
+      // SECRET_KEY from the variable when it is set; otherwise the module's own value stays
+      const prev = scope.names.get('SECRET_KEY');
+      const env = envInfo('SECRET_KEY', prev?.value);
+      scope.envReadList.push({ info: env, module: scope.module });
+      if (prev && prev.value.kind !== 'unknown' && !prev.value.env) scope.names.set('SECRET_KEY', prev.derive({ value: { ...prev.value, env } }));
+    }
+  }
+
+  /**
+   * `Settings()` of a pydantic-settings class: an object whose fields read the environment
+   * (env_prefix + field name, or the field's alias) with the class defaults as defaults.
+   */
+  private pydanticInstance(origin: Origin, cls: Binding): Value | undefined {
+    if (!this.isSettingsClass(cls, 0)) return undefined;
+    const fields = this.pydanticFields(cls, 0);
+    if (!fields) return undefined;
+    return { kind: 'unknown', reason: 'settings instance', callee: 'pydantic_settings.BaseSettings()', origin, members: fields };
+  }
+
+  /** A class deriving (directly or through project classes) from pydantic-settings' BaseSettings. */
+  private isSettingsClass(cls: Binding, depth: number): boolean {
+    const def = cls.stmt;
+    if (def.node.t !== 'def' || def.node.kind !== 'class' || depth > 3) return false;
+    const globals = this.includeViews.get(def.module.path) ?? this.live.get(def.module.path);
+    if (!globals) return false;
+    return (def.node.bases ?? []).some((b) => {
+      const q = qualifyExpr(globals, b);
+      if (q === 'pydantic_settings.BaseSettings' || q === 'pydantic.BaseSettings' || q === 'pydantic.v1.BaseSettings') return true;
+      const parent = b.t === 'name' ? globals.names.get(b.id) : undefined;
+      return !!parent && this.isSettingsClass(parent, depth + 1);
+    });
+  }
+
+  /** The fields of a pydantic-settings class as values read from the environment. */
+  private pydanticFields(cls: Binding, depth: number): Map<string, Binding> | undefined {
+    const spec = this.pydanticSpec(cls, depth);
+    if (!spec) return undefined;
+    const out = new Map<string, Binding>();
+    for (const f of spec.fields.values()) {
+      const top = f.top;
+      const def0 = f.defExpr ? this.eval(f.frame, top, f.defExpr) : undefined;
+      const info: EnvInfo = {
+        variable: f.alias ?? (spec.prefix + f.name).toUpperCase(),
+        source: 'pydantic',
+        hasDefault: !!def0 && def0.kind !== 'unknown',
+        defaultOrigin: f.defExpr ? { module: f.frame.module, top, node: f.defExpr } : undefined,
+        lookupOrigin: f.at,
+      };
+      const value: Value = def0 && def0.kind !== 'unknown' ? ({ ...def0, env: info } as Value) : { kind: 'unknown', reason: 'environment variable without default', origin: f.at, env: info };
+      out.set(f.name, new Binding(f.name, undefined, value, f.at, f.at, false, undefined, []));
+    }
+    return out;
+  }
+
+  /** A settings class's fields (its bases' first) and env_prefix (its own config, else inherited). */
+  private pydanticSpec(cls: Binding, depth: number): PydanticSpec | undefined {
+    const def = cls.stmt;
+    if (def.node.t !== 'def' || depth > 3) return undefined;
+    const full = functionIR(def.module, def.top);
+    const node = full && findDef(full, def.node.s, def.node.e);
+    const globals = this.includeViews.get(def.module.path) ?? this.live.get(def.module.path);
+    if (!node || node.t !== 'def' || !node.body || !globals) return undefined;
+    const top = def.top;
+    const frame = frameView(globals, globals.names, []);
+    const spec: PydanticSpec = { prefix: '', fields: new Map() };
+    for (const b of node.bases ?? []) {
+      const parent = b.t === 'name' ? globals.names.get(b.id) : undefined;
+      const ps = parent && parent.stmt.node.t === 'def' && parent.stmt.node.kind === 'class' ? this.pydanticSpec(parent, depth + 1) : undefined;
+      if (!ps) continue;
+      spec.prefix = ps.prefix;
+      for (const [k, v] of ps.fields) spec.fields.set(k, v);
+    }
+    for (const st of node.body) {
+      if (st.t === 'assign' && st.targets[0]?.t === 'name' && st.targets[0].id === 'model_config') {
+        const v = st.value;
+        const p = v.t === 'call' ? kwarg(v, 'env_prefix') : v.t === 'dict' ? v.entries.find((x) => x.k?.t === 'str' && x.k.v === 'env_prefix')?.v : undefined;
+        if (p?.t === 'str') spec.prefix = p.v;
+      }
+      if (st.t === 'def' && st.kind === 'class' && st.name === 'Config') {
+        for (const x of st.body ?? []) if (x.t === 'assign' && x.targets[0]?.t === 'name' && x.targets[0].id === 'env_prefix' && x.value.t === 'str') spec.prefix = x.value.v;
+      }
+    }
+    for (const st of node.body) {
+      const target = st.t === 'assign' ? st.targets[0] : st.t === 'annassign' ? st.target : undefined;
+      if (!target || target.t !== 'name' || target.id === 'model_config' || target.id.startsWith('_')) continue;
+      let defExpr: PyExpr | undefined = st.t === 'assign' ? st.value : undefined;
+      let alias: string | undefined;
+      if (defExpr?.t === 'call' && /(^|\.)Field$/.test(qualifyExpr(globals, defExpr.fn) ?? '')) {
+        const f: Call = defExpr;
+        const a = kwarg(f, 'alias') ?? kwarg(f, 'validation_alias') ?? kwarg(f, 'env');
+        if (a?.t === 'str') alias = a.v;
+        defExpr = kwarg(f, 'default') ?? f.args[0];
+        if (defExpr?.t === 'other' && defExpr.kind === 'ellipsis') defExpr = undefined;
+      }
+      spec.fields.set(target.id, { name: target.id, defExpr, alias, at: { module: def.module, top, node: st }, top, frame });
+    }
+    return spec;
   }
 
   // ---------------------------------------------------------------- helper functions
@@ -847,6 +1033,7 @@ export class Evaluator {
         if (q === 'os.environ') return { kind: 'unknown', reason: 'os.environ', callee: q, origin };
         if (q === 'django.conf.settings.DEBUG' || q === 'settings.DEBUG') return scope.names.get('DEBUG')?.value ?? { kind: 'unknown', reason: q, origin };
         const obj = this.eval(scope, top, e.obj);
+        if (obj.kind === 'unknown' && obj.members) return obj.members.get(e.name)?.value ?? { kind: 'unknown', reason: `attribute ${e.name}`, origin };
         if (obj.kind === 'path' && (e.name === 'parent' || e.name === 'parents')) return { kind: 'path', display: `${obj.display}.${e.name}`, origin };
         if (obj.kind === 'timedelta' && e.name === 'seconds') return { kind: 'num', value: obj.seconds, origin, env: obj.env };
         return { kind: 'unknown', reason: q ?? 'attribute', callee: q, origin };
@@ -1028,7 +1215,7 @@ export class Evaluator {
       return this.envValue(scope, origin, 'decouple', name?.kind === 'str' ? name.value : undefined, def, defOrigin, cast);
     }
     if (q.startsWith('environ.Env()')) {
-      const method = q === 'environ.Env()' ? 'str' : q.slice('environ.Env().'.length);
+      const method = environMethod(q);
       if (method === 'read_env') return { kind: 'unknown', reason: 'read_env', callee: 'environ.Env.read_env', origin };
       if (ENVIRON_CASTS.has(method) || q === 'environ.Env()') {
         const name = arg(0);
@@ -1076,7 +1263,7 @@ export class Evaluator {
       }
       return { kind: 'dict', entries, origin, env: url && url.kind === 'str' ? env : env ? { ...env } : undefined };
     }
-    if (q === 'environ.Env' || q === 'environ.FileAwareEnv') return { kind: 'unknown', reason: 'environ.Env', callee: 'environ.Env', origin };
+    if (q === 'environ.Env' || q === 'environ.FileAwareEnv' || q === 'environs.Env') return { kind: 'unknown', reason: 'environ.Env', callee: 'environ.Env', origin };
     if (q === 'split_settings.tools.optional') {
       const a0 = arg(0);
       return a0?.kind === 'str' ? { ...a0, origin, optional: true } : { kind: 'unknown', reason: 'optional', origin };
@@ -1132,7 +1319,7 @@ export class Evaluator {
     if (e.fn.t === 'name') {
       const fnBinding = scope.names.get(e.fn.id);
       if (fnBinding && fnBinding.stmt.node.t === 'def') {
-        const v = this.callFunction(scope, top, e, origin, fnBinding);
+        const v = fnBinding.stmt.node.kind === 'class' ? this.pydanticInstance(origin, fnBinding) : this.callFunction(scope, top, e, origin, fnBinding);
         if (v) return v;
       }
     }
@@ -1464,6 +1651,12 @@ function collectEnvReads(scope: ScopeState, out: EnvRead[], seen: Set<ScopeState
   out.push(...scope.envReadList);
 }
 
+/** A pydantic-settings class: its env_prefix and fields (default expressions, in their class's module). */
+interface PydanticSpec {
+  prefix: string;
+  fields: Map<string, { name: string; defExpr?: PyExpr; alias?: string; at: Origin; top: TopStmt; frame: ScopeState }>;
+}
+
 /** How a function body ended: a value returned, an exception, fell through a block, or undecidable. */
 type Outcome = { kind: 'return'; value: Value } | { kind: 'raise' } | { kind: 'next' } | { kind: 'unknown' };
 const UNDECIDED: Outcome = { kind: 'unknown' };
@@ -1577,7 +1770,10 @@ function qualifyExpr(scope: ModuleScope, e: PyExpr, viaBindings = false, depth =
       const b = scope.names.get(e.id);
       if (b && b.value.kind === 'unknown' && b.value.callee === 'environ.Env') return 'environ.Env()';
     }
-    return scope.aliases.get(e.id) ?? e.id;
+    const alias = scope.aliases.get(e.id);
+    // environs' ready-made instance (`from environs import env`)
+    if (alias === 'environs.env') return 'environ.Env()';
+    return alias ?? e.id;
   }
   if (e.t === 'attr') {
     const o = qualifyExpr(scope, e.obj, viaBindings, depth + 1);
@@ -1585,7 +1781,7 @@ function qualifyExpr(scope: ModuleScope, e: PyExpr, viaBindings = false, depth =
   }
   if (e.t === 'call') {
     const q = qualifyExpr(scope, e.fn, viaBindings, depth + 1);
-    if (q === 'environ.Env' || q === 'environ.FileAwareEnv') return 'environ.Env()';
+    if (q === 'environ.Env' || q === 'environ.FileAwareEnv' || q === 'environs.Env') return 'environ.Env()';
   }
   return undefined;
 }
@@ -1606,7 +1802,7 @@ function scanLookups(scope: ModuleScope, node: unknown, out: { variable: string;
     let variable: string | undefined;
     if (q === 'os.environ.get' || q === 'os.getenv' || q === 'decouple.config' || q.endsWith('.decouple.config')) variable = literalName(e.args[0]);
     else if (q.startsWith('environ.Env()')) {
-      const method = q === 'environ.Env()' ? 'str' : q.slice('environ.Env().'.length);
+      const method = environMethod(q);
       if (q === 'environ.Env()' || ENVIRON_CASTS.has(method)) variable = literalName(e.args[0]) ?? (!e.args[0] && (method === 'db' || method === 'db_url') ? 'DATABASE_URL' : undefined);
     } else if (q === 'dj_database_url.config') {
       const envKw = e.kw.find((k) => k.name === 'env');

@@ -77,6 +77,8 @@ export type PyStmt =
       name: string;
       decorators: PyExpr[];
       nameSpan: { s: number; e: number };
+      /** A class's bases (positional arguments of its header); keywords (metaclass=) are left out. */
+      bases?: PyExpr[];
       /** Parameters and body: only in IR built with bodies (see IrBuilder, functionIR). */
       params?: PyParam[];
       body?: PyStmt[];
@@ -334,6 +336,10 @@ export class IrBuilder {
       decorators,
       nameSpan: name ? this.span(name) : { s: sp.s, e: sp.s },
     };
+    if (n.type === 'class_definition') {
+      const sup = n.childForFieldName('superclasses');
+      if (sup) out.bases = sup.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment' && c.type !== 'keyword_argument').map((c) => this.expr(c));
+    }
     if (this.withBodies) {
       const body = n.childForFieldName('body');
       out.body = body ? this.block(body) : [];

@@ -27,7 +27,7 @@ export function originText(o: Origin): string {
 }
 
 /** Where an environment value is read: `helper` is a project function wrapping a lookup (`envbool(...)`). */
-export type EnvSource = 'os' | 'decouple' | 'environ' | 'dj_database_url' | 'helper';
+export type EnvSource = 'os' | 'decouple' | 'environ' | 'dj_database_url' | 'helper' | 'pydantic' | 'django_heroku';
 
 /** The value comes from an environment lookup. Its production value is the default. */
 export interface EnvInfo {
@@ -68,7 +68,13 @@ export type Value =
   | (Base & { kind: 'timedelta'; seconds: number })
   | (Base & { kind: 'path'; display: string })
   /** Anything we cannot compute: a call, a name from elsewhere, an env var with no default. */
-  | (Base & { kind: 'unknown'; reason: string; callee?: string });
+  | (Base & {
+      kind: 'unknown';
+      reason: string;
+      callee?: string;
+      /** Known attributes of the object: a project module (`from . import local_settings`), a pydantic-settings instance. */
+      members?: ReadonlyMap<string, { readonly value: Value }>;
+    });
 
 export interface DictEntry {
   key: Value;
