@@ -28,7 +28,8 @@ export default defineRule({
     if (!settings) return ctx.notChecked('No production settings module was found.');
     // found syntactically, in source order (forcing every lazily evaluated setting on each keystroke would cost more than the rest of the analysis)
     const reads = settings.envLookups();
-    const names = [...new Set(reads.map((r) => r.variable))];
+    // names a dotenv file can hold (a name with other characters could never be listed)
+    const names = [...new Set(reads.map((r) => r.variable))].filter((n) => /^[A-Za-z_][A-Za-z0-9_.]*$/.test(n));
     if (names.length === 0) return ctx.notApplicable('The production settings read no environment variable.');
     const besideEnv = envExamplePath(ctx.fs, dotenvPath(ctx.fs, ctx.project.root));
     // an example file elsewhere in the project (config/.env.template beside an AutoConfig search path...)
