@@ -1,4 +1,5 @@
 import {
+  debugCastFix,
   defineRule,
   isTruthy,
   literalLike,
@@ -6,6 +7,7 @@ import {
   originText,
   replaceEnvDefault,
   settingWith,
+  uncastDebugLookup,
   type EnvInfo,
   type FixSpec,
   type PyModule,
@@ -83,12 +85,15 @@ export default defineRule({
     const variable = env.variable ?? 'the variable';
     const rawString = v.kind === 'str' && !env.cast;
     const fix = defaultFix(ctx, env, variable);
+    // a raw string: the cast DJR205 offers is the real fix
+    const uncast = rawString ? uncastDebugLookup(b) : undefined;
+    const cast = uncast ? debugCastFix(ctx, uncast) : undefined;
     ctx.report({
       at: ctx.bindingAt(b),
       message: rawString
         ? `DEBUG is the string '${v.value.length > 12 ? v.value.slice(0, 12) + '…' : v.value}' when ${variable} is not set, and any non-empty string is truthy: DEBUG is on in production`
         : `DEBUG defaults to True when ${variable} is not set${b.conditional ? ' (in a branch that may run)' : ''}: a missing variable turns on debug pages in production`,
-      fixes: fix ? [fix] : [],
+      fixes: [...(fix ? [fix] : []), ...(cast ? [cast] : [])],
     });
   },
 });

@@ -8,7 +8,7 @@ import type { EnvInfo, Origin, Value } from './values';
 import { originOffsets, originText } from './values';
 import { maskUrlPassword } from './mask';
 import type { SettingsContext, Where } from './rule';
-import type { Edit } from './types';
+import type { Edit, FixSpec } from './types';
 import type { Binding } from './evaluator';
 import type { ModuleEditor } from './edits';
 import { isSequence, stringItems } from './values';
@@ -582,4 +582,74 @@ export function isDevDeploymentFile(file: string, root?: string): boolean {
   const dirs = parts.filter(Boolean).slice(0, -1);
   if (rootParts.some((p, i) => dirs[i] !== p)) return false; // outside root: by name only
   return dirs.slice(rootParts.length).some((d) => DEV_DEPLOY_DIRS.has(d.toLowerCase()));
+}
+
+// ---------------------------------------------------------------- DEBUG read without a cast (DJR205, DJR202)
+
+/** A DEBUG that is the raw value of an environment lookup (or `bool()` of one). */
+export interface UncastLookup {
+  env: EnvInfo;
+  /** Where to report: the lookup (or the `bool(...)` around it). */
+  at: Origin;
+  /** The lookup call or subscript. */
+  lookup: Origin;
+  /** `bool(<lookup>)`: the call a fix replaces as a whole. */
+  wrapper?: Origin;
+}
+
+/**
+ * The environment lookup DEBUG is assigned without a boolean cast: `os.environ.get('DEBUG', x)`,
+ * `os.environ['DEBUG']`, decouple `config('DEBUG')` without `cast=`, django-environ
+ * `env('DEBUG')` without a scheme cast or `env.str('DEBUG')`, or `bool()` of one of them.
+ */
+export function uncastDebugLookup(b: Binding): UncastLookup | undefined {
+  const st = b.stmt.node;
+  const env = b.value.env;
+  if (st.t !== 'assign' || !env || b.mutations.length > 0) return undefined;
+  if (env.source === 'os') {
+    /* never cast */
+  } else if (env.source === 'decouple' || env.source === 'environ') {
+    if (env.cast !== undefined && env.cast !== 'str') return undefined;
+  } else return undefined;
+  let expr: PyExpr = st.value;
+  let wrapper: Origin | undefined;
+  if (expr.t === 'call' && expr.fn.t === 'name' && expr.fn.id === 'bool' && expr.args.length === 1 && expr.kw.length === 0) {
+    wrapper = { module: b.stmt.module, top: b.stmt.top, node: expr };
+    expr = expr.args[0];
+  }
+  if (expr !== env.lookupOrigin.node) return undefined;
+  return { env, at: wrapper ?? env.lookupOrigin, lookup: env.lookupOrigin, wrapper };
+}
+
+/** The unsafe fix that casts such a DEBUG lookup to a boolean, in the lookup's own idiom. */
+export function debugCastFix(ctx: SettingsContext, found: UncastLookup): FixSpec | undefined {
+  const { module, top, node } = found.lookup;
+  const ed = ctx.editorFor(module);
+  const text = module.text;
+  const src = (x: { s: number; e: number }) => text.slice(top.start + x.s, top.start + x.e);
+  let replacement: string | undefined;
+  if (found.env.source === 'decouple' && node.t === 'call') {
+    const last = [...node.args, ...node.kw].reduce((m, a) => Math.max(m, a.e), node.fn.e);
+    if (node.kw.some((k) => k.name === 'cast')) return undefined;
+    replacement = text.slice(top.start + node.s, top.start + last) + ', cast=bool' + text.slice(top.start + last, top.start + node.e);
+  } else if (found.env.source === 'environ' && node.t === 'call' && !node.kw.some((k) => k.name === 'cast')) {
+    const fn = node.fn;
+    if (fn.t === 'name') replacement = `${fn.id}.bool` + text.slice(top.start + fn.e, top.start + node.e);
+    else if (fn.t === 'attr' && fn.name === 'str') replacement = `${src(fn.obj)}.bool` + text.slice(top.start + fn.e, top.start + node.e);
+  } else if (found.env.source === 'os') {
+    const words = `(${ed.str('1')}, ${ed.str('true')}, ${ed.str('yes')})`;
+    if (node.t === 'sub') replacement = `${src(node)}.lower() in ${words}`;
+    else if (node.t === 'call' && node.args.length >= 1 && node.args[0].t !== 'splat') {
+      // a default that is not a string (False, None, 0) becomes 'False'; none is added as 'False'
+      const d = found.env.defaultOrigin?.node;
+      let call: string;
+      if (!d) call = text.slice(top.start + node.s, top.start + node.args[0].e) + `, ${ed.str('False')}` + text.slice(top.start + node.args[0].e, top.start + node.e);
+      else if (d.t === 'str') call = src(node);
+      else call = text.slice(top.start + node.s, top.start + d.s) + ed.str('False') + text.slice(top.start + d.e, top.start + node.e);
+      replacement = `${call}.lower() in ${words}`;
+    }
+  }
+  if (replacement === undefined) return undefined;
+  const target = found.wrapper?.node ?? node;
+  return { title: 'Cast DEBUG to a boolean (DEBUG=False, 0, no then mean off)', applicability: 'unsafe', kind: 'cast', edits: [ed.replace(top.start + target.s, top.start + target.e, replacement)] };
 }

@@ -131,7 +131,7 @@ export const CHECKLIST: readonly ChecklistItemDef[] = [
     category: 'debug',
     title: 'DEBUG is not True in production, nor by default when its variable is missing',
     why: 'With DEBUG on, error pages show code, settings, SQL and local variables to anyone, and memory grows with every query.',
-    rules: ['DJR201', 'DJR202'],
+    rules: ['DJR201', 'DJR202', 'DJR205'],
     sources: {
       '000': ["Set `DEBUG = os.getenv('DEBUG', 'False') == 'True'` for production safety"],
       '001': ['Disable DEBUG in production', 'DEBUG mode enabled'],
