@@ -1,4 +1,4 @@
-import { debugCastFix, defineRule, isTruthy, uncastDebugLookup } from '../../server/src/engine';
+import { debugCastFix, defineRule, isTruthy, uncastDebugLookup, unreadable } from '../../server/src/engine';
 
 export default defineRule({
   meta: {
@@ -28,6 +28,8 @@ export default defineRule({
     const b = ctx.setting('DEBUG');
     if (!b) return;
     const found = uncastDebugLookup(b);
+    // computed in a way that cannot be followed: whether it is cast is not known
+    if (!found && b.value.kind === 'unknown' && !b.value.env) return ctx.notChecked(unreadable('DEBUG', b.value));
     // a non-empty string default: DEBUG is on in production, which DJR202 reports (with this fix)
     if (!found || isTruthy(b.value) === true) return;
     const variable = found.env.variable ?? 'the variable';
