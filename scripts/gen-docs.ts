@@ -15,7 +15,7 @@ for (const r of allRules) {
 for (const f of fs.readdirSync(dir)) if (!keep.has(f)) fs.unlinkSync(path.join(dir, f));
 const rows = [...allRules]
   .sort((a, b) => a.meta.code.localeCompare(b.meta.code))
-  .map((r) => `| [${r.meta.code}](${r.meta.code}-${r.meta.name}.md) | ${r.meta.name} | ${CATEGORY_TITLES[r.meta.category]} | ${r.meta.severity} | ${r.meta.fix} |`);
+  .map((r) => `| [${r.meta.code}](${r.meta.code}-${r.meta.name}.md) | ${r.meta.name} | ${CATEGORY_TITLES[r.meta.category]} | ${r.meta.severity}${r.meta.optIn ? ' (opt-in)' : ''} | ${r.meta.fix} |`);
 fs.writeFileSync(path.join(dir, 'README.md'), ['# Rules', '', 'Generated from the rule metadata by `npm run docs`.', '', '| code | name | category | severity | fix |', '|---|---|---|---|---|', ...rows, ''].join('\n'));
 // The rule table of the README, between its markers.
 const readme = path.resolve(__dirname, '..', 'README.md');

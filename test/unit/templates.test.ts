@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { allRules } from '../../rules/index.generated';
-import { looksLikeHtml, looksLikeJinja, MemoryFileSystem, parseFilterExpression, parseTemplate, tokenize, type TemplateSummary } from '../../server/src/engine';
+import { looksLikeHtml, looksLikeJinja, loneVariableOf, MemoryFileSystem, parseFilterExpression, parseTemplate, tokenize, type TemplateSummary } from '../../server/src/engine';
 import { analyze, ready } from '../helpers/fixtures';
 
 const kinds = (text: string) => tokenize(text).map((t) => `${t.kind}:${t.kind === 'text' ? text.slice(t.start, t.end) : t.contents}`);
@@ -167,14 +167,16 @@ describe('template robustness', () => {
 describe('which files are templates', () => {
   before(ready);
   const templateRules = allRules.filter((r) => r.checkTemplate);
+  // DJR610 is opt-in: these tests turn it on
+  const on = { severity: { DJR610: 'info' as const } };
   const summary = (files: Record<string, string>): TemplateSummary => {
-    const r = analyze(new MemoryFileSystem(files), '/p', {}, templateRules);
+    const r = analyze(new MemoryFileSystem(files), '/p', on, templateRules);
     const t = r.projects[0].templates;
     assert.ok(t);
     return t;
   };
   const folders = (t: TemplateSummary) => t.folders.map((f) => `${f.source} ${f.path}`);
-  const findings = (files: Record<string, string>) => analyze(new MemoryFileSystem(files), '/p', {}, templateRules).findings.map((f) => `${f.code} ${f.file}`);
+  const findings = (files: Record<string, string>) => analyze(new MemoryFileSystem(files), '/p', on, templateRules).findings.map((f) => `${f.code} ${f.file}`);
   const SAFE = '<p>{{ x|safe }}</p>';
 
   test('DIRS evaluated statically (pathlib, os.path, BASE_DIR, +), APP_DIRS with INSTALLED_APPS', () => {
@@ -267,7 +269,7 @@ describe('which files are templates', () => {
   test('templates under tests/ are judged only with include-tests', () => {
     const files = { '/p/manage.py': '', '/p/tests/templates/t.html': SAFE };
     assert.deepEqual(findings(files), []);
-    assert.deepEqual(analyze(new MemoryFileSystem(files), '/p', { includeTests: true }, templateRules).findings.map((f) => f.code), ['DJR610']);
+    assert.deepEqual(analyze(new MemoryFileSystem(files), '/p', { ...on, includeTests: true }, templateRules).findings.map((f) => f.code), ['DJR610']);
   });
 
   test('without templates the template rules do not apply (not-applicable, not passed)', () => {
@@ -282,6 +284,31 @@ describe('which files are templates', () => {
       '/p/manage.py': '',
       '/p/templates/a.html': '<p>{{ a|safe }}</p> {# noqa: DJR610 #}\n{# django-readiness: ignore[DJR610] sanitised #}\n<p>{{ b|safe }}</p>\n<p>{{ c|safe }}</p>\n',
     };
-    assert.deepEqual(analyze(new MemoryFileSystem(files), '/p', {}, templateRules).findings.map((f) => f.range.start.line), [3]);
+    assert.deepEqual(analyze(new MemoryFileSystem(files), '/p', on, templateRules).findings.map((f) => f.range.start.line), [3]);
+  });
+
+  test('DJR610 is opt-in: off by default, on when selected (code, prefix, ALL) or given a severity', () => {
+    const files = { '/p/manage.py': '', '/p/templates/a.html': SAFE };
+    const codes = (partial: Parameters<typeof analyze>[2]) => analyze(new MemoryFileSystem(files), '/p', partial, templateRules).findings.map((f) => `${f.code}:${f.severity}`);
+    assert.deepEqual(codes({}), []);
+    assert.deepEqual(codes({ select: ['DJR610'] }), ['DJR610:info']);
+    assert.deepEqual(codes({ select: ['DJR6'] }), ['DJR610:info']);
+    assert.deepEqual(codes({ select: ['ALL'] }), ['DJR610:info']);
+    assert.deepEqual(codes({ severity: { DJR610: 'warning' } }), ['DJR610:warning']);
+    assert.deepEqual(codes({ severity: { DJR610: 'off' } }), []);
+    assert.deepEqual(codes({ select: ['DJR610'], ignore: ['DJR610'] }), []);
+  });
+});
+
+describe('template blocks', () => {
+  test('endOf counts nesting; tokensBetween; a lone variable in autoescape off', () => {
+    const doc = parseTemplate('{% autoescape off %}{% autoescape on %}{{ a }}{% endautoescape %} {{ b }} {% endautoescape %}{% autoescape off %} {{ c }} {% endautoescape %}');
+    const [outer, inner, last] = doc.tags.filter((t) => t.name === 'autoescape');
+    assert.equal(doc.endOf(outer)?.token.start, doc.text.lastIndexOf('{% endautoescape %}{% autoescape off'));
+    assert.equal(doc.endOf(inner)?.token.start, doc.text.indexOf('{% endautoescape %}'));
+    assert.equal(loneVariableOf(doc, outer), undefined);
+    assert.equal(loneVariableOf(doc, last)?.expression.value.text, 'c');
+    assert.deepEqual(doc.tokensBetween(0, 20).map((t) => t.kind), ['block']);
+    assert.equal(loneVariableOf(parseTemplate('{% autoescape off %}{{ x }}'), parseTemplate('{% autoescape off %}{{ x }}').tags[0]), undefined, 'unclosed block');
   });
 });

@@ -77,7 +77,7 @@ export function toSarif(root: string, findings: Finding[], rules: Rule[], versio
               fullDescription: { text: r.meta.docs.what.replace(/`/g, '') },
               help: { text: r.meta.docs.why.replace(/`/g, ''), markdown: r.meta.docs.why },
               helpUri: ruleDocUrl(r.meta),
-              defaultConfiguration: { level: SARIF_LEVEL[r.meta.severity] },
+              defaultConfiguration: { level: SARIF_LEVEL[r.meta.severity], enabled: !r.meta.optIn },
               properties: { tags: ['security', 'django', r.meta.category], category: r.meta.category },
             })),
           },

@@ -250,7 +250,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number | undefi
       case 'rule': {
         if (rest[0] === '--list' || rest.length === 0) {
           for (const r of [...allRules].sort((a, b) => a.meta.code.localeCompare(b.meta.code))) {
-            io.stdout.write(`${r.meta.code}  ${r.meta.name.padEnd(36)} ${r.meta.severity.padEnd(8)} ${r.meta.fix === 'none' ? '' : `fix: ${r.meta.fix}`}\n`);
+            io.stdout.write(`${r.meta.code}  ${r.meta.name.padEnd(36)} ${(r.meta.severity + (r.meta.optIn ? ' (opt-in)' : '')).padEnd(15)} ${r.meta.fix === 'none' ? '' : `fix: ${r.meta.fix}`}\n`);
           }
           return 0;
         }

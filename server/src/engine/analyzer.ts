@@ -215,7 +215,7 @@ export class Analyzer implements CodeEnv {
 
     let projects = this.discover(inv, config);
     if (projects.length === 0) projects = [{ root: absRoot, settingsModules: [], productionReason: 'no Django project found', settingsDefaults: [] }];
-    const rules = this.opts.rules.filter((r) => ruleEnabled(config, r.meta.code));
+    const rules = this.opts.rules.filter((r) => ruleEnabled(config, r.meta.code, r.meta.optIn));
 
     const runs: ProjectRun[] = [];
     for (const project of projects) runs.push(new ProjectRun(this, project, inv, config, rules, findings, notes, stats, projects.map((p) => p.root)));

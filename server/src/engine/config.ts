@@ -158,9 +158,13 @@ export function severityOverride(config: Pick<Config, 'severity'>, code: string)
 }
 
 /** Whether a rule code runs under `select` / `ignore` (codes, prefixes such as DJR3, wildcards such as DJR3*). */
-export function ruleEnabled(config: Config, code: string): boolean {
+export function ruleEnabled(config: Config, code: string, optIn = false): boolean {
   const match = (list: string[] | undefined) => !!list && list.some((p) => codeMatches(p, code));
-  if (config.select && config.select.length > 0 && !match(config.select)) return false;
+  const selected = !!config.select && config.select.length > 0;
+  if (selected && !match(config.select)) return false;
   if (match(config.ignore)) return false;
-  return severityOverride(config, code) !== 'off';
+  const severity = severityOverride(config, code);
+  if (severity === 'off') return false;
+  // an opt-in rule (RuleMeta.optIn) runs only when asked for: selected, or given a severity
+  return !optIn || selected || severity !== undefined;
 }

@@ -26,7 +26,7 @@ export function renderRuleMarkdown(meta: RuleMeta): string {
   const lines = [
     `# ${meta.code} ${meta.name}`,
     '',
-    `Category: ${CATEGORY_TITLES[meta.category]} · Default severity: ${meta.severity} · Fix: ${meta.fix}${meta.requires ? ` · Applies when the project uses: ${meta.requires.join(', ')}` : ''}`,
+    `Category: ${CATEGORY_TITLES[meta.category]} · Default severity: ${meta.severity} · Fix: ${meta.fix}${meta.requires ? ` · Applies when the project uses: ${meta.requires.join(', ')}` : ''}${meta.optIn ? ' · Opt-in: runs only when `select` names it or `severity` gives it a level' : ''}`,
     '',
     '## What it does',
     '',
@@ -86,6 +86,6 @@ export function renderRuleText(meta: RuleMeta): string {
 export function readmeRuleTable(rules: Rule[]): string {
   const rows = [...rules]
     .sort((a, b) => a.meta.code.localeCompare(b.meta.code))
-    .map((r) => `| [${r.meta.code}](docs/rules/${r.meta.code}-${r.meta.name}.md) | ${r.meta.name} | ${r.meta.severity} | ${r.meta.fix === 'none' ? '' : r.meta.fix} | ${r.meta.message} |`);
+    .map((r) => `| [${r.meta.code}](docs/rules/${r.meta.code}-${r.meta.name}.md) | ${r.meta.name} | ${r.meta.severity}${r.meta.optIn ? ' (opt-in)' : ''} | ${r.meta.fix === 'none' ? '' : r.meta.fix} | ${r.meta.message} |`);
   return ['| code | name | severity | fix | finds |', '|---|---|---|---|---|', ...rows].join('\n');
 }

@@ -58,6 +58,12 @@ export interface RuleMeta {
   fix: Applicability | 'none';
   /** Packages the rule needs; it does not apply (not-applicable) when none of them is used. */
   requires?: PackageId[];
+  /**
+   * Off unless the configuration asks for it: `select` matches it (its code, a prefix, ALL) or
+   * `severity` gives it a level (Ruff's model for rules that flag every use of something that is
+   * only sometimes a problem, e.g. DJR610 on every `|safe`).
+   */
+  optIn?: boolean;
   /** Rendered with a strike-through (DiagnosticTag.Deprecated). */
   deprecated?: boolean;
   docs: RuleDocs;

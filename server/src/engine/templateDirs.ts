@@ -288,30 +288,54 @@ export function isHtmlTemplate(file: string): boolean {
   return /\.(html?|djhtml)$/i.test(file);
 }
 
+/** Looks files up against a set of folders by walking up their ancestors (no scan of every folder per file). */
+class FolderIndex {
+  private readonly django = new Map<string, TemplateFolder['source']>();
+  private readonly jinja: Set<string>;
+
+  constructor(folders: readonly TemplateFolder[], jinja: readonly string[], private readonly appDirsJinja = false) {
+    // a folder listed as DIRS or app wins over the same folder as fallback
+    for (const f of folders) if (!this.django.has(f.path) || f.source !== 'fallback') this.django.set(f.path, f.source);
+    this.jinja = new Set(jinja);
+  }
+
+  /** Whether `file` is a Django template by these folders. */
+  has(file: string): boolean {
+    let sawTemplates = false;
+    let dir = path.dirname(file);
+    for (let guard = 0; guard < 256; guard++) {
+      if (this.jinja.has(dir)) return false;
+      const source = this.django.get(dir);
+      // a fallback folder counts only templates/ folders below it (not app ones when django_jinja reads those)
+      if (source !== undefined && (source !== 'fallback' || (sawTemplates && !this.appDirsJinja))) return this.notJinjaAbove(dir);
+      if (path.basename(dir) === 'templates') sawTemplates = true;
+      const up = path.dirname(dir);
+      if (up === dir) return false;
+      dir = up;
+    }
+    return false;
+  }
+
+  /** No Jinja2 folder contains `dir` (a Jinja2 DIRS entry above a Django one wins). */
+  private notJinjaAbove(dir: string): boolean {
+    if (this.jinja.size === 0) return true;
+    for (let d = dir, guard = 0; guard < 256; guard++) {
+      const up = path.dirname(d);
+      if (up === d) return true;
+      d = up;
+      if (this.jinja.has(d)) return false;
+    }
+    return true;
+  }
+}
+
 /**
  * The template files of a project: files of kind `template` inside a Django template folder and
  * not inside a Jinja2 folder (a fallback folder counts only `templates/` folders below it).
  */
 export function selectTemplates(files: readonly ProjectFile[], folders: TemplateFolders): ProjectFile[] {
-  const within = (p: string, dir: string) => p.startsWith(dir + path.sep);
-  const out: ProjectFile[] = [];
-  for (const f of files) {
-    if (f.kind !== 'template') continue;
-    if (folders.jinja.some((d) => within(f.path, d))) continue;
-    let hit = false;
-    for (const folder of folders.folders) {
-      if (!within(f.path, folder.path)) continue;
-      if (folder.source === 'fallback') {
-        const rel = path.relative(folder.path, f.path).split(path.sep);
-        // a templates/ folder, and not an app's templates/ when django_jinja reads those
-        if (!rel.slice(0, -1).includes('templates') || folders.appDirsJinja) continue;
-      }
-      hit = true;
-      break;
-    }
-    if (hit) out.push(f);
-  }
-  return out;
+  const index = new FolderIndex(folders.folders, folders.jinja, folders.appDirsJinja);
+  return files.filter((f) => f.kind === 'template' && index.has(f.path));
 }
 
 /**
@@ -319,14 +343,6 @@ export function selectTemplates(files: readonly ProjectFile[], folders: Template
  * fallback folder counts only `templates/` folders below it. For the language server: a changed
  * `.html` or `.txt` file elsewhere (built docs, notes) does not call for a new analysis.
  */
-export function inTemplateFolder(file: string, summaries: readonly { templates?: { folders: readonly TemplateFolder[]; jinja: readonly string[] } }[]): boolean {
-  for (const s of summaries) {
-    const t = s.templates;
-    if (!t || t.jinja.some((d) => file.startsWith(d + path.sep))) continue;
-    for (const folder of t.folders) {
-      if (!file.startsWith(folder.path + path.sep)) continue;
-      if (folder.source !== 'fallback' || path.relative(folder.path, file).split(path.sep).slice(0, -1).includes('templates')) return true;
-    }
-  }
-  return false;
+export function inTemplateFolder(file: string, summaries: readonly { templates?: { folders: readonly TemplateFolder[]; jinja: readonly string[]; appDirsJinja?: boolean } }[]): boolean {
+  return summaries.some((s) => !!s.templates && new FolderIndex(s.templates.folders, s.templates.jinja, s.templates.appDirsJinja).has(file));
 }

@@ -114,6 +114,10 @@ export interface TemplateDocument {
   rawTextElementAt(offset: number): string | undefined;
   /** Filter expressions in tag arguments (`{% with x=y|safe %}`), with their tag. */
   tagFilterExpressions(): readonly { tag: TemplateTag; expression: FilterExpression }[];
+  /** The `{% end<name> %}` closing a block tag (nesting counted), if the file has it. */
+  endOf(tag: TemplateTag): TemplateTag | undefined;
+  /** The tokens lying entirely in [start, end). */
+  tokensBetween(start: number, end: number): TemplateToken[];
 }
 
 const OPEN: Record<string, { kind: TemplateTokenKind; close: string }> = {
@@ -272,6 +276,44 @@ export function parseFilterExpression(s: string, base: number): FilterExpression
 /** Tags whose arguments are not values that get rendered (their filters never reach the output). */
 const NO_OUTPUT_ARGS = new Set(['if', 'elif', 'ifchanged', 'ifequal', 'ifnotequal', 'filter', 'comment', 'verbatim', 'load', 'block', 'extends', 'url', 'static', 'for', 'regroup', 'widthratio', 'trans', 'translate', 'autoescape', 'templatetag', 'now', 'lorem', 'csrf_token', 'spaceless', 'debug']);
 
+/** A variable; its filter expression is parsed on first use (a form-only rule never asks). */
+class Variable implements TemplateVariable {
+  private parsed: FilterExpression | undefined;
+  constructor(
+    readonly token: TemplateToken,
+    readonly autoescapeOff: boolean,
+  ) {}
+  get expression(): FilterExpression {
+    return (this.parsed ??= parseFilterExpression(this.token.contents, this.token.contentStart));
+  }
+}
+
+/** A block tag; its arguments are split on first use. */
+class Tag implements TemplateTag {
+  private split: Span[] | undefined;
+  constructor(
+    readonly token: TemplateToken,
+    readonly name: string,
+    readonly autoescapeOff: boolean,
+  ) {}
+  get args(): Span[] {
+    return (this.split ??= splitArgs(this.token.contents, this.token.contentStart).slice(1));
+  }
+}
+
+/**
+ * The variable an `{% autoescape off %}` block wraps when it wraps nothing else (whitespace around
+ * it at most): the same as `{{ value|safe }}`, judged as such (DJR610), not as a section of raw HTML.
+ */
+export function loneVariableOf(doc: TemplateDocument, open: TemplateTag): TemplateVariable | undefined {
+  const end = doc.endOf(open);
+  if (!end) return undefined;
+  const inside = doc.tokensBetween(open.token.end, end.token.start);
+  const vars = inside.filter((t) => t.kind === 'variable');
+  if (vars.length !== 1 || inside.some((t) => t.kind === 'block' || (t.kind === 'text' && doc.text.slice(t.start, t.end).trim() !== ''))) return undefined;
+  return doc.variables.find((v) => v.token === vars[0]);
+}
+
 /** Reads a template: tokens, tags, variables, skipped blocks; forms on demand. */
 export function parseTemplate(text: string): TemplateDocument {
   const tokens = tokenize(text);
@@ -298,11 +340,11 @@ export function parseTemplate(text: string): TemplateDocument {
     }
     const off = escapeStack.length > 0 && escapeStack[escapeStack.length - 1] === false;
     if (t.kind === 'variable') {
-      variables.push({ token: t, expression: parseFilterExpression(t.contents, t.contentStart), autoescapeOff: off });
+      variables.push(new Variable(t, off));
     } else if (t.kind === 'block') {
-      const parts = splitArgs(t.contents, t.contentStart);
-      const name = parts[0]?.text ?? '';
-      const tag: TemplateTag = { token: t, name, args: parts.slice(1), autoescapeOff: off };
+      // like Django: the tag name is the first word of the contents
+      const name = /^\S*/.exec(t.contents)?.[0] ?? '';
+      const tag = new Tag(t, name, off);
       tags.push(tag);
       if (name === 'comment') commentStart = t.start;
       else if (name === 'verbatim') verbatim = { start: t.start, end: 'end' + t.contents };
@@ -340,6 +382,32 @@ export function parseTemplate(text: string): TemplateDocument {
       return undefined;
     },
     tagFilterExpressions: () => (tagExprs ??= filterExpressionsInTags(tags)),
+    endOf: (tag) => {
+      const i = tags.indexOf(tag);
+      if (i < 0) return undefined;
+      let depth = 0;
+      for (let j = i + 1; j < tags.length; j++) {
+        if (tags[j].name === tag.name) depth++;
+        else if (tags[j].name === 'end' + tag.name) {
+          if (depth === 0) return tags[j];
+          depth--;
+        }
+      }
+      return undefined;
+    },
+    tokensBetween: (start, end) => {
+      // binary search for the first token starting at or after `start`
+      let lo = 0;
+      let hi = tokens.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (tokens[mid].start < start) lo = mid + 1;
+        else hi = mid;
+      }
+      const out: TemplateToken[] = [];
+      for (let k = lo; k < tokens.length && tokens[k].end <= end; k++) out.push(tokens[k]);
+      return out;
+    },
   };
 }
 
