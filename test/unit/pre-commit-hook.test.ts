@@ -47,7 +47,7 @@ test('it runs when a file the rules read is staged, not for others', () => {
   const src = hook().files;
   assert.ok(src.startsWith('(?i)'));
   const files = new RegExp(src.slice(4), 'i');
-  for (const f of ['mysite/settings.py', 'requirements.txt', 'requirements/production.txt', 'requirements-dev.in', 'pyproject.toml', 'Dockerfile', 'docker/Dockerfile.prod', 'Procfile', 'docker-compose.yml', 'compose.yaml', '.env', 'app/.env.example', '.gitignore', 'Dockerfile.prod', 'deploy/app.dockerfile', 'REQUIREMENTS.txt']) assert.ok(files.test(f), f);
+  for (const f of ['mysite/settings.py', 'requirements.txt', 'requirements/production.txt', 'requirements-dev.in', 'pyproject.toml', 'Dockerfile', 'docker/Dockerfile.prod', 'Procfile', 'docker-compose.yml', 'compose.yaml', '.env', 'app/.env.example', '.gitignore', 'Dockerfile.prod', 'deploy/app.dockerfile', 'REQUIREMENTS.txt', 'blog/templates/blog/post.html', 'templates/form.djhtml']) assert.ok(files.test(f), f);
   for (const f of ['README.md', 'static/app.js', 'templates/base.txt', 'package.json']) assert.ok(!files.test(f), f);
 });
 
