@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { allRules } from '../../rules/index.generated';
-import { looksLikeHtml, looksLikeJinja, loneVariableOf, MemoryFileSystem, parseFilterExpression, parseTemplate, tokenize, type TemplateSummary } from '../../server/src/engine';
+import { buildChecklist, emptyManualState, looksLikeHtml, looksLikeJinja, loneVariableOf, MemoryFileSystem, parseFilterExpression, parseTemplate, tokenize, type TemplateSummary } from '../../server/src/engine';
 import { analyze, ready } from '../helpers/fixtures';
 
 const kinds = (text: string) => tokenize(text).map((t) => `${t.kind}:${t.kind === 'text' ? text.slice(t.start, t.end) : t.contents}`);
@@ -218,6 +218,8 @@ describe('which files are templates', () => {
       '/p/old/templates/old.html': SAFE,
       '/p/static/page.html': SAFE,
       '/p/docs/index.html': SAFE,
+      // a library copied into a template folder is not the project's templates
+      '/p/blog/templates/blog/vendors/ckeditor/samples/api.html': SAFE,
     };
     assert.deepEqual(findings(files), ['DJR610 /p/blog/templates/blog/post.html']);
   });
@@ -310,5 +312,30 @@ describe('template blocks', () => {
     assert.equal(loneVariableOf(doc, last)?.expression.value.text, 'c');
     assert.deepEqual(doc.tokensBetween(0, 20).map((t) => t.kind), ['block']);
     assert.equal(loneVariableOf(parseTemplate('{% autoescape off %}{{ x }}'), parseTemplate('{% autoescape off %}{{ x }}').tags[0]), undefined, 'unclosed block');
+  });
+});
+
+describe('template rules in the checklist', () => {
+  before(ready);
+  const files = {
+    '/p/manage.py': "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings')\n",
+    '/p/mysite/settings.py': "import os\nSECRET_KEY = os.environ['K']\nINSTALLED_APPS = []\nTEMPLATES = [{'BACKEND': 'django.template.backends.django.DjangoTemplates', 'DIRS': ['templates'], 'APP_DIRS': True}]\n",
+    '/p/templates/page.html': '<p>{{ bio|safe }}</p>\n<form method="post"><button>Go</button></form>\n',
+  };
+  const item = (id: string, partial = {}) => buildChecklist(analyze(new MemoryFileSystem(files), '/p', partial), emptyManualState(), allRules).items.find((i) => i.id === id)!;
+
+  test('an opt-in rule that is off does not leave its item unchecked; turned on, it decides with the others', () => {
+    const off = item('api.safe-html');
+    assert.equal(off.status, 'passed', off.reason);
+    assert.match(off.reason, /DJR607, DJR609/);
+    const on = item('api.safe-html', { severity: { DJR610: 'info' } });
+    assert.equal(on.status, 'failed');
+    assert.deepEqual(on.findings.map((f) => f.code), ['DJR610']);
+  });
+
+  test('DJR611 fails the CSRF item; its fix snippet is a template', () => {
+    const csrf = item('cors.csrf-middleware');
+    assert.equal(csrf.status, 'failed');
+    assert.equal(csrf.ruleRefs.find((r) => r.code === 'DJR611')?.instead?.lang, 'django');
   });
 });

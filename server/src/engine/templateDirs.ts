@@ -288,6 +288,9 @@ export function isHtmlTemplate(file: string): boolean {
   return /\.(html?|djhtml)$/i.test(file);
 }
 
+/** Folders of third-party code: their HTML files are the library's, not the project's templates. */
+const VENDOR_DIRS = new Set(['vendor', 'vendors', 'third_party', 'third-party', 'thirdparty']);
+
 /** Looks files up against a set of folders by walking up their ancestors (no scan of every folder per file). */
 class FolderIndex {
   private readonly django = new Map<string, TemplateFolder['source']>();
@@ -305,6 +308,8 @@ class FolderIndex {
     let dir = path.dirname(file);
     for (let guard = 0; guard < 256; guard++) {
       if (this.jinja.has(dir)) return false;
+      // a library copied into a template folder (its demo pages post to sample_posteddata.php)
+      if (VENDOR_DIRS.has(path.basename(dir).toLowerCase())) return false;
       const source = this.django.get(dir);
       // a fallback folder counts only templates/ folders below it (not app ones when django_jinja reads those)
       if (source !== undefined && (source !== 'fallback' || (sawTemplates && !this.appDirsJinja))) return this.notJinjaAbove(dir);

@@ -643,8 +643,8 @@ export const CHECKLIST: readonly ChecklistItemDef[] = [
   {
     id: 'api.safe-html',
     category: 'api',
-    title: 'User content stays escaped: no mark_safe on strings built at run time, no |safe or autoescape off in templates',
-    why: 'mark_safe, the |safe filter and {% autoescape off %} switch off autoescaping: user data that reaches them becomes script in other users\' browsers.',
+    title: 'User content stays escaped: no mark_safe on strings built at run time, no autoescape off in templates',
+    why: 'mark_safe, {% autoescape off %} and the |safe filter switch off autoescaping: user data that reaches them becomes script in other users\' browsers. Every |safe is listed by DJR610 when you turn it on (opt-in: a template cannot tell trusted HTML from user input).',
     rules: ['DJR607', 'DJR609', 'DJR610'],
     sources: {
       '000': ['Sanitize user-generated content'],

@@ -53,7 +53,7 @@ export interface ChecklistRuleRef {
    * For the rules that fail an item: the rule's "use instead" snippet and its language (the fix
    * the report shows under the item).
    */
-  instead?: { text: string; lang: 'python' | 'dockerfile' | 'text' };
+  instead?: { text: string; lang: 'python' | 'dockerfile' | 'text' | 'django' };
 }
 
 export interface ChecklistItem {
@@ -210,7 +210,10 @@ function ruleRef(code: string, result: AnalysisResult, byCode: Map<string, Rule>
   if (applies === undefined) {
     // Absent from the applicability map: the rule did not run. Registered means the
     // configuration switched it off; otherwise this build does not have it.
-    if (byCode.size > 0) {
+    if (rule?.meta.optIn) {
+      // an opt-in rule not asked for: the item is decided by its other rules, as when it did not exist
+      ref.reason = `${code} is opt-in (select it, or give it a severity, to run it).`;
+    } else if (byCode.size > 0) {
       ref.state = rule ? 'disabled' : 'not-implemented';
       ref.reason = rule ? `${code} is switched off by the configuration.` : `${code} is not available in this version.`;
     } else ref.reason = `${code} did not run.`;
@@ -230,8 +233,9 @@ function ruleRef(code: string, result: AnalysisResult, byCode: Map<string, Rule>
   return ref;
 }
 
-/** The language of a rule's snippets: Dockerfile instructions, requirements lines, else Python. */
-function snippetLang(meta: Rule['meta']): 'python' | 'dockerfile' | 'text' {
+/** The language of a rule's snippets: Dockerfile instructions, requirements lines, templates, else Python. */
+function snippetLang(meta: Rule['meta']): 'python' | 'dockerfile' | 'text' | 'django' {
+  if (meta.kind === 'template') return 'django';
   if (/^\s*(FROM|CMD|USER|ENTRYPOINT|RUN)\b/m.test(meta.docs.instead) && !/^\s*(import|from \S+ import|[A-Z_]+\s*=)/m.test(meta.docs.instead)) return 'dockerfile';
   if (meta.category === 'dependencies' || /^[A-Za-z][\w.-]*(\[[\w,]+\])?==/m.test(meta.docs.instead)) return 'text';
   return 'python';
