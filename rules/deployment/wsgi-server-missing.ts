@@ -1,6 +1,6 @@
 import { defineRule, isDevDeploymentFile, mayInstall } from '../../server/src/engine';
 
-const SERVERS = ['gunicorn', 'uvicorn', 'uwsgi', 'daphne', 'waitress', 'hypercorn', 'granian', 'mod-wsgi', 'bjoern', 'meinheld'];
+const SERVERS = ['gunicorn', 'uvicorn', 'uwsgi', 'daphne', 'waitress', 'hypercorn', 'granian', 'mod-wsgi', 'bjoern', 'meinheld', 'twisted'];
 
 export default defineRule({
   meta: {
@@ -13,7 +13,7 @@ export default defineRule({
     message: 'No production application server in the requirements',
     fix: 'none',
     docs: {
-      what: 'Flags projects whose requirements name no WSGI/ASGI server (gunicorn, uvicorn, uWSGI, Daphne, Waitress, Hypercorn, Granian) in anything production may install (production requirements files and what they include, other non-development files, pyproject dependencies, extras and non-development groups, Pipfile `[packages]`), and whose Dockerfile/Procfile/compose file does not start one. A server listed only in a development file (`requirements/local.txt`, a `dev` group) does not count.',
+      what: 'Flags projects whose requirements name no WSGI/ASGI server (gunicorn, uvicorn, uWSGI, Daphne, Waitress, Hypercorn, Granian, Twisted) in anything production may install (production requirements files and what they include, other non-development files, pyproject dependencies, extras and non-development groups, Pipfile `[packages]`), and whose Dockerfile/Procfile/compose file does not start one. A server listed only in a development file (`requirements/local.txt`, a `dev` group) does not count. A reusable Django package (a `Framework :: Django` classifier) is not checked: the projects that install it choose the server.',
       why: "Without an application server the only way to run the project is Django's development server (`runserver`), which is single-process, unhardened and not meant for production traffic.",
       example: 'Django==5.2.8\npsycopg[binary]==3.2.12',
       instead: 'Django==5.2.8\npsycopg[binary]==3.2.12\ngunicorn==23.0.0',
@@ -22,7 +22,8 @@ export default defineRule({
     },
   },
   checkProject(ctx) {
-    const candidates = ctx.dependencies.files.filter((f) => f.role === 'production' || f.role === 'optional');
+    // a reusable Django package leaves the server to the projects that install it
+    const candidates = ctx.dependencies.files.filter((f) => (f.role === 'production' || f.role === 'optional') && !f.library);
     if (candidates.length === 0) return ctx.notChecked('No production requirements file (requirements.txt, pyproject.toml) was found.');
     if (ctx.requirements.some((r) => mayInstall(r) && SERVERS.includes(r.name))) return;
     for (const f of ctx.files) {

@@ -367,6 +367,13 @@ describe('dependency findings on the fixture projects', () => {
     assert.equal(result.projects[0].djangoVersionPinned, false);
   });
 
+  test('a reusable Django package (Framework :: Django): its ranges and the missing server are the installing project\'s business', () => {
+    const pyproject = '[project]\nname = "django-thing"\nclassifiers = ["Framework :: Django"]\ndependencies = ["django>=4.2", "pillow"]\n';
+    const mem = new MemoryFileSystem({ '/p/pyproject.toml': pyproject, '/p/sandbox/manage.py': '' });
+    const result = analyze(mem, '/p');
+    assert.deepEqual(result.findings.filter((f) => DEP_CODES.includes(f.code)).map((f) => f.code), []);
+  });
+
   test('a bare `django` is not a pin: the newest release is assumed and said to be unpinned', () => {
     const mem = new MemoryFileSystem({ '/p/manage.py': '', '/p/requirements.txt': 'django\ngunicorn==23.0.0\n' });
     const result = analyze(mem, '/p');

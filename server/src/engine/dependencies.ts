@@ -36,6 +36,8 @@ export interface DependencyFile {
   reason: string;
   /** For pyproject.toml / Pipfile: the lock file beside it. */
   lock?: LockFile;
+  /** A reusable Django package's pyproject.toml (a `Framework :: Django` classifier). */
+  library?: boolean;
 }
 
 export interface DependencyModel {
@@ -265,7 +267,7 @@ export function loadDependencies(input: DependencyInput): DependencyModel {
     const lock = findLock(input, path.dirname(f.path), kind === 'pyproject' ? 'pyproject.toml' : 'Pipfile');
     if (lock) locks.push(lock);
     const reason = parsedManifest.library ? 'a reusable Django package (Framework :: Django classifier): its dependencies are ranges for the projects that install it' : kind === 'pyproject' ? 'the project’s pyproject.toml' : 'the project’s Pipfile';
-    files.push({ path: f.path, format: kind, role: parsedManifest.library ? 'optional' : 'production', reason, lock });
+    files.push({ path: f.path, format: kind, role: parsedManifest.library ? 'optional' : 'production', reason, lock, library: parsedManifest.library });
     for (const q of parsedManifest.requirements) {
       const v = lock?.versions.get(q.name);
       requirements.push({ ...q, locked: v ? { version: v, lockFile: lock!.path } : undefined });
