@@ -258,10 +258,10 @@ describe('code rules: one walk, dispatched by node type', () => {
     assert.equal(r.findings.filter((f) => views(f) && f.code === 'DJR992').length, 3);
   });
 
-  test('migrations are seen by migration rules only; tests by no rule unless includeTests', () => {
+  test('migrations are seen by migration rules only; tests by no rule unless includeTests; tooling in dot-folders by none', () => {
     const code = defineRule({ meta: meta('DJR993', 'code-only'), create: (ctx) => ({ 'module:exit': () => ctx.reportNode(ctx.tree.rootNode, {}) }) });
     const mig = defineRule({ meta: meta('DJR994', 'migrations-only'), files: 'migrations', create: (ctx) => ({ 'module:exit': () => ctx.reportNode(ctx.tree.rootNode, {}) }) });
-    const files = { 'shop/views.py': 'x = 1\n', 'shop/migrations/0001_initial.py': 'x = 1\n', 'shop/tests/test_views.py': 'x = 1\n', 'shop/tests/migrations/0001_initial.py': 'x = 1\n' };
+    const files = { 'shop/views.py': 'x = 1\n', 'shop/migrations/0001_initial.py': 'x = 1\n', 'shop/tests/test_views.py': 'x = 1\n', 'shop/tests/migrations/0001_initial.py': 'x = 1\n', '.semgrep/requests/no-timeout.py': 'x = 1\n', '.github/scripts/release.py': 'x = 1\n' };
     const where = (r: ReturnType<typeof run>, code: string) => r.findings.filter((f) => f.code === code).map((f) => f.file.slice(3)).sort();
     const r = run([code, mig], files);
     assert.deepEqual(where(r, 'DJR993'), ['manage.py', 'p/settings.py', 'shop/views.py']);

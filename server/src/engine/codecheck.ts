@@ -147,11 +147,11 @@ function displayOnlyOnBrokenFiles(env: CodeEnv, fixes: Fix[]): Fix[] {
 }
 
 /**
- * Whether the code rules look at a file at all: Python files, tests only when asked. Migrations
- * are included: only the rules declared with `files: 'migrations'` see them (see wantsFile).
+ * Whether the code rules look at a file at all: Python files, tests only when asked, never tooling
+ * in dot-folders (.github, .semgrep). Migrations are included: only the rules declared with `files: 'migrations'` see them (see wantsFile).
  */
 export function isCodeRuleFile(f: ProjectFile, config: Pick<Config, 'includeTests'>): boolean {
-  return f.kind === 'python' && (!f.isTest || config.includeTests);
+  return f.kind === 'python' && !f.tooling && (!f.isTest || config.includeTests);
 }
 
 /** A rule that runs per Python file (create or checkFile). */

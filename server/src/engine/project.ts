@@ -100,6 +100,11 @@ export interface ProjectFile {
   isTest?: boolean;
   /** A Django migration. */
   isMigration?: boolean;
+  /**
+   * Inside a folder whose name starts with a dot (`.github/`, `.semgrep/`, `.claude/`): tooling
+   * (CI scripts, lint-rule test cases), not application code. Code rules skip it.
+   */
+  tooling?: boolean;
 }
 
 export interface FileInventory {
@@ -189,6 +194,7 @@ export function listFiles(root: string, fs: FileSystem, config: Pick<Config, 'ex
         if (kind === 'python') {
           if (isTestPath(rel)) f.isTest = true;
           if (rel.split('/').includes('migrations')) f.isMigration = true;
+          if (rel.split('/').slice(0, -1).some((p) => p.startsWith('.'))) f.tooling = true;
         } else if (kind === 'template' && rel.split('/').slice(0, -1).some((p) => p === 'tests' || p === 'test')) f.isTest = true;
         files.push(f);
       } else if (e.special && classify(e.name) && !exclude.has(rel)) special.push(full);
