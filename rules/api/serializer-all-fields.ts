@@ -1,0 +1,53 @@
+import type { Node } from 'web-tree-sitter';
+import { defineRule, stringContent, unparen } from '../../server/src/engine';
+
+/** DRF's model serializers (and a project's own base class named like one). */
+const MODEL_SERIALIZER = /(^|\.)(ModelSerializer|HyperlinkedModelSerializer)$/;
+
+export default defineRule({
+  meta: {
+    code: 'DJR612',
+    name: 'serializer-all-fields',
+    category: 'api',
+    severity: 'warning',
+    kind: 'code',
+    seeds: ['001', '003'],
+    message: "A model serializer exposes every field (Meta.fields = '__all__')",
+    fix: 'none',
+    docs: {
+      what: "Flags DRF `ModelSerializer` / `HyperlinkedModelSerializer` subclasses (resolved through the imports and the classes of the file; a base class of the project named like them counts) whose `Meta` says `fields = '__all__'` (or `serializers.ALL_FIELDS`).",
+      why: "`'__all__'` makes every model field readable and writable through the API, including the ones added later: a new `is_staff`, `owner`, `price` or `password` column becomes writable by any client that can call the endpoint (mass assignment) and readable by everyone who can list it. Listing the fields makes each exposure a decision in review.",
+      example: "class ProfileSerializer(serializers.ModelSerializer):\n    class Meta:\n        model = Profile\n        fields = '__all__'",
+      instead: "class ProfileSerializer(serializers.ModelSerializer):\n    class Meta:\n        model = Profile\n        fields = ['id', 'display_name', 'bio']\n        read_only_fields = ['id']",
+      references: [
+        'https://www.django-rest-framework.org/api-guide/serializers/#specifying-which-fields-to-include',
+        'https://owasp.org/API-Security/editions/2023/en/0xa3-broken-object-property-level-authorization/',
+        'https://cheatsheetseries.owasp.org/cheatsheets/Mass_Assignment_Cheat_Sheet.html',
+      ],
+    },
+  },
+  prefilter: /__all__|ALL_FIELDS/,
+  create(ctx) {
+    const model = ctx.semantic;
+    return {
+      class_definition(cls) {
+        // the inner `class Meta:` of a serializer
+        if (cls.childForFieldName('name')?.text !== 'Meta') return;
+        const outer = model.enclosingClass(cls);
+        if (!outer || model.scopeOf(cls) !== outer) return;
+        const isSerializer = model.ancestors(outer.node).some((a) => MODEL_SERIALIZER.test(a.qualified ?? a.text));
+        if (!isSerializer) return;
+        const fields = model.scopeFor(cls)?.bindings.get('fields') ?? [];
+        for (const b of fields) {
+          if (b.kind !== 'assignment' || !b.value) continue;
+          const v = unparen(b.value);
+          const all = (v.type === 'string' && stringContent(v) === '__all__') || model.qualifiedName(v) === 'rest_framework.serializers.ALL_FIELDS';
+          if (!all) continue;
+          ctx.reportNode(b.node as Node, {
+            message: `${outer.name ?? 'This serializer'} exposes every field of its model, present and future, for reading and writing (Meta.fields = '__all__'): a column added later, or one like is_staff or owner, is open to mass assignment; list the fields`,
+          });
+        }
+      },
+    };
+  },
+});
