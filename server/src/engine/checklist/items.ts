@@ -604,13 +604,21 @@ export const CHECKLIST: readonly ChecklistItemDef[] = [
   {
     id: 'api.default-permissions',
     category: 'api',
-    title: 'API views require authentication unless they say otherwise (DEFAULT_PERMISSION_CLASSES)',
-    why: 'DRF defaults to AllowAny: every view that forgets permission_classes is public.',
-    rules: ['DJR603'],
+    title: 'API views require authentication unless they say otherwise, and no view that writes says AllowAny',
+    why: 'DRF defaults to AllowAny: every view that forgets permission_classes is public, and a view that creates, changes or deletes data with AllowAny lets anyone do it.',
+    rules: ['DJR603', 'DJR613'],
     sources: {
       '001': ['Review all permission_classes in views'],
       '004': ['API endpoints have proper permissions', 'Authentication required for protected endpoints'],
     },
+  },
+  {
+    id: 'api.serializer-fields',
+    category: 'api',
+    title: "Model serializers list their fields (no fields = '__all__')",
+    why: "'__all__' makes every model field readable and writable through the API, the ones added later too: mass assignment of is_staff, owner or price. (From the rule catalogue; no seed lists it.)",
+    rules: ['DJR612'],
+    sources: {},
   },
   {
     id: 'api.authorization',
@@ -901,12 +909,20 @@ export const CHECKLIST: readonly ChecklistItemDef[] = [
     },
   },
   {
+    id: 'logging.error-reports-no-pii',
+    category: 'logging',
+    title: "Error reports do not send users' personal data (send_default_pii off)",
+    why: "With send_default_pii on, every error report carries the user's identity, IP address, cookies, headers and request bodies to a third party.",
+    rules: ['DJR804'],
+    sources: { '002': ['send_default_pii=False'] },
+  },
+  {
     id: 'logging.no-sensitive-data',
     category: 'logging',
-    title: 'No passwords, tokens or personal data end up in logs or error reports',
+    title: 'No passwords, tokens or personal data end up in logs',
     why: 'Logs are copied to many systems and kept for long; a token logged once is a token leaked.',
     manual: true,
-    sources: { '002': ['send_default_pii=False'], '004': ['No sensitive data logged'] },
+    sources: { '004': ['No sensitive data logged'] },
   },
   {
     id: 'logging.aggregation',
@@ -1138,6 +1154,14 @@ export const CHECKLIST: readonly ChecklistItemDef[] = [
     why: 'The default per-process memory cache gives every worker its own counters, so throttles and cached data differ per worker.',
     rules: ['DJR614'],
     sources: { '000': ['Set up Redis or Memcached'], '003': ['Cache Implementation'] },
+  },
+  {
+    id: 'deployment.outbound-timeouts',
+    category: 'deployment',
+    title: 'Outbound HTTP calls have timeouts',
+    why: 'requests waits forever by default: one slow or silent upstream holds a worker until it is killed, and a few of them stop the site.',
+    rules: ['DJR608'],
+    sources: { '000': ['Configure timeouts and retry counts'] },
   },
   {
     id: 'deployment.task-queue',
