@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { defineRule, unparen, type FileContext, type FixSpec, type SemanticModel } from '../../server/src/engine';
+import { appendArgumentEdit, defineRule, unparen, type FileContext, type FixSpec, type SemanticModel } from '../../server/src/engine';
 
 const VERBS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request']);
 /** Session methods that send a request (send takes a prepared request, and a timeout too). */
@@ -48,22 +48,8 @@ function clientOf(obj: Node, model: SemanticModel, depth = 0): Library | undefin
 }
 
 /** Inserts `timeout=10` as the last keyword argument, in the call's own layout. */
-function addTimeout(ctx: FileContext, args: Node): FixSpec | undefined {
-  const items = args.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
-  const last = items[items.length - 1];
-  const ed = ctx.editor;
-  if (!last) return { title: 'Add timeout=10', applicability: 'unsafe', edits: [ed.insert(args.startIndex + 1, 'timeout=10')] };
-  const text = ctx.module.text;
-  const after = text.slice(last.endIndex, args.endIndex - 1);
-  const trailingComma = /^\s*,/.test(after);
-  const lineStart = text.lastIndexOf('\n', last.startIndex) + 1;
-  const ownLine = /^[ \t]*$/.test(text.slice(lineStart, last.startIndex));
-  if (trailingComma && ownLine) {
-    const indent = text.slice(lineStart, last.startIndex);
-    const comma = last.endIndex + after.indexOf(',') + 1;
-    return { title: 'Add timeout=10', applicability: 'unsafe', edits: [ed.insert(comma, `\n${indent}timeout=10,`)] };
-  }
-  return { title: 'Add timeout=10', applicability: 'unsafe', edits: [ed.insert(last.endIndex, ', timeout=10')] };
+function addTimeout(ctx: FileContext, args: Node): FixSpec {
+  return { title: 'Add timeout=10', applicability: 'unsafe', edits: [appendArgumentEdit(ctx.editor, ctx.module.text, args, 'timeout=10')] };
 }
 
 export default defineRule({
@@ -128,10 +114,9 @@ export default defineRule({
           return;
         }
         if (lib === 'httpx') return; // httpx times out after 5 seconds by default
-        const fix = addTimeout(ctx, args);
         ctx.reportNode(call, {
           message: `${label} without a timeout: requests waits forever by default, so a slow or silent server holds this worker until it is killed; pass timeout=`,
-          fixes: fix ? [fix] : [],
+          fixes: [addTimeout(ctx, args)],
         });
       },
     };

@@ -5,6 +5,8 @@
  * Nothing is evaluated: the answers come from the syntax alone.
  */
 import type { Node } from 'web-tree-sitter';
+import type { ModuleEditor } from './edits';
+import type { Edit } from './types';
 
 /** Strips parentheses: `((x))` -> `x`. */
 export function unparen(n: Node): Node {
@@ -358,4 +360,23 @@ export function escapeBraces(raw: string): string {
 /** The raw text of an f-string's literal piece as a plain-string literal piece (`{{` -> `{`). */
 export function unescapeFBraces(raw: string): string {
   return raw.replace(/\{\{/g, '{').replace(/\}\}/g, '}');
+}
+
+/**
+ * The edit that appends an argument (`timeout=10`) to a call's argument list, in its layout: on
+ * its own line after a trailing comma when the arguments are one per line, else `, arg` after the
+ * last one.
+ */
+export function appendArgumentEdit(editor: ModuleEditor, text: string, args: Node, argSrc: string): Edit {
+  const items = args.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+  const last = items[items.length - 1];
+  if (!last) return editor.insert(args.startIndex + 1, argSrc);
+  const after = text.slice(last.endIndex, args.endIndex - 1);
+  const lineStart = text.lastIndexOf('\n', last.startIndex) + 1;
+  const ownLine = /^[ \t]*$/.test(text.slice(lineStart, last.startIndex));
+  if (/^\s*,/.test(after) && ownLine) {
+    const indent = text.slice(lineStart, last.startIndex);
+    return editor.insert(last.endIndex + after.indexOf(',') + 1, `\n${indent}${argSrc},`);
+  }
+  return editor.insert(last.endIndex, `, ${argSrc}`);
 }
