@@ -1,0 +1,69 @@
+import type { Node } from 'web-tree-sitter';
+import { appendArgumentEdit, callArgs, defineRule, unparen, type FixSpec } from '../../server/src/engine';
+
+/** The operations and the argument that makes each reversible. */
+const OPERATIONS: Record<string, { reverse: string; position: number }> = {
+  RunPython: { reverse: 'reverse_code', position: 1 },
+  RunSQL: { reverse: 'reverse_sql', position: 1 },
+};
+
+/** `migrations.RunPython` -> RunPython, through the imports (django.db.migrations[.operations[.special]]). */
+function operationOf(q: string | undefined): string | undefined {
+  const m = q ? /^django\.db\.migrations(?:\.operations(?:\.special)?)?\.(RunPython|RunSQL)$/.exec(q) : null;
+  return m?.[1];
+}
+
+export default defineRule({
+  meta: {
+    code: 'DJR711',
+    name: 'migration-irreversible',
+    category: 'database',
+    severity: 'info',
+    kind: 'code',
+    seeds: ['000', '004'],
+    message: 'A migration operation cannot be reversed',
+    fixTitle: 'Make the operation reversible with a no-op reverse',
+    fix: 'unsafe',
+    docs: {
+      what: "Flags `migrations.RunPython(...)` without `reverse_code` and `migrations.RunSQL(...)` without `reverse_sql` (or with them set to None) in migration modules, read as code: the module is never imported.",
+      why: "Rolling back a release means migrating back. An irreversible operation makes `migrate app 0041` stop with IrreversibleError in the middle of an incident, with the database half-way between two versions; the way back is then restoring a backup.",
+      example: "operations = [\n    migrations.RunPython(fill_slugs),\n]",
+      instead: "def clear_slugs(apps, schema_editor):\n    ...\n\noperations = [\n    migrations.RunPython(fill_slugs, reverse_code=clear_slugs),\n    # or, when going back needs nothing undone:\n    # migrations.RunPython(fill_slugs, reverse_code=migrations.RunPython.noop),\n]",
+      fixSafety: "Unsafe: the fix adds `reverse_code=migrations.RunPython.noop` (or `reverse_sql=migrations.RunSQL.noop`): rolling back then succeeds but leaves the data as the forward operation made it. Right when the forward step only fills or copies data the earlier schema ignores; write a real reverse when it deletes or transforms data.",
+      references: [
+        'https://docs.djangoproject.com/en/stable/ref/migration-operations/#runpython',
+        'https://docs.djangoproject.com/en/stable/ref/migration-operations/#runsql',
+        'https://docs.djangoproject.com/en/stable/topics/migrations/#reversing-migrations',
+      ],
+    },
+  },
+  files: 'migrations',
+  prefilter: /\bRun(?:Python|SQL)\b/,
+  create(ctx) {
+    const model = ctx.semantic;
+    return {
+      call(call) {
+        const fn = call.childForFieldName('function');
+        const op = operationOf(model.qualifiedName(fn));
+        if (!op || !fn) return;
+        const spec = OPERATIONS[op];
+        const { positional, keywords, splat } = callArgs(call);
+        if (splat) return;
+        const reverse = keywords.get(spec.reverse) ?? positional[spec.position];
+        if (reverse && unparen(reverse).type !== 'none') return;
+        const args = call.childForFieldName('arguments');
+        if (!args || args.type !== 'argument_list') return;
+        // the operation as this file writes it: migrations.RunPython -> migrations.RunPython.noop
+        const noop = `${fn.text}.noop`;
+        const fix: FixSpec = reverse
+          ? { title: `Set ${spec.reverse}=${noop}`, applicability: 'unsafe', edits: [ctx.editor.replace(reverse.startIndex, reverse.endIndex, noop)] }
+          : { title: `Add ${spec.reverse}=${noop}`, applicability: 'unsafe', edits: [appendArgumentEdit(ctx.editor, ctx.module.text, args, `${spec.reverse}=${noop}`)] };
+        const what = op === 'RunPython' ? 'RunPython without reverse_code' : 'RunSQL without reverse_sql';
+        ctx.reportNode(call as Node, {
+          message: `${what}: migrating back past this migration stops with IrreversibleError; give a reverse (${noop} when going back needs nothing undone)`,
+          fixes: [fix],
+        });
+      },
+    };
+  },
+});
