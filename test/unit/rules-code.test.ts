@@ -90,3 +90,19 @@ describe('DJR606 and DJR607 name the piece they could not prove safe', () => {
     assert.match(f.message, /`obj\.url` is not escaped/);
   });
 });
+
+describe('DJR712 judges only migrations that can meet existing rows', () => {
+  before(ready);
+  const add = 'migrations.AddField(model_name="order", name="currency", field=models.CharField(max_length=3))';
+  const mig = (head: string) => `from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n${head}    operations = [${add}]\n`;
+
+  test('a plain migration is flagged; initial and squashed ones are not', () => {
+    assert.equal(check({ 'shop/migrations/0007_currency.py': mig('') }, 'DJR712').length, 1);
+    assert.equal(check({ 'shop/migrations/0002_initial.py': mig('    initial = True\n') }, 'DJR712').length, 0);
+    assert.equal(check({ 'shop/migrations/0001_squashed_0042.py': mig('    replaces = [("shop", "0001_initial")]\n') }, 'DJR712').length, 0);
+  });
+
+  test('the same code outside a migrations folder is not a migration', () => {
+    assert.equal(check({ 'shop/schema.py': mig('') }, 'DJR712').length, 0);
+  });
+});
