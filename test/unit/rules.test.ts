@@ -8,7 +8,8 @@
  *    findings in the folder's other files (e.g. an inherited base.py) are announced by comments
  *    in those files, or by expect entries with a "file" key ({"file": "base.py", ...});
  *  - invalid.fixed.<ext> (when the rule has a fix): the result of applying the rule's fixes
- *    (safe and unsafe) until stable; a second pass changes nothing; Python output parses.
+ *    (safe and unsafe) until stable; a second pass changes nothing; Python output parses. A rule
+ *    whose fixes are display-only (never part of fix-all) has none.
  *  - fixture.json may set "file" (the name the fixture is analysed as; default settings.py for
  *    settings rules, app/views.py for code rules and templates/page.html for template rules,
  *    whose fixtures are valid.html, invalid.html and invalid.fixed.html with `{# expect: DJR611 #}`
@@ -118,6 +119,16 @@ describe('rules: fixtures', () => {
       const fixed = variantFile(dir, 'invalid.fixed');
       if (rule.meta.fix === 'none') {
         test('has no fix and no fixed fixture', () => assert.equal(fixed, undefined));
+        return;
+      }
+      if (rule.meta.fix === 'display-only') {
+        // offered one at a time, never applied by fix-all: nothing to compare with invalid.fixed
+        test('its fixes are display-only and there is no fixed fixture', () => {
+          assert.equal(fixed, undefined);
+          const { mem, spec } = setup(rule, dir, 'invalid');
+          const mine = analyze(mem, ROOT, spec.config).findings.filter((f) => f.code === rule.meta.code);
+          for (const f of mine) for (const fix of f.fixes) assert.equal(fix.applicability, 'display-only');
+        });
         return;
       }
       test('fixes produce invalid.fixed and are idempotent', () => {

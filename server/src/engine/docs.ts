@@ -11,7 +11,13 @@ function djangoLine(meta: RuleMeta): string {
 
 function fixLine(meta: RuleMeta): string {
   if (meta.fix === 'none' || !meta.fixTitle) return 'No automatic fix.';
-  return `Quick fix: ${meta.fixTitle} (${meta.fix === 'safe' ? 'safe: part of fix-all and `--fix`' : 'unsafe: changes behaviour at start-up, applied only on request or with `--unsafe-fixes`'}).`;
+  const how =
+    meta.fix === 'safe'
+      ? 'safe: part of fix-all and `--fix`'
+      : meta.fix === 'display-only'
+        ? 'a one-off quick fix, never applied by fix-all or `--fix`'
+        : 'unsafe: changes behaviour at start-up, applied only on request or with `--unsafe-fixes`';
+  return `Quick fix: ${meta.fixTitle} (${how}).`;
 }
 
 function fence(code: string): string {
