@@ -87,13 +87,13 @@ export const CHECKLIST: readonly ChecklistItemDef[] = [
   {
     id: 'secrets.credentials-env',
     category: 'secrets',
-    title: 'No database, email or API credential is hardcoded in the settings, nor as a default',
-    why: 'Passwords and API keys committed with the settings leak with every clone, backup and CI log, and cannot be rotated without a deploy.',
-    rules: ['DJR103', 'DJR104'],
+    title: 'No database, email or API credential is hardcoded in the settings or the application code, nor as a default',
+    why: 'Passwords and API keys committed with the settings or the code leak with every clone, backup and CI log, and cannot be rotated without a deploy.',
+    rules: ['DJR103', 'DJR104', 'DJR107'],
     sources: {
       '001': ['Use environment variables for database credentials'],
       '003': ['Environment Variables to Add'],
-      '004': ['No sensitive data in code or logs'],
+      '004': ['No sensitive data in code or logs', 'No hardcoded secrets in code'],
     },
   },
   {
@@ -604,7 +604,7 @@ export const CHECKLIST: readonly ChecklistItemDef[] = [
   {
     id: 'api.default-permissions',
     category: 'api',
-    title: 'API views require authentication unless they say otherwise, and no view that writes says AllowAny',
+    title: 'DRF requires authentication by default (DEFAULT_PERMISSION_CLASSES), and no view that writes allows anyone (AllowAny)',
     why: 'DRF defaults to AllowAny: every view that forgets permission_classes is public, and a view that creates, changes or deletes data with AllowAny lets anyone do it.',
     rules: ['DJR603', 'DJR613'],
     sources: {
@@ -616,7 +616,7 @@ export const CHECKLIST: readonly ChecklistItemDef[] = [
     id: 'api.serializer-fields',
     category: 'api',
     title: "Model serializers list their fields (no fields = '__all__')",
-    why: "'__all__' makes every model field readable and writable through the API, the ones added later too: mass assignment of is_staff, owner or price. (From the rule catalogue; no seed lists it.)",
+    why: "'__all__' makes every model field readable and writable through the API, the ones added later too: mass assignment of is_staff, owner or price.",
     rules: ['DJR612'],
     sources: {},
   },
@@ -792,14 +792,25 @@ export const CHECKLIST: readonly ChecklistItemDef[] = [
     },
   },
   {
+    id: 'database.migrations-safe',
+    category: 'database',
+    title: 'Migration operations can be reversed, and no NOT NULL column is added without a default',
+    why: 'An operation without a reverse stops a rollback half-way; a NOT NULL column without a default fails on a table that has rows, mid-deploy.',
+    rules: ['DJR711', 'DJR712'],
+    sources: {
+      '000': ['Ensure backward-compatible migrations', 'Create rollback plans for migrations'],
+      '004': ['All migrations apply cleanly', 'Schema changes backward compatible'],
+    },
+  },
+  {
     id: 'database.migrations',
     category: 'database',
-    title: 'Migrations are reviewed, backward compatible, tried on staging, and have a rollback plan',
-    why: 'A migration that locks a big table or drops a column still in use takes production down mid-deploy.',
+    title: 'Migrations are reviewed, tried on staging, and the rollback procedure is tested',
+    why: 'A migration that locks a big table or drops a column still in use takes production down mid-deploy; only a rehearsal on production-sized data shows it.',
     manual: true,
     sources: {
-      '000': ['Review all migrations before applying', 'Ensure backward-compatible migrations', 'Test migrations on staging first', 'Create rollback plans for migrations'],
-      '004': ['Migrations tested and applied', 'All migrations apply cleanly', 'Rollback procedure tested', 'Migrations run after deployment', 'Schema changes backward compatible'],
+      '000': ['Review all migrations before applying', 'Test migrations on staging first'],
+      '004': ['Migrations tested and applied', 'Rollback procedure tested', 'Migrations run after deployment'],
     },
   },
   {
@@ -911,7 +922,7 @@ export const CHECKLIST: readonly ChecklistItemDef[] = [
   {
     id: 'logging.error-reports-no-pii',
     category: 'logging',
-    title: "Error reports do not send users' personal data (send_default_pii off)",
+    title: "The error tracker does not send users' personal data (send_default_pii is not True)",
     why: "With send_default_pii on, every error report carries the user's identity, IP address, cookies, headers and request bodies to a third party.",
     rules: ['DJR804'],
     sources: { '002': ['send_default_pii=False'] },
@@ -1158,7 +1169,7 @@ export const CHECKLIST: readonly ChecklistItemDef[] = [
   {
     id: 'deployment.outbound-timeouts',
     category: 'deployment',
-    title: 'Outbound HTTP calls have timeouts',
+    title: 'Outbound HTTP calls made with requests have a timeout',
     why: 'requests waits forever by default: one slow or silent upstream holds a worker until it is killed, and a few of them stop the site.',
     rules: ['DJR608'],
     sources: { '000': ['Configure timeouts and retry counts'] },
