@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { callArgs, defineRule, escapeBraces, exprDottedName, isClassConstant, isModelMetaAttribute, isPlainStringLiteral, isPrimaryKeyAttribute, isSettingsAttribute, codeSnippet, fStringInfo, plainStringInfo, plainText, TrustAnalysis, unparen, type FileContext, type FixSpec, type SemanticModel, type TrustPolicy } from '../../server/src/engine';
+import { callArgs, defineRule, escapeBraces, exprDottedName, isClassConstant, isModelMetaAttribute, isPlainStringLiteral, isPrimaryKeyAttribute, isSettingsAttribute, codeSnippet, fStringInfo, lastName, plainStringInfo, plainText, TrustAnalysis, unparen, type FileContext, type FixSpec, type SemanticModel, type TrustPolicy } from '../../server/src/engine';
 
 const MARKERS = /(^|\.)(mark_safe|SafeString|SafeText)$/;
 
@@ -62,11 +62,72 @@ function escapingTranslate(call: Node, model: SemanticModel): boolean {
   return keys.has('<') && keys.has('>') && keys.has('&');
 }
 
-export const HTML_TRUST: TrustPolicy = {
-  call: (q, call, model) => (!!q && SAFE_HTML.has(q)) || SAFE_METHODS.has(call.childForFieldName('function')?.childForFieldName('attribute')?.text ?? '') || escapingTranslate(call, model),
-  passThrough: (q) => !!q && PASS_THROUGH.has(q),
-  attribute: (attr, model) => isSettingsAttribute(attr, model) || isModelMetaAttribute(attr) || isPrimaryKeyAttribute(attr) || isClassConstant(attr, model),
-};
+/** Project functions named like HTML sanitisers (they wrap bleach or nh3): `clean_html`, `sanitize_html`. */
+const SANITIZER = /^(?:sanitize|sanitise)\w*$|^\w*_(?:sanitize|sanitise)$|^clean_html$/;
+
+/** Template classes and loaders whose `.render()` output is autoescaped. */
+const TEMPLATE_SOURCES = /^django\.template\.(?:Template|base\.Template|loader\.get_template|loader\.select_template|engines\b.*)$/;
+
+/**
+ * `.render(...)` of what renders autoescaped HTML: a Django template (`Template(...)`,
+ * `get_template(...)`), a template node list, a Django form widget, or `super().render()` in a widget class.
+ */
+function safeRender(call: Node, model: SemanticModel): boolean {
+  const fn = call.childForFieldName('function');
+  if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'render') return false;
+  const obj = unparen(fn.childForFieldName('object') ?? fn);
+  if (/(^|\.|_)nodelist$/.test(obj.text)) return true;
+  if (obj.type === 'call' && obj.childForFieldName('function')?.text === 'super') {
+    const cls = model.enclosingClass(call);
+    return !!cls && model.ancestors(cls.node).some((a) => /^django\.forms\./.test(a.qualified ?? '') || /(Widget|Input|Select|SelectMultiple|Textarea)$/.test(a.text));
+  }
+  // every value the name is given is a template or a widget
+  const values = obj.type === 'identifier' ? model.bindingsOf(obj).map((b) => (b.kind === 'assignment' ? b.value : undefined)) : [obj];
+  return (
+    values.length > 0 &&
+    values.every((value) => {
+      const made = value && unparen(value).type === 'call' ? model.qualifiedName(unparen(value).childForFieldName('function')) : undefined;
+      return !!made && (TEMPLATE_SOURCES.test(made) || /^django\.forms\.(widgets\.)?[A-Z]\w*$/.test(made));
+    })
+  );
+}
+
+/**
+ * Django's own idiom for filters with `needs_autoescape`: `esc = conditional_escape` when
+ * autoescape is on, an identity function when the template turned it off on purpose.
+ */
+function autoescapeIdiom(call: Node, model: SemanticModel): boolean {
+  const fn = call.childForFieldName('function');
+  if (fn?.type !== 'identifier') return false;
+  const bindings = model.bindingsOf(fn);
+  if (bindings.length === 0) return false;
+  const scope = model.enclosingFunction(call);
+  if (!scope?.bindings.has('autoescape')) return false;
+  return bindings.every((b) => {
+    if (b.kind === 'assignment' && b.value) return /(^|\.)(conditional_escape|escape)$/.test(model.qualifiedName(b.value) ?? '');
+    if (b.kind !== 'function') return false;
+    const params = b.node.childForFieldName('parameters')?.namedChildren.filter((c) => c && c.type !== 'comment') ?? [];
+    const body = b.node.childForFieldName('body')?.namedChildren.filter((c) => c && c.type !== 'comment') ?? [];
+    return params.length === 1 && body.length === 1 && body[0]?.type === 'return_statement' && body[0].namedChildren[0]?.text === params[0]?.text;
+  });
+}
+
+/** What may go into HTML marked safe, for one file (imported constants are read from their module). */
+export function htmlTrust(ctx?: Pick<FileContext, 'projectSource'>): TrustPolicy {
+  return {
+    call: (q, call, model) =>
+      (!!q && SAFE_HTML.has(q)) ||
+      SAFE_METHODS.has(call.childForFieldName('function')?.childForFieldName('attribute')?.text ?? '') ||
+      /^get_\w+_display$/.test(call.childForFieldName('function')?.childForFieldName('attribute')?.text ?? '') ||
+      SANITIZER.test(lastName(call.childForFieldName('function')) ?? '') ||
+      escapingTranslate(call, model) ||
+      safeRender(call, model) ||
+      autoescapeIdiom(call, model),
+    passThrough: (q) => !!q && PASS_THROUGH.has(q),
+    attribute: (attr, model) => isSettingsAttribute(attr, model) || isModelMetaAttribute(attr) || isPrimaryKeyAttribute(attr) || isClassConstant(attr, model),
+    imported: (q) => ctx?.projectSource.constantString(q) !== undefined,
+  };
+}
 
 /** The marker a call applies (`mark_safe`...), resolved through the imports; a local function of that name is not one. */
 function markerOf(ctx: FileContext, fn: Node): string | undefined {
@@ -228,7 +289,7 @@ export default defineRule({
       const arg = positional[0] ?? keywords.get('s');
       if (!arg || isPlainStringLiteral(arg)) return;
       // every piece is a literal, escaped, sanitised or rendered by a template
-      trust ??= new TrustAnalysis(ctx.semantic, HTML_TRUST);
+      trust ??= new TrustAnalysis(ctx.semantic, htmlTrust(ctx));
       if (trust.trusted(arg)) return;
       const fix = formatHtmlFix(ctx, call, arg);
       const piece = trust.untrustedPieces(arg)[0];

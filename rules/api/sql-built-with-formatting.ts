@@ -144,14 +144,18 @@ const COMPILED = new Set(['as_sql', 'sql_with_params', 'compile']);
 const SCHEMA_ATTRIBUTES = new Set(['db_table', 'column', 'attname', 'db_column', 'db_tablespace']);
 
 /** What may be spliced into SQL text without being a parameter. */
-export const SQL_TRUST: TrustPolicy = {
-  // psycopg's sql module composes identifiers and literals safely
-  call: (q) => !!q && /^psycopg2?\.sql\./.test(q),
-  // connection.ops.quote_name(x): an identifier quoted (trusted when x is)
-  passThrough: (_q, call) => lastName(call.childForFieldName('function')) === 'quote_name',
-  attribute: (attr, model) => isModelMetaAttribute(attr) || isSettingsAttribute(attr, model) || isPrimaryKeyAttribute(attr) || isClassConstant(attr, model) || SCHEMA_ATTRIBUTES.has(attr.childForFieldName('attribute')?.text ?? ''),
-  element: (call, index) => index === 0 && COMPILED.has(lastName(call.childForFieldName('function')) ?? ''),
-};
+/** What may be spliced into SQL text, for one file (imported constants are read from their module). */
+export function sqlTrust(ctx?: Pick<FileContext, 'projectSource'>): TrustPolicy {
+  return {
+    // psycopg's sql module composes identifiers and literals safely
+    call: (q) => !!q && /^psycopg2?\.sql\./.test(q),
+    // connection.ops.quote_name(x): an identifier quoted (trusted when x is)
+    passThrough: (_q, call) => lastName(call.childForFieldName('function')) === 'quote_name',
+    attribute: (attr, model) => isModelMetaAttribute(attr) || isSettingsAttribute(attr, model) || isPrimaryKeyAttribute(attr) || isClassConstant(attr, model) || SCHEMA_ATTRIBUTES.has(attr.childForFieldName('attribute')?.text ?? ''),
+    element: (call, index) => index === 0 && COMPILED.has(lastName(call.childForFieldName('function')) ?? ''),
+    imported: (q) => ctx?.projectSource.constantString(q) !== undefined,
+  };
+}
 
 function describe(b: BuiltString, ctx: FileContext): string {
   const where = b.via ? ` (built on line ${ctx.nodeRange(b.via).start.line + 1})` : '';
@@ -196,7 +200,7 @@ export default defineRule({
         // outside cursors and managers, `.execute()`/`.raw()` must at least look like SQL
         if (!target.cursorLike && !SQL_WORDS.test(b.literalText)) continue;
         // every piece is a constant, a model's _meta, a primary key or the ORM compiler's own SQL
-        trust ??= new TrustAnalysis(ctx.semantic, SQL_TRUST);
+        trust ??= new TrustAnalysis(ctx.semantic, sqlTrust(ctx));
         if (trust.trusted(arg)) continue;
         const fixes: FixSpec[] = [];
         if (!target.paramsGiven && target.args.length === 1 && target.api !== '.extra()') {

@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { callArgs, defineRule, exprDottedName, resolveModuleFile, unparen, type FileContext, type Scope, type SemanticModel } from '../../server/src/engine';
+import { callArgs, defineRule, exprDottedName, unparen, type FileContext, type Scope, type SemanticModel } from '../../server/src/engine';
 
 const CSRF_EXEMPT = 'django.views.decorators.csrf.csrf_exempt';
 
@@ -70,32 +70,7 @@ function scanExternal(text: string, out: Evidence): void {
   }
 }
 
-/** The text of the top-level `def`/`class` NAME of a module's source (with its decorators), and of `Class.method`. */
-function definitionText(source: string, path: string[]): string | undefined {
-  let text = source;
-  for (const name of path) {
-    const re = new RegExp(`^([ \\t]*)(?:async[ \\t]+)?(?:def|class)[ \\t]+${name.replace(/[^\w]/g, '')}\\b`, 'm');
-    const m = re.exec(text);
-    if (!m) return undefined;
-    const indent = m[1].length;
-    const lines = text.slice(m.index).split('\n');
-    const out = [lines[0]];
-    for (const line of lines.slice(1)) {
-      if (line.trim() !== '' && line.length - line.trimStart().length <= indent && !/^\s*[)\]}#]/.test(line)) break;
-      out.push(line);
-    }
-    // the decorators right above
-    const before = text.slice(0, m.index).split('\n');
-    before.pop();
-    while (before.length > 0 && /^\s*@/.test(before[before.length - 1])) out.unshift(before.pop() as string);
-    text = out.join('\n');
-  }
-  return text;
-}
-
 class Judge {
-  private readonly sources = new Map<string, string | undefined>();
-
   constructor(
     private readonly ctx: FileContext,
     private readonly model: SemanticModel,
@@ -103,16 +78,7 @@ class Judge {
 
   /** The definition text of a qualified name in another module of the project, if it can be found. */
   private external(qualified: string): string | undefined {
-    const parts = qualified.split('.');
-    for (let i = parts.length - 1; i >= 1; i--) {
-      const module = parts.slice(0, i).join('.');
-      const file = resolveModuleFile(this.ctx.fs, this.ctx.project.root, this.ctx.file.path, module, 0);
-      if (!file || file === this.ctx.file.path) continue;
-      if (!this.sources.has(file)) this.sources.set(file, this.ctx.fs.readFile(file));
-      const src = this.sources.get(file);
-      return src === undefined ? undefined : definitionText(src, parts.slice(i));
-    }
-    return undefined;
+    return this.ctx.projectSource.definitionText(qualified);
   }
 
   /** What a function or class of this file (or of the project, by name) shows about its authentication. */

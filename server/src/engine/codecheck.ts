@@ -10,6 +10,7 @@ import type { PackageId } from './packages';
 import type { PyModule } from './parser';
 import type { DjangoProject, FileSystem, ProjectFile } from './project';
 import type { BaseContext, FileContext, ReportArgs, Rule, TemplateContext, Where } from './rule';
+import { ProjectSource } from './projectsource';
 import { SemanticModel } from './semantic';
 import { isHtmlTemplate } from './templateDirs';
 import { looksLikeHtml, looksLikeJinja, parseTemplate } from './templates';
@@ -183,12 +184,18 @@ export function moduleNameOf(root: string, file: string): { dotted: string; isPa
 class FileShared {
   private editorValue: ModuleEditor | undefined;
   private semanticValue: SemanticModel | undefined;
+  private sourceValue: ProjectSource | undefined;
 
   constructor(
     readonly file: ProjectFile,
     readonly module: PyModule,
     private readonly root: string,
+    private readonly fs: FileSystem,
   ) {}
+
+  get projectSource(): ProjectSource {
+    return (this.sourceValue ??= new ProjectSource(this.fs, this.root, this.file.path));
+  }
 
   get editor(): ModuleEditor {
     return (this.editorValue ??= new ModuleEditor(this.module));
@@ -251,6 +258,9 @@ class FileContextImpl implements FileContext {
   get semantic() {
     return this.shared.semantic;
   }
+  get projectSource() {
+    return this.shared.projectSource;
+  }
   nodeRange(n: Node): Range {
     return this.shared.module.lines.range(n.startIndex, n.endIndex);
   }
@@ -291,7 +301,7 @@ export class CodeChecker {
     const module = this.env.parse(file.path, text);
     const findings: Finding[] = [];
     const notes: Note[] = [];
-    const shared = new FileShared(file, module, this.data.project.root);
+    const shared = new FileShared(file, module, this.data.project.root, this.env.fs);
     // visitors by node type, in rule order; a rule that throws is dropped for the rest of the file
     const byType = new Map<string, { rule: Rule; fn: (n: Node) => void }[]>();
     const exits: { rule: Rule; fn: () => void }[] = [];

@@ -36,3 +36,4 @@ export * from './settingsLoader';
 export * from './templates';
 export * from './templateDirs';
 export * from './trusted';
+export * from './projectsource';

@@ -20,6 +20,7 @@ import type { PyModule } from './parser';
 import type { DjangoProject, FileSystem, ProjectFile } from './project';
 import type { DependencyModel } from './dependencies';
 import type { Requirement, RequirementProblem } from './requirements';
+import type { ProjectSource } from './projectsource';
 import type { SemanticModel } from './semantic';
 import type { Applicability, Category, Config, Edit, FixSpec, Range, Severity, Thresholds } from './types';
 import type { TemplateDocument } from './templates';
@@ -164,6 +165,8 @@ export interface FileContext extends BaseContext {
    * single-assignment values: see semantic.ts), built on first use and shared by the rules.
    */
   readonly semantic: SemanticModel;
+  /** Other modules of the project, read as text (a decorator's source, a constant): see projectsource.ts. */
+  readonly projectSource: ProjectSource;
   /** Range of a tree-sitter node. */
   nodeRange(node: Node): Range;
   /** Reports a finding on a node of this file (shorthand for report({at: {file, range}})). */

@@ -20,12 +20,16 @@ export interface TrustPolicy {
   attribute?(attr: Node, model: SemanticModel): boolean;
   /** Element `index` of the tuple a call returns (`sql, params = qs.query.sql_with_params()`: index 0). */
   element?(call: Node, index: number, model: SemanticModel): boolean;
+  /** A name imported from another module (`from dojo import __docs__`): trusted when it is a constant there. */
+  imported?(qualified: string): boolean;
 }
 
 /** Builtins whose result is a number or a boolean: never text an attacker chose. */
 const NUMERIC = new Set(['int', 'float', 'len', 'bool', 'abs', 'round', 'hash', 'ord', 'min', 'max', 'sum', 'id']);
 /** Methods whose result is a number or a boolean (`qs.count()`, `s.find(x)`, `qs.exists()`). */
 const NUMERIC_METHODS = new Set(['count', 'index', 'find', 'rfind', 'exists', 'isdigit', 'isalpha', 'startswith', 'endswith', 'total_seconds', 'timestamp']);
+/** Methods that write a date or time out (`d.strftime("%b %d")`, `d.isoformat()`). */
+const DATE_METHODS = new Set(['strftime', 'isoformat', 'ctime']);
 /** Class methods of a choices/enum class that list its constants. */
 const CHOICES_METHODS = new Set(['values', 'labels', 'choices', 'names']);
 /** str methods whose result is trusted when the string and the arguments are. */
@@ -140,6 +144,8 @@ export class TrustAnalysis {
       out.push(u);
     };
     visit(expr, 0);
+    // nothing more precise found (a name whose values were all fine alone): the expression itself
+    if (out.length === 0 && !this.trusted(expr)) out.push(unparen(expr));
     return out;
   }
 
@@ -196,7 +202,7 @@ export class TrustAnalysis {
       case 'identifier':
         return this.identifier(u, frame, depth);
       case 'attribute':
-        return !!this.policy.attribute?.(u, this.model) || this.fail(u);
+        return !!this.policy.attribute?.(u, this.model) || this.selfAttribute(u, depth) || this.fail(u);
       case 'subscript': {
         const value = u.childForFieldName('value');
         const index = u.childForFieldName('subscript');
@@ -212,6 +218,60 @@ export class TrustAnalysis {
       default:
         return this.fail(u);
     }
+  }
+
+  /**
+   * `self.name` inside a class: trusted when every value the class gives it is (a class attribute,
+   * `self.name = ...` in any method).
+   */
+  private selfAttribute(attr: Node, depth: number): boolean {
+    const obj = attr.childForFieldName('object');
+    const name = attr.childForFieldName('attribute')?.text;
+    if (obj?.type !== 'identifier' || obj.text !== 'self' || !name) return false;
+    const cls = this.model.enclosingClass(attr);
+    if (!cls) return false;
+    const key = `self:${cls.node.id}:${name}`;
+    if (this.assuming.has(key)) return true;
+    const values: Node[] = [];
+    for (const b of cls.bindings.get(name) ?? []) {
+      if (b.kind !== 'assignment' || !b.value) return false;
+      values.push(b.value);
+    }
+    // the class and its subclasses in this file (a base method reading what subclasses set)
+    const classes = [cls.node];
+    for (const other of this.model.allScopes()) {
+      if (other.kind === 'class' && other !== cls && this.inheritsLocally(other.node, cls.node)) classes.push(other.node);
+    }
+    for (const c of classes) {
+      for (const b of c.id === cls.node.id ? [] : (this.model.scopeFor(c)?.bindings.get(name) ?? [])) {
+        if (b.kind !== 'assignment' || !b.value) return false;
+        values.push(b.value);
+      }
+      for (const a of c.descendantsOfType(['assignment', 'augmented_assignment'])) {
+        const left = a?.childForFieldName('left');
+        if (left?.type !== 'attribute' || left.text !== `self.${name}`) continue;
+        const right = a?.childForFieldName('right');
+        if (!right) return false;
+        values.push(right);
+      }
+    }
+    if (values.length === 0) return false;
+    this.assuming.add(key);
+    try {
+      return values.every((v) => this.check(v, undefined, depth + 1));
+    } finally {
+      this.assuming.delete(key);
+    }
+  }
+
+  /** Whether `cls` derives from `base` through classes of this file. */
+  private inheritsLocally(cls: Node, base: Node, depth = 0): boolean {
+    if (depth > 10) return false;
+    for (const b of this.model.baseNodes(cls)) {
+      const local = this.model.localClass(b);
+      if (local && (local.id === base.id || this.inheritsLocally(local, base, depth + 1))) return true;
+    }
+    return false;
   }
 
   /** The call a name or expression holds (`x = f()`; `x` -> `f()`), if it is one. */
@@ -247,6 +307,13 @@ export class TrustAnalysis {
       const method = fn.childForFieldName('attribute')?.text ?? '';
       const obj = fn.childForFieldName('object');
       if (NUMERIC_METHODS.has(method)) return true;
+      // s.replace(old, new): `old` never reaches the result
+      if (obj && method === 'replace') {
+        const rest = argNodes.filter((a) => a.type !== 'comment');
+        return this.check(obj, frame, depth + 1) && (!rest[1] || this.check(rest[1], frame, depth + 1));
+      }
+      // dates written out: digits, month and day names, and the format's own (trusted) text
+      if (DATE_METHODS.has(method)) return argsTrusted();
       // Status.values(), Colors.choices(): the constants of a choices class
       if (obj && CHOICES_METHODS.has(method) && /^[A-Z][A-Za-z0-9]*$/.test(obj.text) && ['import', 'class'].includes(this.model.bindingOf(obj)?.kind ?? '')) return true;
       if (obj && (method === 'format' || method === 'join' || STR_METHODS.has(method))) {
@@ -347,7 +414,18 @@ export class TrustAnalysis {
       for (let p = n.parent; p && p.id !== stop; p = p.parent) if (loops.has(p.id)) return true;
       return false;
     };
-    return all.filter((x) => x.from <= use.startIndex || inLoop(x.node));
+    const reach = all.filter((x) => x.from <= use.startIndex || inLoop(x.node));
+    // an assignment in a block that holds the use, before it, hides the bindings before it
+    // (`value = conditional_escape(value)` then `f"<pre>{value}</pre>"`)
+    let dominator: SemBinding | undefined;
+    for (const x of reach) {
+      if (x.kind !== 'assignment' || x.from > use.startIndex) continue;
+      const stmt = x.node.parent?.type === 'expression_statement' ? x.node.parent : x.node;
+      const block = stmt.parent;
+      if (!block || block.startIndex > use.startIndex || use.endIndex > block.endIndex) continue;
+      if (!dominator || x.from > dominator.from) dominator = x;
+    }
+    return dominator ? reach.filter((x) => x.from >= (dominator as SemBinding).from) : reach;
   }
 
   private identifier(id: Node, frame: Frame | undefined, depth: number): boolean {
@@ -355,7 +433,8 @@ export class TrustAnalysis {
     if (r.kind !== 'binding') return this.fail(id);
     const b = r.binding;
     if (b.kind === 'parameter') return (!!frame && frame.scope === b.scope && frame.params.get(b.name) === true) || this.fail(id);
-    if (b.kind === 'import' || b.kind === 'function' || b.kind === 'class') return this.fail(id);
+    if (b.kind === 'import') return (!!b.qualified && !!this.policy.imported?.(b.qualified)) || this.fail(id);
+    if (b.kind === 'function' || b.kind === 'class') return this.fail(id);
     const all = this.reaching(b, id);
     const key = `${b.scope.node.id}:${b.name}:${all.map((x) => x.node.id).join(',')}:${frame ? frame.scope.node.id + [...frame.params.values()].join() : ''}`;
     if (this.assuming.has(key)) return true;
