@@ -18,6 +18,15 @@ const SAFE_HTML = new Set([
   'django.template.loader.render_to_string',
   // URLs: the arguments are percent-encoded, no quote or angle bracket survives
   'django.urls.reverse',
+  // slugs: letters, digits, hyphens and underscores only
+  'django.utils.text.slugify',
+  // humanized numbers and dates: no text from the value survives
+  'django.contrib.humanize.templatetags.humanize.naturalday',
+  'django.contrib.humanize.templatetags.humanize.naturaltime',
+  'django.contrib.humanize.templatetags.humanize.intcomma',
+  'django.contrib.humanize.templatetags.humanize.intword',
+  'django.contrib.humanize.templatetags.humanize.apnumber',
+  'django.contrib.humanize.templatetags.humanize.ordinal',
   'django.shortcuts.resolve_url',
   'django.template.loader.get_template.render',
   'django.template.loader.select_template.render',
@@ -41,8 +50,11 @@ const SAFE_HTML = new Set([
 /** Calls whose result is safe when their arguments are (they add no markup of their own). */
 const PASS_THROUGH = new Set(['django.utils.html.strip_spaces_between_tags', 'django.utils.text.capfirst', 'django.utils.encoding.force_str', 'django.utils.encoding.smart_str', 'django.utils.encoding.force_text', 'django.utils.encoding.smart_text']);
 
-/** Methods whose result holds no markup: QueryDict.urlencode() percent-encodes; a Pygments formatter's CSS. */
-const SAFE_METHODS = new Set(['urlencode', 'get_style_defs']);
+/**
+ * Methods whose result holds no markup: QueryDict.urlencode() percent-encodes; a Pygments
+ * formatter's CSS; a model's get_absolute_url(), by Django's convention built with reverse().
+ */
+const SAFE_METHODS = new Set(['urlencode', 'get_style_defs', 'get_absolute_url']);
 
 /** `ord("<")`, `ord('>')`... : the character a `str.translate` table key stands for. */
 function ordKey(n: Node | null): string | undefined {
@@ -266,7 +278,7 @@ export default defineRule({
     fixTitle: 'Build the HTML with format_html',
     fix: 'unsafe',
     docs: {
-      what: "`mark_safe(...)`, `SafeString(...)` or `SafeText(...)` (Django's, resolved through the imports: a local function of that name is not one) applied to a value built at run time, unless every piece of it is proven safe: a literal or a name only ever assigned literals (followed through assignments, `+=`, loops, and helper functions of the same file called with literals), `gettext` of a literal, the result of `format_html`, `format_html_join`, `escape`, `conditional_escape`, `json_script`, `render_to_string` / `get_template(...).render(...)`, `reverse()`, `urlencode`/`quote`, a sanitiser (`bleach.clean`, `nh3.clean`), Pygments' `highlight`, a number (`len()`, `.count()`, `obj.pk`), a setting, or a class constant. The message names the first piece it could not prove escaped.",
+      what: "`mark_safe(...)`, `SafeString(...)` or `SafeText(...)` (Django's, resolved through the imports: a local function of that name is not one) applied to a value built at run time, unless every piece of it is proven safe: a literal or a name only ever given literals (followed through assignments, `+=`, loops, `self.attr`, helper functions of the same file called with literals, constants imported from another module), `gettext` of a literal, the result of `format_html`, `format_html_join`, `escape`, `conditional_escape` (also Django's `needs_autoescape` idiom), `json_script`, `render_to_string`, a template's, a node list's or a form widget's `.render()`, `reverse()`, a model's `get_absolute_url()` (by Django's convention built with reverse), `slugify`, `urlencode`/`quote`, humanize's `naturalday`/`naturaltime`, a sanitiser (`bleach.clean`, `nh3.clean`, a project function named `clean_html` or `sanitize_*`), Pygments' `highlight`, `re.sub` of safe text, a number (`len()`, `.count()`, `obj.pk`), a date (`strftime`), `get_FOO_display()`, a setting, or a class constant. The message names the first piece it could not prove escaped.",
       why: "`mark_safe` tells Django's templates not to escape the text. If any part of it comes from a user (a name, a search term, a stored comment), that user can inject `<script>` into the page of everyone who views it (stored or reflected XSS), steal their session or act as them.",
       example: "from django.utils.safestring import mark_safe\n\ndef greeting(user):\n    return mark_safe(f\"<b>Hello {user.first_name}</b>\")",
       instead: "from django.utils.html import format_html\n\ndef greeting(user):\n    return format_html(\"<b>Hello {}</b>\", user.first_name)",

@@ -302,6 +302,11 @@ export class TrustAnalysis {
       return this.fail(call);
     }
     if (q && GETTEXT.test(q)) return argsTrusted();
+    // re.sub(pattern, repl, string): the result is the string with matches replaced by repl
+    if (q === 're.sub' || q === 're.subn') {
+      const positional = argNodes.filter((a) => a.type !== 'keyword_argument');
+      return positional.length >= 3 && this.check(positional[1], frame, depth + 1) && this.check(positional[2], frame, depth + 1);
+    }
     if (!q && fn.type === 'identifier' && GETTEXT.test(fn.text) && this.model.resolve(fn).kind !== 'binding') return argsTrusted();
     if (fn.type === 'attribute') {
       const method = fn.childForFieldName('attribute')?.text ?? '';
@@ -315,7 +320,7 @@ export class TrustAnalysis {
       // dates written out: digits, month and day names, and the format's own (trusted) text
       if (DATE_METHODS.has(method)) return argsTrusted();
       // Status.values(), Colors.choices(): the constants of a choices class
-      if (obj && CHOICES_METHODS.has(method) && /^[A-Z][A-Za-z0-9]*$/.test(obj.text) && ['import', 'class'].includes(this.model.bindingOf(obj)?.kind ?? '')) return true;
+      if (obj && CHOICES_METHODS.has(method) && /^[A-Z][A-Za-z0-9]*$/.test(obj.text) && importedOrClass(obj, this.model)) return true;
       if (obj && (method === 'format' || method === 'join' || STR_METHODS.has(method))) {
         return this.check(obj, frame, depth + 1) && argsTrusted();
       }
@@ -517,7 +522,12 @@ export function isClassConstant(attr: Node, model: SemanticModel): boolean {
   if (!m) return false;
   let root: Node = attr;
   while (root.type === 'attribute') root = root.childForFieldName('object') ?? root;
-  if (root.type !== 'identifier') return false;
-  const b = model.bindingOf(root);
-  return !!b && (b.kind === 'import' || b.kind === 'class');
+  return root.type === 'identifier' && importedOrClass(root, model);
+}
+
+/** A name that is imported (also through `from m import *`) or a class of the file. */
+function importedOrClass(id: Node, model: SemanticModel): boolean {
+  const r = model.resolve(id);
+  if (r.kind === 'unbound') return r.starModules.length > 0;
+  return r.kind === 'binding' && (r.binding.kind === 'import' || r.binding.kind === 'class');
 }
