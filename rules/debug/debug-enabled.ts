@@ -31,7 +31,7 @@ export default defineRule({
     if (v.kind === 'unknown') return ctx.notChecked(unreadable('DEBUG', v));
     if (!((v.kind === 'bool' && v.value) || (v.kind === 'num' && v.value !== 0))) return;
     const ed = ctx.editorFor(v.origin.module);
-    const { expr, edits } = ed.envLookup('DJANGO_DEBUG', 'bool', 'False');
+    const { expr, edits } = ed.envLookup('DJANGO_DEBUG', 'bool', 'False', v.origin.top);
     ctx.report({
       at: ctx.bindingAt(b),
       message: `DEBUG is True in production${b.conditional ? ' (in a branch that may run)' : ''}: error pages expose code, settings and data`,

@@ -1,4 +1,4 @@
-import { credentialValues, defineRule, maskSecret, moveToDotenvFix, type FixSpec } from '../../server/src/engine';
+import { credentialValues, defineRule, maskSecret, moveToDotenv, type FixSpec } from '../../server/src/engine';
 
 export default defineRule({
   meta: {
@@ -30,14 +30,16 @@ export default defineRule({
       if (c.env) continue; // DJR104 when it is a lookup's default
       const o = c.value.origin;
       const ed = ctx.editorFor(o.module);
-      const { expr, edits } = ed.envLookup(c.variable, 'str');
+      const { expr, edits } = ed.envLookup(c.variable, 'str', undefined, o.top);
+      const move = moveToDotenv(ctx, c.value, c.variable, c.label);
       const fix: FixSpec = { title: `Read ${c.label} from the environment variable ${c.variable} (removes the literal: store the current value first)`, applicability: 'display-only', kind: 'read-env', edits: [ed.replaceNode(o.top, o.node, expr), ...edits] };
       ctx.report({
         at: c.at,
         message: c.maskedUrl
           ? `${c.label} is the URL '${c.maskedUrl}' with a hardcoded password: anyone who can read the source has the credential`
           : `${c.label} is a hardcoded credential ${maskSecret(c.value.value)}: anyone who can read the source has it`,
-        fixes: [moveToDotenvFix(ctx, c.value, c.variable, c.label), fix].filter((x): x is FixSpec => x !== undefined),
+        fixes: 'fix' in move ? [move.fix, fix] : [fix],
+        unfixable: 'refused' in move ? move.refused : undefined,
       });
     }
   },

@@ -1,8 +1,8 @@
-import { defineRule, isHardcodedString, maskSecret, moveToDotenvFix, rotateSecretKeyFix, stringItems, type FixSpec, type SettingsContext, type Value } from '../../server/src/engine';
+import { defineRule, isHardcodedString, maskSecret, moveToDotenv, rotateSecretKeyFix, stringItems, type FixSpec, type SettingsContext, type Value } from '../../server/src/engine';
 
 function envFix(ctx: SettingsContext, literal: Extract<Value, { kind: 'str' }>, variable: string, setting: string): FixSpec {
   const ed = ctx.editorFor(literal.origin.module);
-  const { expr, edits } = ed.envLookup(variable, 'str');
+  const { expr, edits } = ed.envLookup(variable, 'str', undefined, literal.origin.top);
   return {
     title: `Read ${setting} from the environment variable ${variable} (removes the literal: store the current key first)`,
     // never by fix-all, not even --unsafe-fixes: the literal would be gone with no copy anywhere
@@ -12,15 +12,15 @@ function envFix(ctx: SettingsContext, literal: Extract<Value, { kind: 'str' }>, 
   };
 }
 
-/** Move to .env first (keeps the value), then rotate (SECRET_KEY only), then a bare env lookup. */
-function fixesFor(ctx: SettingsContext, literal: Extract<Value, { kind: 'str' }>, variable: string, label: string, rotate: boolean): FixSpec[] {
+/** Move to .env first (keeps the value), then rotate (SECRET_KEY only), then a bare env lookup; why the move is not offered, when it is not. */
+function fixesFor(ctx: SettingsContext, literal: Extract<Value, { kind: 'str' }>, variable: string, label: string, rotate: boolean): { fixes: FixSpec[]; unfixable?: string } {
   const fixes: FixSpec[] = [];
-  const move = moveToDotenvFix(ctx, literal, variable, label);
-  if (move) fixes.push(move);
+  const move = moveToDotenv(ctx, literal, variable, label);
+  if ('fix' in move) fixes.push(move.fix);
   const rotation = rotate ? rotateSecretKeyFix(ctx, literal, variable) : undefined;
   if (rotation) fixes.push(rotation);
   fixes.push(envFix(ctx, literal, variable, label));
-  return fixes;
+  return { fixes, unfixable: 'refused' in move ? move.refused : undefined };
 }
 
 export default defineRule({
@@ -55,7 +55,7 @@ export default defineRule({
       ctx.report({
         at: ctx.bindingAt(key),
         message: `SECRET_KEY is a hardcoded string ${maskSecret(key.value.value)}: anyone who can read the source can forge sessions and tokens`,
-        fixes: fixesFor(ctx, key.value, 'DJANGO_SECRET_KEY', 'SECRET_KEY', true),
+        ...fixesFor(ctx, key.value, 'DJANGO_SECRET_KEY', 'SECRET_KEY', true),
       });
     }
     const fallbacks = ctx.setting('SECRET_KEY_FALLBACKS');
@@ -65,7 +65,7 @@ export default defineRule({
         ctx.report({
           at: item.origin,
           message: `SECRET_KEY_FALLBACKS[${i}] is a hardcoded string ${maskSecret(item.kind === 'str' ? item.value : '')}`,
-          fixes: fixesFor(ctx, item, `DJANGO_SECRET_KEY_FALLBACK${i === 0 ? '' : `_${i}`}`, `SECRET_KEY_FALLBACKS[${i}]`, false),
+          ...fixesFor(ctx, item, `DJANGO_SECRET_KEY_FALLBACK${i === 0 ? '' : `_${i}`}`, `SECRET_KEY_FALLBACKS[${i}]`, false),
         });
       });
     }

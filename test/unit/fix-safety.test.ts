@@ -4,7 +4,9 @@
  *
  *  - each fix of each finding applied alone, and fix-all (safe fixes; safe and unsafe ones)
  *    repeated until stable: the Python output parses whenever the input did (python3's
- *    ast.parse, batched into one process per group; tree-sitter when there is no python3);
+ *    ast.parse, batched into one process per group; tree-sitter when there is no python3),
+ *    and uses no name at module level before it is bound when the input did not
+ *    (test/helpers/pycheck.ts: imports above their first use);
  *  - fix-all is stable: after it, one more pass makes no edit;
  *  - no comment of a parsing input is lost;
  *  - no secret literal is silently lost: after a fix, every secret written in the input is
@@ -21,6 +23,7 @@ import { analyze, fixUntilStable, runFixAll } from '../helpers/fixtures';
 import { runFuzz } from '../helpers/fuzz';
 import { commentsOf, mount, parsesBatch, projectSubjects, ruleFixtureSubjects, secretLiterals, type Subject } from '../helpers/subjects';
 import { ready } from '../helpers/fixtures';
+import { hasPython, unboundNames } from '../helpers/pycheck';
 
 const ROOT = '/project';
 const metaOf = new Map(allRules.map((r) => [r.meta.code, r.meta]));
@@ -117,6 +120,8 @@ function checkPairs(pairs: Pair[]): { problems: string[]; checker: string; check
   };
   const ids = pairs.map((p) => [idx(p.before), idx(p.after)]);
   const { results, checker } = parsesBatch([...texts.keys()]);
+  // names used at module level before they are bound (python3 only): a fix must add none
+  const unbound = hasPython() ? unboundNames([...texts.keys()]) : undefined;
   const problems: string[] = [];
   let checked = 0;
   pairs.forEach((p, k) => {
@@ -124,6 +129,9 @@ function checkPairs(pairs: Pair[]): { problems: string[]; checker: string; check
     if (!results[b]) return; // the input did not parse: nothing to preserve
     checked++;
     if (!results[a]) problems.push(`${p.label}: the input parses, the output does not:\n${p.after}`);
+    const nameOf = (m: string) => m.split(' ')[0];
+    const had = new Set((unbound?.[b] ?? []).map(nameOf));
+    for (const m of unbound?.[a] ?? []) if (!had.has(nameOf(m))) problems.push(`${p.label}: ${m}:\n${p.after}`);
     const remaining = commentsOf(p.after);
     for (const c of commentsOf(p.before)) {
       const i = remaining.indexOf(c);

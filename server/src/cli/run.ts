@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { allRules } from '../../../rules/index.generated';
 import {
   Analyzer,
+  DiskWriter,
   fixAll,
   initParser,
   loadPyprojectConfig,
@@ -15,7 +16,7 @@ import {
   type Note,
   type PartialConfig,
 } from '../engine';
-import { PendingFileSystem, writeChanges } from '../engine/apply';
+import { ChangesRefused, PendingFileSystem, writeChanges } from '../engine/apply';
 import { CodePool } from '../engine/pool';
 import { toJson, toSarif, toText, type JsonChecklistItem, type JsonSummary } from './formatters';
 import { checklistJson, writeReport } from './report';
@@ -112,14 +113,6 @@ function parseArgs(argv: string[]): CheckArgs {
   return a;
 }
 
-/** Writes fixed files to disk (creating folders a new file needs). */
-const nodeWriter = {
-  write(file: string, text: string): void {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, text);
-  },
-};
-
 /** The folder to analyse for a path, and the file to keep findings for when it is a file. */
 function target(p: string): { root: string; only?: string } {
   const abs = path.resolve(p);
@@ -210,12 +203,20 @@ export async function runCheck(args: CheckArgs, io: CliIO): Promise<CheckOutcome
           { applicability: args.unsafe ? 'unsafe' : 'safe', include: t.only ? (f) => f.file === t.only : undefined },
           result.findings,
         );
-        writeChanges(outcome.changes, nodeWriter, { root: t.root });
         pending.texts = new Map();
+        // all or nothing, only inside the folder checked, in each file's encoding (engine/apply.ts, DiskWriter)
+        let written = false;
+        try {
+          writeChanges(outcome.changes, new DiskWriter(fsys), { root: t.root, fs: fsys });
+          written = true;
+        } catch (e) {
+          const problems = e instanceof ChangesRefused ? e.problems : [(e as Error).message.replace(/^fixes not applied \(nothing was changed\): /, '')];
+          io.stderr.write(`django-readiness: fixes not applied, nothing was changed: ${problems.join('; ')}\n`);
+        }
         for (const c of outcome.changes) analyzer.invalidate(c.file);
-        fixed += outcome.applied.length;
+        if (written) fixed += outcome.applied.length;
         // the last analysis saw exactly the texts written, unless fix-all stopped at its pass limit
-        result = outcome.stable ? last : await analyze();
+        result = written && outcome.stable ? last : await analyze();
       }
       for (const k of ['filesFound', 'pythonFiles', 'parsed', 'skippedByPrefilter', 'skippedLargeOrBinary', 'ms'] as const) stats[k] += result.stats[k];
       findings.push(...(t.only ? result.findings.filter((f) => f.file === t.only) : result.findings));

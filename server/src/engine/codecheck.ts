@@ -18,7 +18,7 @@ import type { LineIndex } from './text';
 import { djangoCheckIds, type Suppressions } from './suppressions';
 import { severityOverride } from './config';
 import { buildFixes } from './fix';
-import type { Config, Finding, Fix, Note, Range, Severity, Suppression } from './types';
+import type { Config, Finding, Fix, FixSpec, Note, Range, Severity, Suppression } from './types';
 import { originRange, type Origin } from './values';
 
 /** What the code rules of one project need, as plain data. */
@@ -104,14 +104,16 @@ export function buildFinding(r: ReportEnv, rule: Rule, args: ReportArgs): Findin
   const override = severityOverride(r.config, meta.code);
   const severity: Severity = override && override !== 'off' ? override : args.severity ?? meta.severity;
   const django = meta.django ? djangoCheckIds(meta.django).join(', ') : undefined;
+  const { fixes, refused } = writableFixes(r.env.fs, args.fixes ?? []);
+  const why = args.unfixable ?? refused;
   const finding: Finding = {
     code: meta.code,
     name: meta.name,
     severity,
     file,
     range,
-    message: args.message ?? meta.message,
-    fixes: displayOnlyOnBrokenFiles(r.env, buildFixes(meta.code, file, range.start, args.fixes ?? [])),
+    message: (args.message ?? meta.message) + (why ? ` (${why})` : ''),
+    fixes: displayOnlyOnBrokenFiles(r.env, buildFixes(meta.code, file, range.start, fixes)),
     django: django || undefined,
     tags: meta.deprecated ? ['deprecated'] : undefined,
     projectRoot: r.projectRoot,
@@ -130,6 +132,29 @@ function suppressionOf(r: ReportEnv, code: string, django: string | undefined, f
     if (s) return { kind: 'silenced-check', reason: s.comment, file: s.file, line: s.line, check: id };
   }
   return undefined;
+}
+
+/**
+ * The fixes whose every target a fix may write (FileSystem.writable: inside the folders analysed,
+ * regular files, no symbolic link on the way); the others are not offered, and the finding says
+ * why (the first reason).
+ */
+function writableFixes(fs: FileSystem, specs: readonly FixSpec[]): { fixes: FixSpec[]; refused?: string } {
+  if (specs.length === 0 || !fs.writable) return { fixes: [...specs] };
+  const fixes: FixSpec[] = [];
+  let refused: string | undefined;
+  const verdicts = new Map<string, string | undefined>();
+  for (const spec of specs) {
+    let why: string | undefined;
+    for (const e of spec.edits) {
+      if (!verdicts.has(e.file)) verdicts.set(e.file, fs.writable(e.file));
+      why = verdicts.get(e.file);
+      if (why) break;
+    }
+    if (why) refused ??= `"${spec.title}" is not offered: ${why}`;
+    else fixes.push(spec);
+  }
+  return { fixes, refused };
 }
 
 /**

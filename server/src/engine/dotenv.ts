@@ -7,11 +7,12 @@ import { randomInt } from 'node:crypto';
 import * as path from 'node:path';
 import { isGitIgnored } from './gitignore';
 import { gitTracked } from './gitindex';
+import { dropEnvDefault } from './helpers';
 import type { FileSystem } from './project';
 import type { SettingsContext } from './rule';
 import { LineIndex } from './text';
 import type { Edit, FixSpec } from './types';
-import type { Value } from './values';
+import type { EnvInfo, Value } from './values';
 
 /** The names an example file may have, in order of preference. */
 export const ENV_EXAMPLE_NAMES = ['.env.example', '.env.sample', '.env.template', '.env.dist', 'env.example'];
@@ -57,13 +58,25 @@ export function generateSecretKey(): string {
 }
 
 /**
- * Whether a value can be written to `.env` so that every common reader (python-dotenv,
- * python-decouple, django-environ, docker compose `env_file`) reads back exactly that value:
- * single-quoted, so it must hold no quote, backslash or line break; and not start with `$`
- * (django-environ proxies such values).
+ * Why a value cannot be written to `.env` so that every common reader (python-dotenv,
+ * python-decouple, django-environ, docker compose `env_file`) reads back exactly that value, or
+ * undefined when it can. Values are written single-quoted, so they must hold no quote, backslash,
+ * line break or NUL; they must be valid Unicode (no unpaired surrogate: the file is UTF-8), and
+ * not start with `$` (django-environ proxies such values).
  */
+export function dotenvUnwritable(value: string): string | undefined {
+  if (value.length === 0) return 'the value is empty';
+  if (/[\r\n]/.test(value)) return 'the value holds a line break, which a .env file cannot hold faithfully';
+  if (value.includes('\u0000')) return 'the value holds a NUL character, which a .env file cannot hold';
+  if (/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(value)) return 'the value holds an unpaired surrogate (not valid Unicode), which a UTF-8 .env file cannot hold';
+  if (/['\\]/.test(value)) return 'the value holds a quote or a backslash, which .env readers do not all read back the same';
+  if (value.startsWith('$')) return 'the value starts with $, which django-environ would read as a reference to another variable';
+  return undefined;
+}
+
+/** Whether a value can be written to `.env` faithfully (see dotenvUnwritable). */
 export function dotenvWritable(value: string): boolean {
-  return value.length > 0 && !/['\\\r\n]/.test(value) && !value.startsWith('$');
+  return dotenvUnwritable(value) === undefined;
 }
 
 export function dotenvLine(name: string, value: string): string {
@@ -130,21 +143,23 @@ export interface MoveToDotenvPlan {
 }
 
 /**
- * The side-file edits of "Move to .env" for variables and their values. Undefined when it cannot
- * be done without losing data: a value that cannot be written exactly, or a variable the .env
- * already defines with another value (the existing line is never overwritten).
+ * The side-file edits of "Move to .env" for variables and their values, or why it cannot be done
+ * without losing data: a value that cannot be written exactly, a variable the .env already
+ * defines with another value (the existing line is never overwritten), a .env that git tracks.
+ * `alsoList`: more variable names for `.env.example` (every variable the settings read).
  */
-export function moveToDotenvPlan(fs: FileSystem, projectRoot: string, vars: { name: string; value: string }[]): MoveToDotenvPlan | undefined {
+export function moveToDotenvPlan(fs: FileSystem, projectRoot: string, vars: { name: string; value: string }[], alsoList: string[] = []): MoveToDotenvPlan | { refused: string } {
   const envFile = dotenvPath(fs, projectRoot);
   // a .env that git tracks is published with every commit: never a place for a secret (DJR109)
-  if (gitTracked(fs, envFile).state === 'tracked') return undefined;
+  if (gitTracked(fs, envFile).state === 'tracked') return { refused: `${path.basename(envFile)} is tracked by git (DJR109): not moved there` };
   const envText = fs.readFile(envFile) ?? '';
   const existing = parseDotenv(envText);
   const lines: string[] = [];
   const edits: Edit[] = [];
   const li = new LineIndex(envText);
   for (const v of vars) {
-    if (!dotenvWritable(v.value)) return undefined;
+    const why = dotenvUnwritable(v.value);
+    if (why) return { refused: `not moved to .env: ${why}` };
     const defined = existing.filter((e) => e.name === v.name);
     if (defined.length > 0) {
       // already there with the same value: nothing to write
@@ -154,32 +169,72 @@ export function moveToDotenvPlan(fs: FileSystem, projectRoot: string, vars: { na
         edits.push({ file: envFile, start: li.lineStart(defined[0].line), end: li.lineEnd(defined[0].line), newText: dotenvLine(v.name, v.value) });
         continue;
       }
-      return undefined;
+      return { refused: `not moved to .env: ${path.basename(envFile)} already sets ${v.name} to another value` };
     }
     lines.push(dotenvLine(v.name, v.value));
   }
   if (lines.length > 0) edits.push(appendLinesEdit(fs, envFile, lines));
   edits.push(...gitignoreEdits(fs, envFile));
-  edits.push(...envExampleEdits(fs, envExamplePath(fs, envFile), vars.map((v) => v.name), '# Environment variables the settings read. Values go in .env (never committed).'));
+  edits.push(...envExampleEdits(fs, envExamplePath(fs, envFile), [...vars.map((v) => v.name), ...alsoList], '# Environment variables the settings read. Values go in .env (never committed).'));
   return { edits, envFile };
+}
+
+/** The names of every environment variable the settings read, in source order (for .env.example). */
+export function variablesRead(ctx: SettingsContext): string[] {
+  return [...new Set(ctx.envLookups().map((r) => r.variable))];
 }
 
 /**
  * "Move NAME to .env": the literal becomes an environment lookup in the module's idiom, and its
- * value goes into `.env` (plus `.gitignore` and `.env.example`), all in one fix. Undefined when
- * the value cannot be moved without loss (see moveToDotenvPlan).
+ * value goes into `.env` (plus `.gitignore`, and `.env.example` listing every variable the
+ * settings read), all in one fix. `{ refused }` when the value cannot be moved without loss (see
+ * moveToDotenvPlan): the finding says why.
  */
-export function moveToDotenvFix(ctx: SettingsContext, literal: Extract<Value, { kind: 'str' }>, variable: string, label: string): FixSpec | undefined {
-  const plan = moveToDotenvPlan(ctx.fs, ctx.project.root, [{ name: variable, value: literal.value }]);
-  if (!plan) return undefined;
+export function moveToDotenv(ctx: SettingsContext, literal: Extract<Value, { kind: 'str' }>, variable: string, label: string): { fix: FixSpec } | { refused: string } {
+  const plan = moveToDotenvPlan(ctx.fs, ctx.project.root, [{ name: variable, value: literal.value }], variablesRead(ctx));
+  if ('refused' in plan) return plan;
   const ed = ctx.editorFor(literal.origin.module);
-  const { expr, edits } = ed.envLookup(variable, 'str');
+  const { expr, edits } = ed.envLookup(variable, 'str', undefined, literal.origin.top);
   return {
-    title: `Move ${label} to ${path.basename(plan.envFile)} (${variable}) and read it from the environment`,
-    applicability: 'unsafe',
-    kind: 'move-to-dotenv',
-    preferred: true,
-    edits: [ed.replaceNode(literal.origin.top, literal.origin.node, expr), ...edits, ...plan.edits],
+    fix: {
+      title: `Move ${label} to ${path.basename(plan.envFile)} (${variable}) and read it from the environment`,
+      applicability: 'unsafe',
+      kind: 'move-to-dotenv',
+      preferred: true,
+      edits: [ed.replaceNode(literal.origin.top, literal.origin.node, expr), ...edits, ...plan.edits],
+    },
+  };
+}
+
+/** moveToDotenv's fix, or undefined when refused. */
+export function moveToDotenvFix(ctx: SettingsContext, literal: Extract<Value, { kind: 'str' }>, variable: string, label: string): FixSpec | undefined {
+  const r = moveToDotenv(ctx, literal, variable, label);
+  return 'fix' in r ? r.fix : undefined;
+}
+
+/**
+ * "Move the default of NAME to .env" (DJR102, DJR104): the hardcoded default of an environment
+ * lookup is dropped and its value written to `.env` as NAME, so that no copy of the secret is
+ * lost. When it cannot be moved (no variable name, a value .env cannot hold, another value
+ * already there), dropping the default alone is offered as a display-only quick fix (never
+ * applied by fix-all or `--fix --unsafe-fixes`), with the reason.
+ */
+export function moveDefaultToDotenv(ctx: SettingsContext, env: EnvInfo, value: string, label: string): { fixes: FixSpec[]; refused?: string } {
+  const drop = dropEnvDefault(ctx, env);
+  if (drop.length === 0) return { fixes: [] };
+  const variable = env.variable;
+  // the default as written (a whole database URL, not the password parsed out of it)
+  const lit = env.defaultOrigin?.node;
+  const stored = lit && lit.t === 'str' && !lit.fstring ? lit.v : value;
+  const plan = variable ? moveToDotenvPlan(ctx.fs, ctx.project.root, [{ name: variable, value: stored }], variablesRead(ctx)) : { refused: 'not moved to .env: the variable name is not a literal' };
+  if ('refused' in plan) {
+    return {
+      refused: plan.refused,
+      fixes: [{ title: `Remove the default of ${variable ?? 'the lookup'} (the value is not kept anywhere: store it first)`, applicability: 'display-only', kind: 'drop-default', edits: drop }],
+    };
+  }
+  return {
+    fixes: [{ title: `Move the default of ${variable} to ${path.basename(plan.envFile)}: ${label} must come from the environment`, applicability: 'unsafe', kind: 'move-default', preferred: true, edits: [...drop, ...plan.edits] }],
   };
 }
 
@@ -192,15 +247,21 @@ export function rotateSecretKeyFix(ctx: SettingsContext, literal: Extract<Value,
   const old = literal.value;
   if (ctx.setting('SECRET_KEY_FALLBACKS') || old.includes(',') || old.trim() !== old) return undefined;
   const fallbackVar = `${variable}_FALLBACKS`;
-  const plan = moveToDotenvPlan(ctx.fs, ctx.project.root, [
-    { name: variable, value: generateSecretKey() },
-    { name: fallbackVar, value: old },
-  ]);
-  if (!plan) return undefined;
+  const plan = moveToDotenvPlan(
+    ctx.fs,
+    ctx.project.root,
+    [
+      { name: variable, value: generateSecretKey() },
+      { name: fallbackVar, value: old },
+    ],
+    variablesRead(ctx),
+  );
+  if ('refused' in plan) return undefined;
   const ed = ctx.editorFor(literal.origin.module);
-  const key = ed.envLookup(variable, 'str');
-  const idiom = ed.envIdiom().kind;
-  const fallbacks = ed.envLookup(fallbackVar, 'list', idiom === 'environ' ? '[]' : idiom === 'decouple' ? ed.str('') : undefined);
+  const top = literal.origin.top;
+  const key = ed.envLookup(variable, 'str', undefined, top);
+  const idiom = ed.envIdiom(top).kind;
+  const fallbacks = ed.envLookup(fallbackVar, 'list', idiom === 'environ' ? '[]' : idiom === 'decouple' ? ed.str('') : undefined, top);
   return {
     title: `Rotate SECRET_KEY: a new key in ${path.basename(plan.envFile)}, the current one kept in SECRET_KEY_FALLBACKS (${fallbackVar})`,
     applicability: 'unsafe',

@@ -185,19 +185,23 @@ export class ModuleEditor {
     return out;
   }
 
-  /** Where a new import goes: after the last import of the leading block, else after the docstring. */
-  private importOffset(): number {
+  /**
+   * Where a new import goes: after the last import of the leading block (the imports before the
+   * first other statement), else after the docstring, else at the top. Never below a statement
+   * that is not an import: whatever uses the name comes after it.
+   */
+  private importPlace(): { offset: number; afterImport: boolean } {
     let after: TopStmt | undefined;
     let docstring: TopStmt | undefined;
     for (const s of this.module.stmts) {
       if (s.ir.t === 'import' || s.ir.t === 'from' || (s.ir.t === 'other' && s.ir.kind === 'future_import_statement')) after = s;
       else if (!after && !docstring && s.ir.t === 'expr' && s.ir.value.t === 'str' && s === this.module.stmts[0]) docstring = s;
-      else if (after) break;
+      else break;
     }
     const anchor = after ?? docstring;
-    if (!anchor) return 0;
+    if (!anchor) return { offset: 0, afterImport: false };
     const line = this.module.lines.positionAt(anchor.end).line;
-    return this.module.lines.lineStart(line + 1);
+    return { offset: this.module.lines.lineStart(line + 1), afterImport: !!after };
   }
 
   private lineAtOffsetIsStart(offset: number): string {
@@ -205,22 +209,62 @@ export class ModuleEditor {
     return offset > 0 && offset >= this.module.text.length && !/[\r\n]$/.test(this.module.text) ? this.eol : '';
   }
 
-  /** `import os` / `from datetime import timedelta`, unless the name is already imported here. */
-  ensureImport(module: string, name?: string): Edit[] {
+  /**
+   * Whether `local` is bound by a top-level statement of this module that runs before `at`
+   * (an import, an assignment, a def or class, or a star import, which may bind anything).
+   */
+  boundBefore(local: string, at: TopStmt): boolean {
+    for (const s of this.module.stmts) {
+      if (s.start >= at.start) return false;
+      const ir = s.ir;
+      if (ir.t === 'import' && ir.names.some((n) => (n.asname ?? n.name.split('.')[0]) === local)) return true;
+      if (ir.t === 'from' && (ir.names === '*' || ir.names.some((n) => (n.asname ?? n.name) === local))) return true;
+      if (ir.t === 'assign' && ir.targets.some((t) => t.t === 'name' && t.id === local)) return true;
+      if (ir.t === 'def' && ir.name === local) return true;
+    }
+    return false;
+  }
+
+  /**
+   * `import os` / `from datetime import timedelta`, unless the name is already imported here
+   * (before `at`, the statement that uses it, when given). The import goes with the module's
+   * other imports, or right above `at` when those come after it: never below its first use.
+   */
+  ensureImport(module: string, name?: string, at?: TopStmt): Edit[] {
     const have = this.importedNames();
     const local = name ?? module.split('.')[0];
     const qualified = name ? `${module}.${name}` : module;
-    if (have.get(local) === qualified || (!name && have.has(local) && have.get(local) === module)) return [];
-    if (have.has(local)) return []; // bound to something else: do not shadow it
-    const off = this.importOffset();
+    const bound = have.get(local);
+    if (bound !== undefined && bound !== qualified) return []; // bound to something else: do not shadow it
+    // imported before the statement that uses it at module level (a use inside a function, `at`
+    // unknown, runs after the whole module: an import anywhere at its top level will do)
+    if (bound !== undefined && (!at || this.boundBefore(local, at))) return [];
+    const lines = this.module.lines;
+    const place = this.importPlace();
+    let off = place.offset;
+    let afterImport = place.afterImport;
+    if (at && off > at.start) {
+      off = lines.lineStart(lines.positionAt(at.start).line);
+      afterImport = false;
+    }
     const stmt = name ? `from ${module} import ${name}` : `import ${module}`;
-    return [this.insert(off, this.lineAtOffsetIsStart(off) + stmt + this.eol + (off === 0 && this.module.text.length > 0 && !/^(import|from)\s/.test(this.module.text) ? this.eol : ''))];
+    const text = this.module.text;
+    // a new import block above code is separated from it by a blank line; an import added to
+    // existing ones keeps their spacing
+    const blank = !afterImport && off < text.length && !/^(import|from)\s/.test(text.slice(off)) && !/^[ \t]*(\r\n|\r|\n)/.test(text.slice(off)) ? this.eol : '';
+    return [this.insert(off, this.lineAtOffsetIsStart(off) + stmt + this.eol + blank)];
   }
 
-  /** The environment idiom of this module (or of the modules it star-imports). */
-  envIdiom(): EnvIdiom {
+  /**
+   * The environment idiom of this module (or of the modules it star-imports). With `at` (the
+   * statement that will use it): a django-environ `env` object defined after that statement in
+   * this module cannot be used there, so the idiom falls back to os.environ.
+   */
+  envIdiom(at?: TopStmt): EnvIdiom {
     if (!this.idiom) this.idiom = this.computeIdiom();
-    return this.idiom;
+    const idiom = this.idiom;
+    if (at && idiom.kind === 'environ' && !this.boundBefore(idiom.env, at)) return { kind: 'os' };
+    return idiom;
   }
 
   private idiom: EnvIdiom | undefined;
@@ -237,20 +281,24 @@ export class ModuleEditor {
    * An environment lookup expression for `variable` in the module's idiom, with the imports it
    * needs. `kind` says how the value is read; `defaultSrc` is Python source for the default.
    */
-  envLookup(variable: string, kind: 'str' | 'bool' | 'int' | 'list', defaultSrc?: string): { expr: string; edits: Edit[] } {
-    const idiom = this.envIdiom();
+  envLookup(variable: string, kind: 'str' | 'bool' | 'int' | 'list', defaultSrc?: string, at?: TopStmt): { expr: string; edits: Edit[] } {
+    const idiom = this.envIdiom(at);
     const v = this.str(variable);
     if (idiom.kind === 'decouple') {
       const edits: Edit[] = [];
       const direct = this.importedNames().get(idiom.config) === 'decouple.config';
-      if (!direct) edits.push(...this.ensureImport('decouple', 'config'));
+      // imported here (before the use), or an alias from elsewhere (AutoConfig, a star import) bound before it
+      if (!direct || (at && !this.boundBefore(idiom.config, at))) {
+        if (direct || idiom.config === 'config') edits.push(...this.ensureImport('decouple', 'config', at));
+        else if (at && !this.boundBefore(idiom.config, at)) return this.envLookupOs(variable, kind, defaultSrc, at);
+      }
       const d = defaultSrc !== undefined ? `, default=${defaultSrc}` : '';
       switch (kind) {
         case 'bool': return { expr: `${idiom.config}(${v}${d}, cast=bool)`, edits };
         case 'int': return { expr: `${idiom.config}(${v}${d}, cast=int)`, edits };
         case 'list': {
           const csv = idiom.csv ?? 'Csv';
-          if (!idiom.csv) edits.push(...this.ensureImport('decouple', 'Csv'));
+          if (!idiom.csv) edits.push(...this.ensureImport('decouple', 'Csv', at));
           return { expr: `${idiom.config}(${v}${d}, cast=${csv}())`, edits };
         }
         default: return { expr: `${idiom.config}(${v}${d})`, edits };
@@ -265,7 +313,13 @@ export class ModuleEditor {
         default: return { expr: `${idiom.env}(${v}${d})`, edits: [] };
       }
     }
-    const edits = this.ensureImport('os');
+    return this.envLookupOs(variable, kind, defaultSrc, at);
+  }
+
+  /** envLookup with os.environ. */
+  private envLookupOs(variable: string, kind: 'str' | 'bool' | 'int' | 'list', defaultSrc: string | undefined, at: TopStmt | undefined): { expr: string; edits: Edit[] } {
+    const v = this.str(variable);
+    const edits = this.ensureImport('os', undefined, at);
     const q = this.quote;
     switch (kind) {
       case 'bool': {

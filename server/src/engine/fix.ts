@@ -24,7 +24,9 @@ export function normalizeEdits(edits: readonly Edit[], what = 'fix'): Edit[] {
   for (const { e } of indexed) {
     if (!(Number.isInteger(e.start) && Number.isInteger(e.end) && 0 <= e.start && e.start <= e.end)) throw new OverlappingEditsError(`${what}: invalid edit span [${e.start}, ${e.end}) in ${e.file}`);
   }
-  indexed.sort((a, b) => compareEdits(a.e, b.e) || a.i - b.i);
+  // insertions at one point keep their order, except that imports go first: a statement and the
+  // import it needs inserted at one place (an empty module) must run in that order
+  indexed.sort((a, b) => compareEdits(a.e, b.e) || (a.e.start === a.e.end && b.e.start === b.e.end ? importFirst(a.e) - importFirst(b.e) : 0) || a.i - b.i);
   const out: Edit[] = [];
   const seen = new Set<string>();
   for (const { e } of indexed) {
@@ -50,6 +52,11 @@ export function normalizeEdits(edits: readonly Edit[], what = 'fix'): Edit[] {
     throw new OverlappingEditsError(`${what}: overlapping edits in ${e.file} at [${last.start}, ${last.end}) and [${e.start}, ${e.end})`);
   }
   return out;
+}
+
+/** 0 for an inserted import statement, 1 for anything else. */
+function importFirst(e: Edit): number {
+  return /^(?:\r\n|\r|\n)*(?:import|from)[ \t]+[\w.]+/.test(e.newText) ? 0 : 1;
 }
 
 /** The stable id of a fix: rule code, where its finding starts (1-based) and the fix's kind. */

@@ -5,6 +5,7 @@
  */
 import { applyEdits, editsByFile, fixToApply } from './fix';
 import type { FileSystem } from './project';
+import { withTextEol } from './text';
 import type { Edit, Finding, Fix } from './types';
 
 export interface FixOptions {
@@ -39,6 +40,10 @@ function conflicts(e: Edit, t: Edit): boolean {
   if (sameInsert && assignedName(e.newText) !== undefined && assignedName(e.newText) === assignedName(t.newText)) return true;
   if (e.start < t.end && t.start < e.end) return true;
   if (e.start === e.end && t.start < e.start && e.start < t.end) return true;
+  // edits of two fixes that touch, one of them replacing or deleting text: each was written for
+  // the text as it was (DJR104 dropping `default=...` and DJR702 appending `, conn_max_age=60`
+  // after it gave `config(, conn_max_age=60)`): the second waits for the next pass
+  if ((e.start !== e.end || t.start !== t.end) && (e.start === t.end || e.end === t.start)) return true;
   return false;
 }
 
@@ -79,8 +84,8 @@ export function applyFixesOnce(fs: Pick<FileSystem, 'readFile'>, fixes: readonly
   let count = 0;
   for (const [file, edits] of taken) {
     const before = current(file);
-    // stable sort: insertions at one point keep the fixes' order
-    const sorted = [...edits].sort((a, b) => a.start - b.start || a.end - b.end);
+    // stable sort: insertions at one point keep the fixes' order; line breaks as the file has them
+    const sorted = withTextEol(before, edits).sort((a, b) => a.start - b.start || a.end - b.end);
     const text = applyEdits(before, sorted);
     if (text !== before) {
       changed.set(file, text);

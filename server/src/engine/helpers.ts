@@ -60,7 +60,7 @@ export function dropEnvDefault(ctx: SettingsContext, env: EnvInfo): Edit[] {
   if (env.source === 'os' && call.fn.t === 'attr' && (call.fn.name === 'get' || call.fn.name === 'getenv')) {
     // os.environ.get('X', 'd') / os.getenv('X', 'd') -> os.environ['X']
     const nameArg = call.args[0];
-    if (nameArg) return [ed.replace(top.start + call.s, top.start + call.e, `os.environ[${text.slice(top.start + nameArg.s, top.start + nameArg.e)}]`), ...ed.ensureImport('os')];
+    if (nameArg) return [ed.replace(top.start + call.s, top.start + call.e, `os.environ[${text.slice(top.start + nameArg.s, top.start + nameArg.e)}]`), ...ed.ensureImport('os', undefined, top)];
   }
   return [ed.replace(s, e, '')];
 }
@@ -73,7 +73,7 @@ function dropOrFallback(ctx: SettingsContext, at: Origin, expr: Extract<PyExpr, 
   if (fn !== 'get' && fn !== 'getenv') return [];
   const ed = ctx.editorFor(at.module);
   const name = at.module.text.slice(at.top.start + l.args[0].s, at.top.start + l.args[0].e);
-  return [ed.replaceNode(at.top, expr, `os.environ[${name}]`), ...ed.ensureImport('os')];
+  return [ed.replaceNode(at.top, expr, `os.environ[${name}]`), ...ed.ensureImport('os', undefined, at.top)];
 }
 
 /** django-environ `Env(VAR=(cast, default))`: the scheme entry becomes `VAR=cast`. */

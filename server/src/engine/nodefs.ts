@@ -17,7 +17,8 @@
  */
 import * as nodeFs from 'node:fs';
 import * as path from 'node:path';
-import { decodeBytes, type DecodedText } from './encoding';
+import { randomBytes } from 'node:crypto';
+import { decodeBytes, encodeText, type DecodedText } from './encoding';
 import type { DirEntry, FileSystem } from './project';
 
 /** Files bigger than this are not read or analysed (one informational note instead). */
@@ -219,6 +220,11 @@ export class NodeFileSystem implements FileSystem {
     return this.readDecoded(p)?.text;
   }
 
+  textEncoding(p: string): { encoding: string; bom: boolean } | undefined {
+    const d = this.readDecoded(p);
+    return d ? { encoding: d.encoding, bom: d.bom } : undefined;
+  }
+
   /**
    * Entries of a folder. A symbolic link counts as a file when it leads to a readable regular
    * file inside the project; links are never folders (no walking out of the project or in
@@ -244,6 +250,48 @@ export class NodeFileSystem implements FileSystem {
     return nodeFs.existsSync(p);
   }
 
+  /**
+   * Why a fix may not write `p` (undefined: it may): it must lie inside one of the roots (the
+   * folders analysed), every folder on the way from the root must be a real folder (not a
+   * link), and `p` itself must be a regular file or not exist at all (not a link, even a
+   * dangling one, whose target would be created; not a folder, FIFO, socket or device).
+   */
+  writable(p: string): string | undefined {
+    const abs = path.resolve(p);
+    const name = path.basename(abs);
+    const root = this.roots.filter((r) => isInside(abs, r.given) && abs !== r.given).sort((a, b) => b.given.length - a.given.length)[0];
+    if (!root) return this.roots.length > 0 ? `${name} is outside the folder analysed (${abs})` : undefined;
+    const rel = path.relative(root.given, abs).split(path.sep);
+    let dir = root.given;
+    for (let i = 0; i < rel.length - 1; i++) {
+      dir = path.join(dir, rel[i]);
+      let st: nodeFs.Stats | undefined;
+      try {
+        st = nodeFs.lstatSync(dir, { throwIfNoEntry: false });
+      } catch (e) {
+        return `${path.relative(root.given, dir)} cannot be checked (${errorText(e)})`;
+      }
+      if (!st) return undefined; // created with its folders, all inside the root
+      if (st.isSymbolicLink()) return `the folder ${path.relative(root.given, dir)} is a symbolic link`;
+      if (!st.isDirectory()) return `${path.relative(root.given, dir)} is not a folder`;
+    }
+    let st: nodeFs.Stats | undefined;
+    try {
+      st = nodeFs.lstatSync(abs, { throwIfNoEntry: false });
+    } catch (e) {
+      return `${name} cannot be checked (${errorText(e)})`;
+    }
+    if (!st) return undefined;
+    if (st.isSymbolicLink()) return nodeFs.existsSync(abs) ? `${name} is a symbolic link` : `${name} is a symbolic link to a file that does not exist`;
+    if (!st.isFile()) return `${name} is ${kindOf(st)}, not a regular file`;
+    try {
+      nodeFs.accessSync(abs, nodeFs.constants.W_OK);
+    } catch {
+      return `${name} is read-only`;
+    }
+    return undefined;
+  }
+
   size(p: string): number | undefined {
     const i = this.inspect(p);
     return i?.ok ? i.stat.size : undefined;
@@ -254,4 +302,146 @@ function errorText(e: unknown): string {
   const code = (e as NodeJS.ErrnoException)?.code;
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   return code ?? String(e);
+}
+
+/**
+ * Writes fixes to disk, all of them or none: every new text is encoded first (in the file's own
+ * encoding and with its byte order mark: a Latin-1 module stays Latin-1), each file is checked
+ * to still hold the text the fix was computed for, every new content goes to a temporary file
+ * beside its target (created exclusively, never through a link, with the target's permissions),
+ * and only then are they renamed over their targets. When anything fails before the renames,
+ * the temporary files are removed and nothing has changed; a rename that fails puts back the
+ * files already renamed.
+ */
+export class DiskWriter {
+  constructor(private readonly fs: NodeFileSystem) {}
+
+  write(file: string, text: string): void {
+    this.writeAll([{ file, before: this.fs.readFile(file), after: text }]);
+  }
+
+  writeAll(changes: readonly { file: string; before: string | undefined; after: string }[]): void {
+    interface Plan {
+      file: string;
+      bytes: Uint8Array;
+      /** The current content (undefined: the file is created). */
+      original?: Uint8Array;
+      mode?: number;
+      temp?: string;
+    }
+    const plans: Plan[] = [];
+    const madeDirs: string[] = [];
+    const fail = (message: string): never => {
+      throw new Error(`fixes not applied (nothing was changed): ${message}`);
+    };
+    for (const c of changes) {
+      const name = path.basename(c.file);
+      let info: { encoding: string; bom: boolean } = { encoding: 'utf-8', bom: false };
+      let original: Uint8Array | undefined;
+      let mode: number | undefined;
+      if (c.before !== undefined) {
+        const decoded = this.fs.readDecoded(c.file);
+        original = this.fs.readBytes(c.file);
+        if (!decoded || !original) fail(`${name} can no longer be read`);
+        if (decoded!.text !== c.before) fail(`${name} changed since the fix was computed`);
+        info = decoded!;
+        mode = nodeFs.statSync(c.file).mode & 0o7777;
+      } else if (lstatOrError(c.file) !== undefined) fail(`${name} exists now, or cannot be created`);
+      const bytes = encodeText(c.after, info);
+      if (!bytes) fail(`${name} is encoded in ${info.encoding}, which cannot hold a character the fix writes`);
+      plans.push({ file: c.file, bytes: bytes!, original, mode });
+    }
+    const removeTemps = () => {
+      for (const p of plans) {
+        if (!p.temp) continue;
+        try {
+          nodeFs.unlinkSync(p.temp);
+        } catch {
+          /* already gone */
+        }
+        p.temp = undefined;
+      }
+      for (const d of madeDirs.reverse()) {
+        try {
+          nodeFs.rmdirSync(d);
+        } catch {
+          /* not empty: keep it */
+        }
+      }
+    };
+    try {
+      for (const p of plans) {
+        const dir = path.dirname(p.file);
+        this.makeDirs(dir, madeDirs);
+        p.temp = path.join(dir, `.${path.basename(p.file)}.djr-${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
+        writeExclusive(p.temp, p.bytes, p.mode);
+      }
+    } catch (e) {
+      removeTemps();
+      fail((e as Error).message);
+    }
+    const done: Plan[] = [];
+    try {
+      for (const p of plans) {
+        nodeFs.renameSync(p.temp as string, p.file);
+        p.temp = undefined;
+        done.push(p);
+      }
+    } catch (e) {
+      // put back what was already renamed
+      for (const p of done) {
+        try {
+          if (p.original === undefined) nodeFs.unlinkSync(p.file);
+          else {
+            const back = `${p.file}.djr-restore-${randomBytes(6).toString('hex')}`;
+            writeExclusive(back, p.original, p.mode);
+            nodeFs.renameSync(back, p.file);
+          }
+        } catch {
+          /* best effort */
+        }
+      }
+      removeTemps();
+      fail((e as Error).message);
+    }
+  }
+
+  /** Creates the missing folders of `dir` (recorded in `made`, outermost first). */
+  private makeDirs(dir: string, made: string[]): void {
+    const missing: string[] = [];
+    let d = dir;
+    while (!nodeFs.existsSync(d)) {
+      missing.unshift(d);
+      const up = path.dirname(d);
+      if (up === d) break;
+      d = up;
+    }
+    for (const m of missing) {
+      nodeFs.mkdirSync(m);
+      made.push(m);
+    }
+  }
+}
+
+/** lstat, undefined when nothing is there; `'error'` when it cannot be known (a file on the way). */
+function lstatOrError(p: string): nodeFs.Stats | 'error' | undefined {
+  try {
+    return nodeFs.lstatSync(p, { throwIfNoEntry: false });
+  } catch {
+    return 'error';
+  }
+}
+
+/** Writes a new file (fails if anything is at `file`, a link included). */
+function writeExclusive(file: string, bytes: Uint8Array, mode: number | undefined): void {
+  const c = nodeFs.constants;
+  const fd = nodeFs.openSync(file, c.O_WRONLY | c.O_CREAT | c.O_EXCL | (c.O_NOFOLLOW ?? 0), mode ?? 0o666);
+  try {
+    let off = 0;
+    while (off < bytes.length) off += nodeFs.writeSync(fd, bytes, off, bytes.length - off);
+    nodeFs.fsyncSync(fd);
+    if (mode !== undefined) nodeFs.fchmodSync(fd, mode);
+  } finally {
+    nodeFs.closeSync(fd);
+  }
 }

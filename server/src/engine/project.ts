@@ -40,9 +40,17 @@ export interface FileSystem {
    * code-rule worker threads read files from disk themselves: such texts are sent to them.
    */
   memoryText?(p: string): string | undefined;
+  /**
+   * Optional: why a fix may not write `p` (create it, or change it), as a sentence; undefined
+   * when it may. A fix writes only regular files inside the folders analysed, never through a
+   * symbolic link (see NodeFileSystem.writable).
+   */
+  writable?(p: string): string | undefined;
+  /** Optional: how the file on disk is encoded (PEP 263, BOM; see encoding.ts). */
+  textEncoding?(p: string): { encoding: string; bom: boolean } | undefined;
 }
 
-export { MAX_FILE_BYTES, NodeFileSystem, tooLargeMessage, type NodeFileSystemOptions } from './nodefs';
+export { DiskWriter, MAX_FILE_BYTES, NodeFileSystem, tooLargeMessage, type NodeFileSystemOptions } from './nodefs';
 
 /** Decodes bytes as a file read from disk is (BOM, else UTF-8, else Latin-1 byte for byte). */
 export function decodeText(buf: Uint8Array): string {
@@ -88,6 +96,15 @@ export class OverlayFileSystem implements FileSystem {
 
   statKey(p: string): string | undefined {
     return this.overlay.has(p) ? undefined : this.base.statKey?.(p);
+  }
+
+  /** An open document is written by the editor, to the file on disk: the disk decides. */
+  writable(p: string): string | undefined {
+    return this.base.writable?.(p);
+  }
+
+  textEncoding(p: string): { encoding: string; bom: boolean } | undefined {
+    return this.base.textEncoding?.(p);
   }
 }
 

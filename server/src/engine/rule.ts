@@ -79,6 +79,11 @@ export interface ReportArgs {
   message?: string;
   fixes?: FixSpec[];
   severity?: Severity;
+  /**
+   * Why a fix one would expect is not offered (the value cannot be written to .env faithfully,
+   * the .env already holds another value...): appended to the message in parentheses.
+   */
+  unfixable?: string;
 }
 
 export interface BaseContext {

@@ -112,11 +112,31 @@ export class LineIndex {
     return this.range(this.lineStart(line), this.lineEnd(line));
   }
 
-  /** The line break used by the text ("\n" unless it uses CRLF). */
+  /** The line break used by the text: "\r\n" when it uses CRLF, "\r" when it only has lone CRs, else "\n". */
   get eol(): string {
-    const i = this.text.indexOf('\n');
-    return i > 0 && this.text.charCodeAt(i - 1) === 13 ? '\r\n' : '\n';
+    return eolOf(this.text) ?? '\n';
   }
+}
+
+/**
+ * The line break a text uses throughout: '\r\n', '\r' or '\n' (the first one found when the
+ * text mixes them), undefined when it has none.
+ */
+export function eolOf(text: string): string | undefined {
+  const i = text.search(/[\r\n]/);
+  if (i < 0) return undefined;
+  if (text[i] === '\n') return '\n';
+  return text[i + 1] === '\n' ? '\r\n' : '\r';
+}
+
+/**
+ * Edits whose inserted line breaks follow `text`'s own (a fix written with "\n" keeps a CRLF or
+ * CR-only file in its style). A text that has no line break yet keeps what the edits insert.
+ */
+export function withTextEol<E extends { newText: string }>(text: string, edits: readonly E[]): E[] {
+  const eol = eolOf(text);
+  if (eol === undefined) return [...edits];
+  return edits.map((e) => (/[\r\n]/.test(e.newText) ? { ...e, newText: e.newText.replace(/\r\n|\r|\n/g, eol) } : e));
 }
 
 export function comparePositions(a: Position, b: Position): number {

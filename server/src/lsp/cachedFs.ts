@@ -123,6 +123,23 @@ export class CachingFileSystem implements FileSystem {
     return this.base.statKey?.(p);
   }
 
+  /** Whether a fix may write a file (kept until an event about it or its folder). */
+  writable(p: string): string | undefined {
+    if (!this.enabled) return this.base.writable?.(p);
+    let w = this.writability.get(p);
+    if (w === undefined) {
+      w = this.base.writable?.(p) ?? null;
+      this.writability.set(p, w);
+    }
+    return w ?? undefined;
+  }
+
+  private readonly writability = new Map<string, string | null>();
+
+  textEncoding(p: string): { encoding: string; bom: boolean } | undefined {
+    return this.base.textEncoding?.(p);
+  }
+
   /**
    * Forgets what is known about `p` (changed, created or deleted) and the listing of its folder.
    * `tree`: also everything below it (a folder was created, deleted or renamed).
@@ -131,6 +148,8 @@ export class CachingFileSystem implements FileSystem {
     this.forgetText(p);
     this.versions.set(p, (this.versions.get(p) ?? 0) + 1);
     for (const m of [this.sizes, this.dirs, this.existence] as Map<string, unknown>[]) m.delete(p);
+    // a file or folder appearing, vanishing or becoming a link changes what may be written below it
+    for (const k of [...this.writability.keys()]) if (k === p || k.startsWith(p + path.sep)) this.writability.delete(k);
     this.dirs.delete(path.dirname(p));
     if (tree) {
       this.epoch++; // every stamp changes: files below a created/deleted/renamed folder
@@ -151,6 +170,7 @@ export class CachingFileSystem implements FileSystem {
     this.sizes.clear();
     this.dirs.clear();
     this.existence.clear();
+    this.writability.clear();
   }
 
   /** Number of cached file texts and characters (debug stats). */

@@ -49,7 +49,8 @@ export class Fixes {
 
   /** The WorkspaceEdit of checked changes (undefined: a check failed, or the client cannot apply it). */
   private workspaceEdit(f: Folder, changes: FileChange[]): WorkspaceEdit | undefined {
-    const problems = checkChanges(changes, { root: f.root });
+    // inside the folder, regular files, no link on the way, unchanged, encodings the editor keeps (engine/apply.ts)
+    const problems = checkChanges(changes, { root: f.root, fs: this.ctx.fs, editor: { isOpen: (p) => this.ctx.docVersion(p) !== null } });
     if (problems.length > 0) {
       this.ctx.host.log('warn', `A fix was not offered: ${problems.join('; ')}`);
       return undefined;
