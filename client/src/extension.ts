@@ -10,6 +10,7 @@ import { registerChecklist } from './checklist/checklistView';
 import { registerCommands } from './commands';
 import { createLanguageClient } from './languageClient';
 import { RuleDocsProvider } from './ruleDocs';
+import { DJANGO_SEARCH_EXCLUDE, documentSelector } from './selector';
 import { StatusItem } from './status';
 
 let client: LanguageClient | undefined;
@@ -23,9 +24,12 @@ export interface DjangoReadinessApi {
 export async function activate(context: vscode.ExtensionContext): Promise<DjangoReadinessApi> {
   const api: { checklist: vscode.TreeDataProvider<unknown> | undefined } = { checklist: undefined };
   const output = vscode.window.createOutputChannel('Django Readiness', { log: true });
-  const status = new StatusItem();
+  // Django templates (.html) are synced only where there is a Django project
+  const django = (await vscode.workspace.findFiles('**/manage.py', DJANGO_SEARCH_EXCLUDE, 1)).length > 0;
+  const selector = documentSelector(django);
+  const status = new StatusItem(selector);
   const docs = new RuleDocsProvider(() => client);
-  client = createLanguageClient(context, output);
+  client = createLanguageClient(context, output, selector);
   context.subscriptions.push(output, status, docs, client.onNotification(STATUS_NOTIFICATION, (p: StatusParams) => status.update(p)));
   context.subscriptions.push(
     ...registerCommands({

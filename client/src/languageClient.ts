@@ -8,7 +8,7 @@ import { CloseAction, ErrorAction, LanguageClient, TransportKind, type ErrorHand
 import { SETTINGS_SECTION } from '../../server/src/protocol/settings';
 import { COMMANDS } from './commandIds';
 import { RESTART_ACTION, RestartPolicy, SHOW_LOGS_ACTION } from './restartPolicy';
-import { DOCUMENT_SELECTOR } from './selector';
+import { DOCUMENT_SELECTOR, type DocumentFilterSpec } from './selector';
 import { buildSettingsPayload } from './settingsPayload';
 
 /** The explicitly set `djangoReadiness.*` values for a scope (a folder URI, or none). */
@@ -47,14 +47,14 @@ export function crashHandler(output: vscode.LogOutputChannel, policy = new Resta
   };
 }
 
-export function createLanguageClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): LanguageClient {
+export function createLanguageClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, documentSelector: DocumentFilterSpec[] = DOCUMENT_SELECTOR): LanguageClient {
   const module = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: DOCUMENT_SELECTOR,
+    documentSelector,
     outputChannel: output,
     diagnosticCollectionName: 'django-readiness',
     initializationOptions: () => ({ settings: settingsFor(undefined) }),

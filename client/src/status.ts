@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import type { StatusParams } from '../../server/src/protocol/messages';
 import { COMMANDS } from './commandIds';
-import { DOCUMENT_SELECTOR } from './selector';
+import { DOCUMENT_SELECTOR, type DocumentFilterSpec } from './selector';
 import { presentStatus, statusFor } from './statusModel';
 
 const SEVERITY: Record<'info' | 'warning' | 'error', vscode.LanguageStatusSeverity> = {
@@ -20,8 +20,8 @@ export class StatusItem implements vscode.Disposable {
   private readonly statuses = new Map<string, StatusParams>();
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor() {
-    this.item = vscode.languages.createLanguageStatusItem('djangoReadiness.status', DOCUMENT_SELECTOR);
+  constructor(selector: DocumentFilterSpec[] = DOCUMENT_SELECTOR) {
+    this.item = vscode.languages.createLanguageStatusItem('djangoReadiness.status', selector);
     this.item.name = 'Django Readiness';
     this.item.command = { command: COMMANDS.chooseProductionSettingsModule, title: 'Choose…', tooltip: 'Choose the production settings module' };
     this.disposables.push(this.item, vscode.window.onDidChangeActiveTextEditor(() => this.render()));

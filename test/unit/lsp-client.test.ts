@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { CATEGORY, COMMAND_TITLES, COMMANDS } from '../../client/src/commandIds';
-import { DOCUMENT_SELECTOR } from '../../client/src/selector';
+import { DOCUMENT_SELECTOR, documentSelector } from '../../client/src/selector';
 import { buildSettingsPayload, explicitValue, type InspectResult } from '../../client/src/settingsPayload';
 import { presentStatus, productionChoices, statusFor } from '../../client/src/statusModel';
 import { DEFAULT_THRESHOLDS, mergeConfig } from '../../server/src/engine';
@@ -149,5 +149,14 @@ describe('client: package.json contributions', () => {
     assert.ok(DOCUMENT_SELECTOR.some((f) => f.pattern?.includes('Procfile')));
     assert.ok(DOCUMENT_SELECTOR.some((f) => f.pattern?.includes('requirements')));
     assert.ok(DOCUMENT_SELECTOR.every((f) => f.scheme === 'file'));
+  });
+
+  test('templates are synced in Django workspaces only: django-html, html, .djhtml; never jinja-html', () => {
+    const langs = (s: { language?: string; pattern?: string }[]) => s.map((f) => f.language ?? f.pattern);
+    assert.deepEqual(documentSelector(false), DOCUMENT_SELECTOR);
+    assert.ok(!langs(DOCUMENT_SELECTOR).some((l) => /html/.test(l ?? '')));
+    const django = langs(documentSelector(true));
+    for (const l of ['django-html', 'html', '**/*.djhtml', 'python']) assert.ok(django.includes(l), l);
+    assert.ok(!django.includes('jinja-html'));
   });
 });

@@ -83,6 +83,19 @@ describe('ignore comments', () => {
     assert.equal(apply('/p/Dockerfile', t, 2, 'DJR911'), 'FROM python:3.12\n# django-readiness: ignore[DJR910, DJR911]\nCMD ["python", "manage.py", "runserver"]\n');
     assert.equal(apply('/p/.env', 'DEBUG=1\r\n', 0, 'DJR201'), '# django-readiness: ignore[DJR201]\r\nDEBUG=1\r\n');
   });
+
+  test('Django templates: a template comment at the end of the line (it renders to nothing), appended to one there or above', () => {
+    let t = apply('/p/templates/a.html', '  <form method="post">\n', 0, 'DJR611');
+    assert.equal(t, '  <form method="post"> {# django-readiness: ignore[DJR611] #}\n');
+    assert.ok(suppressed(t, 0, 'DJR611'));
+    t = apply('/p/templates/a.html', t, 0, 'DJR610');
+    assert.equal(t, '  <form method="post"> {# django-readiness: ignore[DJR611, DJR610] #}\n');
+    assert.equal(ignoreEdit('/p/templates/a.html', t, 0, 'DJR611'), null, 'already ignored');
+    const above = '{# django-readiness: ignore[DJR609] shown as text on purpose #}\n{% autoescape off %}{{ a }} {{ b }}{% endautoescape %}\n';
+    assert.equal(apply('/p/templates/a.html', above, 1, 'DJR610'), '{# django-readiness: ignore[DJR609, DJR610] shown as text on purpose #}\n{% autoescape off %}{{ a }} {{ b }}{% endautoescape %}\n');
+    // a {# comment #} without an ignore list is left as it is
+    assert.equal(apply('/p/templates/a.html', '<p>{{ x|safe }}</p> {# trusted #}\n', 0, 'DJR610'), '<p>{{ x|safe }}</p> {# trusted #} {# django-readiness: ignore[DJR610] #}\n');
+  });
 });
 
 describe('settings from the editor', () => {

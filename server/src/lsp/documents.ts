@@ -44,6 +44,10 @@ export const WATCHED_GLOBS = [
   '**/docker-compose*.yaml',
   '**/compose*.yml',
   '**/compose*.yaml',
+  // Django templates (a change outside the template folders of the last analysis is ignored)
+  '**/*.html',
+  '**/*.htm',
+  '**/*.djhtml',
 ];
 
 /** Folders whose file events never matter (the engine's listing skips them too). */

@@ -5,7 +5,9 @@
  * The comment goes at the end of the line when that is a comment in the file's language
  * (Python, requirements files) and the line does not end inside a string or with a line
  * continuation; otherwise on its own line above (the engine honours both: the line, or the line
- * above). Dockerfiles, .env files, Procfiles and YAML get the line-above form.
+ * above). Dockerfiles, .env files, Procfiles and YAML get the line-above form. Django templates
+ * get a template comment at the end of the line, `{# django-readiness: ignore[DJR611] #}`: it
+ * renders to nothing wherever it sits (a `#` line would be printed on the page).
  */
 import { classify } from '../engine/project';
 import { LineIndex } from '../engine/text';
@@ -80,6 +82,7 @@ export function ignoreEdit(file: string, text: string, line: number, code: strin
   const l = Math.max(0, Math.min(line, li.lineCount - 1));
   const lineText = li.lineText(l);
   const kind = classify(file);
+  if (kind === 'template') return templateIgnoreEdit(file, li, l, code);
   const python = kind === 'python' || kind === undefined;
   const inlineOk = python || kind === 'requirements';
   let scan: PythonLineScan;
@@ -107,4 +110,18 @@ export function ignoreEdit(file: string, text: string, line: number, code: strin
   const indent = /^[ \t]*/.exec(lineText)?.[0] ?? '';
   const at = li.lineStart(l);
   return { file, start: at, end: at, newText: `${indent}# django-readiness: ignore[${code}]${li.eol}` };
+}
+
+/** A template's ignore comment: appended to one on the line (or the line above), else added at the end of the line. */
+function templateIgnoreEdit(file: string, li: LineIndex, l: number, code: string): Edit | null {
+  for (const line of l > 0 ? [l, l - 1] : [l]) {
+    const t = li.lineText(line);
+    for (let at = t.indexOf('{#'); at >= 0; at = t.indexOf('{#', at + 2)) {
+      const app = appendToComment(file, li, line, at, code);
+      if (app !== undefined) return app;
+    }
+  }
+  const lineText = li.lineText(l);
+  const end = li.lineStart(l) + lineText.trimEnd().length;
+  return { file, start: end, end: li.lineEnd(l), newText: ` {# django-readiness: ignore[${code}] #}` };
 }

@@ -1,7 +1,7 @@
 /**
  * Integration tests with the real `vscode` API, on a copy of the tutorial example project opened
  * as the workspace: diagnostics, the preferred quick fix, source.fixAll (safe fixes only), the
- * hover, and the checklist view's data.
+ * hover, the checklist view's data, and a Django template synced as a document.
  */
 import * as assert from 'node:assert/strict';
 import { before, describe, it } from 'mocha';
@@ -198,5 +198,22 @@ describe('Django Readiness in VS Code (integration, real vscode API)', () => {
     const docs = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: 'django-readiness-docs', path: '/DJR101.md' }));
     assert.match(docs.getText(), /DJR101/);
     assert.match(docs.getText(), /secret key signs sessions/i);
+  });
+  it('a Django template (an app\'s templates/ folder) is synced: DJR611 on its POST form, and the quick fix adds {% csrf_token %}', async () => {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    assert.ok(folder);
+    const file = vscode.Uri.joinPath(folder, 'snippets', 'templates', 'snippets', 'delete.html');
+    const text = '{% extends "base.html" %}\n{% block content %}\n  <form method="post">\n    <button>Delete</button>\n  </form>\n{% endblock %}\n';
+    await vscode.workspace.fs.writeFile(file, Buffer.from(text, 'utf8'));
+    const tpl = await vscode.workspace.openTextDocument(file);
+    await vscode.window.showTextDocument(tpl);
+    const d = await waitFor('DJR611 on the template', () => ours(file).find((x) => codeOf(x) === 'DJR611'));
+    assert.equal(d.range.start.line, 2);
+    const actions = await codeActions(file, d.range, vscode.CodeActionKind.QuickFix.value);
+    const fix = actions.find((a) => a.title === 'Add {% csrf_token %} to the form');
+    assert.ok(fix?.edit, `the template's quick fixes: ${actions.map((a) => a.title).join(' | ')}`);
+    assert.ok(await vscode.workspace.applyEdit(fix.edit));
+    assert.match(tpl.getText(), /<form method="post">\n {4}\{% csrf_token %\}\n {4}<button>/);
+    await waitFor('DJR611 to go away', () => !ours(file).some((x) => codeOf(x) === 'DJR611'));
   });
 });
