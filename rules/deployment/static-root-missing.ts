@@ -68,7 +68,7 @@ export default defineRule({
     const edits = fixEdits(ctx, b);
     const env = b?.value.env;
     ctx.report({
-      at: b ? ctx.bindingAt(b) : ctx.missingAt(),
+      at: b ? ctx.bindingAt(b) : ctx.missingNear('STATIC_ROOT'),
       message: `${b ? `STATIC_ROOT is ${b.value.kind === 'none' ? 'None' : 'empty'}${env ? ` (the default of ${env.variable ?? 'an environment variable'})` : ''}` : 'STATIC_ROOT is not set'}: collectstatic cannot run, so static files are not served once DEBUG is off`,
       fixes: edits.length > 0 ? [{ title: edits.some((e) => e.newText.includes('os.path.join')) ? 'Set STATIC_ROOT = os.path.join(BASE_DIR, "staticfiles")' : 'Set STATIC_ROOT = BASE_DIR / "staticfiles"', applicability: 'safe', edits }] : [],
     });

@@ -30,7 +30,7 @@ export default defineRule({
     const b = ctx.setting('SECURE_HSTS_SECONDS');
     const fixes: FixSpec[] = [{ title: `Set SECURE_HSTS_SECONDS = ${Math.max(min, 31536000)} (${formatDuration(Math.max(min, 31536000))})`, applicability: 'safe', edits: ctx.setSettingEdits('SECURE_HSTS_SECONDS', String(Math.max(min, 31536000))) }];
     if (!b) {
-      ctx.report({ at: ctx.missingAt(), message: 'SECURE_HSTS_SECONDS is not set: browsers are not told to use HTTPS only', fixes });
+      ctx.report({ at: ctx.missingNear('SECURE_HSTS_SECONDS'), message: 'SECURE_HSTS_SECONDS is not set: browsers are not told to use HTTPS only', fixes });
       return;
     }
     const v = b.value;

@@ -44,7 +44,7 @@ const EVERYTHING_WRONG: [string, string][] = [
   ['DJR801', 'backend/settings.py:1'],
   ['DJR802', 'backend/settings.py:1'],
   ['DJR803', 'backend/settings.py:90'],
-  ['DJR901', 'backend/settings.py:1'],
+  ['DJR901', 'backend/settings.py:93'], // STATIC_ROOT missing: beside STATIC_URL
   ['DJR103', 'backend/settings.py:51'],
   ['DJR103', 'backend/settings.py:91'],
   ['DJR914', 'backend/settings.py:95'],

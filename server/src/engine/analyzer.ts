@@ -18,7 +18,7 @@ import type { CodePool } from './pool';
 import type { BaseContext, ProjectContext, ReportArgs, Rule, SettingsContext, Where } from './rule';
 import { suppressionReason, Suppressions } from './suppressions';
 import { findTemplateFolders, selectTemplates, type TemplateFolders } from './templateDirs';
-import type { Config, Edit, Finding, Note } from './types';
+import type { Config, Edit, Finding, Note, Range } from './types';
 import { stringItems, type Value } from './values';
 
 export { ruleFailed };
@@ -801,6 +801,21 @@ class ProjectRun {
   }
 }
 
+/**
+ * Where a finding about the module as a whole goes (a setting missing from it): its docstring,
+ * else its first statement (a whole, readable range, not the three characters of a line that
+ * holds only the opening quotes), else its first line.
+ */
+export function moduleAnchor(m: PyModule): { file: string; range: Range } {
+  const first = m.stmts[0];
+  if (!first) return { file: m.path, range: m.lines.lineRange(0) };
+  const docstring = first.ir.t === 'expr' && first.ir.value.t === 'str';
+  if (docstring) return { file: m.path, range: m.lines.range(first.start, first.end) };
+  // a statement on several lines (a dict, a call): its first line, from where it starts
+  const line = m.lines.positionAt(first.start).line;
+  return { file: m.path, range: m.lines.range(first.start, Math.min(first.end, m.lines.lineEnd(line))) };
+}
+
 /** The comment at the end of a line of Python ('' when none): `'security.W004',  # HSTS at the proxy` -> `HSTS at the proxy`. */
 function trailingComment(line: string): string {
   // outside string literals: skip quoted runs, then take what follows the first '#'
@@ -889,7 +904,22 @@ class SettingsContextImpl {
       const b = this.setting(dictSetting);
       if (b) return b.target;
     }
-    return { file: this.home.path, range: this.home.lines.lineRange(0) };
+    return moduleAnchor(this.home);
+  }
+
+  missingNear(name: string): Where {
+    // related = sharing two name segments (SECURE_HSTS_, SESSION_COOKIE_), or one for a two-word name (STATIC_)
+    const parts = name.split('_');
+    for (let k = parts.length - 1; k >= Math.min(2, parts.length - 1); k--) {
+      const prefix = parts.slice(0, k).join('_') + '_';
+      let near: Binding | undefined;
+      for (const [n, b] of this.scope.names) {
+        if (n === name || !n.startsWith(prefix) || b.stmt.module !== this.home || b.conditional) continue;
+        if (!near || b.stmt.top.start > near.stmt.top.start) near = b;
+      }
+      if (near) return this.bindingAt(near);
+    }
+    return moduleAnchor(this.home);
   }
 
   setSettingEdits(name: string, valueSrc: string): Edit[] {
@@ -964,6 +994,7 @@ class SettingsContextImpl {
       envLookups: () => self.envLookups(),
       editorFor: (m) => self.editorFor(m),
       missingAt: (d) => self.missingAt(d),
+      missingNear: (n) => self.missingNear(n),
       bindingAt: (b) => self.bindingAt(b),
       setSettingEdits: (n, v) => self.setSettingEdits(n, v),
       setDictKeyEdits: (d, k, v) => self.setDictKeyEdits(d, k, v),

@@ -505,7 +505,7 @@ export function requireTrue(ctx: SettingsContext, check: BooleanSettingCheck): v
   const title = `Set ${check.name} = True`;
   if (!b) {
     if (check.djangoDefault) return;
-    ctx.report({ at: ctx.missingAt(), message: check.missing, fixes: [{ title, applicability: 'safe', edits: ctx.setSettingEdits(check.name, 'True') }] });
+    ctx.report({ at: ctx.missingNear(check.name), message: check.missing, fixes: [{ title, applicability: 'safe', edits: ctx.setSettingEdits(check.name, 'True') }] });
     return;
   }
   const v = b.value;

@@ -142,8 +142,17 @@ export interface SettingsContext extends BaseContext, Verdicts {
   readonly editor: ModuleEditor;
   /** An editor for any module of the closure (fixes at the value's own line). */
   editorFor(module: PyModule): ModuleEditor;
-  /** Where a missing setting is reported: the enclosing dict's assignment, else line 1. */
+  /**
+   * Where a missing setting is reported: the enclosing dict's assignment, else the production
+   * module's docstring (or first statement).
+   */
   missingAt(dictSetting?: string): Where;
+  /**
+   * Where the missing setting `name` is reported: on the production module's assignment of the
+   * closest related setting (sharing the longest name prefix of at least two words, SECURE_HSTS_
+   * for SECURE_HSTS_PRELOAD; one for a two-word name, STATIC_ for STATIC_ROOT); else as missingAt().
+   */
+  missingNear(name: string): Where;
   /** The range an assignment binding is reported on: `NAME = value` of its statement. */
   bindingAt(b: Binding): Where;
   /**

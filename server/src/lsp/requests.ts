@@ -3,12 +3,13 @@
  * recheck, ruleDocs, rules, debugStats). Fix requests are in fixes.ts.
  */
 import type { Hover, HoverParams } from 'vscode-languageserver';
-import { renderHover, renderRuleMarkdown } from '../engine/docs';
+import { renderRuleMarkdown } from '../engine/docs';
 import { ruleDocUrl } from '../engine/rule';
 import { comparePositions } from '../engine/text';
 import type { Position, Range } from '../engine/types';
 import type { DebugStats, RecheckParams, RecheckResult, RuleDocsParams, RuleDocsResult, RuleSummary, StatusParams } from '../protocol/messages';
 import type { ServerContext } from './context';
+import { renderFindingsHover } from './hover';
 import type { Folders } from './folders';
 import type { Publisher } from './publisher';
 import type { Scheduler } from './scheduler';
@@ -33,13 +34,9 @@ export class Requests {
     // a hover is explicit, but in onSave mode it must not analyse unsaved edits
     if (!file || !f || !this.scheduler.ensureFresh(f, f.settings.run !== 'onSave')) return null;
     const hits = (f.byFile.get(file) ?? []).filter((x) => contains(x.range, params.position));
-    const parts: string[] = [];
-    for (const h of hits) {
-      const meta = this.ctx.metaByCode.get(h.code);
-      if (meta) parts.push(renderHover(meta, h.message));
-    }
-    if (parts.length === 0) return null;
-    return { contents: { kind: 'markdown', value: parts.join('\n\n---\n\n') }, range: hits[0].range };
+    const value = renderFindingsHover(hits, this.ctx.metaByCode);
+    if (value === undefined) return null;
+    return { contents: { kind: 'markdown', value }, range: hits[0].range };
   }
 
   getStatus(): StatusParams[] {
