@@ -194,7 +194,7 @@ describe('language server: scheduling and folders', () => {
       // nothing analysed yet (10 s debounce): the lightbulb gets nothing, Ctrl+. gets the fixes
       assert.deepEqual(await c.codeActions(uri, range, [], undefined, 2), []);
       const invoked = await c.codeActions(uri, range, [], undefined, 1);
-      assert.ok(invoked.some((a) => a.title === 'Ignore DJR201 for this line'));
+      assert.ok(invoked.some((a) => a.title === 'Disable DJR201 for this line'));
       // the explicit request published the diagnostics too
       await c.waitForCurrent(uri, (d) => codesOf(d).includes('DJR201'));
       assert.ok((await c.codeActions(uri, range, [], undefined, 2)).length > 0, 'fresh: automatic requests are answered');

@@ -72,7 +72,7 @@ describe('language server: tutorial settings.py', () => {
     const actions = await client.codeActions(uri, d.range, [d]);
     const quick = actions.filter((a) => a.kind === 'quickfix');
     assert.ok(quick.length >= 2, `quick fixes: ${quick.map((a) => a.title).join(' | ')}`);
-    assert.ok(quick.some((a) => a.title === 'Ignore DJR101 for this line'));
+    assert.ok(quick.some((a) => a.title === 'Disable DJR101 for this line'));
     assert.ok(quick.some((a) => a.title === 'Show documentation for DJR101' && a.command?.command === 'djangoReadiness.showRuleDocumentation' && a.command.arguments?.[0] === 'DJR101'));
     const preferred = quick.filter((a) => a.isPreferred);
     assert.equal(preferred.length, 1);
@@ -119,11 +119,11 @@ describe('language server: tutorial settings.py', () => {
     assert.ok(plain.every((a) => a.kind === 'quickfix'));
   });
 
-  test('"Ignore DJR201 for this line" adds the comment, and the finding goes away', async () => {
+  test('"Disable DJR201 for this line" adds the comment, and the finding goes away', async () => {
     const diags = await client.waitForCurrent(uri);
     const d = find(diags, 'DJR201');
     const actions = await client.codeActions(uri, d.range, [d]);
-    const ignore = actions.find((a) => a.title === 'Ignore DJR201 for this line');
+    const ignore = actions.find((a) => a.title === 'Disable DJR201 for this line');
     assert.ok(ignore?.edit);
     await client.apply(ignore.edit);
     assert.match(client.text(uri), /^DEBUG = True {2}# django-readiness: ignore\[DJR201\]$/m);
@@ -270,7 +270,7 @@ describe('language server: diagnostics follow the latest version', () => {
       const diags = await client.waitFor(uri, (d) => d.some((x) => x.code === 'DJR201'));
       const d = find(diags, 'DJR201');
       const actions: CodeAction[] = await client.codeActions(uri, d.range, [d]);
-      const fix = actions.find((a) => a.edit?.changes && a.title !== 'Ignore DJR201 for this line');
+      const fix = actions.find((a) => a.edit?.changes && a.title !== 'Disable DJR201 for this line');
       assert.ok(fix?.edit?.changes?.[uri]);
       assert.equal(fix.edit.documentChanges, undefined);
     } finally {

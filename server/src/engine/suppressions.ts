@@ -5,13 +5,14 @@
  *  - `# django-readiness: ignore[DJR101, DJR102] reason` on the line, or alone on the line above;
  *  - `# noqa: DJR101 reason` on the line (a bare `# noqa` does not silence these rules);
  *  - `# django-readiness: ignore-file[DJR101] reason` on a line of its own, anywhere in the file:
- *    the whole file (project-level findings placed on the file included).
+ *    the whole file (project-level findings placed on the file included); in a Django template,
+ *    `{# django-readiness: ignore-file[DJR609] reason #}`.
  *
  * A suppressed finding is not dropped: it is kept with a `suppressed` record (types.ts) so the
  * checklist can show its item as accepted rather than passed.
  */
 const IGNORE = /#\s*django-readiness:\s*ignore\[([^\]]*)\](.*)$/i;
-const IGNORE_FILE = /^\s*#\s*django-readiness:\s*ignore-file\[([^\]]*)\](.*)$/i;
+const IGNORE_FILE = /^\s*(?:#|\{#)\s*django-readiness:\s*ignore-file\[([^\]]*)\](.*)$/i;
 const NOQA = /#\s*noqa:\s*([A-Z]+\d+(?:\s*,\s*[A-Z]+\d+)*)(.*)$/i;
 
 /** Where a suppression comment is and what it says. */
@@ -28,6 +29,7 @@ export interface SuppressionComment {
 export function suppressionReason(rest: string): string {
   return rest
     .trim()
+    .replace(/\s*(?:#\}|-->)\s*$/, '') // the end of a template comment
     .replace(/^(?:[-—–:;,.#]+\s*)+/, '')
     .replace(/\s+/g, ' ')
     .trim()

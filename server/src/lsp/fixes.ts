@@ -1,6 +1,7 @@
 /**
  * Code actions and fixes: quick fixes (each fix of the findings under the cursor, "Fix all
- * DJRxxx problems in this file", "Ignore DJRxxx for this line", "Show documentation"), fix-all
+ * DJRxxx problems in this file", "Disable DJRxxx for this line" / "for this file", "Show
+ * documentation", and "Fix all django-readiness problems": the file's safe fixes), fix-all
  * (`source.fixAll.djangoReadiness`, on save) and the checklist's "Apply fix" by fix id.
  *
  * Fix-all runs the engine's one loop (engine/fixAll.ts), each pass analysed through the folder's
@@ -21,7 +22,7 @@ import type { ServerContext } from './context';
 import { findingDiagnostic } from './diagnostics';
 import { workspaceEditOf } from './edits';
 import type { Folder, Folders } from './folders';
-import { ignoreEdit } from './ignore';
+import { ignoreEdit, ignoreFileEdit } from './ignore';
 import type { Scheduler } from './scheduler';
 import { uriToPath } from './uri';
 
@@ -177,25 +178,44 @@ export class Fixes {
         const text = read(file);
         const e = text === undefined ? null : ignoreEdit(file, text, line, code);
         const edit = e && text !== undefined ? this.workspaceEdit(f, [{ file, before: text, after: text.slice(0, e.start) + e.newText + text.slice(e.end), edits: [e] }]) : undefined;
-        if (edit) extras.push({ title: `Ignore ${code} for this line`, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit });
+        if (edit) extras.push({ title: `Disable ${code} for this line`, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit });
+      }
+      if (!seen.has(`ignoreFile|${code}`)) {
+        seen.add(`ignoreFile|${code}`);
+        const text = read(file);
+        const e = text === undefined ? null : ignoreFileEdit(file, text, code);
+        const edit = e && text !== undefined ? this.workspaceEdit(f, [{ file, before: text, after: text.slice(0, e.start) + e.newText + text.slice(e.end), edits: [e] }]) : undefined;
+        if (edit) extras.push({ title: `Disable ${code} for this file`, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit });
       }
       if (!seen.has(`doc|${code}`)) {
         seen.add(`doc|${code}`);
         extras.push({ title: `Show documentation for ${code}`, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], command: { title: `Show documentation for ${code}`, command: SHOW_RULE_DOCUMENTATION_COMMAND, arguments: [code] } });
       }
     }
+    // like ESLint's "Fix all auto-fixable problems": the file's safe fixes, from the quick-fix menu
+    if (findings.some((x) => fixToApply(x, false))) {
+      const all: CodeAction = { title: 'Fix all django-readiness problems', kind: CodeActionKind.QuickFix, data: { type: 'fixAllFile', uri: params.textDocument.uri } };
+      if (!this.ctx.resolveSupport) {
+        const edit = this.ctx.guardValue('fix-all edit', () => this.fixAllEdit(f, file, false), undefined);
+        if (edit) all.edit = edit;
+        delete all.data;
+      }
+      if (all.edit || all.data) extras.push(all);
+    }
     return [...fixes, ...extras];
   }
 
   async codeActionResolve(action: CodeAction): Promise<CodeAction> {
     const data = action.data as { type?: string; uri?: string; code?: string } | undefined;
-    if (data?.type !== 'fixAllCode' || typeof data.uri !== 'string' || typeof data.code !== 'string') return action;
+    const byCode = data?.type === 'fixAllCode' && typeof data.code === 'string';
+    if ((!byCode && data?.type !== 'fixAllFile') || typeof data?.uri !== 'string') return action;
     const file = uriToPath(data.uri);
     const f = file ? this.folders.ownerOf(file) : undefined;
     if (!file || !f) return action;
     await f.settingsReady;
     this.scheduler.ensureFresh(f, true);
-    const edit = this.fixAllEdit(f, file, true, new Set([data.code]));
+    // one rule's problems: every fix but display-only ones (the user asked for them); all: the safe ones
+    const edit = byCode ? this.fixAllEdit(f, file, true, new Set([data.code!])) : this.fixAllEdit(f, file, false);
     return { ...action, edit: edit ?? { changes: {} } };
   }
 

@@ -1,6 +1,8 @@
 /**
- * "Ignore DJRxxx for this line": the edit that adds `# django-readiness: ignore[DJRxxx]` to a
- * finding's line, or appends the code to an ignore comment already there.
+ * "Disable DJRxxx for this line": the edit that adds `# django-readiness: ignore[DJRxxx]` to a
+ * finding's line, or appends the code to an ignore comment already there. "Disable DJRxxx for
+ * this file": `# django-readiness: ignore-file[DJRxxx]` near the top of the file (after a shebang
+ * and an encoding line), or the code appended to the file's ignore-file comment.
  *
  * The comment goes at the end of the line when that is a comment in the file's language
  * (Python, requirements files) and the line does not end inside a string or with a line
@@ -124,4 +126,36 @@ function templateIgnoreEdit(file: string, li: LineIndex, l: number, code: string
   const lineText = li.lineText(l);
   const end = li.lineStart(l) + lineText.trimEnd().length;
   return { file, start: end, end: li.lineEnd(l), newText: ` {# django-readiness: ignore[${code}] #}` };
+}
+
+const IGNORE_FILE = /^(\s*(?:#|\{#)\s*django-readiness:\s*ignore-file\[)([^\]]*)(\])/i;
+
+/**
+ * The edit that ignores `code` in the whole of `file` (current text `text`): null when the file
+ * already ignores it, undefined when the file cannot carry a comment (a Procfile).
+ */
+export function ignoreFileEdit(file: string, text: string, code: string): Edit | null | undefined {
+  const kind = classify(file);
+  if (kind === 'procfile') return undefined;
+  const li = new LineIndex(text);
+  for (let l = 0; l < li.lineCount; l++) {
+    const line = li.lineText(l);
+    const m = IGNORE_FILE.exec(line);
+    if (!m) continue;
+    if (codesIn(m[2]).includes(code)) return null;
+    const pos = li.lineStart(l) + m[1].length + m[2].trimEnd().length;
+    return { file, start: pos, end: pos, newText: `${m[2].trim() ? ', ' : ''}${code}` };
+  }
+  const template = kind === 'template' || /\.(html?|djhtml)$/i.test(file);
+  const comment = template ? `{# django-readiness: ignore-file[${code}] #}` : `# django-readiness: ignore-file[${code}]`;
+  // after a shebang and a PEP 263 encoding line (they must stay first), else at the top
+  let l = 0;
+  if (!template) {
+    if (l < li.lineCount && li.lineText(l).startsWith('#!')) l++;
+    if (l < li.lineCount && /^[ \t\f]*#.*coding[:=][ \t]*[-\w.]+/.test(li.lineText(l))) l++;
+  }
+  // past the last line (a file of only a shebang without a line break): start a new one
+  if (l >= li.lineCount) return { file, start: text.length, end: text.length, newText: `${li.eol}${comment}${li.eol}` };
+  const at = li.lineStart(l);
+  return { file, start: at, end: at, newText: `${comment}${li.eol}` };
 }
