@@ -7,6 +7,7 @@ import type { ClientCapabilities, ConfigurationItem, FileSystemWatcher, PublishD
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { NodeFileSystem, OverlayFileSystem, type FileSystem } from '../engine/project';
 import type { Rule, RuleMeta } from '../engine/rule';
+import type { LogLevelSetting } from '../protocol/settings';
 import { CachingFileSystem } from './cachedFs';
 import { pathToUri } from './uri';
 
@@ -32,8 +33,22 @@ export interface OpenDoc {
   doc: TextDocument;
 }
 
+/** Which host log levels a logLevel setting lets through ('log' is the debug level). */
+const ALLOWED: Record<LogLevelSetting, readonly LogLevel[]> = {
+  error: ['error'],
+  warn: ['error', 'warn'],
+  info: ['error', 'warn', 'info'],
+  debug: ['error', 'warn', 'info', 'log'],
+};
+
 export class ServerContext {
   readonly metaByCode = new Map<string, RuleMeta>();
+  /** The host, its log filtered by `logLevel` (djangoReadiness.logLevel). */
+  readonly host: ServerHost;
+  /** djangoReadiness.logLevel (a window setting: the latest folder settings decide). */
+  logLevel: LogLevelSetting = 'info';
+  /** When the server was created (performance.now()): start-up timings are relative to it. */
+  readonly startedAt = performance.now();
   /** The disk (links followed only inside the workspace folders: see Folders.add). */
   readonly nodeFs: FileSystem;
   /** The disk, cached (watched files invalidate it). */
@@ -46,10 +61,14 @@ export class ServerContext {
   disposed = false;
 
   constructor(
-    readonly host: ServerHost,
+    host: ServerHost,
     readonly rules: Rule[],
     disk: FileSystem = new NodeFileSystem(),
   ) {
+    this.host = Object.create(host) as ServerHost;
+    this.host.log = (level, message) => {
+      if (ALLOWED[this.logLevel].includes(level)) host.log(level, message);
+    };
     for (const r of rules) this.metaByCode.set(r.meta.code, r.meta);
     this.nodeFs = disk;
     this.diskFs = new CachingFileSystem(disk);

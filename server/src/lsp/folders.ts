@@ -219,6 +219,8 @@ export class Folders {
       return;
     }
     const r = resolveSettings(raw);
+    // a window setting: every folder carries the same value
+    this.ctx.logLevel = r.logLevel;
     for (const p of r.problems) this.ctx.host.log('warn', `Setting djangoReadiness.${p}`);
     const key = JSON.stringify([r.config, r.run]);
     const first = !f.settingsLoaded;

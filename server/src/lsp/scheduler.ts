@@ -39,6 +39,8 @@ export class Scheduler {
   private seq = 0;
   private pool: CodePool | undefined;
   private readonly listeners: ((folder: FolderInfo, result: AnalysisResult) => void)[] = [];
+  /** Called after each publication of a folder's diagnostics (the start-up log listens). */
+  onPublished: ((folder: Folder, result: AnalysisResult, files: number, analysisMs: number) => void) | undefined;
   readonly timings: AnalysisTiming[] = [];
 
   constructor(
@@ -188,6 +190,7 @@ export class Scheduler {
     f.byFile = byFile;
     const published = this.publisher.publishFolder(f);
     this.publisher.sendStatus(f);
+    if (this.onPublished) this.ctx.guard('start-up log', () => this.onPublished?.(f, result, published, t1 - t0));
     const t2 = performance.now();
     const waited = f.pendingSince !== undefined ? t0 - f.pendingSince : 0;
     this.timings.push({ folder: f.uri, waitedMs: waited, analysisMs: t1 - t0, publishMs: t2 - t1, totalMs: waited + (t2 - t0), changeMs: f.changeMs, published });

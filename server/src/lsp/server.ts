@@ -58,7 +58,7 @@ import {
   type RuleSummary,
   type StatusParams,
 } from '../protocol/messages';
-import { SETTINGS_SECTION } from '../protocol/settings';
+import { resolveSettings, SETTINGS_SECTION } from '../protocol/settings';
 import { ServerContext, type ServerHost } from './context';
 import { Documents, WATCHED_GLOBS } from './documents';
 import { Fixes } from './fixes';
@@ -66,6 +66,8 @@ import { Folders, type FolderInfo } from './folders';
 import { Publisher } from './publisher';
 import { Requests } from './requests';
 import { Scheduler } from './scheduler';
+import { StartupLog } from './startupLog';
+import pkg from '../../../package.json';
 import { isInside, uriToPath } from './uri';
 
 export type { LogLevel, ServerHost } from './context';
@@ -96,6 +98,7 @@ export class DjangoReadinessServer {
   readonly documents: Documents;
   readonly fixes: Fixes;
   readonly requests: Requests;
+  readonly startupLog: StartupLog;
 
   constructor(host: ServerHost, opts: ServerOptions = {}) {
     this.ctx = new ServerContext(host, opts.rules ?? allRules, opts.fs);
@@ -109,6 +112,8 @@ export class DjangoReadinessServer {
     this.documents = new Documents(this.ctx, this.folderSet, this.scheduler, this.publisher);
     this.fixes = new Fixes(this.ctx, this.folderSet, this.scheduler);
     this.requests = new Requests(this.ctx, this.folderSet, this.scheduler, this.publisher);
+    this.startupLog = new StartupLog(this.ctx, this.folderSet, pkg.version);
+    this.scheduler.onPublished = (f, result, files, ms) => this.startupLog.published(f, result, files, ms);
   }
 
   /** Open documents over the (cached) disk: what every analyzer reads. */
@@ -123,6 +128,8 @@ export class DjangoReadinessServer {
     const init = params.initializationOptions as { settings?: unknown; debounceMs?: unknown } | undefined;
     if (init && typeof init === 'object') {
       this.folderSet.setPushedSettings(init.settings);
+      // the log level applies from the first line (the folders' settings come later)
+      this.ctx.logLevel = resolveSettings(init.settings).logLevel;
       if (typeof init.debounceMs === 'number' && init.debounceMs >= 0) this.scheduler.debounceMs = init.debounceMs;
     }
     const folders: WorkspaceFolder[] = params.workspaceFolders ?? [];
@@ -167,6 +174,8 @@ export class DjangoReadinessServer {
       }
     }
     await this.folderSet.loadSettings(this.folderSet.all());
+    // once the settings are known (djangoReadiness.logLevel)
+    this.startupLog.started(this.folderSet.all().map((f) => ({ name: f.name, root: f.root })));
   }
 
   dispose(): void {

@@ -17,6 +17,10 @@ export const SETTINGS_SECTION = 'djangoReadiness';
 
 export type RunMode = 'onType' | 'onSave';
 
+/** How much the server writes to the "Django Readiness" output: debug adds each analysis's timing. */
+export type LogLevelSetting = 'error' | 'warn' | 'info' | 'debug';
+export const LOG_LEVELS: readonly LogLevelSetting[] = ['error', 'warn', 'info', 'debug'];
+
 /** What the client sends: every field optional (absent = not set by the user). */
 export interface DjangoReadinessSettings {
   enable?: boolean;
@@ -33,6 +37,8 @@ export interface DjangoReadinessSettings {
   passwords?: { minLength?: number };
   /** Analyse while typing (default) or only when a file is saved. */
   run?: RunMode;
+  /** What the server logs (default info: start-up, the production module chosen and why). */
+  logLevel?: LogLevelSetting;
   trace?: { server?: 'off' | 'messages' | 'verbose' };
 }
 
@@ -52,6 +58,7 @@ export const SETTING_KEYS: readonly { key: string; merge: 'value' | 'object' }[]
   { key: 'hsts.minSeconds', merge: 'value' },
   { key: 'passwords.minLength', merge: 'value' },
   { key: 'run', merge: 'value' },
+  { key: 'logLevel', merge: 'value' },
   { key: 'trace.server', merge: 'value' },
 ];
 
@@ -59,6 +66,7 @@ export interface ResolvedSettings {
   /** The editor's explicit part of the configuration (merged over pyproject.toml). */
   config: PartialConfig;
   run: RunMode;
+  logLevel: LogLevelSetting;
   /** Values that were ignored because they are malformed (reported in the server log). */
   problems: string[];
 }
@@ -97,8 +105,9 @@ export function resolveSettings(raw: unknown): ResolvedSettings {
   const problems: string[] = [];
   const config: PartialConfig = {};
   let run: RunMode = 'onType';
-  if (raw === undefined || raw === null) return { config, run, problems };
-  if (!isObject(raw)) return { config, run, problems: ['djangoReadiness: expected an object'] };
+  let logLevel: LogLevelSetting = 'info';
+  if (raw === undefined || raw === null) return { config, run, logLevel, problems };
+  if (!isObject(raw)) return { config, run, logLevel, problems: ['djangoReadiness: expected an object'] };
   const s = raw as Record<string, unknown>;
   if (s.enable !== undefined && s.enable !== null) {
     if (typeof s.enable === 'boolean') config.enable = s.enable;
@@ -148,5 +157,9 @@ export function resolveSettings(raw: unknown): ResolvedSettings {
     if (s.run === 'onType' || s.run === 'onSave') run = s.run;
     else problems.push('run: expected onType or onSave');
   }
-  return { config, run, problems };
+  if (s.logLevel !== undefined && s.logLevel !== null) {
+    if (typeof s.logLevel === 'string' && (LOG_LEVELS as readonly string[]).includes(s.logLevel)) logLevel = s.logLevel as LogLevelSetting;
+    else problems.push('logLevel: expected error, warn, info or debug');
+  }
+  return { config, run, logLevel, problems };
 }
