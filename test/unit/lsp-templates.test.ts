@@ -34,7 +34,7 @@ describe('language server: Django templates', () => {
     const csrf = d.find((x) => x.code === 'DJR611')!;
     assert.deepEqual(csrf.range.start, { line: 3, character: 2 });
     const h = await client.hover(uri, 3, 5);
-    assert.match((h?.contents as MarkupContent).value, /\*\*DJR611 form-without-csrf-token\*\*/);
+    assert.match((h?.contents as MarkupContent).value, /Documentation: \[DJR611 form-without-csrf-token\]/);
   });
 
   test('a closed template\'s findings come with the workspace analysis (DIRS and app templates/)', async () => {
@@ -60,10 +60,14 @@ describe('language server: Django templates', () => {
     await client.waitForCurrent(uri, (x) => x.filter((y) => y.code === 'DJR611').length === 1);
   });
 
-  test('"Ignore DJR611 for this line" writes a template comment, not a # line', async () => {
+  test('"Disable DJR611 for this line" writes a template comment, not a # line', async () => {
     const d = (await client.waitForCurrent(uri)).find((x) => x.code === 'DJR611')!;
     const actions = await client.codeActions(uri, d.range, [d]);
-    const ignore = actions.find((a) => a.title === 'Ignore DJR611 for this line');
+    const ignore = actions.find((a) => a.title === 'Disable DJR611 for this line');
+    // and for the whole template: a template comment at the top
+    const whole = actions.find((a) => a.title === 'Disable DJR611 for this file');
+    assert.ok(whole?.edit);
+    assert.match(JSON.stringify(whole.edit), /\{# django-readiness: ignore-file\[DJR611\] #\}/);
     assert.ok(ignore?.edit);
     const before = client.text(uri);
     await client.apply(ignore.edit);
