@@ -34,8 +34,12 @@ export function presentStatus(s: StatusParams | undefined): StatusPresentation {
   const c = s.counts;
   const counts = `${plural(c.error, 'error')}, ${plural(c.warning, 'warning')}`;
   const severity = c.error > 0 ? 'error' : c.warning > 0 ? 'warning' : 'info';
+  if (prod?.configuredMissing) {
+    return { text: '$(error) Production settings not found', detail: `${prod.productionReason} · ${counts}`, severity: 'error' };
+  }
   if (!prod || !prod.productionDotted) {
-    return { text: '$(question) No production settings', detail: `${prod?.productionReason ?? 'no Django project found'} · ${counts}`, severity: s.projects.length > 0 ? 'warning' : severity };
+    const candidates = prod?.candidates && prod.candidates.length > 0 ? ` (${prod.candidates.join(', ')})` : '';
+    return { text: '$(question) No production settings', detail: `${prod?.productionReason ?? 'no Django project found'}${candidates} · ${counts}`, severity: s.projects.length > 0 ? 'warning' : severity };
   }
   const more = s.projects.length > 1 ? ` (+${s.projects.length - 1} project${s.projects.length > 2 ? 's' : ''})` : '';
   return { text: `$(shield) ${prod.productionDotted}${more}`, detail: `${counts} · production settings: ${prod.productionReason}`, severity };

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { cli, copyProject, projectsRoot, snapshot } from '../helpers/cli';
@@ -61,7 +62,7 @@ describe('cli', () => {
     const r = await cli(['check', root, '--format', 'json']);
     assert.equal(r.code, 1);
     const j = JSON.parse(r.out);
-    assert.deepEqual(Object.keys(j), ['version', 'root', 'diagnostics', 'checklist', 'accepted', 'summaries']);
+    assert.deepEqual(Object.keys(j), ['version', 'root', 'diagnostics', 'checklist', 'accepted', 'summaries', 'production', 'projects']);
     assert.equal(j.version, 1);
     assert.equal(j.root, root);
     const d = j.diagnostics.find((x: { rule: string }) => x.rule === 'DJR101');
@@ -164,4 +165,101 @@ describe('cli', () => {
       }
     });
   }
+});
+
+describe('cli: which module is production, said out loud (issue 12)', () => {
+  test('text: a note names the module and why; JSON: a production object; SARIF: run properties', async () => {
+    const root = path.join(projects, 'overlay');
+    const text = await cli(['check', root, '--no-color']);
+    assert.match(text.out, /^mysite\/settings\.py: note: production settings: mysite\.settings \(Django loads mysite\/settings\.py, which imports production_settings\.py when the environment selects production\)$/m);
+    const j = JSON.parse((await cli(['check', root, '--format', 'json'])).out);
+    assert.deepEqual(j.production, {
+      project: '.',
+      module: 'mysite.settings',
+      file: 'mysite/settings.py',
+      reason: 'Django loads mysite/settings.py, which imports production_settings.py when the environment selects production',
+      candidates: [],
+      overlays: ['mysite/production_settings.py'],
+    });
+    assert.deepEqual(j.projects, [j.production]);
+    const sarif = JSON.parse((await cli(['check', root, '--format', 'sarif'])).out);
+    assert.deepEqual(sarif.runs[0].properties.production, j.production);
+  });
+
+  test('several candidates and no hint: unknown, with the candidates, in text and JSON', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'djr-ambiguous-'));
+    try {
+      const files: Record<string, string> = {
+        'manage.py': "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings.dev')\n",
+        'mysite/__init__.py': '',
+        'mysite/settings/__init__.py': '',
+        'mysite/settings/staging.py': 'DEBUG = False\nINSTALLED_APPS = []\n',
+        'mysite/settings/qa.py': 'DEBUG = False\nINSTALLED_APPS = []\n',
+        'mysite/settings/dev.py': 'DEBUG = True\n',
+      };
+      for (const [f, t] of Object.entries(files)) {
+        fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+        fs.writeFileSync(path.join(dir, f), t);
+      }
+      const text = await cli(['check', dir, '--no-color']);
+      assert.match(text.out, /^\.?[^:\n]*: note: production settings: unknown, 2 candidate modules and nothing says which one runs in production; candidates: mysite\.settings\.qa, mysite\.settings\.staging — name it with --production-settings/m);
+      const j = JSON.parse((await cli(['check', dir, '--format', 'json'])).out);
+      assert.equal(j.production.module, null);
+      assert.equal(j.production.file, null);
+      assert.deepEqual(j.production.candidates, ['mysite.settings.qa', 'mysite.settings.staging']);
+      assert.equal(j.diagnostics.filter((d: { file: string }) => d.file.startsWith('mysite/settings')).length, 0);
+      // naming one of them makes it production
+      const chosen = JSON.parse((await cli(['check', dir, '--format', 'json', '--production-settings', 'mysite.settings.qa'])).out);
+      assert.equal(chosen.production.module, 'mysite.settings.qa');
+      assert.equal(chosen.production.reason, 'configured');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a --production-settings that matches no settings module is an error (exit 2), also from pyproject.toml', async () => {
+    const r = await cli(['check', path.join(projects, 'overlay'), '--production-settings', 'mysite.nope']);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /production settings module mysite\.nope matches no settings module of .*overlay \(settings modules: mysite\.production_settings, mysite\.settings\)/);
+    assert.equal(r.out, '');
+    const dir = copyProject('overlay');
+    try {
+      fs.writeFileSync(path.join(dir, 'pyproject.toml'), '[tool.django-readiness]\nproduction-settings-module = "mysite.missing"\n');
+      const p = await cli(['check', dir]);
+      assert.equal(p.code, 2);
+      assert.match(p.err, /mysite\.missing matches no settings module/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('not a Django project (a Flask app with a settings.py, a .env, a Dockerfile, f-string SQL): no finding, exit 0', async () => {
+    const dir = copyProject('flask-app');
+    try {
+      const text = await cli(['check', dir, '--no-color']);
+      assert.equal(text.code, 0);
+      assert.equal(text.out, 'No Django project found: nothing to check (no manage.py, no Django settings, no Django import or requirement).\n');
+      const j = JSON.parse((await cli(['check', dir, '--format', 'json'])).out);
+      assert.deepEqual(j.diagnostics, []);
+      assert.equal(j.production, null);
+      assert.deepEqual(j.projects, []);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a reusable Django app (no manage.py, no settings, Django required) is still checked', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'djr-app-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'polls'));
+      fs.writeFileSync(path.join(dir, 'requirements.txt'), 'Django>=4.2\n');
+      fs.writeFileSync(path.join(dir, 'polls', 'views.py'), 'from django.db import connection\n\ndef v(request, q):\n    with connection.cursor() as c:\n        c.execute(f"SELECT * FROM t WHERE x = {q}")\n');
+      const j = JSON.parse((await cli(['check', dir, '--format', 'json'])).out);
+      assert.ok(j.diagnostics.some((d: { rule: string }) => d.rule === 'DJR606'), JSON.stringify(j.diagnostics));
+      assert.equal(j.production.module, null);
+      assert.equal(j.production.reason, 'no settings module found');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -92,6 +92,16 @@ describe('client: status item and production module choices', () => {
     assert.equal(presentStatus(status({ projects: [] })).text, '$(question) No production settings');
   });
 
+  test('the status says when production is unknown (with the candidates) or the configured module matches nothing', () => {
+    const unknown = presentStatus(status({ projects: [{ root: '/w/a', productionReason: 'unknown: 2 candidate modules and nothing says which one runs in production', candidates: ['s.qa', 's.staging'], settingsModules: [] }] }));
+    assert.equal(unknown.text, '$(question) No production settings');
+    assert.equal(unknown.detail, 'unknown: 2 candidate modules and nothing says which one runs in production (s.qa, s.staging) · 2 errors, 1 warning');
+    assert.equal(unknown.severity, 'warning');
+    const missing = presentStatus(status({ projects: [{ root: '/w/a', productionReason: 'the configured production settings module s.nope is not a settings module of this project', configuredMissing: 's.nope', candidates: ['s.settings'], settingsModules: [] }] }));
+    assert.equal(missing.text, '$(error) Production settings not found');
+    assert.equal(missing.severity, 'error');
+  });
+
   test('the status of the active file’s folder (deepest first)', () => {
     const a = status();
     const b = status({ uri: 'file:///w/a/sub', counts: { error: 0, warning: 0, info: 0, hint: 0 } });

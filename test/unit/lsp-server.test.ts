@@ -55,6 +55,8 @@ describe('language server: tutorial settings.py', () => {
     const status = (await client.waitForNotification(STATUS_NOTIFICATION)) as StatusParams;
     assert.equal(status.projects[0].productionDotted, 'mysite.settings');
     assert.ok(status.counts.error >= 3);
+    // the choice, and why, is in the log (once, not on every analysis)
+    assert.equal(client.logs.filter((l) => /^production settings for .*: mysite\.settings \(DJANGO_SETTINGS_MODULE default in wsgi\.py\)$/.test(l)).length, 1, client.logs.join('\n'));
   });
 
   test('hover on a finding renders the rule documentation', async () => {

@@ -192,6 +192,22 @@ describe('which module is production', () => {
     assert.match(p.productionReason, /includes environments\/production\.py/);
   });
 
+  test('a module that builds on production at top level (build.py) does not take its place; a package Django loads does', () => {
+    const files = {
+      '/p/manage.py': "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings')\n",
+      '/p/mysite/settings/__init__.py': 'from .dev import *\n',
+      '/p/mysite/settings/base.py': 'DEBUG = False\n',
+      '/p/mysite/settings/dev.py': 'from .base import *\nDEBUG = True\n',
+      '/p/mysite/settings/production.py': 'from .base import *\n',
+      '/p/mysite/settings/build.py': 'from .production import *\nSECRET_KEY = "build"\n',
+    };
+    assert.equal(discover(files)[0].production?.dotted, 'mysite.settings.production');
+    // the package Django loads imports production unconditionally: the package is production
+    const [q] = discover({ ...files, '/p/mysite/settings/__init__.py': 'from .production import *\n' });
+    assert.equal(q.production?.dotted, 'mysite.settings');
+    assert.deepEqual(q.overlays, ['/p/mysite/settings/production.py']);
+  });
+
   test('an empty settings/__init__.py is never chosen over a real module', () => {
     const [p] = discover({
       '/p/manage.py': MANAGE,

@@ -3,7 +3,7 @@
  * and SARIF 2.1.0 (GitHub code scanning). Messages are already masked by the rules.
  */
 import * as path from 'node:path';
-import { acceptedJson, fixToApply, ruleDocUrl, type ChecklistJsonItem, type ChecklistReport, type Finding, type Note, type Rule, type Severity } from '../engine';
+import { acceptedJson, fixToApply, ruleDocUrl, type ChecklistJsonItem, type ChecklistReport, type Finding, type Note, type ProjectSummary, type Rule, type Severity } from '../engine';
 
 export type JsonChecklistItem = ChecklistJsonItem;
 
@@ -21,12 +21,49 @@ export function jsonSummary(report: ChecklistReport): JsonSummary {
   return { root: report.root, score: report.score, points: { ...report.points }, counts: { ...report.counts }, problems: { ...report.problems } };
 }
 
+/** Which settings module was judged as production for one Django project, and why. */
+export interface JsonProduction {
+  /** The Django project's folder (manage.py), relative to the output's root ('.' for the root). */
+  project: string;
+  /** Dotted name of the production module; null when none could be chosen. */
+  module: string | null;
+  /** Its file, relative to the root; null when none. */
+  file: string | null;
+  reason: string;
+  /** The modules that could be production, when none could be chosen (or the configured one matches none). */
+  candidates: string[];
+  /** Production overlays evaluated as part of the module (pulled in by an environment switch). */
+  overlays: string[];
+}
+
+export function productionJson(root: string, projects: ProjectSummary[]): JsonProduction[] {
+  return projects.map((p) => ({
+    project: path.relative(root, p.root).split(path.sep).join('/') || '.',
+    module: p.productionDotted ?? null,
+    file: p.productionModule ? relPath(root, p.productionModule) : null,
+    reason: p.productionReason,
+    candidates: p.candidates ?? [],
+    overlays: (p.overlays ?? []).map((o) => relPath(root, o)),
+  }));
+}
+
+/** The `note:` lines of the text output that say which module is production (one per project). */
+export function productionNotes(projects: ProjectSummary[]): Note[] {
+  return projects.map((p): Note => {
+    const file = p.productionModule ?? p.root;
+    if (p.productionDotted) return { file, kind: 'info', message: `production settings: ${p.productionDotted} (${p.productionReason})` };
+    const candidates = p.candidates && p.candidates.length > 0 ? `; candidates: ${p.candidates.join(', ')}` : '';
+    const hint = p.settingsModules.length > 0 ? ' — name it with --production-settings (or production-settings-module in pyproject.toml)' : '';
+    return { file, kind: 'info', message: `production settings: unknown, ${p.productionReason.replace(/^unknown: /, '')}${candidates}${hint}; settings rules did not run` };
+  });
+}
+
 export function relPath(root: string, file: string): string {
   const rel = path.relative(root, file);
   return (rel === '' ? path.basename(file) : rel).split(path.sep).join('/');
 }
 
-export function toJson(root: string, findings: Finding[], checklist: JsonChecklistItem[], extra: { accepted?: Finding[]; summaries?: JsonSummary[] } = {}): object {
+export function toJson(root: string, findings: Finding[], checklist: JsonChecklistItem[], extra: { accepted?: Finding[]; summaries?: JsonSummary[]; production?: JsonProduction[] } = {}): object {
   return {
     version: 1,
     root,
@@ -49,6 +86,12 @@ export function toJson(root: string, findings: Finding[], checklist: JsonCheckli
     /** Suppressed findings: not problems, but risks someone accepted, with the reason written. */
     accepted: (extra.accepted ?? []).map((f) => acceptedJson(root, f)),
     summaries: extra.summaries ?? [],
+    /**
+     * The production settings module of the (first) Django project and why it was chosen; null
+     * when no Django project was found. `projects`: the same for every project found.
+     */
+    production: extra.production?.[0] ?? null,
+    projects: extra.production ?? [],
   };
 }
 
@@ -58,7 +101,7 @@ const SARIF_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warnin
  * SARIF 2.1.0. Suppressed findings are results too, each with a `suppressions` entry (kind
  * inSource, status accepted, the reason as justification), as code-scanning tools expect.
  */
-export function toSarif(root: string, findings: Finding[], rules: Rule[], version: string, accepted: Finding[] = []): object {
+export function toSarif(root: string, findings: Finding[], rules: Rule[], version: string, accepted: Finding[] = [], production: JsonProduction[] = []): object {
   const index = new Map(rules.map((r, i) => [r.meta.code, i]));
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -83,6 +126,8 @@ export function toSarif(root: string, findings: Finding[], rules: Rule[], versio
           },
         },
         columnKind: 'utf16CodeUnits',
+        // which settings module was judged as production, per Django project, and why
+        properties: { production: production[0] ?? null, projects: production },
         originalUriBaseIds: { '%SRCROOT%': { uri: 'file://' + root.split(path.sep).join('/').replace(/\/?$/, '/') } },
         results: [...findings, ...accepted].map((f) => ({
           ruleId: f.code,
@@ -123,7 +168,7 @@ function sarifSuppression(root: string, f: Finding): object {
 
 const COLORS = { red: '\x1b[31m', yellow: '\x1b[33m', blue: '\x1b[34m', cyan: '\x1b[36m', bold: '\x1b[1m', dim: '\x1b[2m', reset: '\x1b[0m' };
 
-export function toText(root: string, findings: Finding[], notes: Note[], opts: { color: boolean; unsafeHint: boolean }): string {
+export function toText(root: string, findings: Finding[], notes: Note[], opts: { color: boolean; unsafeHint: boolean; noProject?: boolean }): string {
   const c = (k: keyof typeof COLORS, s: string) => (opts.color ? COLORS[k] + s + COLORS.reset : s);
   const sevColor: Record<Severity, keyof typeof COLORS> = { error: 'red', warning: 'yellow', info: 'blue', hint: 'dim' };
   const lines: string[] = [];
@@ -139,7 +184,8 @@ export function toText(root: string, findings: Finding[], notes: Note[], opts: {
   for (const f of findings) counts[f.severity]++;
   const files = new Set(findings.map((f) => f.file)).size;
   const notAnalysed = new Set(notes.filter((n) => n.kind === 'skipped' || n.kind === 'syntax-error' || n.kind === 'rule-failed').map((n) => n.file)).size;
-  if (findings.length === 0 && notAnalysed > 0) lines.push(c('bold', `No problem found, but ${notAnalysed} file${notAnalysed === 1 ? ' was' : 's were'} not fully analysed (see the notes above).`));
+  if (opts.noProject && findings.length === 0) lines.push(c('bold', 'No Django project found: nothing to check (no manage.py, no Django settings, no Django import or requirement).'));
+  else if (findings.length === 0 && notAnalysed > 0) lines.push(c('bold', `No problem found, but ${notAnalysed} file${notAnalysed === 1 ? ' was' : 's were'} not fully analysed (see the notes above).`));
   else if (findings.length === 0) lines.push(c('bold', 'All checks passed!'));
   else {
     const parts = (['error', 'warning', 'info', 'hint'] as Severity[]).filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s}${counts[s] === 1 || s === 'info' ? '' : 's'}`);

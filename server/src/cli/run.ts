@@ -15,10 +15,11 @@ import {
   type Finding,
   type Note,
   type PartialConfig,
+  type ProjectSummary,
 } from '../engine';
 import { ChangesRefused, PendingFileSystem, writeChanges } from '../engine/apply';
 import { CodePool } from '../engine/pool';
-import { toJson, toSarif, toText, type JsonChecklistItem, type JsonSummary } from './formatters';
+import { productionJson, productionNotes, toJson, toSarif, toText, type JsonChecklistItem, type JsonSummary } from './formatters';
 import { checklistJson, writeReport } from './report';
 import pkg from '../../../package.json';
 
@@ -54,7 +55,15 @@ Configuration: [tool.django-readiness] in pyproject.toml (command-line options w
 Exit codes: 0 no warning or error, 1 warnings or errors found, 2 usage or internal error.
 `;
 
-class UsageError extends Error {}
+class UsageError extends Error {
+  /** `help`: print the usage after the message (not for errors about the project's configuration). */
+  constructor(
+    message: string,
+    readonly help = true,
+  ) {
+    super(message);
+  }
+}
 
 interface CheckArgs {
   paths: string[];
@@ -142,6 +151,8 @@ export interface CheckOutcome {
   summaries: JsonSummary[];
   notes: Note[];
   checklist: JsonChecklistItem[];
+  /** The Django projects found, each with its production module and why (none: not Django). */
+  projects: ProjectSummary[];
   fixed: number;
   stats: CheckStats;
 }
@@ -171,6 +182,7 @@ export async function runCheck(args: CheckArgs, io: CliIO): Promise<CheckOutcome
   const summaries: JsonSummary[] = [];
   const notes: Note[] = [];
   const checklist: JsonChecklistItem[] = [];
+  const projects: ProjectSummary[] = [];
   let fixed = 0;
   const stats: CheckStats = { filesFound: 0, pythonFiles: 0, parsed: 0, skippedByPrefilter: 0, skippedLargeOrBinary: 0, workers: 0, ms: 0 };
   // The code rules of large projects run in worker threads (small ones stay in-process: the
@@ -189,6 +201,12 @@ export async function runCheck(args: CheckArgs, io: CliIO): Promise<CheckOutcome
       const analyzer = new Analyzer({ rules: allRules, fs: pending });
       const analyze = () => analyzer.analyzeAsync(t.root, config, undefined, { pool, minFiles });
       let result = await analyze();
+      // a production module named in the options that matches nothing is an error, not a silent guess
+      const missing = result.projects.find((p) => p.configuredMissing);
+      if (missing) {
+        const candidates = missing.candidates && missing.candidates.length > 0 ? ` (settings modules: ${missing.candidates.join(', ')})` : ' (no settings module was found)';
+        throw new UsageError(`production settings module ${missing.configuredMissing} matches no settings module of ${missing.root}${candidates}`, false);
+      }
       if (args.fix) {
         let last = result;
         const outcome = await fixAll(
@@ -223,6 +241,7 @@ export async function runCheck(args: CheckArgs, io: CliIO): Promise<CheckOutcome
       const suppressed = result.suppressed ?? [];
       accepted.push(...(t.only ? suppressed.filter((f) => f.file === t.only) : suppressed));
       notes.push(...(t.only ? result.notes.filter((n) => n.file === t.only) : result.notes));
+      projects.push(...result.projects);
       const cl = checklistJson(fsys, t.root, result);
       checklist.push(...cl.items);
       summaries.push(cl.summary);
@@ -231,7 +250,7 @@ export async function runCheck(args: CheckArgs, io: CliIO): Promise<CheckOutcome
     stats.workers = pool?.threads ?? 0;
     await pool?.close();
   }
-  return { root, findings, accepted, summaries, notes, checklist, fixed, stats };
+  return { root, findings, accepted, summaries, notes, checklist, projects, fixed, stats };
 }
 
 export async function runCli(argv: string[], io: CliIO): Promise<number | undefined> {
@@ -272,11 +291,12 @@ export async function runCli(argv: string[], io: CliIO): Promise<number | undefi
           const u = process.resourceUsage();
           io.stderr.write(JSON.stringify({ ...out.stats, maxRssKb: u.maxRSS, cpuMs: Math.round((u.userCPUTime + u.systemCPUTime) / 1000) }) + '\n');
         }
-        if (args.format === 'json') io.stdout.write(JSON.stringify(toJson(out.root, out.findings, out.checklist, { accepted: out.accepted, summaries: out.summaries }), null, 2) + '\n');
-        else if (args.format === 'sarif') io.stdout.write(JSON.stringify(toSarif(out.root, out.findings, allRules, pkg.version, out.accepted), null, 2) + '\n');
+        const production = productionJson(out.root, out.projects);
+        if (args.format === 'json') io.stdout.write(JSON.stringify(toJson(out.root, out.findings, out.checklist, { accepted: out.accepted, summaries: out.summaries, production }), null, 2) + '\n');
+        else if (args.format === 'sarif') io.stdout.write(JSON.stringify(toSarif(out.root, out.findings, allRules, pkg.version, out.accepted, production), null, 2) + '\n');
         else {
           const color = args.color ?? (!!io.stdout.isTTY && !process.env.NO_COLOR);
-          io.stdout.write(toText(out.root, out.findings, out.notes, { color, unsafeHint: !args.unsafe }));
+          io.stdout.write(toText(out.root, out.findings, [...productionNotes(out.projects), ...out.notes], { color, unsafeHint: !args.unsafe, noProject: out.projects.length === 0 }));
           if (args.fix) io.stdout.write(`Fixed ${out.fixed} problem${out.fixed === 1 ? '' : 's'}.\n`);
         }
         if (args.format !== 'text') for (const n of out.notes) io.stderr.write(`${n.file}: note: ${n.message}\n`);
@@ -301,7 +321,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number | undefi
     }
   } catch (e) {
     if (e instanceof UsageError) {
-      io.stderr.write(`django-readiness: ${e.message}\n\n${HELP}`);
+      io.stderr.write(`django-readiness: ${e.message}\n${e.help ? `\n${HELP}` : ''}`);
       return 2;
     }
     throw e;

@@ -213,8 +213,8 @@ export class Analyzer implements CodeEnv {
     const summaries: ProjectSummary[] = [];
     if (!config.enable) return { disabled: { root: absRoot, projects: [], findings, notes, applicability, stats } };
 
-    let projects = this.discover(inv, config);
-    if (projects.length === 0) projects = [{ root: absRoot, settingsModules: [], productionReason: 'no Django project found', settingsDefaults: [] }];
+    // no Django project (a Flask app, a folder of scripts): nothing is checked, nothing is reported
+    const projects = this.discover(inv, config);
     const rules = this.opts.rules.filter((r) => ruleEnabled(config, r.meta.code, r.meta.optIn));
 
     const runs: ProjectRun[] = [];

@@ -284,6 +284,32 @@ function isSettingsCandidate(rel: string): boolean {
 
 const DSM = /DJANGO_SETTINGS_MODULE["']\s*,\s*["']([\w.]+)["']/;
 
+/** Text of a Django settings module (or of Django code). */
+const DJANGO_SETTINGS_HINT = /\b(?:INSTALLED_APPS|ROOT_URLCONF|DJANGO_SETTINGS_MODULE|WSGI_APPLICATION)\b|^[ \t]*(?:from|import)[ \t]+django\b/m;
+const DJANGO_IMPORT = /^[ \t]*(?:from|import)[ \t]+django\b/m;
+/** A requirement (requirements file or pyproject.toml dependency) on Django. */
+const DJANGO_REQUIREMENT = /(?:^|["'])[ \t]*django(?:\[[^\]]*\])?[ \t]*(?:[=<>!~;,"'\s]|$)/im;
+
+/** Python files read at most when looking for a Django import (a large non-Django folder stops early). */
+const MAX_IMPORT_SCAN = 5_000;
+
+/**
+ * Whether a folder without manage.py or settings is Django code: a requirement on Django, or a
+ * module that imports it. A Flask app, a script folder... is not, and gets no finding.
+ */
+export function usesDjango(inv: FileInventory, fs: FileSystem): boolean {
+  for (const f of inv.files) {
+    if ((f.kind === 'requirements' || f.kind === 'pyproject') && DJANGO_REQUIREMENT.test(fs.readFile(f.path) ?? '')) return true;
+  }
+  let scanned = 0;
+  for (const f of inv.files) {
+    if (f.kind !== 'python' || f.isTest) continue;
+    if (++scanned > MAX_IMPORT_SCAN) break;
+    if (DJANGO_IMPORT.test(fs.readFile(f.path) ?? '')) return true;
+  }
+  return false;
+}
+
 /** Finds the Django roots under `inv.root` and the settings modules of each. */
 export function findDjangoProjects(inv: FileInventory, fs: FileSystem, config: Pick<Config, 'productionSettingsModule'>): DjangoProject[] {
   const roots = inv.files
@@ -314,7 +340,18 @@ export function findDjangoProjects(inv: FileInventory, fs: FileSystem, config: P
         settingsModules.push({ path: f.path, dotted, role: settingsRole(dotted) });
       }
     }
-    if (roots.length === 0 && settingsModules.length === 0) continue;
+    if (roots.length === 0) {
+      // without manage.py, a module named settings is Django's only when it reads like it (a
+      // Flask or FastAPI app has settings.py too)
+      const django = settingsModules.filter((m) => DJANGO_SETTINGS_HINT.test(fs.readFile(m.path) ?? ''));
+      settingsModules.length = 0;
+      settingsModules.push(...django);
+      if (settingsModules.length === 0) {
+        // a reusable app or a library: Django code without settings (the code rules apply)
+        if (usesDjango(inv, fs)) projects.push({ root, settingsModules: [], productionReason: 'no settings module found', settingsDefaults });
+        continue;
+      }
+    }
     const project: DjangoProject = {
       root,
       managePy: roots.includes(root) ? path.join(root, 'manage.py') : undefined,
@@ -344,15 +381,22 @@ export function isEmptyModule(text: string | undefined): boolean {
 }
 
 /** `from .x import ...` / `from a.b.x import ...` / `import a.b.x` lines of a module. */
-const IMPORT_LINE = /^[ \t]*(?:from[ \t]+(\.*)([\w.]*)[ \t]+import\b|import[ \t]+([\w.]+))/gm;
+const IMPORT_LINE = /^([ \t]*)(?:from[ \t]+(\.*)([\w.]*)[ \t]+import\b|import[ \t]+([\w.]+))/gm;
 /** String literals naming a .py file (split-settings include patterns), f-strings included. */
 const PY_PATH_LITERAL = /(['"])([^'"\n]*\.py)\1/g;
 
-/** How `importer` runs `target`: an import, or a split-settings include() pattern that matches it. */
-function pullsIn(fs: FileSystem, root: string, importer: string, text: string, target: string): 'imports' | 'includes' | undefined {
+/**
+ * How `importer` runs `target`: an import under a switch (an indented import: `if ENV ==
+ * 'production':`, `try:`), any import when Django loads `importer` itself (`loaded`: a
+ * DJANGO_SETTINGS_MODULE default names it), or a split-settings include() pattern that matches
+ * it. A module that merely builds on production at top level (`build.py`: `from .production
+ * import *` plus overrides) does not make production its overlay.
+ */
+function pullsIn(fs: FileSystem, root: string, importer: string, text: string, target: string, loaded: boolean): 'imports' | 'includes' | undefined {
   for (const m of text.matchAll(IMPORT_LINE)) {
-    const level = m[1]?.length ?? 0;
-    const module = m[2] || m[3] || '';
+    if (!loaded && m[1].length === 0) continue;
+    const level = m[2]?.length ?? 0;
+    const module = m[3] || m[4] || '';
     if (!module && level === 0) continue;
     if (resolveModuleFile(fs, root, importer, module, level) === target) return 'imports';
   }
@@ -378,7 +422,8 @@ function overlayOwner(p: DjangoProject, fs: FileSystem, prod: SettingsModuleInfo
     if (m === prod || m.role === 'development' || m.role === 'production') continue;
     const text = fs.readFile(m.path);
     if (!text || (!text.includes(stem) && !text.includes('split_settings'))) continue;
-    const how = pullsIn(fs, p.root, m.path, text, prod.path);
+    const loaded = p.settingsDefaults.some((d) => d.module === m.dotted);
+    const how = pullsIn(fs, p.root, m.path, text, prod.path, loaded);
     if (how) return { owner: m, how };
   }
   return undefined;

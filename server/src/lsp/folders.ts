@@ -56,6 +56,8 @@ export interface Folder extends FolderInfo {
   loggedFailures: Set<string>;
   statusKey?: string;
   status?: StatusParams;
+  /** The production choice last written to the log (logged again when it changes). */
+  productionLogged?: string;
   /**
    * The background scan of a large folder: code rules of the files without cached results, in
    * worker threads. Aborted by any newer change (what is done stays cached).

@@ -127,6 +127,9 @@ export class Publisher {
         productionModule: p.productionModule,
         productionDotted: p.productionDotted,
         productionReason: p.productionReason,
+        ...(p.candidates ? { candidates: p.candidates } : {}),
+        ...(p.overlays ? { overlays: p.overlays } : {}),
+        ...(p.configuredMissing ? { configuredMissing: p.configuredMissing } : {}),
         settingsModules: p.settingsModules,
       })),
       counts,
@@ -135,9 +138,24 @@ export class Publisher {
     };
   }
 
+  /** Logs which module is production for each project of the folder, and why, when that changes. */
+  private logProduction(f: Folder, s: StatusParams): void {
+    const lines = s.projects.map((p) => {
+      if (p.configuredMissing) return { level: 'error' as const, text: `production settings for ${p.root}: the configured module ${p.configuredMissing} matches no settings module (${(p.candidates ?? []).join(', ') || 'none found'}); settings rules did not run` };
+      if (p.productionDotted) return { level: 'info' as const, text: `production settings for ${p.root}: ${p.productionDotted} (${p.productionReason})` };
+      const candidates = p.candidates && p.candidates.length > 0 ? `; candidates: ${p.candidates.join(', ')}` : '';
+      return { level: 'warn' as const, text: `production settings for ${p.root}: unknown (${p.productionReason})${candidates}` };
+    });
+    const key = lines.map((l) => l.text).join('\n');
+    if (key === f.productionLogged) return;
+    f.productionLogged = key;
+    for (const l of lines) this.ctx.host.log(l.level, l.text);
+  }
+
   /** Sends the folder's status when it changed (the duration aside). */
   sendStatus(f: Folder): void {
     const s = this.statusOf(f);
+    this.logProduction(f, s);
     f.status = s;
     const key = JSON.stringify({ ...s, ms: 0 });
     if (key === f.statusKey) return;

@@ -46,6 +46,12 @@ export interface StatusProject {
   productionDotted?: string;
   /** Why that module (or why none), e.g. "named production". */
   productionReason: string;
+  /** The modules that could be production, when none could be chosen (dotted names). */
+  candidates?: string[];
+  /** Production overlays evaluated as part of the module (paths). */
+  overlays?: string[];
+  /** The configured production module, when it matches no settings module (an error). */
+  configuredMissing?: string;
   settingsModules: { path: string; dotted: string; role: string }[];
 }
 
