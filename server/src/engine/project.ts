@@ -290,6 +290,25 @@ const DJANGO_IMPORT = /^[ \t]*(?:from|import)[ \t]+django\b/m;
 /** A requirement (requirements file or pyproject.toml dependency) on Django. */
 const DJANGO_REQUIREMENT = /(?:^|["'])[ \t]*django(?:\[[^\]]*\])?[ \t]*(?:[=<>!~;,"'\s]|$)/im;
 
+/** Web frameworks other than Django, as requirement names and import roots. */
+const OTHER_FRAMEWORK = /^(?:flask|fastapi|starlette|tornado|pyramid|bottle|sanic|quart|aiohttp|falcon|litestar)$/;
+const OTHER_REQUIREMENT = /(?:^|["'])[ \t]*(flask|fastapi|starlette|tornado|pyramid|bottle|sanic|quart|aiohttp|falcon|litestar)(?:\[[^\]]*\])?[ \t]*(?:[=<>!~;,"'\s]|$)/im;
+const ANY_IMPORT = /^[ \t]*(?:from|import)[ \t]+(\w+)/gm;
+
+/** Whether the folder is built on another web framework (a requirement on it, or an import of it). */
+function usesOtherFramework(inv: FileInventory, fs: FileSystem): boolean {
+  for (const f of inv.files) {
+    if ((f.kind === 'requirements' || f.kind === 'pyproject') && OTHER_REQUIREMENT.test(fs.readFile(f.path) ?? '')) return true;
+  }
+  let scanned = 0;
+  for (const f of inv.files) {
+    if (f.kind !== 'python' || f.isTest) continue;
+    if (++scanned > MAX_IMPORT_SCAN) break;
+    for (const m of (fs.readFile(f.path) ?? '').matchAll(ANY_IMPORT)) if (OTHER_FRAMEWORK.test(m[1].toLowerCase())) return true;
+  }
+  return false;
+}
+
 /** Python files read at most when looking for a Django import (a large non-Django folder stops early). */
 const MAX_IMPORT_SCAN = 5_000;
 
@@ -341,9 +360,10 @@ export function findDjangoProjects(inv: FileInventory, fs: FileSystem, config: P
       }
     }
     if (roots.length === 0) {
-      // without manage.py, a module named settings is Django's only when it reads like it (a
-      // Flask or FastAPI app has settings.py too)
-      const django = settingsModules.filter((m) => DJANGO_SETTINGS_HINT.test(fs.readFile(m.path) ?? ''));
+      // without manage.py, a module named settings is Django's when it reads like it, or when
+      // the folder uses no other web framework (a Flask or FastAPI app has a settings.py too)
+      const other = settingsModules.length > 0 && usesOtherFramework(inv, fs);
+      const django = settingsModules.filter((m) => !other || DJANGO_SETTINGS_HINT.test(fs.readFile(m.path) ?? ''));
       settingsModules.length = 0;
       settingsModules.push(...django);
       if (settingsModules.length === 0) {
