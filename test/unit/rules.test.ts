@@ -72,6 +72,8 @@ function setup(rule: Rule, dir: string, variant: 'valid' | 'invalid') {
     if (!m) return rel;
     return m[1] === variant ? fileName : undefined;
   });
+  // every fixture is a Django project (a folder with no trace of Django is not checked at all)
+  if (!mem.exists(path.join(ROOT, 'manage.py'))) mem.write(path.join(ROOT, 'manage.py'), '# the fixture is a Django project\n');
   return { mem, spec, file: path.join(ROOT, fileName), source: path.join(dir, source) };
 }
 
