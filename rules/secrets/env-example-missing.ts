@@ -39,7 +39,9 @@ export default defineRule({
       .sort((a, b) => a.split(path.sep).length - b.split(path.sep).length || a.localeCompare(b))[0];
     const existing = ctx.fs.exists(besideEnv) ? besideEnv : elsewhere;
     const example = existing ?? besideEnv;
-    const listed = new Set(parseDotenv(existing ? (ctx.readFile(existing) ?? '') : '').map((e) => e.name));
+    // every example file beside it counts (.env.dist and .env.template side by side)
+    const siblings = existing ? ctx.files.filter((f) => f.kind === 'env-example' && path.dirname(f.path) === path.dirname(existing)).map((f) => f.path) : [];
+    const listed = new Set([existing, ...siblings].flatMap((f) => (f ? parseDotenv(ctx.readFile(f) ?? '').map((e) => e.name) : [])));
     const missing = names.filter((n) => !listed.has(n));
     if (missing.length === 0) return;
     const shown = missing.slice(0, 5).join(', ') + (missing.length > 5 ? ` and ${missing.length - 5} more` : '');

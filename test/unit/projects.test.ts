@@ -50,6 +50,11 @@ const SHAPES: Record<string, Shape> = {
   heroku: {
     findings: ['DJR102 mysite/settings.py:8', 'DJR203 mysite/settings.py:53', 'DJR314 mysite/settings.py:1', 'DJR405 mysite/settings.py:53', 'DJR701 mysite/settings.py:38'],
   },
+  // names that say password/token/secret without holding one (form classes, rates, a function's
+  // import path, masking patterns); .env.dist and .env.template are example files, not secrets
+  'name-based': {
+    findings: ['DJR103 mysite/settings.py:79', 'DJR314 mysite/settings.py:1', 'DJR614 mysite/settings.py:61'],
+  },
   // a pydantic-settings class (env_prefix, Field(alias=), Field(default=)) read through `settings = Settings()`
   'pydantic-settings': {
     findings: ['DJR102 mysite/settings.py:7', 'DJR202 mysite/settings.py:8', 'DJR314 mysite/settings.py:1'],

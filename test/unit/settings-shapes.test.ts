@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { classify, envLookupSites, findDjangoProjects, globFiles, isEmptyModule, isEnvExampleName, listFiles, MemoryFileSystem, ParseCache, settingsEvaluator, type ModuleScope, type Value } from '../../server/src/engine';
+import { canBeCredential, classify, envLookupSites, findDjangoProjects, globFiles, isEmptyModule, isEnvExampleName, listFiles, MemoryFileSystem, ParseCache, settingsEvaluator, type ModuleScope, type Value } from '../../server/src/engine';
 import { ready } from '../helpers/fixtures';
 
 function evaluate(files: Record<string, string>, main: string, overlays: string[] = []): { scope: ModuleScope; loaded: string[] } {
@@ -439,5 +439,16 @@ describe('more environment libraries', () => {
     const b = evaluate({ '/p/s/settings.py': base + 'django_heroku.settings(locals(), allowed_hosts=False, staticfiles=False)' }, '/p/s/settings.py').scope;
     assert.deepEqual(plain(b.names.get('ALLOWED_HOSTS')?.value), ['a.example']);
     assert.equal(b.names.get('STATIC_ROOT'), undefined);
+  });
+});
+
+describe('name-based false positives (DJR103/DJR104)', () => {
+  test('values no credential looks like', () => {
+    for (const v of ['mysite.forms.ResetPasswordForm', 'users.ResetForm', 'pkg.auth.services.jwt_secret', '1/m/user', '100/day', '^[@\\w.+-]+$', 'r(?P<x>.*)', '/accounts/password/reset/', 'https://example.com/token', 'true', 'None', '', '${DB_PASSWORD}']) {
+      assert.equal(canBeCredential(v), false, v);
+    }
+    for (const v of ['hunter2', 's3cr3t.value', 'AKIAIOSFODNN7EXAMPLE', 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.sig', 'changeme', '^8w!f3c(xyz', 'postgres://u:p@h/d']) {
+      assert.equal(canBeCredential(v), true, v);
+    }
   });
 });

@@ -185,8 +185,12 @@ export interface CredentialValue {
   env?: EnvInfo;
 }
 
+/** An action on a credential, not one: ACCOUNT_FORMS['reset_password'], URLS['change_password']. */
+const CREDENTIAL_ACTION = /(?:^|_)(?:RESET|SET|CHANGE|FORGOT|FORGOTTEN|CONFIRM|VERIFY|VALIDATE|REQUIRE|OBTAIN|REVOKE|ROTATE)_(?:PASSWORD|SECRET|TOKEN)$/;
+
 function credentialName(path: string[]): boolean {
   const last = path[path.length - 1].toUpperCase().replace(/[^A-Z0-9]+/g, '_');
+  if (CREDENTIAL_ACTION.test(last)) return false;
   if (path.length === 1) return CREDENTIAL_SUFFIX.test(last);
   if (path[0] === 'SIMPLE_JWT' && path.length === 2 && last === 'SIGNING_KEY') return true;
   return CREDENTIAL_KEY.test(last) || CREDENTIAL_SUFFIX.test(last);
@@ -212,6 +216,32 @@ function credentialLabel(path: string[]): string {
 
 function usableSecret(s: string): boolean {
   return s.trim().length > 0 && !/^\$\{?\w+\}?$/.test(s.trim());
+}
+
+/** A dotted import path (`myapp.forms.ResetPasswordForm`, `pkg.auth.services.jwt_secret`): a reference to code. */
+const IMPORT_PATH = /^[A-Za-z_]\w{0,63}(?:\.[A-Za-z_]\w{0,63})+$/;
+/** A rate (`'1/m/user'`, `'100/day'`): django-ratelimit, DRF throttles. */
+const RATE = /^\d+\s*\/\s*\d*[a-z]+(?:\s*\/\s*[\w.-]+)?$/i;
+/** A regular expression (`'^[@.+-_]+$'`, `r'password=(?P<x>\w+)'`): anchored, with a class, escape or group. */
+const REGEX_ANCHOR = /^\^|\$$/;
+const REGEX_PART = /\\[dwsSWDbA]|\[[^\]]+\]|\(\?|\.[*+]/;
+
+/**
+ * Whether a string held by a credential-named setting can be a credential: not a reference to
+ * code (an import path), a rate, a pattern, a path or a URL without a password, a word such as
+ * 'true'/'none'. Those are what such names hold in real projects (`ACCOUNT_FORMS['reset_password']`
+ * is a form class, `RATELIMITS['token']` a rate).
+ */
+export function canBeCredential(s: string): boolean {
+  const v = s.trim();
+  if (!usableSecret(v)) return false;
+  if (v.startsWith('eyJ')) return true; // a JWT has dots too
+  if (IMPORT_PATH.test(v) && (v.split('.').length >= 3 || /\.[A-Z][A-Za-z0-9]*$/.test(v))) return false;
+  if (RATE.test(v) || (REGEX_ANCHOR.test(v) && REGEX_PART.test(v)) || /\(\?P</.test(v)) return false;
+  if (/^\/[\w./{}<>:-]*$/.test(v)) return false;
+  if (/^(?:[a-z][a-z0-9+.-]*:)?\/\/[^@\s]*$/i.test(v)) return false;
+  if (/^(?:true|false|none|null|yes|no|on|off)$/i.test(v)) return false;
+  return true;
 }
 
 /**
@@ -256,7 +286,7 @@ export function credentialValues(ctx: SettingsContext): CredentialValue[] {
       // A field of a parsed database URL: the secret is the URL literal that wrote it.
       const node = v.origin.node;
       const fromUrl = node.t === 'str' && node.v !== v.value && URL_WITH_PASSWORD.test(node.v) ? node.v : undefined;
-      if (credentialName(path) && usableSecret(v.value)) {
+      if (credentialName(path) && canBeCredential(v.value)) {
         if (fromUrl) add({ label: credentialLabel(path.slice(0, -1)), variable: credentialVariable([...path.slice(0, -1), 'URL']), value: v, maskedUrl: maskUrlPassword(fromUrl), at, env });
         else add({ label: credentialLabel(path), variable: credentialVariable(path), value: v, at, env });
         return;
