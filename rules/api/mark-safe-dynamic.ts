@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { callArgs, defineRule, escapeBraces, exprDottedName, isClassConstant, isModelMetaAttribute, isPlainStringLiteral, isPrimaryKeyAttribute, isSettingsAttribute, codeSnippet, fStringInfo, lastName, plainStringInfo, plainText, TrustAnalysis, unparen, type FileContext, type FixSpec, type SemanticModel, type TrustPolicy } from '../../server/src/engine';
+import { callArgs, defineRule, escapeBraces, exprDottedName, isClassConstant, isForeignKeyId, isModelMetaAttribute, isPlainStringLiteral, isPrimaryKeyAttribute, isSettingsAttribute, codeSnippet, fStringInfo, lastName, plainStringInfo, plainText, TrustAnalysis, unparen, type FileContext, type FixSpec, type SemanticModel, type TrustPolicy } from '../../server/src/engine';
 
 const MARKERS = /(^|\.)(mark_safe|SafeString|SafeText)$/;
 
@@ -132,12 +132,15 @@ export function htmlTrust(ctx?: Pick<FileContext, 'projectSource'>): TrustPolicy
       SAFE_METHODS.has(call.childForFieldName('function')?.childForFieldName('attribute')?.text ?? '') ||
       /^get_\w+_display$/.test(call.childForFieldName('function')?.childForFieldName('attribute')?.text ?? '') ||
       SANITIZER.test(lastName(call.childForFieldName('function')) ?? '') ||
+      // a project's URL helper named like Django's (reverse_tournament, reverse_round)
+      /^reverse_\w+$/.test(lastName(call.childForFieldName('function')) ?? '') ||
       escapingTranslate(call, model) ||
       safeRender(call, model) ||
       autoescapeIdiom(call, model),
     passThrough: (q) => !!q && PASS_THROUGH.has(q),
-    attribute: (attr, model) => isSettingsAttribute(attr, model) || isModelMetaAttribute(attr) || isPrimaryKeyAttribute(attr) || isClassConstant(attr, model),
+    attribute: (attr, model) => isSettingsAttribute(attr, model) || isModelMetaAttribute(attr) || isPrimaryKeyAttribute(attr) || isForeignKeyId(attr, model) || isClassConstant(attr, model),
     imported: (q) => ctx?.projectSource.constantString(q) !== undefined,
+    safeTypes: true,
   };
 }
 
@@ -278,7 +281,7 @@ export default defineRule({
     fixTitle: 'Build the HTML with format_html',
     fix: 'unsafe',
     docs: {
-      what: "`mark_safe(...)`, `SafeString(...)` or `SafeText(...)` (Django's, resolved through the imports: a local function of that name is not one) applied to a value built at run time, unless every piece of it is proven safe: a literal or a name only ever given literals (followed through assignments, `+=`, loops, `self.attr`, helper functions of the same file called with literals, constants imported from another module), `gettext` of a literal, the result of `format_html`, `format_html_join`, `escape`, `conditional_escape` (also Django's `needs_autoescape` idiom), `json_script`, `render_to_string`, a template's, a node list's or a form widget's `.render()`, `reverse()`, a model's `get_absolute_url()` (by Django's convention built with reverse), `slugify`, `urlencode`/`quote`, humanize's `naturalday`/`naturaltime`, a sanitiser (`bleach.clean`, `nh3.clean`, a project function named `clean_html` or `sanitize_*`), Pygments' `highlight`, `re.sub` of safe text, a number (`len()`, `.count()`, `obj.pk`), a date (`strftime`), `get_FOO_display()`, a setting, or a class constant. The message names the first piece it could not prove escaped.",
+      what: "`mark_safe(...)`, `SafeString(...)` or `SafeText(...)` (Django's, resolved through the imports: a local function of that name is not one) applied to a value built at run time, unless every piece of it is proven safe: a literal or a name only ever given literals (followed through assignments, `+=`, loops, `self.attr`, helper functions of the same file called with literals, constants imported from another module), `gettext` of a literal, the result of `format_html`, `format_html_join`, `escape`, `conditional_escape` (also Django's `needs_autoescape` idiom), `json_script`, `render_to_string`, a template's, a node list's or a form widget's `.render()`, `reverse()` (and project helpers named `reverse_*`), a model's `get_absolute_url()` (by Django's convention built with reverse), `slugify`, `urlencode`/`quote`, humanize's `naturalday`/`naturaltime`, a sanitiser (`bleach.clean`, `nh3.clean`, a project function named `clean_html` or `sanitize_*`), Pygments' `highlight`, `re.sub` of safe text, a number (`len()`, `.count()`, `obj.pk`, a model's `self.owner_id`), a date (`strftime`, `isoformat`), `get_FOO_display()`, a setting, a class constant, or a value checked against an allow-list first. The message names the first piece it could not prove escaped.",
       why: "`mark_safe` tells Django's templates not to escape the text. If any part of it comes from a user (a name, a search term, a stored comment), that user can inject `<script>` into the page of everyone who views it (stored or reflected XSS), steal their session or act as them.",
       example: "from django.utils.safestring import mark_safe\n\ndef greeting(user):\n    return mark_safe(f\"<b>Hello {user.first_name}</b>\")",
       instead: "from django.utils.html import format_html\n\ndef greeting(user):\n    return format_html(\"<b>Hello {}</b>\", user.first_name)",

@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { builtString, callArgs, Constants, defineRule, isClassConstant, isModelMetaAttribute, isPrimaryKeyAttribute, isSettingsAttribute, codeSnippet, TrustAnalysis, type TrustPolicy, exprDottedName, lastName, fStringInfo, plainStringInfo, plainText, unescapeFBraces, unparen, type BuiltString, type FileContext, type FixSpec } from '../../server/src/engine';
+import { builtString, callArgs, Constants, defineRule, isClassConstant, isForeignKeyId, isModelMetaAttribute, isPrimaryKeyAttribute, isSettingsAttribute, codeSnippet, TrustAnalysis, type TrustPolicy, exprDottedName, lastName, fStringInfo, plainStringInfo, plainText, unescapeFBraces, unparen, type BuiltString, type FileContext, type FixSpec } from '../../server/src/engine';
 
 const EXECUTE = new Set(['execute', 'executemany', 'executescript']);
 const SQL_WORDS = /\b(select|insert|update|delete|from|where|into|values|create|drop|alter|truncate|join|order\s+by|group\s+by|union|pragma|grant)\b/i;
@@ -151,7 +151,7 @@ export function sqlTrust(ctx?: Pick<FileContext, 'projectSource'>): TrustPolicy 
     call: (q) => !!q && /^psycopg2?\.sql\./.test(q),
     // connection.ops.quote_name(x): an identifier quoted (trusted when x is)
     passThrough: (_q, call) => lastName(call.childForFieldName('function')) === 'quote_name',
-    attribute: (attr, model) => isModelMetaAttribute(attr) || isSettingsAttribute(attr, model) || isPrimaryKeyAttribute(attr) || isClassConstant(attr, model) || SCHEMA_ATTRIBUTES.has(attr.childForFieldName('attribute')?.text ?? ''),
+    attribute: (attr, model) => isModelMetaAttribute(attr) || isSettingsAttribute(attr, model) || isPrimaryKeyAttribute(attr) || isForeignKeyId(attr, model) || isClassConstant(attr, model) || SCHEMA_ATTRIBUTES.has(attr.childForFieldName('attribute')?.text ?? ''),
     element: (call, index) => index === 0 && COMPILED.has(lastName(call.childForFieldName('function')) ?? ''),
     imported: (q) => ctx?.projectSource.constantString(q) !== undefined,
   };
@@ -174,7 +174,7 @@ export default defineRule({
     fixTitle: 'Pass the values as query parameters',
     fix: 'unsafe',
     docs: {
-      what: "Flags raw SQL given to `cursor.execute()` / `executemany()`, `Manager.raw()`, `QuerySet.extra()` and `RawSQL()` that is built at run time with an f-string, `%` formatting, `.format()` or `+` concatenation, directly or through a local variable. It stays silent when every interpolated piece is proven harmless: a literal or a name only ever assigned literals (followed through assignments, `+=`, loops over constant lists, and helper functions of the same file called with constants), a model's `_meta` (`Model._meta.db_table`, `field.column`), a primary key (`obj.pk`, `obj.id`), a class constant (`Status.ACTIVE.value`), a setting, or the SQL text the ORM's compiler produced (`sql, params = qs.query.sql_with_params()`, `where.as_sql(compiler, connection)[0]`; the parameters still go separately). Parameterised calls (`cursor.execute(sql, [value])`) are fine. The message names the first piece it could not prove harmless.",
+      what: "Flags raw SQL given to `cursor.execute()` / `executemany()`, `Manager.raw()`, `QuerySet.extra()` and `RawSQL()` that is built at run time with an f-string, `%` formatting, `.format()` or `+` concatenation, directly or through a local variable. It stays silent when every interpolated piece is proven harmless: a literal or a name only ever assigned literals (followed through assignments, `+=`, loops over constant lists, and helper functions of the same file called with constants), a model's `_meta` (`Model._meta.db_table`, `field.column`), a primary key (`obj.pk`, `obj.id`), a class constant (`Status.ACTIVE.value`), a setting, a value checked against an allow-list first (`if key not in ALLOWED: raise`, or used inside `if key in ALLOWED:`), or the SQL text the ORM's compiler produced (`sql, params = qs.query.sql_with_params()`, `where.as_sql(compiler, connection)[0]`; the parameters still go separately). Parameterised calls (`cursor.execute(sql, [value])`) are fine. The message names the first piece it could not prove harmless.",
       why: 'A value spliced into SQL text is SQL: a name like `x\' OR \'1\'=\'1` or `1; DROP TABLE ...` changes the query. Database drivers bind parameters separately from the SQL text, so passing values as parameters makes injection impossible, whatever the value.',
       example: "def search(request):\n    term = request.GET['q']\n    with connection.cursor() as cursor:\n        cursor.execute(f\"SELECT id FROM shop_product WHERE name = '{term}'\")",
       instead: "def search(request):\n    term = request.GET['q']\n    with connection.cursor() as cursor:\n        cursor.execute(\"SELECT id FROM shop_product WHERE name = %s\", [term])",

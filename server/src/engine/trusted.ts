@@ -22,6 +22,8 @@ export interface TrustPolicy {
   element?(call: Node, index: number, model: SemanticModel): boolean;
   /** A name imported from another module (`from dojo import __docs__`): trusted when it is a constant there. */
   imported?(qualified: string): boolean;
+  /** Values of Django's or markupsafe's safe-string types (`if isinstance(x, SafeString): ...`) are trusted. */
+  safeTypes?: boolean;
 }
 
 /** Builtins whose result is a number or a boolean: never text an attacker chose. */
@@ -200,9 +202,9 @@ export class TrustAnalysis {
       case 'call':
         return this.call(u, frame, depth);
       case 'identifier':
-        return this.identifier(u, frame, depth);
+        return this.identifier(u, frame, depth) || this.allowListed(u, frame, depth);
       case 'attribute':
-        return !!this.policy.attribute?.(u, this.model) || this.selfAttribute(u, depth) || this.fail(u);
+        return !!this.policy.attribute?.(u, this.model) || this.selfAttribute(u, depth) || this.allowListed(u, frame, depth) || this.fail(u);
       case 'subscript': {
         const value = u.childForFieldName('value');
         const index = u.childForFieldName('subscript');
@@ -264,6 +266,53 @@ export class TrustAnalysis {
     }
   }
 
+  /**
+   * Checked against an allow-list before use: inside `if x in ALLOWED:`, or after
+   * `if x not in ALLOWED: raise/return/continue/break` in a block that holds the use, where
+   * ALLOWED is trusted (a literal set, list, dict or tuple, or a name only given one).
+   */
+  private allowListed(n: Node, frame: Frame | undefined, depth: number): boolean {
+    const text = n.text;
+    const stop = this.model.enclosingFunction(n)?.node.id ?? this.model.root.id;
+    const guard = (cond: Node | null, negated: boolean): boolean => {
+      const c = cond ? unparen(cond) : undefined;
+      if (c?.type !== 'comparison_operator') return false;
+      const ops = c.children.filter((x): x is Node => !!x && !x.isNamed).map((x) => x.type);
+      const parts = named(c);
+      if (parts.length !== 2 || unparen(parts[0]).text !== text) return false;
+      const op = ops.join(' ');
+      if (negated ? op !== 'not in' : op !== 'in') return false;
+      return this.check(parts[1], frame, depth + 1);
+    };
+    const exits = (block: Node | null) => {
+      const last = named(block).pop();
+      return !!last && ['raise_statement', 'return_statement', 'continue_statement', 'break_statement'].includes(last.type);
+    };
+    // str(x) inside `if isinstance(x, SafeString):` (x is already safe)
+    const isSafeType = (cond: Node | null): boolean => {
+      const c = cond ? unparen(cond) : undefined;
+      if (c?.type !== 'call' || c.childForFieldName('function')?.text !== 'isinstance') return false;
+      const [obj, types] = named(c.childForFieldName('arguments'));
+      if (!obj || !types || unparen(obj).text !== text) return false;
+      const ts = unparen(types).type === 'tuple' ? named(unparen(types)) : [types];
+      return ts.length > 0 && ts.every((t) => /(^|\.)(SafeData|SafeString|SafeText|Markup)$/.test(this.model.qualifiedName(t) ?? t.text));
+    };
+    let child: Node = n;
+    for (let p = n.parent; p && p.id !== stop; child = p, p = p.parent) {
+      if (this.policy.safeTypes && p.type === 'if_statement' && p.childForFieldName('consequence')?.id === child.id && isSafeType(p.childForFieldName('condition'))) return true;
+      // inside `if x in ALLOWED:`
+      if (p.type === 'if_statement' && p.childForFieldName('consequence')?.id === child.id && guard(p.childForFieldName('condition'), false)) return true;
+      // an earlier `if x not in ALLOWED: raise` in this block
+      if (p.type === 'block' || p.type === 'module') {
+        for (const stmt of named(p)) {
+          if (stmt.startIndex >= child.startIndex) break;
+          if (stmt.type === 'if_statement' && !stmt.childForFieldName('alternative') && guard(stmt.childForFieldName('condition'), true) && exits(stmt.childForFieldName('consequence'))) return true;
+        }
+      }
+    }
+    return false;
+  }
+
   /** Whether `cls` derives from `base` through classes of this file. */
   private inheritsLocally(cls: Node, base: Node, depth = 0): boolean {
     if (depth > 10) return false;
@@ -298,26 +347,32 @@ export class TrustAnalysis {
     if (q && q.startsWith('builtins.')) {
       const b = q.slice('builtins.'.length);
       if (NUMERIC.has(b)) return true;
-      if (b === 'str' || b === 'repr' || b === 'sorted' || b === 'reversed' || b === 'list' || b === 'tuple' || b === 'set' || b === 'dict' || b === 'enumerate' || b === 'zip' || b === 'range') return argsTrusted();
+      if (b === 'str' || b === 'repr' || b === 'sorted' || b === 'reversed' || b === 'list' || b === 'tuple' || b === 'set' || b === 'frozenset' || b === 'dict' || b === 'enumerate' || b === 'zip' || b === 'range') return argsTrusted();
       return this.fail(call);
     }
     if (q && GETTEXT.test(q)) return argsTrusted();
     // re.sub(pattern, repl, string): the result is the string with matches replaced by repl
     if (q === 're.sub' || q === 're.subn') {
       const positional = argNodes.filter((a) => a.type !== 'keyword_argument');
-      return positional.length >= 3 && this.check(positional[1], frame, depth + 1) && this.check(positional[2], frame, depth + 1);
+      if (positional.length < 3 || !this.check(positional[1], frame, depth + 1)) return this.fail(call);
+      // re.sub(r"[^A-Za-z0-9_]", "_", s): only the kept characters survive, whatever s is
+      if (keepsOnlySafeCharacters(positional[0])) return true;
+      return this.check(positional[2], frame, depth + 1);
     }
     if (!q && fn.type === 'identifier' && GETTEXT.test(fn.text) && this.model.resolve(fn).kind !== 'binding') return argsTrusted();
     if (fn.type === 'attribute') {
       const method = fn.childForFieldName('attribute')?.text ?? '';
       const obj = fn.childForFieldName('object');
       if (NUMERIC_METHODS.has(method)) return true;
+      // s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"): escaped by hand
+      if (obj && method === 'replace' && escapesByHand(call)) return true;
       // s.replace(old, new): `old` never reaches the result
       if (obj && method === 'replace') {
         const rest = argNodes.filter((a) => a.type !== 'comment');
         return this.check(obj, frame, depth + 1) && (!rest[1] || this.check(rest[1], frame, depth + 1));
       }
       // dates written out: digits, month and day names, and the format's own (trusted) text
+      if (method === 'isoformat' || method === 'ctime') return true;
       if (DATE_METHODS.has(method)) return argsTrusted();
       // Status.values(), Colors.choices(): the constants of a choices class
       if (obj && CHOICES_METHODS.has(method) && /^[A-Z][A-Za-z0-9]*$/.test(obj.text) && importedOrClass(obj, this.model)) return true;
@@ -530,4 +585,49 @@ function importedOrClass(id: Node, model: SemanticModel): boolean {
   const r = model.resolve(id);
   if (r.kind === 'unbound') return r.starModules.length > 0;
   return r.kind === 'binding' && (r.binding.kind === 'import' || r.binding.kind === 'class');
+}
+
+/**
+ * `self.owner_id` in a model class: the column Django keeps a foreign key's value in (a number or
+ * a UUID). The class must derive from a model (`models.Model`, or a base named like one).
+ */
+export function isForeignKeyId(attr: Node, model: SemanticModel): boolean {
+  const name = attr.childForFieldName('attribute')?.text ?? '';
+  if (!/^[a-z]\w*_id$/.test(name) || attr.childForFieldName('object')?.text !== 'self') return false;
+  const cls = model.enclosingClass(attr);
+  return !!cls && model.ancestors(cls.node).some((a) => a.qualified === 'django.db.models.Model' || /(^|\.)Model$|Model$/.test(a.text));
+}
+
+/** The text of a plain (non-f, non-bytes) string literal, escapes as written. */
+function literalText(n: Node | undefined): string | undefined {
+  const u = n ? unparen(n) : undefined;
+  if (u?.type !== 'string' || u.children.some((c) => c?.type === 'interpolation')) return undefined;
+  const m = /^([rRuU]*)('''|"""|'|")([\s\S]*)\2$/.exec(u.text);
+  return m ? m[3] : undefined;
+}
+
+/**
+ * A pattern that matches every character outside a safe class: `[^A-Za-z0-9_]`, `[^\w\s-]+`.
+ * What re.sub leaves are characters of the class, none of which can start markup or end a quote.
+ */
+function keepsOnlySafeCharacters(pattern: Node): boolean {
+  const p = literalText(pattern);
+  const m = p ? /^\[\^((?:\\[wsd]|[A-Za-z0-9_ .,:@+-]|[A-Za-z0-9]-[A-Za-z0-9])+)\][+*]?$/.exec(p) : null;
+  return !!m && !/[<>"'&`=]/.test(m[1]);
+}
+
+/** `.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")...`: the chain escapes &, < and >. */
+function escapesByHand(call: Node): boolean {
+  const replaced = new Map<string, string>();
+  let cur: Node | null = call;
+  for (let i = 0; i < 10 && cur?.type === 'call'; i++) {
+    const fn: Node | null = cur.childForFieldName('function');
+    if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'replace') break;
+    const [a, b] = named(cur.childForFieldName('arguments'));
+    const from = literalText(a);
+    const to = literalText(b);
+    if (from !== undefined && to !== undefined) replaced.set(from, to);
+    cur = unparen(fn.childForFieldName('object') ?? fn);
+  }
+  return replaced.get('&') === '&amp;' && replaced.get('<') === '&lt;' && replaced.get('>') === '&gt;';
 }
