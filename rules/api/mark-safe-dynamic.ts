@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { callArgs, defineRule, escapeBraces, exprDottedName, isClassConstant, isForeignKeyId, isModelMetaAttribute, isPlainStringLiteral, isPrimaryKeyAttribute, isSettingsAttribute, codeSnippet, fStringInfo, lastName, plainStringInfo, plainText, TrustAnalysis, unparen, type FileContext, type FixSpec, type SemanticModel, type TrustPolicy } from '../../server/src/engine';
+import { field, callArgs, defineRule, escapeBraces, exprDottedName, isClassConstant, isForeignKeyId, isModelMetaAttribute, isPlainStringLiteral, isPrimaryKeyAttribute, isSettingsAttribute, codeSnippet, fStringInfo, lastName, plainStringInfo, plainText, TrustAnalysis, unparen, type FileContext, type FixSpec, type SemanticModel, type TrustPolicy } from '../../server/src/engine';
 
 const MARKERS = /(^|\.)(mark_safe|SafeString|SafeText)$/;
 
@@ -58,19 +58,19 @@ const SAFE_METHODS = new Set(['urlencode', 'get_style_defs', 'get_absolute_url']
 
 /** `ord("<")`, `ord('>')`... : the character a `str.translate` table key stands for. */
 function ordKey(n: Node | null): string | undefined {
-  if (n?.type !== 'call' || n.childForFieldName('function')?.text !== 'ord') return undefined;
-  const arg = n.childForFieldName('arguments')?.namedChildren[0];
+  if (n?.type !== 'call' || field(n, 'function')?.text !== 'ord') return undefined;
+  const arg = field(n, 'arguments')?.namedChildren[0];
   return arg?.type === 'string' ? arg.text.slice(1, -1) : undefined;
 }
 
 /** `json.dumps(x).translate(ESCAPES)` where ESCAPES replaces `<`, `>` and `&` (Django's json_script does so). */
 function escapingTranslate(call: Node, model: SemanticModel): boolean {
-  const fn = call.childForFieldName('function');
-  if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'translate') return false;
-  let table = call.childForFieldName('arguments')?.namedChildren.find((c) => c && c.type !== 'comment') ?? null;
+  const fn = field(call, 'function');
+  if (fn?.type !== 'attribute' || field(fn, 'attribute')?.text !== 'translate') return false;
+  let table = field(call, 'arguments')?.namedChildren.find((c) => c && c.type !== 'comment') ?? null;
   if (table?.type === 'identifier') table = model.valueOf(table) ?? null;
   if (table?.type !== 'dictionary') return false;
-  const keys = new Set(table.namedChildren.map((p) => (p?.type === 'pair' ? ordKey(p.childForFieldName('key')) : undefined)));
+  const keys = new Set(table.namedChildren.map((p) => (p?.type === 'pair' ? ordKey(field(p, 'key')) : undefined)));
   return keys.has('<') && keys.has('>') && keys.has('&');
 }
 
@@ -85,11 +85,11 @@ const TEMPLATE_SOURCES = /^django\.template\.(?:Template|base\.Template|loader\.
  * `get_template(...)`), a template node list, a Django form widget, or `super().render()` in a widget class.
  */
 function safeRender(call: Node, model: SemanticModel): boolean {
-  const fn = call.childForFieldName('function');
-  if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'render') return false;
-  const obj = unparen(fn.childForFieldName('object') ?? fn);
+  const fn = field(call, 'function');
+  if (fn?.type !== 'attribute' || field(fn, 'attribute')?.text !== 'render') return false;
+  const obj = unparen(field(fn, 'object') ?? fn);
   if (/(^|\.|_)nodelist$/.test(obj.text)) return true;
-  if (obj.type === 'call' && obj.childForFieldName('function')?.text === 'super') {
+  if (obj.type === 'call' && field(obj, 'function')?.text === 'super') {
     const cls = model.enclosingClass(call);
     return !!cls && model.ancestors(cls.node).some((a) => /^django\.forms\./.test(a.qualified ?? '') || /(Widget|Input|Select|SelectMultiple|Textarea)$/.test(a.text));
   }
@@ -109,7 +109,7 @@ function safeRender(call: Node, model: SemanticModel): boolean {
  * autoescape is on, an identity function when the template turned it off on purpose.
  */
 function autoescapeIdiom(call: Node, model: SemanticModel): boolean {
-  const fn = call.childForFieldName('function');
+  const fn = field(call, 'function');
   if (fn?.type !== 'identifier') return false;
   const bindings = model.bindingsOf(fn);
   if (bindings.length === 0) return false;
@@ -118,8 +118,8 @@ function autoescapeIdiom(call: Node, model: SemanticModel): boolean {
   return bindings.every((b) => {
     if (b.kind === 'assignment' && b.value) return /(^|\.)(conditional_escape|escape)$/.test(model.qualifiedName(b.value) ?? '');
     if (b.kind !== 'function') return false;
-    const params = b.node.childForFieldName('parameters')?.namedChildren.filter((c) => c && c.type !== 'comment') ?? [];
-    const body = b.node.childForFieldName('body')?.namedChildren.filter((c) => c && c.type !== 'comment') ?? [];
+    const params = field(b.node, 'parameters')?.namedChildren.filter((c) => c && c.type !== 'comment') ?? [];
+    const body = field(b.node, 'body')?.namedChildren.filter((c) => c && c.type !== 'comment') ?? [];
     return params.length === 1 && body.length === 1 && body[0]?.type === 'return_statement' && body[0].namedChildren[0]?.text === params[0]?.text;
   });
 }
@@ -129,11 +129,11 @@ export function htmlTrust(ctx?: Pick<FileContext, 'projectSource'>): TrustPolicy
   return {
     call: (q, call, model) =>
       (!!q && SAFE_HTML.has(q)) ||
-      SAFE_METHODS.has(call.childForFieldName('function')?.childForFieldName('attribute')?.text ?? '') ||
-      /^get_\w+_display$/.test(call.childForFieldName('function')?.childForFieldName('attribute')?.text ?? '') ||
-      SANITIZER.test(lastName(call.childForFieldName('function')) ?? '') ||
+      SAFE_METHODS.has(field(call, 'function')?.childForFieldName('attribute')?.text ?? '') ||
+      /^get_\w+_display$/.test(field(call, 'function')?.childForFieldName('attribute')?.text ?? '') ||
+      SANITIZER.test(lastName(field(call, 'function')) ?? '') ||
       // a project's URL helper named like Django's (reverse_tournament, reverse_round)
-      /^reverse_\w+$/.test(lastName(call.childForFieldName('function')) ?? '') ||
+      /^reverse_\w+$/.test(lastName(field(call, 'function')) ?? '') ||
       escapingTranslate(call, model) ||
       safeRender(call, model) ||
       autoescapeIdiom(call, model),
@@ -170,9 +170,9 @@ interface Template {
 function plusOperands(n: Node, out: Node[], depth = 0): boolean {
   const u = unparen(n);
   if (depth > 50) return false;
-  if (u.type === 'binary_operator' && u.childForFieldName('operator')?.type === '+') {
-    const l = u.childForFieldName('left');
-    const r = u.childForFieldName('right');
+  if (u.type === 'binary_operator' && field(u, 'operator')?.type === '+') {
+    const l = field(u, 'left');
+    const r = field(u, 'right');
     return !!l && !!r && plusOperands(l, out, depth + 1) && plusOperands(r, out, depth + 1);
   }
   out.push(u);
@@ -199,9 +199,9 @@ function templateOf(arg: Node): Template | undefined {
     return { prefix: info.prefix.replace('f', ''), quote: info.quote, text, args };
   }
   // "<b>%s</b>" % name, "<b>%s</b>" % (a, b)
-  if (u.type === 'binary_operator' && u.childForFieldName('operator')?.type === '%') {
-    const left = u.childForFieldName('left');
-    const right = u.childForFieldName('right');
+  if (u.type === 'binary_operator' && field(u, 'operator')?.type === '%') {
+    const left = field(u, 'left');
+    const right = field(u, 'right');
     const info = plainStringInfo(left);
     if (!info || !right) return undefined;
     const raw = plainText(info);
@@ -221,11 +221,11 @@ function templateOf(arg: Node): Template | undefined {
   }
   // "<b>{}</b>".format(name)
   if (u.type === 'call') {
-    const fn = u.childForFieldName('function');
-    const obj = fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'format' ? fn.childForFieldName('object') : null;
+    const fn = field(u, 'function');
+    const obj = fn?.type === 'attribute' && field(fn, 'attribute')?.text === 'format' ? field(fn, 'object') : null;
     const info = plainStringInfo(obj);
     if (!info) return undefined;
-    const argList = u.childForFieldName('arguments');
+    const argList = field(u, 'arguments');
     if (!argList || callArgs(u).splat) return undefined;
     const inner = argList.text.slice(1, -1).trim().replace(/,\s*$/, '');
     return { prefix: info.prefix, quote: info.quote, text: plainText(info), args: inner ? [inner] : [] };
@@ -297,7 +297,7 @@ export default defineRule({
   create(ctx) {
     let trust: TrustAnalysis | undefined;
     const visit = (call: Node): void => {
-      const fn = call.childForFieldName('function');
+      const fn = field(call, 'function');
       const marker = fn ? markerOf(ctx, fn) : undefined;
       if (!marker) return;
       const { positional, keywords } = callArgs(call);

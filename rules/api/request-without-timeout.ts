@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { appendArgumentEdit, defineRule, unparen, type FileContext, type FixSpec, type SemanticModel } from '../../server/src/engine';
+import { field, appendArgumentEdit, defineRule, unparen, type FileContext, type FixSpec, type SemanticModel } from '../../server/src/engine';
 
 const VERBS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request']);
 /** Session methods that send a request (send takes a prepared request, and a timeout too). */
@@ -16,7 +16,7 @@ function clientOf(obj: Node, model: SemanticModel, depth = 0): Library | undefin
   const fromCall = (v: Node | null | undefined): Library | undefined => {
     const c = v ? unparen(v) : undefined;
     if (c?.type !== 'call') return undefined;
-    const q = model.qualifiedName(c.childForFieldName('function'));
+    const q = model.qualifiedName(field(c, 'function'));
     if (q && REQUESTS_SESSION.has(q)) return 'requests';
     if (q && HTTPX_CLIENT.has(q)) return 'httpx';
     return undefined;
@@ -32,14 +32,14 @@ function clientOf(obj: Node, model: SemanticModel, depth = 0): Library | undefin
     return undefined;
   }
   // self.session = requests.Session() somewhere in the class
-  if (u.type === 'attribute' && u.childForFieldName('object')?.text === 'self') {
-    const name = u.childForFieldName('attribute')?.text;
+  if (u.type === 'attribute' && field(u, 'object')?.text === 'self') {
+    const name = field(u, 'attribute')?.text;
     const cls = model.enclosingClass(u);
     if (!cls || !name) return undefined;
     for (const a of cls.node.descendantsOfType('assignment')) {
-      const left = a?.childForFieldName('left');
+      const left = (a ? field(a, 'left') : undefined);
       if (left?.type === 'attribute' && left.text === `self.${name}`) {
-        const lib = fromCall(a?.childForFieldName('right'));
+        const lib = fromCall((a ? field(a, 'right') : undefined));
         if (lib) return lib;
       }
     }
@@ -75,16 +75,17 @@ export default defineRule({
       ],
     },
   },
-  prefilter: /\b(?:requests|httpx)\b/,
+  // a module that uses requests or httpx imports it
+  prefilter: /\b(?:import|from)\s+(?:requests|httpx)\b/,
   create(ctx) {
     const model = ctx.semantic;
     return {
       call(call) {
-        const fn = call.childForFieldName('function');
+        const fn = field(call, 'function');
         if (fn?.type !== 'attribute' && fn?.type !== 'identifier') return;
         const q = fn.type === 'identifier' ? model.qualifiedName(fn) : undefined;
         // requests.get(...), or get(...) imported from requests
-        const verb = fn.type === 'attribute' ? (fn.childForFieldName('attribute')?.text ?? '') : (q?.slice(q.lastIndexOf('.') + 1) ?? '');
+        const verb = fn.type === 'attribute' ? (field(fn, 'attribute')?.text ?? '') : (q?.slice(q.lastIndexOf('.') + 1) ?? '');
         if (!SESSION_VERBS.has(verb)) return;
         let lib: Library | undefined;
         let label: string;
@@ -93,17 +94,17 @@ export default defineRule({
         else if (qualified && /^httpx\.\w+$/.test(qualified) && (VERBS.has(verb) || verb === 'stream')) lib = 'httpx';
         if (lib) label = `${lib}.${verb}()`;
         else {
-          const obj = fn.type === 'attribute' ? fn.childForFieldName('object') : null;
+          const obj = fn.type === 'attribute' ? field(fn, 'object') : null;
           lib = obj ? clientOf(obj, model) : undefined;
           if (!lib) return;
           label = `${lib === 'requests' ? 'a requests Session' : 'an httpx Client'}'s ${verb}()`;
         }
-        const args = call.childForFieldName('arguments');
+        const args = field(call, 'arguments');
         if (!args || args.type !== 'argument_list') return;
         let timeout: Node | undefined;
         for (const a of args.namedChildren) {
           if (a?.type === 'dictionary_splat') return; // **kwargs may carry a timeout
-          if (a?.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'timeout') timeout = a.childForFieldName('value') ?? undefined;
+          if (a?.type === 'keyword_argument' && field(a, 'name')?.text === 'timeout') timeout = field(a, 'value') ?? undefined;
         }
         if (timeout) {
           if (unparen(timeout).type !== 'none') return;

@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { defineRule, stringContent, unparen } from '../../server/src/engine';
+import { field, defineRule, stringContent, unparen } from '../../server/src/engine';
 
 /** DRF's model serializers (and a project's own base class named like one). */
 const MODEL_SERIALIZER = /(^|\.)(ModelSerializer|HyperlinkedModelSerializer)$/;
@@ -26,13 +26,13 @@ export default defineRule({
       ],
     },
   },
-  prefilter: /__all__|ALL_FIELDS/,
+  prefilter: /fields\s*=\s*\(?\s*["']__all__["']|ALL_FIELDS/,
   create(ctx) {
     const model = ctx.semantic;
     return {
       class_definition(cls) {
         // the inner `class Meta:` of a serializer
-        if (cls.childForFieldName('name')?.text !== 'Meta') return;
+        if (field(cls, 'name')?.text !== 'Meta') return;
         const outer = model.enclosingClass(cls);
         if (!outer || model.scopeOf(cls) !== outer) return;
         const isSerializer = model.ancestors(outer.node).some((a) => MODEL_SERIALIZER.test(a.qualified ?? a.text));

@@ -1,12 +1,12 @@
 import type { Node } from 'web-tree-sitter';
-import { builtString, callArgs, Constants, defineRule, isClassConstant, isForeignKeyId, isModelMetaAttribute, isPrimaryKeyAttribute, isSettingsAttribute, codeSnippet, TrustAnalysis, type TrustPolicy, exprDottedName, lastName, fStringInfo, plainStringInfo, plainText, unescapeFBraces, unparen, type BuiltString, type FileContext, type FixSpec } from '../../server/src/engine';
+import { field, builtString, callArgs, Constants, defineRule, isClassConstant, isForeignKeyId, isModelMetaAttribute, isPrimaryKeyAttribute, isSettingsAttribute, codeSnippet, TrustAnalysis, type TrustPolicy, exprDottedName, lastName, fStringInfo, plainStringInfo, plainText, unescapeFBraces, unparen, type BuiltString, type FileContext, type FixSpec } from '../../server/src/engine';
 
 const EXECUTE = new Set(['execute', 'executemany', 'executescript']);
 const SQL_WORDS = /\b(select|insert|update|delete|from|where|into|values|create|drop|alter|truncate|join|order\s+by|group\s+by|union|pragma|grant)\b/i;
 
 /** The SQL argument(s) of a database call, if `call` is one. */
 function sqlArguments(call: Node): { api: string; args: Node[]; paramsGiven: boolean; cursorLike: boolean } | undefined {
-  const fn = call.childForFieldName('function');
+  const fn = field(call, 'function');
   const name = lastName(fn);
   if (!fn || !name) return undefined;
   const { positional, keywords } = callArgs(call);
@@ -15,7 +15,7 @@ function sqlArguments(call: Node): { api: string; args: Node[]; paramsGiven: boo
     return sql ? { api: 'RawSQL()', args: [sql], paramsGiven: true, cursorLike: true } : undefined;
   }
   if (fn.type !== 'attribute') return undefined;
-  const receiver = exprDottedName(fn.childForFieldName('object') ?? fn) ?? '';
+  const receiver = exprDottedName(field(fn, 'object') ?? fn) ?? '';
   if (EXECUTE.has(name)) {
     const sql = positional[0] ?? keywords.get('sql') ?? keywords.get('operation');
     const cursorLike = /(^|\.|_)(cursor|cur|c|conn|connection|db)(\(\))?$/i.test(receiver);
@@ -34,7 +34,7 @@ function sqlArguments(call: Node): { api: string; args: Node[]; paramsGiven: boo
     const select = keywords.get('select');
     if (select?.type === 'dictionary') {
       for (const pair of select.namedChildren) {
-        const value = pair?.type === 'pair' ? pair.childForFieldName('value') : null;
+        const value = pair?.type === 'pair' ? field(pair, 'value') : null;
         if (value) args.push(value);
       }
     }
@@ -91,9 +91,9 @@ function fStringFix(ctx: FileContext, arg: Node, trust: TrustAnalysis): FixSpec 
 /** `"... = '%s'" % x` -> `"... = %s", [x]` when the placeholders are all %s/%d in value positions. */
 function percentFix(ctx: FileContext, arg: Node, trust: TrustAnalysis): FixSpec | undefined {
   const u = unparen(arg);
-  if (u.type !== 'binary_operator' || u.childForFieldName('operator')?.type !== '%') return undefined;
-  const left = u.childForFieldName('left');
-  const right = u.childForFieldName('right');
+  if (u.type !== 'binary_operator' || field(u, 'operator')?.type !== '%') return undefined;
+  const left = field(u, 'left');
+  const right = field(u, 'right');
   const info = plainStringInfo(left);
   if (!info || !right || info.pieces.length !== 1) return undefined;
   const raw = plainText(info);
@@ -150,9 +150,9 @@ export function sqlTrust(ctx?: Pick<FileContext, 'projectSource'>): TrustPolicy 
     // psycopg's sql module composes identifiers and literals safely
     call: (q) => !!q && /^psycopg2?\.sql\./.test(q),
     // connection.ops.quote_name(x): an identifier quoted (trusted when x is)
-    passThrough: (_q, call) => lastName(call.childForFieldName('function')) === 'quote_name',
-    attribute: (attr, model) => isModelMetaAttribute(attr) || isSettingsAttribute(attr, model) || isPrimaryKeyAttribute(attr) || isForeignKeyId(attr, model) || isClassConstant(attr, model) || SCHEMA_ATTRIBUTES.has(attr.childForFieldName('attribute')?.text ?? ''),
-    element: (call, index) => index === 0 && COMPILED.has(lastName(call.childForFieldName('function')) ?? ''),
+    passThrough: (_q, call) => lastName(field(call, 'function')) === 'quote_name',
+    attribute: (attr, model) => isModelMetaAttribute(attr) || isSettingsAttribute(attr, model) || isPrimaryKeyAttribute(attr) || isForeignKeyId(attr, model) || isClassConstant(attr, model) || SCHEMA_ATTRIBUTES.has(field(attr, 'attribute')?.text ?? ''),
+    element: (call, index) => index === 0 && COMPILED.has(lastName(field(call, 'function')) ?? ''),
     imported: (q) => ctx?.projectSource.constantString(q) !== undefined,
   };
 }

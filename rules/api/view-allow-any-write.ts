@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { defineRule, stringContent, unparen, type Scope, type SemanticModel } from '../../server/src/engine';
+import { field, defineRule, stringContent, unparen, type Scope, type SemanticModel } from '../../server/src/engine';
 
 /** DRF views and viewsets (and a project's own base class named like them). */
 const DRF_VIEW = /^rest_framework\.(views\.APIView|generics\.\w+|viewsets\.\w+)$|(APIView|ViewSet)$/;
@@ -39,10 +39,10 @@ function actionMethods(fn: Node): string[] {
   for (const d of decorated?.namedChildren ?? []) {
     if (d?.type !== 'decorator') continue;
     const call = d.namedChildren.find((c) => c?.type === 'call');
-    if (!call || !/(^|\.)action$/.test(call.childForFieldName('function')?.text ?? '')) continue;
-    for (const a of call.childForFieldName('arguments')?.namedChildren ?? []) {
-      if (a?.type !== 'keyword_argument' || a.childForFieldName('name')?.text !== 'methods') continue;
-      for (const m of a.childForFieldName('value')?.namedChildren ?? []) {
+    if (!call || !/(^|\.)action$/.test(field(call, 'function')?.text ?? '')) continue;
+    for (const a of field(call, 'arguments')?.namedChildren ?? []) {
+      if (a?.type !== 'keyword_argument' || field(a, 'name')?.text !== 'methods') continue;
+      for (const m of field(a, 'value')?.namedChildren ?? []) {
         const s = m?.type === 'string' ? stringContent(m)?.toUpperCase() : undefined;
         if (s && s !== 'GET' && s !== 'HEAD' && s !== 'OPTIONS') out.push(s);
       }
@@ -112,12 +112,13 @@ export default defineRule({
       ],
     },
   },
-  prefilter: /permission_classes/,
+  // only AllowAny or an empty list opens a view (set in this file, possibly on a base class)
+  prefilter: /AllowAny|permission_classes\s*=\s*(?:\[\s*\]|\(\s*\))/,
   create(ctx) {
     const model = ctx.semantic;
     return {
       class_definition(cls) {
-        const name = cls.childForFieldName('name')?.text ?? '';
+        const name = field(cls, 'name')?.text ?? '';
         if (PUBLIC_BY_PURPOSE.test(name)) return;
         if (!model.ancestors(cls).some((a) => DRF_VIEW.test(a.qualified ?? a.text))) return;
         // set here, or inherited from a class of this file (absent: the default decides, see DJR603)
@@ -130,25 +131,25 @@ export default defineRule({
         const writes = writesOf(cls, model);
         if (writes.length === 0) return;
         const own = model.scopeOf(perm.node) === model.scopeFor(cls);
-        ctx.reportNode(own ? perm.node : (cls.childForFieldName('name') ?? cls), {
+        ctx.reportNode(own ? perm.node : (field(cls, 'name') ?? cls), {
           message: `${name} accepts writes (${writes.join(', ')}) from anyone: permission_classes = ${open}${own ? '' : ' (inherited)'}; require authentication (IsAuthenticated, IsAuthenticatedOrReadOnly) or a permission for the writes`,
         });
       },
       decorator(dec) {
         // @permission_classes([AllowAny]) on an @api_view function that writes
         const call = dec.namedChildren.find((c) => c?.type === 'call');
-        if (!call || model.qualifiedName(call.childForFieldName('function')) !== 'rest_framework.decorators.permission_classes') return;
-        const def = dec.parent?.childForFieldName('definition');
-        const fname = def?.childForFieldName('name')?.text ?? '';
+        if (!call || model.qualifiedName(field(call, 'function')) !== 'rest_framework.decorators.permission_classes') return;
+        const def = dec.parent ? field(dec.parent, 'definition') : null;
+        const fname = (def ? field(def, 'name') : undefined)?.text ?? '';
         if (!def || def.type !== 'function_definition' || PUBLIC_BY_PURPOSE.test(fname)) return;
-        const arg = call.childForFieldName('arguments')?.namedChildren.find((c) => c && c.type !== 'comment');
+        const arg = field(call, 'arguments')?.namedChildren.find((c) => c && c.type !== 'comment');
         const open = arg ? openPermissions(arg, model) : undefined;
         if (!open) return;
         const writes: string[] = [];
         for (const d of dec.parent?.namedChildren ?? []) {
           const c = d?.type === 'decorator' ? d.namedChildren.find((x) => x?.type === 'call') : undefined;
-          if (!c || model.qualifiedName(c.childForFieldName('function')) !== 'rest_framework.decorators.api_view') continue;
-          const list = c.childForFieldName('arguments')?.namedChildren.find((x) => x && x.type !== 'comment');
+          if (!c || model.qualifiedName(field(c, 'function')) !== 'rest_framework.decorators.api_view') continue;
+          const list = field(c, 'arguments')?.namedChildren.find((x) => x && x.type !== 'comment');
           for (const m of list?.namedChildren ?? []) {
             const s = m?.type === 'string' ? stringContent(m)?.toUpperCase() : undefined;
             if (s && ['POST', 'PUT', 'PATCH', 'DELETE'].includes(s)) writes.push(s);

@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { callArgs, defineRule, exprDottedName, lastName, stringContent, TrustAnalysis, unparen, type FixSpec, type SemanticModel } from '../../server/src/engine';
+import { field, callArgs, defineRule, exprDottedName, lastName, stringContent, TrustAnalysis, unparen, type FixSpec, type SemanticModel } from '../../server/src/engine';
 
 /** The last word of a name that makes it a secret (`METRICS_KEY`, `X-Hub-Signature-256`, `Authorization`). */
 const SECRET_WORDS = new Set(['KEY', 'APIKEY', 'TOKEN', 'SECRET', 'SIGNATURE', 'SIG', 'PASSWORD', 'PASSWD', 'PWD', 'PASSPHRASE', 'HMAC', 'AUTHORIZATION', 'CREDENTIAL', 'CREDENTIALS']);
@@ -40,17 +40,17 @@ interface SecretSide {
 /** The key a subscript or `.get()` call reads from headers/META, if `n` is such an access. */
 function headerAccess(n: Node): { header: string; certain: boolean } | undefined {
   if (n.type === 'subscript') {
-    const obj = n.childForFieldName('value');
-    const key = n.childForFieldName('subscript');
+    const obj = field(n, 'value');
+    const key = field(n, 'subscript');
     const owner = obj ? exprDottedName(obj) : undefined;
     const header = key?.type === 'string' ? stringContent(key) : undefined;
     if (owner && /(^|\.)(headers|META)$/.test(owner) && header !== undefined) return { header, certain: true };
     return undefined;
   }
   if (n.type === 'call') {
-    const fn = n.childForFieldName('function');
-    if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'get') return undefined;
-    const owner = exprDottedName(fn.childForFieldName('object') ?? fn);
+    const fn = field(n, 'function');
+    if (fn?.type !== 'attribute' || field(fn, 'attribute')?.text !== 'get') return undefined;
+    const owner = exprDottedName(field(fn, 'object') ?? fn);
     if (!owner || !/(^|\.)(headers|META)$/.test(owner)) return undefined;
     const { positional } = callArgs(n);
     const key = positional[0];
@@ -66,7 +66,7 @@ function headerAccess(n: Node): { header: string; certain: boolean } | undefined
 function settingName(u: Node, model: SemanticModel): string | undefined {
   const q = model.qualifiedName(u);
   if (u.type === 'attribute' && q && /(^|\.)settings\.[A-Za-z_]\w*$/.test(q) && !/\.settings\.[A-Za-z_]\w*\./.test(q)) return q.slice(q.lastIndexOf('.') + 1);
-  if (u.type === 'call' && model.qualifiedName(u.childForFieldName('function')) === 'builtins.getattr') {
+  if (u.type === 'call' && model.qualifiedName(field(u, 'function')) === 'builtins.getattr') {
     const [obj, attr] = callArgs(u).positional;
     const oq = obj ? model.qualifiedName(obj) : undefined;
     if (oq && /(^|\.)settings$/.test(oq) && attr?.type === 'string') return stringContent(attr);
@@ -74,26 +74,33 @@ function settingName(u: Node, model: SemanticModel): string | undefined {
   return undefined;
 }
 
+/** Shapes a setting can take, checked without the semantic model: `x.UPPER_NAME`, `getattr(x, "NAME", ...)`. */
+function maybeSetting(u: Node): boolean {
+  if (u.type === 'attribute') return /^[A-Z][A-Z0-9_]*$/.test(field(u, 'attribute')?.text ?? '');
+  return u.type === 'call' && field(u, 'function')?.text === 'getattr';
+}
+
 /** `hmac.new(key, msg, sha256).hexdigest()`, `hmac.digest(...)`: a computed signature. */
 function isDigest(u: Node, model: SemanticModel): boolean {
   if (u.type !== 'call') return false;
-  const fn = u.childForFieldName('function');
+  const fn = field(u, 'function');
   const q = model.qualifiedName(fn);
   if (q === 'hmac.digest') return true;
-  if (fn?.type !== 'attribute' || !/^(hex)?digest$/.test(fn.childForFieldName('attribute')?.text ?? '')) return false;
-  const obj = fn.childForFieldName('object');
-  return !!obj && obj.type === 'call' && model.qualifiedName(obj.childForFieldName('function')) === 'hmac.new';
+  if (fn?.type !== 'attribute' || !/^(hex)?digest$/.test(field(fn, 'attribute')?.text ?? '')) return false;
+  const obj = field(fn, 'object');
+  return !!obj && obj.type === 'call' && model.qualifiedName(field(obj, 'function')) === 'hmac.new';
 }
 
 function secretSide(n: Node, model: SemanticModel, depth = 0): SecretSide | undefined {
   const u = unparen(n);
   const h = headerAccess(u);
   if (h) return isSecretName(h.header) ? { label: `the ${h.header} header`, str: h.certain, kind: 'header' } : undefined;
-  const setting = settingName(u, model);
+  // the semantic model only for shapes that can be a setting, a digest or a name holding a secret
+  const setting = maybeSetting(u) ? settingName(u, model) : undefined;
   if (setting !== undefined) return isSecretName(setting) ? { label: `settings.${setting}`, str: false, kind: 'config' } : undefined;
-  if (isDigest(u, model)) return { label: 'an HMAC digest', str: /hexdigest$/.test(u.childForFieldName('function')?.text ?? ''), kind: 'config' };
+  if (/digest/.test(u.text) && isDigest(u, model)) return { label: 'an HMAC digest', str: /hexdigest$/.test(field(u, 'function')?.text ?? ''), kind: 'config' };
   // a name holding one of these (`expected = settings.WEBHOOK_SECRET`)
-  if (u.type === 'identifier' && depth < 4) {
+  if (u.type === 'identifier' && depth < 4 && /key|token|secret|sig|digest|hmac|passw|expected/i.test(u.text)) {
     const v = model.valueOf(u);
     const side = v ? secretSide(v, model, depth + 1) : undefined;
     return side ? { ...side, label: `${u.text} (${side.label})` } : undefined;
@@ -106,7 +113,7 @@ function trivial(n: Node): boolean {
   const u = unparen(n);
   if (['none', 'true', 'false', 'integer', 'float'].includes(u.type)) return true;
   if (u.type === 'string') return /^[a-zA-Z]*(''|""|''''''|"""""")$/.test(u.text);
-  if (u.type === 'call' && lastName(u.childForFieldName('function')) === 'len') return true;
+  if (u.type === 'call' && lastName(field(u, 'function')) === 'len') return true;
   return false;
 }
 
@@ -147,7 +154,7 @@ export default defineRule({
     const model = ctx.semantic;
     // constants: literals, names only ever assigned literals (no policy: nothing else is trusted)
     let constants: TrustAnalysis | undefined;
-    const constant = (x: Node) => (constants ??= new TrustAnalysis(model, {})).trusted(x) || settingName(unparen(x), model) !== undefined;
+    const constant = (x: Node) => (constants ??= new TrustAnalysis(model, {})).trusted(x) || (maybeSetting(unparen(x)) && settingName(unparen(x), model) !== undefined);
     const visit = (n: Node): void => {
       // exactly `a == b` or `a != b` (no chains such as `a == b == c`)
       const operands = n.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');

@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { callArgs, defineRule, exprDottedName, unparen, type FileContext, type Scope, type SemanticModel } from '../../server/src/engine';
+import { field, callArgs, defineRule, exprDottedName, unparen, type FileContext, type Scope, type SemanticModel } from '../../server/src/engine';
 
 const CSRF_EXEMPT = 'django.views.decorators.csrf.csrf_exempt';
 
@@ -91,7 +91,7 @@ class Judge {
     for (const dec of decorated?.namedChildren.filter((c): c is Node => c?.type === 'decorator') ?? []) {
       scanText(dec.text, out);
       const expr = unparen(dec.namedChildren.find((c) => c && c.type !== 'comment') ?? dec);
-      const fn = expr.type === 'call' ? expr.childForFieldName('function') : expr;
+      const fn = expr.type === 'call' ? field(expr, 'function') : expr;
       this.follow(fn, depth, out, seen);
     }
     // functions the request is handed to
@@ -99,9 +99,9 @@ class Judge {
     if (requestName) {
       for (const call of def.descendantsOfType('call')) {
         if (!call) continue;
-        const args = call.childForFieldName('arguments');
+        const args = field(call, 'arguments');
         if (!args?.namedChildren.some((a) => a?.type === 'identifier' && a.text === requestName)) continue;
-        const fn = call.childForFieldName('function');
+        const fn = field(call, 'function');
         const name = fn ? (exprDottedName(fn) ?? '') : '';
         if (NEUTRAL_CALLEES.test(name) || NEUTRAL_CALLEES.test(this.model.qualifiedName(fn) ?? '')) continue;
         if (!this.follow(fn, depth, out, seen)) out.opaque ??= name || 'another function';
@@ -121,9 +121,9 @@ class Judge {
         return true;
       }
     }
-    if (u.type === 'attribute' && u.childForFieldName('object')?.text === 'self') {
+    if (u.type === 'attribute' && field(u, 'object')?.text === 'self') {
       const cls = this.model.enclosingClass(u);
-      const method = cls?.bindings.get(u.childForFieldName('attribute')?.text ?? '')?.find((x) => x.kind === 'function');
+      const method = cls?.bindings.get(field(u, 'attribute')?.text ?? '')?.find((x) => x.kind === 'function');
       if (method) {
         this.evidence(method.node, depth + 1, out, seen);
         return true;
@@ -154,8 +154,8 @@ class Judge {
   /** The request parameter of a view function or method (`request`, after `self`). */
   private requestParam(def: Node): string | undefined {
     if (def.type !== 'function_definition') return undefined;
-    const params = def.childForFieldName('parameters')?.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment') ?? [];
-    const names = params.map((p) => (p.type === 'identifier' ? p.text : (p.childForFieldName('name')?.text ?? p.namedChildren.find((c) => c?.type === 'identifier')?.text)));
+    const params = field(def, 'parameters')?.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment') ?? [];
+    const names = params.map((p) => (p.type === 'identifier' ? p.text : (field(p, 'name')?.text ?? p.namedChildren.find((c) => c?.type === 'identifier')?.text)));
     const inClass = this.model.scopeOf(def).kind === 'class';
     return names[inClass ? 1 : 0] ?? undefined;
   }
@@ -184,7 +184,7 @@ class Judge {
     return (decorated?.namedChildren ?? []).some((d) => {
       if (d?.type !== 'decorator') return false;
       const e = unparen(d.namedChildren.find((c) => c && c.type !== 'comment') ?? d);
-      return this.model.qualifiedName(e.type === 'call' ? e.childForFieldName('function') : e) === 'rest_framework.decorators.api_view';
+      return this.model.qualifiedName(e.type === 'call' ? field(e, 'function') : e) === 'rest_framework.decorators.api_view';
     });
   }
 }
@@ -263,22 +263,22 @@ export default defineRule({
         if (!expr) return;
         let exempt = isCsrfExempt(expr);
         // @method_decorator(csrf_exempt, name='dispatch')
-        if (!exempt && expr.type === 'call' && (model.qualifiedName(expr) ?? exprDottedName(expr.childForFieldName('function') ?? expr) ?? '').endsWith('method_decorator')) {
+        if (!exempt && expr.type === 'call' && (model.qualifiedName(expr) ?? exprDottedName(field(expr, 'function') ?? expr) ?? '').endsWith('method_decorator')) {
           exempt = callArgs(expr).positional.some((a) => isCsrfExempt(a));
         }
         if (!exempt) return;
-        const def = n.parent?.childForFieldName('definition') ?? undefined;
-        report(n, def?.childForFieldName('name')?.text, def, false);
+        const def = (n.parent ? field(n.parent, 'definition') : null) ?? undefined;
+        report(n, (def ? field(def, 'name') : undefined)?.text, def, false);
       },
       call(n) {
         // csrf_exempt(view) as a call, e.g. path('hook/', csrf_exempt(views.hook))
-        if (!isCsrfExempt(n.childForFieldName('function'))) return;
+        if (!isCsrfExempt(field(n, 'function'))) return;
         if (n.parent?.type === 'decorator') return; // @csrf_exempt(...) is reported as a decorator
         const target = callArgs(n).positional[0];
         const u = target ? unparen(target) : undefined;
         // views.hook -> its definition when it is in this file; X.as_view() -> the class X
-        const ref = u?.type === 'call' ? unparen(u.childForFieldName('function') ?? u) : u;
-        const base = ref?.type === 'attribute' && ref.childForFieldName('attribute')?.text === 'as_view' ? ref.childForFieldName('object') : ref;
+        const ref = u?.type === 'call' ? unparen(field(u, 'function') ?? u) : u;
+        const base = ref?.type === 'attribute' && field(ref, 'attribute')?.text === 'as_view' ? field(ref, 'object') : ref;
         const local = base?.type === 'identifier' ? model.bindingOf(base) : undefined;
         const def = local && (local.kind === 'function' || local.kind === 'class') ? local.node : undefined;
         // a view of another module of the project: read as text
@@ -288,16 +288,16 @@ export default defineRule({
       },
       function_definition(n) {
         // class X(SessionAuthentication): def enforce_csrf(self, request): return
-        if (n.childForFieldName('name')?.text !== 'enforce_csrf') return;
+        if (field(n, 'name')?.text !== 'enforce_csrf') return;
         const cls = model.enclosingClass(n);
         if (!cls || model.scopeOf(n) !== cls) return;
         const sessionAuth = model.ancestors(cls.node).some((a) => a.qualified === 'rest_framework.authentication.SessionAuthentication' || (!a.qualified && /SessionAuthentication$/.test(a.text)));
         if (!sessionAuth) return;
-        const body = n.childForFieldName('body');
+        const body = field(n, 'body');
         const stmts = body?.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment') ?? [];
         const noop = stmts.every((s) => s.type === 'pass_statement' || (s.type === 'return_statement' && (s.namedChildren.length === 0 || s.namedChildren[0]?.type === 'none')) || (s.type === 'expression_statement' && s.namedChildren[0]?.type === 'string'));
         if (!noop) return;
-        ctx.reportNode(n.childForFieldName('name') ?? n, { message: `${cls.name ?? 'This class'}.enforce_csrf does nothing: every view authenticated by this session authentication accepts cross-site requests with the user's cookies` });
+        ctx.reportNode(field(n, 'name') ?? n, { message: `${cls.name ?? 'This class'}.enforce_csrf does nothing: every view authenticated by this session authentication accepts cross-site requests with the user's cookies` });
       },
     };
   },

@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { appendArgumentEdit, callArgs, defineRule, unparen, type FixSpec } from '../../server/src/engine';
+import { field, appendArgumentEdit, callArgs, defineRule, unparen, type FixSpec } from '../../server/src/engine';
 
 /** The operations and the argument that makes each reversible. */
 const OPERATIONS: Record<string, { reverse: string; position: number }> = {
@@ -43,7 +43,7 @@ export default defineRule({
     const model = ctx.semantic;
     return {
       call(call) {
-        const fn = call.childForFieldName('function');
+        const fn = field(call, 'function');
         const op = operationOf(model.qualifiedName(fn));
         if (!op || !fn) return;
         const spec = OPERATIONS[op];
@@ -51,7 +51,7 @@ export default defineRule({
         if (splat) return;
         const reverse = keywords.get(spec.reverse) ?? positional[spec.position];
         if (reverse && unparen(reverse).type !== 'none') return;
-        const args = call.childForFieldName('arguments');
+        const args = field(call, 'arguments');
         if (!args || args.type !== 'argument_list') return;
         // the operation as this file writes it: migrations.RunPython -> migrations.RunPython.noop
         const noop = `${fn.text}.noop`;

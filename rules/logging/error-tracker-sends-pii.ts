@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { callArgs, defineRule, unparen, type FileContext, type FixSpec } from '../../server/src/engine';
+import { field, callArgs, defineRule, unparen, type FileContext, type FixSpec } from '../../server/src/engine';
 
 /** Error trackers' init functions that take `send_default_pii`. */
 const INIT = new Set(['sentry_sdk.init', 'sentry_sdk.client.Client', 'sentry_sdk.Client']);
@@ -72,12 +72,12 @@ export default defineRule({
     };
     return {
       call(call) {
-        const q = model.qualifiedName(call.childForFieldName('function'));
+        const q = model.qualifiedName(field(call, 'function'));
         if (!q || !INIT.has(q) || developmentOnly(ctx)) return;
-        const args = call.childForFieldName('arguments');
+        const args = field(call, 'arguments');
         for (const a of args?.namedChildren ?? []) {
-          if (a?.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'send_default_pii') {
-            const v = a.childForFieldName('value');
+          if (a?.type === 'keyword_argument' && field(a, 'name')?.text === 'send_default_pii') {
+            const v = field(a, 'value');
             if (v) flag(v);
           } else if (a?.type === 'dictionary_splat') {
             // sentry_sdk.init(**options) with options = {"send_default_pii": True, ...}
@@ -85,8 +85,8 @@ export default defineRule({
             const dict = inner?.type === 'identifier' ? model.valueOf(inner) : inner;
             for (const p of dict?.type === 'dictionary' ? dict.namedChildren : []) {
               if (p?.type !== 'pair') continue;
-              const key = p.childForFieldName('key');
-              const v = p.childForFieldName('value');
+              const key = field(p, 'key');
+              const v = field(p, 'value');
               if (key?.type === 'string' && key.text.slice(1, -1) === 'send_default_pii' && v) flag(v);
             }
           }

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { Node } from 'web-tree-sitter';
-import { defineRule, maskSecret, plainStringInfo, plainText, unparen, type FileContext, type FixSpec } from '../../server/src/engine';
+import { field, defineRule, maskSecret, plainStringInfo, plainText, unparen, type FileContext, type FixSpec } from '../../server/src/engine';
 
 /** Token formats that are credentials wherever they appear. */
 const KNOWN: { name: string; re: RegExp }[] = [
@@ -54,7 +54,7 @@ export function credentialShaped(v: string): boolean {
 function targetName(left: Node): string | undefined {
   const u = unparen(left);
   if (u.type === 'identifier') return u.text;
-  if (u.type === 'attribute') return u.childForFieldName('attribute')?.text;
+  if (u.type === 'attribute') return field(u, 'attribute')?.text;
   return undefined;
 }
 
@@ -89,7 +89,7 @@ export default defineRule({
       ],
     },
   },
-  prefilter: /AKIA|ASIA|k_live_|gh[pousr]_|github_pat_|xox[bpars]-|PRIVATE KEY|AIza|glpat-|SG\.|(?:SECRET|TOKEN|PASSWORD|PASSWD|API_?KEY)\s*=\s*[rRbBuU]?["']/i,
+  prefilter: /AKIA|ASIA|k_live_|gh[pousr]_|github_pat_|xox[bpars]-|PRIVATE KEY|AIza|glpat-|SG\.[\w-]{20}|(?:SECRET|TOKEN|PASSWORD|PASSWD|API_?KEY|[Ss]ecret|[Tt]oken|[Pp]assw(?:or)?d|[Aa]pi_?[Kk]ey)\s*=\s*[rRbBuU]?["']/,
   create(ctx) {
     const skip = skipped(ctx);
     const reported = new Set<number>();
@@ -98,8 +98,8 @@ export default defineRule({
     return {
       assignment(a) {
         if (skip) return;
-        const left = a.childForFieldName('left');
-        const right = a.childForFieldName('right');
+        const left = field(a, 'left');
+        const right = field(a, 'right');
         const name = left ? targetName(left) : undefined;
         if (!name || !right || !SECRET_NAME.test(name)) return;
         const info = plainStringInfo(right);

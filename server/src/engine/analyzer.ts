@@ -4,7 +4,7 @@
  * Caches (parse trees, per-file code-rule results) make re-analysis after an edit cheap.
  */
 import * as path from 'node:path';
-import { BINARY_MESSAGE, buildFinding, CodeChecker, isCodeRule, isCodeRuleFile, isPerFileRule, ruleFailed, tooLargeMessage, type CodeEnv, type CodeFileResult, type CodeRunData, type ReportEnv, type SilencedCheck } from './codecheck';
+import { BINARY_MESSAGE, buildFinding, CodeChecker, isCodeRule, isCodeRuleFile, isPackageInit, isPerFileRule, ruleFailed, tooLargeMessage, type CodeEnv, type CodeFileResult, type CodeRunData, type ReportEnv, type SilencedCheck } from './codecheck';
 import { ruleEnabled } from './config';
 import { dictLiteralEntry, dictLiteralOf, ModuleEditor } from './edits';
 import { envLookupSites, type Binding, type EnvLookupSite, type ModuleScope } from './evaluator';
@@ -659,7 +659,7 @@ class ProjectRun {
     // a file no enabled rule looks at (a migration when no migration rule runs) is not even read
     const migrations = rules.some((r) => r.files === 'migrations');
     const code = rules.some((r) => isCodeRule(r) && r.files !== 'migrations');
-    const files = this.files.filter((f) => isCodeRuleFile(f, this.config) && (f.isMigration ? migrations : code));
+    const files = this.files.filter((f) => isCodeRuleFile(f, this.config) && (f.isMigration ? migrations && !isPackageInit(f.path) : code));
     if (rules.some((r) => r.checkTemplate)) for (const f of this.templateFiles) if (!f.isTest || this.config.includeTests) files.push(f);
     return { rules, configKey, files };
   }

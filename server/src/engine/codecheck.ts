@@ -192,7 +192,12 @@ export function isPerFileRule(rule: Rule): boolean {
 
 /** Whether a code rule looks at this file: migration rules see only migrations, the others never. */
 export function wantsFile(rule: Rule, f: ProjectFile): boolean {
-  return (rule.files === 'migrations') === !!f.isMigration;
+  return (rule.files === 'migrations') === !!f.isMigration && !(f.isMigration && isPackageInit(f.path));
+}
+
+/** A package's `__init__.py` (in a migrations folder: never a migration). */
+export function isPackageInit(file: string): boolean {
+  return path.basename(file) === '__init__.py';
 }
 
 /** The dotted module name of a file under a Django root (`shop/views.py` -> `shop.views`), and whether it is a package. */

@@ -6,6 +6,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { ModuleEditor } from './edits';
+import { field } from './semantic';
 import type { Edit } from './types';
 
 /** Strips parentheses: `((x))` -> `x`. */
@@ -24,14 +25,14 @@ export function exprDottedName(n: Node, depth = 0): string | undefined {
   if (depth > 20) return undefined;
   if (n.type === 'identifier') return n.text;
   if (n.type === 'attribute') {
-    const obj = n.childForFieldName('object');
-    const attr = n.childForFieldName('attribute');
+    const obj = field(n, 'object');
+    const attr = field(n, 'attribute');
     if (!obj || !attr) return undefined;
     const left = exprDottedName(obj, depth + 1);
     return left === undefined ? undefined : `${left}.${attr.text}`;
   }
   if (n.type === 'call') {
-    const fn = n.childForFieldName('function');
+    const fn = field(n, 'function');
     const left = fn ? exprDottedName(fn, depth + 1) : undefined;
     return left === undefined ? undefined : `${left}()`;
   }
@@ -42,7 +43,7 @@ export function exprDottedName(n: Node, depth = 0): string | undefined {
 export function lastName(n: Node | null): string | undefined {
   if (!n) return undefined;
   if (n.type === 'identifier') return n.text;
-  if (n.type === 'attribute') return n.childForFieldName('attribute')?.text;
+  if (n.type === 'attribute') return field(n, 'attribute')?.text;
   return undefined;
 }
 
@@ -51,13 +52,13 @@ export function callArgs(call: Node): { positional: Node[]; keywords: Map<string
   const positional: Node[] = [];
   const keywords = new Map<string, Node>();
   let splat = false;
-  const args = call.childForFieldName('arguments');
+  const args = field(call, 'arguments');
   if (args && args.type === 'argument_list') {
     for (const a of args.namedChildren) {
       if (!a || a.type === 'comment') continue;
       if (a.type === 'keyword_argument') {
-        const name = a.childForFieldName('name')?.text;
-        const value = a.childForFieldName('value');
+        const name = field(a, 'name')?.text;
+        const value = field(a, 'value');
         if (name && value) keywords.set(name, value);
       } else if (a.type === 'list_splat' || a.type === 'dictionary_splat') splat = true;
       else positional.push(a);
@@ -94,9 +95,9 @@ export function stringInfo(n: Node): StringLiteralInfo | undefined {
   for (const c of n.children) {
     if (!c || c.type !== 'interpolation') continue;
     if (c.startIndex > pos) pieces.push({ kind: 'text', raw: src.slice(pos - base, c.startIndex - base) });
-    const expr = c.childForFieldName('expression');
+    const expr = field(c, 'expression');
     if (!expr) return undefined;
-    const plain = !c.childForFieldName('type_conversion') && !c.childForFieldName('format_specifier') && !c.children.some((x) => x?.type === '=');
+    const plain = !field(c, 'type_conversion') && !field(c, 'format_specifier') && !c.children.some((x) => x?.type === '=');
     pieces.push({ kind: 'expr', node: c, expr, plain });
     pos = c.endIndex;
   }
@@ -144,8 +145,8 @@ export class Constants {
       if (!stmt || stmt.type !== 'expression_statement') continue;
       const a = stmt.namedChildren[0];
       if (!a || a.type !== 'assignment') continue;
-      const left = a.childForFieldName('left');
-      const right = a.childForFieldName('right');
+      const left = field(a, 'left');
+      const right = field(a, 'right');
       if (left?.type === 'identifier' && right && /^[A-Z][A-Z0-9_]*$/.test(left.text) && isConstantExpr(right, this, 0)) this.names.add(left.text);
     }
   }
@@ -179,8 +180,8 @@ export function isConstantExpr(n: Node, constants: Constants, depth: number): bo
     case 'list':
       return u.namedChildren.every((c) => !c || c.type === 'comment' || isConstantExpr(c, constants, depth + 1));
     case 'binary_operator': {
-      const l = u.childForFieldName('left');
-      const r = u.childForFieldName('right');
+      const l = field(u, 'left');
+      const r = field(u, 'right');
       return !!l && !!r && isConstantExpr(l, constants, depth + 1) && isConstantExpr(r, constants, depth + 1);
     }
     default:
@@ -206,8 +207,8 @@ function literalText(n: Node, depth = 0): string {
   if (u.type === 'string') return (stringInfo(u)?.pieces ?? []).map((p) => (p.kind === 'text' ? p.raw : ' ')).join('');
   if (u.type === 'concatenated_string' || u.type === 'binary_operator') return u.namedChildren.map((c) => (c ? literalText(c, depth + 1) : '')).join(' ');
   if (u.type === 'call') {
-    const fn = u.childForFieldName('function');
-    const obj = fn?.type === 'attribute' ? fn.childForFieldName('object') : null;
+    const fn = field(u, 'function');
+    const obj = fn?.type === 'attribute' ? field(fn, 'object') : null;
     return obj ? literalText(obj, depth + 1) : '';
   }
   return '';
@@ -240,9 +241,9 @@ export function builtString(n: Node, constants: Constants, at?: Node, depth = 0)
       }
       return undefined;
     case 'binary_operator': {
-      const op = u.childForFieldName('operator')?.type;
-      const l = u.childForFieldName('left');
-      const r = u.childForFieldName('right');
+      const op = field(u, 'operator')?.type;
+      const l = field(u, 'left');
+      const r = field(u, 'right');
       if (!l || !r) return undefined;
       if (op === '%') {
         if ((isStringish(l) || builtString(l, constants, at, depth + 1) || stringValued(l, at, depth)) && !isConstantExpr(r, constants, 0)) return built('%-formatting');
@@ -259,9 +260,9 @@ export function builtString(n: Node, constants: Constants, at?: Node, depth = 0)
       return undefined;
     }
     case 'call': {
-      const fn = u.childForFieldName('function');
-      if (fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'format') {
-        const obj = fn.childForFieldName('object');
+      const fn = field(u, 'function');
+      if (fn?.type === 'attribute' && field(fn, 'attribute')?.text === 'format') {
+        const obj = field(fn, 'object');
         const { positional, keywords, splat } = callArgs(u);
         const args = [...positional, ...keywords.values()];
         if (obj && (isStringish(obj) || stringValued(obj, at, depth)) && (splat || args.some((a) => !isConstantExpr(a, constants, 0)))) return built('.format()');
@@ -273,13 +274,13 @@ export function builtString(n: Node, constants: Constants, at?: Node, depth = 0)
       const assignments = assignmentsBefore(u.text, at);
       for (const a of [...assignments].reverse()) {
         if (a.type === 'augmented_assignment') {
-          const right = a.childForFieldName('right');
-          if (right && a.childForFieldName('operator')?.text === '+=' && !isConstantExpr(right, constants, 0)) {
+          const right = field(a, 'right');
+          if (right && field(a, 'operator')?.text === '+=' && !isConstantExpr(right, constants, 0)) {
             return { how: 'concatenation', node: a, literalText: literalTextOf(assignments), via: a };
           }
           continue;
         }
-        const right = a.childForFieldName('right');
+        const right = field(a, 'right');
         const b = right ? builtString(right, constants, a, depth + 1) : undefined;
         if (b) return { ...b, via: a, literalText: literalTextOf(assignments) };
         // the latest plain assignment decides (an earlier built value was overwritten)
@@ -296,7 +297,7 @@ export function builtString(n: Node, constants: Constants, at?: Node, depth = 0)
 function literalTextOf(assignments: Node[]): string {
   return assignments
     .map((a) => {
-      const r = a.childForFieldName('right');
+      const r = field(a, 'right');
       return r ? literalText(r) : '';
     })
     .join(' ');
@@ -308,8 +309,8 @@ function stringValued(n: Node, at: Node | undefined, depth: number): boolean {
   if (u.type !== 'identifier' || !at || depth > 6) return false;
   const list = assignmentsBefore(u.text, at);
   const last = list[list.length - 1];
-  const right = last?.childForFieldName('right');
-  return !!right && (isStringish(right) || (right.type === 'binary_operator' && isStringish(right.childForFieldName('left') ?? right)));
+  const right = (last ? field(last, 'right') : undefined);
+  return !!right && (isStringish(right) || (right.type === 'binary_operator' && isStringish(field(right, 'left') ?? right)));
 }
 
 const SCOPES = new Set(['function_definition', 'lambda', 'class_definition', 'module']);
@@ -335,13 +336,13 @@ export function assignmentsBefore(name: string, at: Node): Node[] {
       if (!c || c.startIndex >= limit) break;
       if (c.type === 'function_definition' || c.type === 'class_definition' || c.type === 'lambda') continue;
       if ((c.type === 'assignment' || c.type === 'augmented_assignment') && c.endIndex <= limit) {
-        const left = c.childForFieldName('left');
+        const left = field(c, 'left');
         if (left?.type === 'identifier' && left.text === name) out.push(c);
       }
       visit(c, depth + 1);
     }
   };
-  const body = scope.type === 'module' ? scope : (scope.childForFieldName('body') ?? scope);
+  const body = scope.type === 'module' ? scope : (field(scope, 'body') ?? scope);
   visit(body, 0);
   return out;
 }

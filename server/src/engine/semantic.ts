@@ -111,6 +111,19 @@ const BUILTINS = new Set(
   ).split(' '),
 );
 
+/** Field ids by name (childForFieldName looks the name up in the language's list on every call). */
+const fieldIds = new Map<string, number>();
+
+/** `n.childForFieldName(name)`, with the field's id looked up once. */
+export function field(n: Node, name: string): Node | null {
+  let id = fieldIds.get(name);
+  if (id === undefined) {
+    id = n.tree.language.fields.indexOf(name);
+    fieldIds.set(name, id);
+  }
+  return id < 0 ? null : n.childForFieldId(id);
+}
+
 /** Strips parentheses: `((x))` -> `x`. */
 function unparen(n: Node): Node {
   let cur = n;
@@ -210,12 +223,12 @@ export class SemanticModel {
       const t = n.type;
       const scopeKind = SCOPE_TYPES[t];
       if (scopeKind) {
-        const nameNode = scopeKind === 'function' || scopeKind === 'class' ? n.childForFieldName('name') : null;
+        const nameNode = scopeKind === 'function' || scopeKind === 'class' ? field(n, 'name') : null;
         // the name is bound in the enclosing scope once the definition has run
         if (nameNode) this.bind(scope, nameNode.text, scopeKind === 'function' ? 'function' : 'class', n, n.startIndex);
         const inner = this.newScope(scopeKind, n, scope, nameNode?.text);
         stack.push(inner);
-        if (scopeKind === 'function' || scopeKind === 'lambda') this.bindParameters(inner, n.childForFieldName('parameters'));
+        if (scopeKind === 'function' || scopeKind === 'lambda') this.bindParameters(inner, field(n, 'parameters'));
         continue;
       }
       switch (t) {
@@ -226,10 +239,10 @@ export class SemanticModel {
           this.bindFromImport(scope, n);
           break;
         case 'assignment': {
-          const left = n.childForFieldName('left');
-          let right = n.childForFieldName('right');
+          const left = field(n, 'left');
+          let right = field(n, 'right');
           // `a = b = 1`: the inner assignment is visited on its own; both names get the value
-          while (right && right.type === 'assignment') right = right.childForFieldName('right');
+          while (right && right.type === 'assignment') right = field(right, 'right');
           if (!left) break;
           const names = targetNames(left);
           if (!right) {
@@ -251,26 +264,26 @@ export class SemanticModel {
           break;
         }
         case 'augmented_assignment': {
-          const left = n.childForFieldName('left');
+          const left = field(n, 'left');
           if (left?.type === 'identifier') this.bind(scope, left.text, 'augmented', n, this.statementEnd(n));
           break;
         }
         case 'for_statement':
         case 'for_in_clause': {
-          const left = n.childForFieldName('left');
+          const left = field(n, 'left');
           if (left) for (const id of targetNames(left)) this.bind(scope, id.text, 'loop', n, n.startIndex);
           break;
         }
         case 'as_pattern': {
-          const alias = n.childForFieldName('alias');
+          const alias = field(n, 'alias');
           if (alias) for (const id of targetNames(alias)) this.bind(scope, id.text, 'as', n, n.startIndex);
           break;
         }
         case 'named_expression': {
-          const name = n.childForFieldName('name');
+          const name = field(n, 'name');
           let s = scope;
           while (s.kind === 'comprehension' && s.parent) s = s.parent;
-          if (name) this.bind(s, name.text, 'walrus', n, n.endIndex, { value: n.childForFieldName('value') ?? undefined });
+          if (name) this.bind(s, name.text, 'walrus', n, n.endIndex, { value: field(n, 'value') ?? undefined });
           break;
         }
         case 'global_statement':
@@ -286,8 +299,7 @@ export class SemanticModel {
 
   /** The end of the statement holding `n` (a binding is in effect after its statement has run). */
   private statementEnd(n: Node): number {
-    const p = n.parent;
-    return p && p.type === 'expression_statement' ? p.endIndex : n.endIndex;
+    return n.endIndex;
   }
 
   private bindParameters(scope: Scope, params: Node | null): void {
@@ -301,7 +313,7 @@ export class SemanticModel {
           break;
         case 'default_parameter':
         case 'typed_default_parameter':
-          id = p.childForFieldName('name');
+          id = field(p, 'name');
           break;
         case 'typed_parameter':
           id = p.namedChildren.find((c) => c?.type === 'identifier' || c?.type === 'list_splat_pattern' || c?.type === 'dictionary_splat_pattern');
@@ -321,8 +333,8 @@ export class SemanticModel {
     for (const c of n.childrenForFieldName('name')) {
       if (!c) continue;
       if (c.type === 'aliased_import') {
-        const alias = c.childForFieldName('alias');
-        const target = dottedText(c.childForFieldName('name'));
+        const alias = field(c, 'alias');
+        const target = dottedText(field(c, 'name'));
         if (alias && target) this.bind(scope, alias.text, 'import', n, end, { qualified: target });
       } else if (c.type === 'dotted_name') {
         // `import a.b.c` binds `a` (to the package `a`)
@@ -334,7 +346,7 @@ export class SemanticModel {
 
   /** The module a `from X import` names, made absolute for relative imports. */
   private fromModule(n: Node): string | undefined {
-    const m = n.childForFieldName('module_name');
+    const m = field(n, 'module_name');
     if (!m) return undefined;
     if (m.type === 'dotted_name') return dottedText(m);
     if (m.type !== 'relative_import') return undefined;
@@ -359,8 +371,8 @@ export class SemanticModel {
     for (const c of n.childrenForFieldName('name')) {
       if (!c) continue;
       if (c.type === 'aliased_import') {
-        const alias = c.childForFieldName('alias');
-        const target = dottedText(c.childForFieldName('name'));
+        const alias = field(c, 'alias');
+        const target = dottedText(field(c, 'name'));
         if (alias && target) this.bind(scope, alias.text, 'import', n, end, { qualified: prefix + target });
       } else if (c.type === 'dotted_name') {
         const name = dottedText(c);
@@ -472,12 +484,12 @@ export class SemanticModel {
       return r.starModules.length === 1 ? `${r.starModules[0]}.${n.text}` : undefined;
     }
     if (n.type === 'attribute') {
-      const obj = n.childForFieldName('object');
-      const attr = n.childForFieldName('attribute');
+      const obj = field(n, 'object');
+      const attr = field(n, 'attribute');
       const left = this.qualifiedName(obj, depth + 1);
       return left !== undefined && attr ? `${left}.${attr.text}` : undefined;
     }
-    if (n.type === 'call') return this.qualifiedName(n.childForFieldName('function'), depth + 1);
+    if (n.type === 'call') return this.qualifiedName(field(n, 'function'), depth + 1);
     return undefined;
   }
 
@@ -502,7 +514,7 @@ export class SemanticModel {
 
   /** The base-class expressions of a class definition (keyword arguments such as `metaclass=` excluded). */
   baseNodes(cls: Node): Node[] {
-    const list = cls.childForFieldName('superclasses');
+    const list = field(cls, 'superclasses');
     if (!list) return [];
     return list.namedChildren.filter((c): c is Node => !!c && c.type !== 'keyword_argument' && c.type !== 'comment' && c.type !== 'list_splat' && c.type !== 'dictionary_splat');
   }
@@ -576,26 +588,26 @@ export class SemanticModel {
     for (const n of b.scope.node.descendantsOfType(['call', 'assignment', 'augmented_assignment'])) {
       if (!n) continue;
       if (n.type === 'call') {
-        const fn = n.childForFieldName('function');
+        const fn = field(n, 'function');
         if (fn?.type !== 'attribute') continue;
-        const obj = fn.childForFieldName('object');
-        const method = fn.childForFieldName('attribute')?.text ?? '';
+        const obj = field(fn, 'object');
+        const method = field(fn, 'attribute')?.text ?? '';
         if (obj?.type !== 'identifier' || obj.text !== b.name || !MUTATORS.has(method)) continue;
         if (this.bindingOf(obj)?.scope !== b.scope) continue;
-        const args = n.childForFieldName('arguments');
+        const args = field(n, 'arguments');
         if (args?.type === 'generator_expression') {
           out.push(args);
           continue;
         }
         for (const a of args?.namedChildren ?? []) {
           if (!a || a.type === 'comment') continue;
-          out.push(a.type === 'keyword_argument' ? (a.childForFieldName('value') ?? a) : a);
+          out.push(a.type === 'keyword_argument' ? (field(a, 'value') ?? a) : a);
         }
       } else {
-        const left = n.childForFieldName('left');
-        const value = left?.type === 'subscript' ? left.childForFieldName('value') : null;
+        const left = field(n, 'left');
+        const value = left?.type === 'subscript' ? field(left, 'value') : null;
         if (value?.type !== 'identifier' || value.text !== b.name || this.bindingOf(value)?.scope !== b.scope) continue;
-        const right = n.childForFieldName('right');
+        const right = field(n, 'right');
         if (right) out.push(right);
       }
     }
@@ -632,7 +644,7 @@ export function isLiteral(n: Node, depth = 0): boolean {
     case 'expression_list':
       return u.namedChildren.every((c) => !c || c.type === 'comment' || isLiteral(c, depth + 1));
     case 'dictionary':
-      return u.namedChildren.every((c) => !c || c.type === 'comment' || (c.type === 'pair' && isLiteral(c.childForFieldName('key') ?? c, depth + 1) && isLiteral(c.childForFieldName('value') ?? c, depth + 1)));
+      return u.namedChildren.every((c) => !c || c.type === 'comment' || (c.type === 'pair' && isLiteral(field(c, 'key') ?? c, depth + 1) && isLiteral(field(c, 'value') ?? c, depth + 1)));
     case 'integer':
     case 'float':
     case 'true':
@@ -640,7 +652,7 @@ export function isLiteral(n: Node, depth = 0): boolean {
     case 'none':
       return true;
     case 'unary_operator':
-      return isLiteral(u.childForFieldName('argument') ?? u, depth + 1) && u.childForFieldName('argument') !== null;
+      return isLiteral(field(u, 'argument') ?? u, depth + 1) && field(u, 'argument') !== null;
     default:
       return false;
   }
@@ -658,21 +670,21 @@ export function requestData(n: Node, depth = 0): string | undefined {
   let u = unparen(n);
   // str(...) keeps the text as it is
   if (u.type === 'call') {
-    const fn = u.childForFieldName('function');
+    const fn = field(u, 'function');
     if (fn?.type === 'identifier' && fn.text === 'str') {
-      const arg = u.childForFieldName('arguments')?.namedChildren.find((c) => c && c.type !== 'comment');
+      const arg = field(u, 'arguments')?.namedChildren.find((c) => c && c.type !== 'comment');
       return arg ? requestData(arg, depth + 1) : undefined;
     }
-    if (fn?.type === 'attribute' && /^(get|getlist|pop|decode|strip|lower|upper)$/.test(fn.childForFieldName('attribute')?.text ?? '')) {
-      u = fn.childForFieldName('object') ?? u;
+    if (fn?.type === 'attribute' && /^(get|getlist|pop|decode|strip|lower|upper)$/.test(field(fn, 'attribute')?.text ?? '')) {
+      u = field(fn, 'object') ?? u;
     }
   }
-  if (u.type === 'subscript') u = u.childForFieldName('value') ?? u;
+  if (u.type === 'subscript') u = field(u, 'value') ?? u;
   if (u.type !== 'attribute') return undefined;
-  const attr = u.childForFieldName('attribute')?.text ?? '';
-  const obj = u.childForFieldName('object');
+  const attr = field(u, 'attribute')?.text ?? '';
+  const obj = field(u, 'object');
   if (!obj || !REQUEST_DATA.test(attr)) return undefined;
   const o = unparen(obj);
-  const isRequest = (o.type === 'identifier' && /^(request|req)$/.test(o.text)) || (o.type === 'attribute' && o.childForFieldName('attribute')?.text === 'request' && o.childForFieldName('object')?.text === 'self');
+  const isRequest = (o.type === 'identifier' && /^(request|req)$/.test(o.text)) || (o.type === 'attribute' && field(o, 'attribute')?.text === 'request' && field(o, 'object')?.text === 'self');
   return isRequest ? `request.${attr}` : undefined;
 }

@@ -9,7 +9,7 @@
  * policy does not know) is untrusted: the answer "trusted" is a proof, "untrusted" is "not proven".
  */
 import type { Node } from 'web-tree-sitter';
-import type { Scope, SemBinding, SemanticModel } from './semantic';
+import { field, type Scope, type SemBinding, type SemanticModel } from './semantic';
 
 export interface TrustPolicy {
   /** A call whose result is trusted whatever its arguments (e.g. `format_html(...)`). */
@@ -99,7 +99,7 @@ export class TrustAnalysis {
       if (depth > 20 || this.trusted(u)) return;
       if (u.type === 'string') {
         for (const c of u.children) {
-          const e = c?.type === 'interpolation' ? c.childForFieldName('expression') : null;
+          const e = c?.type === 'interpolation' ? field(c, 'expression') : null;
           if (e) visit(e, depth + 1);
         }
         return;
@@ -121,7 +121,7 @@ export class TrustAnalysis {
         }
       }
       if (u.type === 'dictionary') {
-        for (const p of named(u)) if (p.type === 'pair') visit(p.childForFieldName('value') ?? p, depth + 1);
+        for (const p of named(u)) if (p.type === 'pair') visit(field(p, 'value') ?? p, depth + 1);
         return;
       }
       if (u.type === 'identifier') {
@@ -133,13 +133,13 @@ export class TrustAnalysis {
         }
       }
       if (u.type === 'call') {
-        const fn = u.childForFieldName('function');
-        const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+        const fn = field(u, 'function');
+        const method = fn?.type === 'attribute' ? field(fn, 'attribute')?.text : undefined;
         if (method === 'format' || method === 'join') {
-          const obj = fn?.childForFieldName('object');
+          const obj = (fn ? field(fn, 'object') : undefined);
           if (obj) visit(obj, depth + 1);
-          const args = u.childForFieldName('arguments');
-          for (const a of args?.type === 'generator_expression' ? [args] : named(args)) visit(a.type === 'keyword_argument' ? (a.childForFieldName('value') ?? a) : a, depth + 1);
+          const args = field(u, 'arguments');
+          for (const a of args?.type === 'generator_expression' ? [args] : named(args)) visit(a.type === 'keyword_argument' ? (field(a, 'value') ?? a) : a, depth + 1);
           return;
         }
       }
@@ -158,7 +158,7 @@ export class TrustAnalysis {
       case 'string':
         for (const c of u.children) {
           if (c?.type !== 'interpolation') continue;
-          const e = c.childForFieldName('expression');
+          const e = field(c, 'expression');
           if (!e || !this.check(e, frame, depth + 1)) return false;
         }
         return true;
@@ -189,15 +189,15 @@ export class TrustAnalysis {
         return parts.length === 3 && this.check(parts[0], frame, depth + 1) && this.check(parts[2], frame, depth + 1);
       }
       case 'dictionary':
-        return named(u).every((p) => p.type === 'pair' && this.check(p.childForFieldName('key') ?? p, frame, depth + 1) && this.check(p.childForFieldName('value') ?? p, frame, depth + 1));
+        return named(u).every((p) => p.type === 'pair' && this.check(field(p, 'key') ?? p, frame, depth + 1) && this.check(field(p, 'value') ?? p, frame, depth + 1));
       case 'list_comprehension':
       case 'set_comprehension':
       case 'generator_expression':
         // the loop variables are checked through their `for` clause (see binding)
-        return this.check(u.childForFieldName('body') ?? u, frame, depth + 1);
+        return this.check(field(u, 'body') ?? u, frame, depth + 1);
       case 'dictionary_comprehension': {
-        const body = u.childForFieldName('body');
-        return !!body && this.check(body.childForFieldName('key') ?? body, frame, depth + 1) && this.check(body.childForFieldName('value') ?? body, frame, depth + 1);
+        const body = field(u, 'body');
+        return !!body && this.check(field(body, 'key') ?? body, frame, depth + 1) && this.check(field(body, 'value') ?? body, frame, depth + 1);
       }
       case 'call':
         return this.call(u, frame, depth);
@@ -206,8 +206,8 @@ export class TrustAnalysis {
       case 'attribute':
         return !!this.policy.attribute?.(u, this.model) || this.selfAttribute(u, depth) || this.allowListed(u, frame, depth) || this.fail(u);
       case 'subscript': {
-        const value = u.childForFieldName('value');
-        const index = u.childForFieldName('subscript');
+        const value = field(u, 'value');
+        const index = field(u, 'subscript');
         if (!value) return false;
         // compiled[0], where compiled = query.sql_with_params()
         if (index?.type === 'integer') {
@@ -227,8 +227,8 @@ export class TrustAnalysis {
    * `self.name = ...` in any method).
    */
   private selfAttribute(attr: Node, depth: number): boolean {
-    const obj = attr.childForFieldName('object');
-    const name = attr.childForFieldName('attribute')?.text;
+    const obj = field(attr, 'object');
+    const name = field(attr, 'attribute')?.text;
     if (obj?.type !== 'identifier' || obj.text !== 'self' || !name) return false;
     const cls = this.model.enclosingClass(attr);
     if (!cls) return false;
@@ -250,9 +250,9 @@ export class TrustAnalysis {
         values.push(b.value);
       }
       for (const a of c.descendantsOfType(['assignment', 'augmented_assignment'])) {
-        const left = a?.childForFieldName('left');
+        const left = (a ? field(a, 'left') : undefined);
         if (left?.type !== 'attribute' || left.text !== `self.${name}`) continue;
-        const right = a?.childForFieldName('right');
+        const right = (a ? field(a, 'right') : undefined);
         if (!right) return false;
         values.push(right);
       }
@@ -291,22 +291,22 @@ export class TrustAnalysis {
     // str(x) inside `if isinstance(x, SafeString):` (x is already safe)
     const isSafeType = (cond: Node | null): boolean => {
       const c = cond ? unparen(cond) : undefined;
-      if (c?.type !== 'call' || c.childForFieldName('function')?.text !== 'isinstance') return false;
-      const [obj, types] = named(c.childForFieldName('arguments'));
+      if (c?.type !== 'call' || field(c, 'function')?.text !== 'isinstance') return false;
+      const [obj, types] = named(field(c, 'arguments'));
       if (!obj || !types || unparen(obj).text !== text) return false;
       const ts = unparen(types).type === 'tuple' ? named(unparen(types)) : [types];
       return ts.length > 0 && ts.every((t) => /(^|\.)(SafeData|SafeString|SafeText|Markup)$/.test(this.model.qualifiedName(t) ?? t.text));
     };
     let child: Node = n;
     for (let p = n.parent; p && p.id !== stop; child = p, p = p.parent) {
-      if (this.policy.safeTypes && p.type === 'if_statement' && p.childForFieldName('consequence')?.id === child.id && isSafeType(p.childForFieldName('condition'))) return true;
+      if (this.policy.safeTypes && p.type === 'if_statement' && field(p, 'consequence')?.id === child.id && isSafeType(field(p, 'condition'))) return true;
       // inside `if x in ALLOWED:`
-      if (p.type === 'if_statement' && p.childForFieldName('consequence')?.id === child.id && guard(p.childForFieldName('condition'), false)) return true;
+      if (p.type === 'if_statement' && field(p, 'consequence')?.id === child.id && guard(field(p, 'condition'), false)) return true;
       // an earlier `if x not in ALLOWED: raise` in this block
       if (p.type === 'block' || p.type === 'module') {
         for (const stmt of named(p)) {
           if (stmt.startIndex >= child.startIndex) break;
-          if (stmt.type === 'if_statement' && !stmt.childForFieldName('alternative') && guard(stmt.childForFieldName('condition'), true) && exits(stmt.childForFieldName('consequence'))) return true;
+          if (stmt.type === 'if_statement' && !field(stmt, 'alternative') && guard(field(stmt, 'condition'), true) && exits(field(stmt, 'consequence'))) return true;
         }
       }
     }
@@ -335,14 +335,14 @@ export class TrustAnalysis {
   }
 
   private call(call: Node, frame: Frame | undefined, depth: number): boolean {
-    const fn = call.childForFieldName('function');
+    const fn = field(call, 'function');
     if (!fn) return false;
     const q = this.model.qualifiedName(fn);
     if (this.policy.call?.(q, call, this.model)) return true;
-    const args = call.childForFieldName('arguments');
+    const args = field(call, 'arguments');
     // f(x for x in y): the generator is the argument list itself
     const argNodes = args?.type === 'generator_expression' ? [args] : named(args);
-    const argsTrusted = () => argNodes.every((a) => a.type !== 'list_splat' && a.type !== 'dictionary_splat' && this.check(a.type === 'keyword_argument' ? (a.childForFieldName('value') ?? a) : a, frame, depth + 1));
+    const argsTrusted = () => argNodes.every((a) => a.type !== 'list_splat' && a.type !== 'dictionary_splat' && this.check(a.type === 'keyword_argument' ? (field(a, 'value') ?? a) : a, frame, depth + 1));
     if (this.policy.passThrough?.(q, call, this.model)) return argsTrusted();
     if (q && q.startsWith('builtins.')) {
       const b = q.slice('builtins.'.length);
@@ -361,8 +361,8 @@ export class TrustAnalysis {
     }
     if (!q && fn.type === 'identifier' && GETTEXT.test(fn.text) && this.model.resolve(fn).kind !== 'binding') return argsTrusted();
     if (fn.type === 'attribute') {
-      const method = fn.childForFieldName('attribute')?.text ?? '';
-      const obj = fn.childForFieldName('object');
+      const method = field(fn, 'attribute')?.text ?? '';
+      const obj = field(fn, 'object');
       if (NUMERIC_METHODS.has(method)) return true;
       // s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"): escaped by hand
       if (obj && method === 'replace' && escapesByHand(call)) return true;
@@ -394,9 +394,9 @@ export class TrustAnalysis {
       return b?.kind === 'function' ? this.model.scopeFor(b.node) : undefined;
     }
     // self.method() inside a class: the method of that class (not an override in a subclass)
-    if (u.type === 'attribute' && u.childForFieldName('object')?.text === 'self') {
+    if (u.type === 'attribute' && field(u, 'object')?.text === 'self') {
       const cls = this.model.enclosingClass(u);
-      const name = u.childForFieldName('attribute')?.text;
+      const name = field(u, 'attribute')?.text;
       const b = name ? cls?.bindings.get(name)?.find((x) => x.kind === 'function') : undefined;
       return b ? this.model.scopeFor(b.node) : undefined;
     }
@@ -405,18 +405,18 @@ export class TrustAnalysis {
 
   private localCall(fnScope: Scope, argNodes: Node[], frame: Frame | undefined, depth: number): boolean {
     if (this.calling.has(fnScope.node.id) || this.calling.size >= MAX_CALL_DEPTH) return false;
-    const paramsNode = fnScope.node.childForFieldName('parameters');
+    const paramsNode = field(fnScope.node, 'parameters');
     const params = named(paramsNode);
     const isMethod = fnScope.parent?.kind === 'class' && !fnScope.node.parent?.text.startsWith('@staticmethod');
     const trust = new Map<string, boolean>();
     const paramName = (p: Node): string | undefined => {
       if (p.type === 'identifier') return p.text;
-      if (p.type === 'default_parameter' || p.type === 'typed_default_parameter') return p.childForFieldName('name')?.text;
+      if (p.type === 'default_parameter' || p.type === 'typed_default_parameter') return field(p, 'name')?.text;
       if (p.type === 'typed_parameter') return p.namedChildren.find((c) => c?.type === 'identifier')?.text;
       return undefined;
     };
     const positional = argNodes.filter((a) => a.type !== 'keyword_argument');
-    const keywords = new Map(argNodes.filter((a) => a.type === 'keyword_argument').map((a) => [a.childForFieldName('name')?.text ?? '', a.childForFieldName('value')] as const));
+    const keywords = new Map(argNodes.filter((a) => a.type === 'keyword_argument').map((a) => [field(a, 'name')?.text ?? '', field(a, 'value')] as const));
     if (argNodes.some((a) => a.type === 'list_splat' || a.type === 'dictionary_splat')) return false;
     let pi = 0;
     for (let i = 0; i < params.length; i++) {
@@ -429,7 +429,7 @@ export class TrustAnalysis {
         continue;
       }
       const arg = pi < positional.length ? positional[pi++] : keywords.get(name);
-      const dflt = p.childForFieldName('value');
+      const dflt = field(p, 'value');
       const src = arg ?? dflt;
       trust.set(name, !!src && this.check(src, arg ? frame : undefined, depth + 1));
     }
@@ -440,7 +440,7 @@ export class TrustAnalysis {
     let ok = true;
     try {
       const inner: Frame = { scope: fnScope, params: trust };
-      const body = fnScope.node.childForFieldName('body');
+      const body = field(fnScope.node, 'body');
       if (!body) return false;
       for (const y of body.descendantsOfType(['yield'])) if (y && this.model.enclosingFunction(y) === fnScope) return false;
       for (const r of body.descendantsOfType(['return_statement'])) {
@@ -517,7 +517,7 @@ export class TrustAnalysis {
             } else return this.fail(x.node);
             break;
           case 'augmented': {
-            const right = x.node.childForFieldName('right');
+            const right = field(x.node, 'right');
             if (!right || !this.check(right, frame, depth + 1)) return false;
             break;
           }
@@ -525,7 +525,7 @@ export class TrustAnalysis {
             if (!x.value || !this.check(x.value, frame, depth + 1)) return false;
             break;
           case 'loop': {
-            const right = x.node.childForFieldName('right');
+            const right = field(x.node, 'right');
             if (!right || !this.check(right, frame, depth + 1)) return false;
             break;
           }
@@ -557,7 +557,7 @@ export function isModelMetaAttribute(attr: Node): boolean {
 
 /** `obj.pk`, `obj.id`, `project.id`: a primary key the database produced (a number or a UUID). */
 export function isPrimaryKeyAttribute(attr: Node): boolean {
-  const name = attr.childForFieldName('attribute')?.text;
+  const name = field(attr, 'attribute')?.text;
   return name === 'pk' || name === 'id';
 }
 
@@ -576,7 +576,7 @@ export function isClassConstant(attr: Node, model: SemanticModel): boolean {
   const m = /^([A-Z][A-Za-z0-9]*)(?:\.[A-Z][A-Za-z0-9]*)*\.[A-Z][A-Z0-9_]*(?:\.(?:value|label|name))?$/.exec(attr.text);
   if (!m) return false;
   let root: Node = attr;
-  while (root.type === 'attribute') root = root.childForFieldName('object') ?? root;
+  while (root.type === 'attribute') root = field(root, 'object') ?? root;
   return root.type === 'identifier' && importedOrClass(root, model);
 }
 
@@ -592,8 +592,8 @@ function importedOrClass(id: Node, model: SemanticModel): boolean {
  * a UUID). The class must derive from a model (`models.Model`, or a base named like one).
  */
 export function isForeignKeyId(attr: Node, model: SemanticModel): boolean {
-  const name = attr.childForFieldName('attribute')?.text ?? '';
-  if (!/^[a-z]\w*_id$/.test(name) || attr.childForFieldName('object')?.text !== 'self') return false;
+  const name = field(attr, 'attribute')?.text ?? '';
+  if (!/^[a-z]\w*_id$/.test(name) || field(attr, 'object')?.text !== 'self') return false;
   const cls = model.enclosingClass(attr);
   return !!cls && model.ancestors(cls.node).some((a) => a.qualified === 'django.db.models.Model' || /(^|\.)Model$|Model$/.test(a.text));
 }
@@ -621,13 +621,13 @@ function escapesByHand(call: Node): boolean {
   const replaced = new Map<string, string>();
   let cur: Node | null = call;
   for (let i = 0; i < 10 && cur?.type === 'call'; i++) {
-    const fn: Node | null = cur.childForFieldName('function');
-    if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'replace') break;
-    const [a, b] = named(cur.childForFieldName('arguments'));
+    const fn: Node | null = field(cur, 'function');
+    if (fn?.type !== 'attribute' || field(fn, 'attribute')?.text !== 'replace') break;
+    const [a, b] = named(field(cur, 'arguments'));
     const from = literalText(a);
     const to = literalText(b);
     if (from !== undefined && to !== undefined) replaced.set(from, to);
-    cur = unparen(fn.childForFieldName('object') ?? fn);
+    cur = unparen(field(fn, 'object') ?? fn);
   }
   return replaced.get('&') === '&amp;' && replaced.get('<') === '&lt;' && replaced.get('>') === '&gt;';
 }
