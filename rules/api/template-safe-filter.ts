@@ -76,7 +76,8 @@ export default defineRule({
       ],
     },
   },
-  prefilter: /\|\s*safe/,
+  // |safe, safeseq, and {% autoescape off %} around a lone variable
+  prefilter: /\|\s*safe|autoescape/,
   checkTemplate(ctx) {
     if (!ctx.html) return;
     let literals: Set<string> | undefined;

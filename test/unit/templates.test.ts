@@ -300,6 +300,12 @@ describe('which files are templates', () => {
     assert.deepEqual(codes({ severity: { DJR610: 'off' } }), []);
     assert.deepEqual(codes({ select: ['DJR610'], ignore: ['DJR610'] }), []);
   });
+
+  test('DJR610 judges {% autoescape off %} around a lone variable, also in a file without |safe', () => {
+    const files = { '/p/manage.py': '', '/p/templates/panel.html': '<div>\n  {% autoescape off %}\n    {{ panel.rendered_html }}\n  {% endautoescape %}\n</div>\n' };
+    const r = analyze(new MemoryFileSystem(files), '/p', on, templateRules);
+    assert.deepEqual(r.findings.map((f) => `${f.code}:${f.range.start.line}`), ['DJR610:2']);
+  });
 });
 
 describe('template blocks', () => {
