@@ -192,8 +192,9 @@ export function loadDependencies(input: DependencyInput): DependencyModel {
         if (target.includes('$')) continue;
         const resolved = resolveImagePath(target, reqFiles);
         installs.push({ file: f.path, line: ins.line, target, resolved });
-        // an image that installs a development requirements file is a development image
-        if (resolved.some((r) => nameWords(r).dev)) devImages.add(f.path);
+        // an image that installs a development requirements file is a development image (when the
+        // path is ambiguous, requirements.txt matching docs/requirements.txt too, all must be)
+        if (resolved.length > 0 && resolved.every((r) => nameWords(r).dev)) devImages.add(f.path);
       }
     });
   }

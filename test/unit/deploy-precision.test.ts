@@ -1,0 +1,55 @@
+/**
+ * Precision of the deployment rules on the shapes real projects write
+ * (test/fixtures/projects/deploy-*): the exact findings of DJR105, DJR106, DJR906, DJR907, DJR909
+ * and DJR910, so a false finding fails as surely as a missing one. Each fixture says in comments
+ * which real project it reproduces.
+ */
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { before, describe, test } from 'node:test';
+import type { AnalysisResult } from '../../server/src/engine';
+import { analyze, fixturesRoot, loadFolder, ready } from '../helpers/fixtures';
+
+const CODES = new Set(['DJR105', 'DJR106', 'DJR906', 'DJR907', 'DJR909', 'DJR910']);
+const ROOT = '/p';
+
+function run(name: string): AnalysisResult {
+  return analyze(loadFolder(path.join(fixturesRoot, 'projects', name), ROOT), ROOT);
+}
+
+function found(result: AnalysisResult, codes = CODES): string[] {
+  return result.findings
+    .filter((f) => codes.has(f.code))
+    .map((f) => `${f.code} ${path.relative(ROOT, f.file)}:${f.range.start.line + 1}`)
+    .sort();
+}
+
+function messages(result: AnalysisResult, code: string): string[] {
+  return result.findings.filter((f) => f.code === code).map((f) => f.message);
+}
+
+describe('deployment rules on real project shapes', () => {
+  before(ready);
+
+  test('DJR906: compose services that are development setups are not production', () => {
+    // the source mounted over the image, DEBUG=1, a development settings module, a development
+    // Dockerfile, build target or entrypoint, a service named dev
+    const r = run('deploy-compose-dev');
+    assert.deepEqual(found(r), []);
+    assert.deepEqual(r.notes.filter((n) => n.kind === 'rule-failed'), []);
+  });
+
+  test('DJR906: runserver in the production compose file is reported; the plain docker-compose.yml beside it and a development stage are not', () => {
+    const r = run('deploy-compose-prod');
+    assert.deepEqual(found(r, new Set(['DJR906'])), ['DJR906 docker-compose.prod.yml:4']);
+    assert.match(messages(r, 'DJR906')[0], /^Compose service web \(docker-compose\.prod\.yml\) starts Django's development server/);
+  });
+
+  test('DJR906: a production overlay in a subfolder overrides the development command', () => {
+    // wemake-django-template: docker-compose.yml for development, docker/docker-compose.prod.yml
+    // (paths relative to the main file's folder), a production stage built FROM the development
+    // one (inheriting its USER), a caddy image
+    const r = run('deploy-compose-overlay');
+    assert.deepEqual(found(r, new Set(['DJR906'])), []);
+  });
+});
