@@ -30,7 +30,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<Django
   const status = new StatusItem(selector);
   const docs = new RuleDocsProvider(() => client);
   client = createLanguageClient(context, output, selector);
-  context.subscriptions.push(output, status, docs, client.onNotification(STATUS_NOTIFICATION, (p: StatusParams) => status.update(p)));
+  const views: { checklist?: ReturnType<typeof registerChecklist> } = {};
+  // one notification feeds the status item and the view's badge: the same counts as the Problems panel
+  context.subscriptions.push(output, status, docs, client.onNotification(STATUS_NOTIFICATION, (p: StatusParams) => {
+    status.update(p);
+    views.checklist?.setStatus(p);
+  }));
   context.subscriptions.push(
     ...registerCommands({
       client: () => client,
@@ -50,7 +55,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Django
     void vscode.window.showErrorMessage('Django Readiness: the language server could not start.', 'Show Logs').then((a) => a && output.show(true));
     return api;
   }
-  api.checklist = registerChecklist(context, client) as vscode.TreeDataProvider<unknown>;
+  const checklist = registerChecklist(context, client);
+  views.checklist = checklist;
+  for (const p of status.all()) checklist.setStatus(p);
+  api.checklist = checklist as vscode.TreeDataProvider<unknown>;
   return api;
 }
 

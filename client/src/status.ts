@@ -48,6 +48,7 @@ export class StatusItem implements vscode.Disposable {
     const p = presentStatus(s);
     this.item.text = p.text;
     this.item.detail = p.detail;
+    this.item.command = { command: COMMANDS.chooseProductionSettingsModule, title: 'Choose…', tooltip: p.reason ? `Production settings chosen because: ${p.reason}. Choose another module` : 'Choose the production settings module' };
     this.item.severity = SEVERITY[p.severity];
     this.item.busy = s === undefined;
   }

@@ -9,6 +9,8 @@ export interface StatusPresentation {
   text: string;
   detail: string;
   severity: 'info' | 'warning' | 'error';
+  /** Why that production module (or why none): the tooltip of the item's "Choose…" action. */
+  reason?: string;
 }
 
 function plural(n: number, word: string): string {
@@ -27,22 +29,37 @@ export function statusFor(statuses: StatusParams[], fsPathOfFolder?: (uri: strin
   return statuses.find((s) => s.projects.some((p) => p.productionModule)) ?? statuses[0];
 }
 
+/** "5 errors, 17 warnings, 5 info": the Problems panel's counts (zeros left out). */
+export function countsText(c: StatusParams['counts']): string {
+  const parts: string[] = [];
+  if (c.error > 0) parts.push(plural(c.error, 'error'));
+  if (c.warning > 0) parts.push(plural(c.warning, 'warning'));
+  if (c.info > 0) parts.push(`${c.info} info`);
+  return parts.length > 0 ? parts.join(', ') : 'no problems';
+}
+
+/**
+ * The language status item: the production settings module (its reason in the hover of the
+ * checklist and the output, to keep the popup narrow) and the Problems panel's counts. Outside a
+ * Django project it stays neutral: nothing is checked there.
+ */
 export function presentStatus(s: StatusParams | undefined): StatusPresentation {
   if (!s) return { text: '$(loading~spin) Django Readiness', detail: 'analysing…', severity: 'info' };
   if (!s.enabled) return { text: '$(circle-slash) Django Readiness', detail: 'disabled (djangoReadiness.enable)', severity: 'info' };
+  if (s.hasDjangoProject === false) return { text: '$(circle-slash) No Django project', detail: 'nothing is checked in this folder', severity: 'info' };
   const prod = s.projects.find((p) => p.productionModule) ?? s.projects[0];
   const c = s.counts;
-  const counts = `${plural(c.error, 'error')}, ${plural(c.warning, 'warning')}`;
+  const counts = countsText(c);
   const severity = c.error > 0 ? 'error' : c.warning > 0 ? 'warning' : 'info';
   if (prod?.configuredMissing) {
     return { text: '$(error) Production settings not found', detail: `${prod.productionReason} · ${counts}`, severity: 'error' };
   }
   if (!prod || !prod.productionDotted) {
     const candidates = prod?.candidates && prod.candidates.length > 0 ? ` (${prod.candidates.join(', ')})` : '';
-    return { text: '$(question) No production settings', detail: `${prod?.productionReason ?? 'no Django project found'}${candidates} · ${counts}`, severity: s.projects.length > 0 ? 'warning' : severity };
+    return { text: '$(question) No production settings', detail: `${prod?.productionReason ?? 'no Django project found'}${candidates} · ${counts}`, severity: s.projects.length > 0 ? 'warning' : severity, reason: prod?.productionReason };
   }
   const more = s.projects.length > 1 ? ` (+${s.projects.length - 1} project${s.projects.length > 2 ? 's' : ''})` : '';
-  return { text: `$(shield) ${prod.productionDotted}${more}`, detail: `${counts} · production settings: ${prod.productionReason}`, severity };
+  return { text: `$(shield) ${prod.productionDotted}${more}`, detail: counts, severity, reason: prod.productionReason };
 }
 
 export interface ProductionChoice {

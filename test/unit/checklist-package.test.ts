@@ -24,7 +24,19 @@ test('the view container, the view and the welcome content are contributed', () 
   assert.ok(fs.existsSync(path.join(repoRoot, container.icon)), container.icon);
   assert.ok(contributes.views[VIEW_CONTAINER_ID].some((v: { id: string }) => v.id === VIEW_ID));
   const welcome = contributes.viewsWelcome.filter((w: { view: string }) => w.view === VIEW_ID);
-  assert.ok(welcome.some((w: { when: string; contents: string }) => w.when === `${CONTEXT_KEYS.state} == no-project` && /No Django project/.test(w.contents)));
+  // a folder is open but holds no Django project: say so, and offer no "Open Folder" button
+  const noProject = welcome.find((w: { when: string }) => w.when === `${CONTEXT_KEYS.state} == no-project && workbenchState != empty`);
+  assert.ok(noProject && /No Django project/.test(noProject.contents));
+  assert.doesNotMatch(noProject.contents, /openFolder|Open Folder/);
+  // no folder at all: the button is there
+  assert.ok(welcome.some((w: { when: string; contents: string }) => w.when === 'workbenchState == empty' && /command:vscode\.openFolder/.test(w.contents)));
+});
+
+test('export, refresh and the filters are disabled unless a checklist is shown', () => {
+  for (const id of [CHECKLIST_COMMANDS.refresh, CHECKLIST_COMMANDS.exportReport, CHECKLIST_COMMANDS.showOnlyFailing, CHECKLIST_COMMANDS.showAll]) {
+    const c = contributes.commands.find((x: { command: string }) => x.command === id);
+    assert.equal(c.enablement, `${CONTEXT_KEYS.state} == ready`, id);
+  }
 });
 
 test('every checklist command is contributed with a title, and every menu entry names a command', () => {

@@ -81,7 +81,7 @@ describe('structure', () => {
     assert.equal(d.collapsible, 'none');
     const a = m.treeItem(m.children(auth)[0]);
     assert.deepEqual(a.icon, { id: 'circle-slash', color: 'disabledForeground' });
-    assert.equal(a.description, 'not applicable');
+    assert.match(a.description ?? '', /^not applicable: /);
     const b = m.treeItem(m.children(db)[0]);
     assert.deepEqual(b.icon, { id: 'pass-filled', color: 'testing.iconPassed' });
     assert.equal(b.contextValue, 'djrItem manual manualDone');
@@ -149,7 +149,69 @@ describe('filter, state and summary', () => {
   test('the score goes into the view description', () => {
     const m = model(['file:///ws/app', report(ROOT, { ticks: { 'database.backups': true } })]);
     assert.equal(m.description(), 'Score 50% · 1 failing · manual 1/2');
-    assert.deepEqual(m.totals(), { passed: 1, failed: 1, notApplicable: 1, manual: 2, manualDone: 1, score: 0.5 });
+    assert.equal(m.title(), 'Checklist · 50%', 'the score in the title, where it is always visible');
+    assert.deepEqual(m.totals(), { passed: 1, failed: 1, accepted: 0, notChecked: 0, notApplicable: 1, manual: 2, manualDone: 1, score: 0.5, problems: { error: 0, warning: 0, info: 0, hint: 0 } });
+  });
+
+  test('the badge counts what the Problems panel and the status item show (published diagnostics), not failing items', () => {
+    const m = model(['file:///ws/app', report()]);
+    assert.equal(m.badge(), undefined, 'no status yet: no badge');
+    m.setProblems('file:///ws/app', { error: 5, warning: 17, info: 5, hint: 2 });
+    assert.deepEqual(m.badge(), { value: 27, tooltip: '27 problems (5 errors, 17 warnings, 5 info), as in the Problems panel · 1 checklist item failing · score 40%' });
+    // a status that arrives before the checklist is kept for it
+    const m2 = new ChecklistTreeModel();
+    m2.setProblems('file:///ws/app', { error: 1, warning: 0, info: 0, hint: 0 });
+    m2.setFolder({ uri: 'file:///ws/app', name: 'app', report: report() });
+    assert.equal(m2.badge()?.value, 1);
+    // outside Django: no badge whatever the counts
+    const m3 = model(['file:///ws/app', report(ROOT, { django: false })]);
+    m3.setProblems('file:///ws/app', { error: 1, warning: 1, info: 0, hint: 0 });
+    assert.equal(m3.badge(), undefined);
+    assert.equal(m3.title(), 'Checklist');
+  });
+
+  test('accepted and not-checked items: their own icon, the reason, accepted findings as children; failing first', () => {
+    const res = {
+      root: ROOT,
+      projects: [{ root: ROOT, productionModule: `${ROOT}/mysite/settings.py`, productionReason: 'the only settings.py', settingsModules: [], packages: [], djangoVersion: [5, 2] as [number, number], djangoVersionPinned: true }],
+      findings: [finding('DJR201', 7, 'warning')],
+      suppressed: [{ ...finding('DJR101', 4, 'error'), suppressed: { kind: 'line' as const, reason: 'rotated by the vault agent', file: `${ROOT}/mysite/settings.py`, line: 4 } }],
+      notes: [],
+      applicability: { DJR101: true, DJR102: true, DJR201: true, DJR501: true },
+      outcomes: { DJR501: { state: 'not-checked' as const, reason: "SIMPLE_JWT is computed in a way the static analysis cannot follow, so its production value is unknown." } },
+      stats: { filesFound: 0, pythonFiles: 0, parsed: 0, skippedByPrefilter: 0, skippedLargeOrBinary: 0, ms: 0 },
+    };
+    const r = buildChecklist(res, emptyManualState(), [rule('DJR101'), rule('DJR102'), rule('DJR201'), rule('DJR501')], DEFS);
+    const m = model(['file:///ws/app', r]);
+    const [secrets, , auth] = m.children();
+    const key = m.children(secrets)[0];
+    const k = m.treeItem(key);
+    assert.deepEqual(k.icon, { id: 'shield', color: 'problemsInfoIcon.foreground' });
+    assert.equal(k.description, 'accepted: "rotated by the vault agent"');
+    assert.equal(k.collapsible, 'collapsed');
+    const [acc] = m.children(key);
+    const a = m.treeItem(acc);
+    assert.equal(a.label, 'mysite/settings.py:5');
+    assert.equal(a.description, 'accepted: "rotated by the vault agent"');
+    assert.match(a.tooltip ?? '', /Reason: rotated by the vault agent \(ignore comment at mysite\/settings\.py:5\)/);
+    assert.deepEqual(a.open?.range.start, { line: 4, character: 0 });
+    const jwt = m.treeItem(m.children(auth)[0]);
+    assert.deepEqual(jwt.icon, { id: 'question', color: 'disabledForeground' });
+    assert.equal(jwt.description, 'not checked: SIMPLE_JWT is computed in a way the static analysis cannot follow, so its production value is unknown.');
+    assert.match(m.treeItem(secrets).description ?? '', /1 accepted/);
+    assert.match(m.description(), /1 accepted/);
+  });
+
+  test('within a category: failing items first, by severity, then accepted, not checked, passed, not applicable, manual', () => {
+    const defs: ChecklistItemDef[] = [
+      { id: 'secrets.manual', category: 'secrets', title: 'Manual one', why: 'w', manual: true, sources: { '000': ['a'] } },
+      { id: 'secrets.pass', category: 'secrets', title: 'Passing one', why: 'w', rules: ['DJR106'], sources: { '000': ['a'] } },
+      { id: 'secrets.warn', category: 'secrets', title: 'Warning one', why: 'w', rules: ['DJR102'], sources: { '000': ['a'] } },
+      { id: 'secrets.err', category: 'secrets', title: 'Error one', why: 'w', rules: ['DJR101'], sources: { '000': ['a'] } },
+    ];
+    const res = { root: ROOT, projects: [{ root: ROOT, productionModule: `${ROOT}/s.py`, productionReason: 'x', settingsModules: [], packages: [], djangoVersion: [5, 2] as [number, number], djangoVersionPinned: true }], findings: [finding('DJR102', 1, 'warning'), finding('DJR101', 2, 'error')], notes: [], applicability: { DJR101: true, DJR102: true, DJR106: true }, stats: { filesFound: 0, pythonFiles: 0, parsed: 0, skippedByPrefilter: 0, skippedLargeOrBinary: 0, ms: 0 } };
+    const m = model(['file:///ws/app', buildChecklist(res, emptyManualState(), [rule('DJR101'), rule('DJR102'), rule('DJR106')], defs)]);
+    assert.deepEqual(labels(m, m.children(m.children()[0])), ['Error one', 'Warning one', 'Passing one', 'Manual one']);
   });
 
   test('welcome states: loading, no Django project, ready', () => {

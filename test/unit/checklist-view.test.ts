@@ -187,7 +187,11 @@ test('the adapter requests, renders, ticks, fixes, documents and exports', async
   assert.equal(calls.contexts['djangoReadiness.checklist.state'], 'ready');
   assert.equal(calls.contexts['djangoReadiness.checklist.onlyFailing'], false);
   assert.match(treeView?.description ?? '', /^Score 0% · 1 failing · manual 0\/\d+$/);
-  assert.deepEqual(treeView?.badge, { value: 1, tooltip: '1 failing checklist item' });
+  assert.equal(treeView?.badge, undefined, 'no djangoReadiness/status yet');
+  assert.equal((treeView as { title?: string } | undefined)?.title, 'Checklist · 0%');
+  // the server's status (published diagnostics) sets the badge: the Problems panel's count
+  view.setStatus({ uri: 'file:///ws', enabled: true, hasDjangoProject: true, projects: [], counts: { error: 1, warning: 2, info: 1, hint: 0 }, files: 1, ms: 1 });
+  assert.deepEqual(treeView?.badge, { value: 4, tooltip: '4 problems (1 error, 2 warnings, 1 info), as in the Problems panel · 1 checklist item failing · score 0%' });
   assert.equal(statusItem?.text, '$(checklist) Readiness 0%');
 
   // the tree: a finding node opens its file at its range

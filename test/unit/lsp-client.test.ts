@@ -77,16 +77,19 @@ describe('client: status item and production module choices', () => {
       },
     ],
     counts: { error: 2, warning: 1, info: 0, hint: 0 },
+    hasDjangoProject: true,
     files: 1,
     ms: 3,
     ...over,
   });
 
-  test('the status shows the production module and the counts', () => {
+  test('the status shows the production module and the Problems panel counts; the reason goes in the action tooltip', () => {
     const p = presentStatus(status());
     assert.equal(p.text, '$(shield) mysite.settings.production');
-    assert.equal(p.detail, '2 errors, 1 warning · production settings: named like production');
+    assert.equal(p.detail, '2 errors, 1 warning');
+    assert.equal(p.reason, 'named like production');
     assert.equal(p.severity, 'error');
+    assert.equal(presentStatus(status({ counts: { error: 5, warning: 17, info: 5, hint: 1 } })).detail, '5 errors, 17 warnings, 5 info');
     assert.equal(presentStatus(undefined).detail, 'analysing…');
     assert.match(presentStatus(status({ enabled: false })).detail, /disabled/);
     assert.equal(presentStatus(status({ projects: [] })).text, '$(question) No production settings');
@@ -100,6 +103,12 @@ describe('client: status item and production module choices', () => {
     const missing = presentStatus(status({ projects: [{ root: '/w/a', productionReason: 'the configured production settings module s.nope is not a settings module of this project', configuredMissing: 's.nope', candidates: ['s.settings'], settingsModules: [] }] }));
     assert.equal(missing.text, '$(error) Production settings not found');
     assert.equal(missing.severity, 'error');
+  });
+
+  test('outside a Django project the status stays neutral', () => {
+    const p = presentStatus(status({ hasDjangoProject: false, projects: [{ root: '/w/a', productionReason: 'no Django project found', settingsModules: [] }], counts: { error: 0, warning: 0, info: 0, hint: 0 } }));
+    assert.equal(p.text, '$(circle-slash) No Django project');
+    assert.equal(p.severity, 'info');
   });
 
   test('the status of the active file’s folder (deepest first)', () => {

@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import { isoDate } from '../../../server/src/engine/checklist/manual';
 import { renderMarkdownReport } from '../../../server/src/engine/checklist/report';
 import { CHECKLIST_CHANGED_NOTIFICATION, CHECKLIST_REQUEST, SET_MANUAL_REQUEST, type ChecklistChangedParams, type ChecklistParams, type ChecklistResponse, type SetManualParams, type SetManualResult } from '../../../server/src/protocol/checklist';
-import { APPLY_FIX_REQUEST, SHOW_RULE_DOCUMENTATION_COMMAND, type ApplyFixParams, type ApplyFixResult } from '../../../server/src/protocol/messages';
+import { APPLY_FIX_REQUEST, SHOW_RULE_DOCUMENTATION_COMMAND, type ApplyFixParams, type ApplyFixResult, type StatusParams } from '../../../server/src/protocol/messages';
 import { DOCUMENT_SELECTOR } from '../selector';
 import { CHECKLIST_COMMANDS, CONTEXT_KEYS, VIEW_ID } from './ids';
 import { ChecklistTreeModel, docCodeOf, docUrlOf, fixableFinding, primaryFix, scoreText, type ChecklistNode, type TreeItemSpec } from './tree';
@@ -58,16 +58,14 @@ export class ChecklistView implements vscode.TreeDataProvider<ChecklistNode>, vs
   private readonly changed = new vscode.EventEmitter<ChecklistNode | undefined | void>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly view: vscode.TreeView<ChecklistNode>;
-  private readonly status: vscode.LanguageStatusItem;
+  /** The score in the language status (only while a checklist is shown: silent outside Django). */
+  private status: vscode.LanguageStatusItem | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly pending = new Map<string, Promise<void>>();
 
   constructor(private readonly server: ChecklistServer) {
     this.view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this, showCollapseAll: true });
-    this.status = vscode.languages.createLanguageStatusItem('djangoReadiness.checklistScore', DOCUMENT_SELECTOR);
-    this.status.name = 'Django readiness score';
-    this.status.command = { command: `${VIEW_ID}.focus`, title: 'Show checklist' };
-    this.disposables.push(this.view, this.status, this.changed);
+    this.disposables.push(this.view, this.changed, { dispose: () => this.status?.dispose() });
     this.disposables.push(server.onNotification(CHECKLIST_CHANGED_NOTIFICATION, (p) => void this.refresh(p.uri)));
     this.disposables.push(vscode.workspace.onDidChangeWorkspaceFolders((e) => {
       for (const f of e.removed) this.model.removeFolder(f.uri.toString());
@@ -130,18 +128,32 @@ export class ChecklistView implements vscode.TreeDataProvider<ChecklistNode>, vs
     this.render();
   }
 
+  /** The server's djangoReadiness/status of a folder: its published diagnostics feed the badge. */
+  setStatus(s: StatusParams): void {
+    this.model.setProblems(s.uri, s.counts);
+    this.render();
+  }
+
   private render(): void {
-    void vscode.commands.executeCommand('setContext', CTX_STATE, this.model.state());
+    // no folder open at all: nothing to analyse (the welcome content offers to open one)
+    const state = (vscode.workspace.workspaceFolders?.length ?? 0) === 0 ? 'no-project' : this.model.state();
+    void vscode.commands.executeCommand('setContext', CTX_STATE, state);
+    this.view.title = this.model.title();
     this.view.description = this.model.description();
+    this.view.badge = this.model.badge();
     const t = this.model.totals();
-    this.view.badge = t.failed > 0 ? { value: t.failed, tooltip: `${t.failed} failing checklist item${t.failed === 1 ? '' : 's'}` } : undefined;
-    if (this.model.state() === 'ready') {
+    if (state === 'ready') {
+      if (!this.status) {
+        this.status = vscode.languages.createLanguageStatusItem('djangoReadiness.checklistScore', DOCUMENT_SELECTOR);
+        this.status.name = 'Django readiness score';
+        this.status.command = { command: `${VIEW_ID}.focus`, title: 'Show checklist', tooltip: 'Open the Production Readiness checklist' };
+      }
       this.status.text = `$(checklist) Readiness ${scoreText(t.score)}`;
-      this.status.detail = `${t.failed} failing · manual ${t.manualDone}/${t.manual} done`;
+      this.status.detail = `${t.failed} item${t.failed === 1 ? '' : 's'} failing`;
       this.status.severity = vscode.LanguageStatusSeverity.Information;
-    } else {
-      this.status.text = '$(checklist) Readiness';
-      this.status.detail = this.model.state() === 'loading' ? 'analysing…' : 'no Django project';
+    } else if (this.status) {
+      this.status.dispose();
+      this.status = undefined;
     }
     this.changed.fire();
   }

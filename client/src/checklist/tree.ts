@@ -4,8 +4,10 @@
  * TreeDataProvider adapter that turns these specs into vscode.TreeItems.
  *
  * Shape: (workspace folder ›, when several have a Django project) category › item › finding.
- * Failed items expand to their findings (click opens the file at the finding); context values
- * carry space-separated tokens for the menus (`viewItem =~ /\bmanualOpen\b/`).
+ * Within a category: failing items first (errors, then warnings...), accepted, not checked,
+ * passed, not applicable, then the manual items. Failed items expand to their findings, accepted
+ * ones to their suppressed findings with the reason written (click opens the file there);
+ * context values carry space-separated tokens for the menus (`viewItem =~ /\bmanualOpen\b/`).
  */
 import * as path from 'node:path';
 import type { ChecklistItem, ChecklistReport } from '../../../server/src/engine/checklist/model';
@@ -16,6 +18,11 @@ export interface FolderState {
   uri: string;
   name: string;
   report?: ChecklistReport;
+  /**
+   * The folder's diagnostics by severity as the server published them (djangoReadiness/status):
+   * the badge shows these, like the status item and the Problems panel.
+   */
+  problems?: Record<Severity, number>;
   /** The folder is being analysed (no report yet). */
   loading?: boolean;
   error?: string;
@@ -25,7 +32,7 @@ export type ChecklistNode =
   | { kind: 'folder'; key: string; folder: FolderState }
   | { kind: 'category'; key: string; folder: FolderState; category: Category; title: string }
   | { kind: 'item'; key: string; folder: FolderState; item: ChecklistItem }
-  | { kind: 'finding'; key: string; folder: FolderState; item: ChecklistItem; finding: Finding; index: number }
+  | { kind: 'finding'; key: string; folder: FolderState; item: ChecklistItem; finding: Finding; index: number; accepted?: boolean }
   | { kind: 'message'; key: string; text: string; icon?: IconSpec; tooltip?: string };
 
 export interface IconSpec {
@@ -117,10 +124,38 @@ function mdEscape(s: string): string {
 export interface Totals {
   passed: number;
   failed: number;
+  accepted: number;
+  notChecked: number;
   notApplicable: number;
   manual: number;
   manualDone: number;
   score: number | null;
+  /** Published diagnostics of the folders with a Django project, by severity. */
+  problems: Record<Severity, number>;
+}
+
+const STATUS_RANK: Record<ChecklistItem['status'], number> = { failed: 0, accepted: 1, 'not-checked': 2, passed: 3, 'not-applicable': 4, manual: 5 };
+
+/** Items as the tree (and the report) list them: failing first by severity, manual last. */
+export function displayOrder(items: readonly ChecklistItem[]): ChecklistItem[] {
+  return items
+    .map((it, i) => ({ it, i }))
+    .sort((a, b) => STATUS_RANK[a.it.status] - STATUS_RANK[b.it.status] || (a.it.status === 'failed' ? SEVERITY_RANK[a.it.severity ?? 'hint'] - SEVERITY_RANK[b.it.severity ?? 'hint'] : 0) || a.i - b.i)
+    .map((x) => x.it);
+}
+
+function short(text: string, max = 80): string {
+  const t = text.replace(/\s+/g, ' ').trim();
+  return t.length <= max ? t : `${t.slice(0, max - 1)}…`;
+}
+
+/** "5 errors, 17 warnings, 5 info" (zeros left out; "no problems" when all are). */
+export function problemsText(p: Record<Severity, number>): string {
+  const parts: string[] = [];
+  if (p.error > 0) parts.push(`${p.error} error${p.error === 1 ? '' : 's'}`);
+  if (p.warning > 0) parts.push(`${p.warning} warning${p.warning === 1 ? '' : 's'}`);
+  if (p.info > 0) parts.push(`${p.info} info`);
+  return parts.length > 0 ? parts.join(', ') : 'no problems';
 }
 
 export class ChecklistTreeModel {
@@ -129,7 +164,9 @@ export class ChecklistTreeModel {
 
   /** Replaces (or adds) a folder's state. Keeps insertion order (workspace order). */
   setFolder(state: FolderState): void {
-    this.folders.set(state.uri, state);
+    const problems = state.problems ?? this.folders.get(state.uri)?.problems ?? this.pendingProblems.get(state.uri);
+    this.pendingProblems.delete(state.uri);
+    this.folders.set(state.uri, problems ? { ...state, problems } : state);
   }
 
   removeFolder(uri: string): void {
@@ -157,7 +194,7 @@ export class ChecklistTreeModel {
   }
 
   totals(): Totals {
-    const t: Totals = { passed: 0, failed: 0, notApplicable: 0, manual: 0, manualDone: 0, score: null };
+    const t: Totals = { passed: 0, failed: 0, accepted: 0, notChecked: 0, notApplicable: 0, manual: 0, manualDone: 0, score: null, problems: { error: 0, warning: 0, info: 0, hint: 0 } };
     let earned = 0;
     let possible = 0;
     for (const f of this.folderStates()) {
@@ -166,7 +203,10 @@ export class ChecklistTreeModel {
       const c = r.counts;
       t.passed += c.passed;
       t.failed += c.failed;
+      t.accepted += c.accepted;
+      t.notChecked += c.notChecked;
       t.notApplicable += c.notApplicable;
+      for (const k of ['error', 'warning', 'info', 'hint'] as const) t.problems[k] += f.problems?.[k] ?? 0;
       t.manual += c.manual;
       t.manualDone += c.manualDone;
       earned += r.points.earned;
@@ -177,16 +217,43 @@ export class ChecklistTreeModel {
     return t;
   }
 
-  /** The view's description: "Score 72% · 3 failing · manual 5/40". */
+  /** The view's title: "Checklist · 72%" (the score where users look, even when the description is hidden). */
+  title(): string {
+    return this.state() === 'ready' ? `Checklist · ${scoreText(this.totals().score)}` : 'Checklist';
+  }
+
+  /** The view's description: "Score 72% · 3 failing · 2 accepted · manual 5/40". */
   description(): string {
     if (this.state() !== 'ready') return '';
     const t = this.totals();
     const parts = [`Score ${scoreText(t.score)}`];
     parts.push(t.failed === 0 ? 'nothing failing' : `${t.failed} failing`);
+    if (t.accepted > 0) parts.push(`${t.accepted} accepted`);
     if (t.manual > 0) parts.push(`manual ${t.manualDone}/${t.manual}`);
     if (this.onlyFailing) parts.push('only failing');
     return parts.join(' · ');
   }
+
+  /**
+   * The activity-bar badge: the Problems panel's count of django-readiness problems (errors,
+   * warnings and info, as the status item shows them); none outside a Django project.
+   */
+  badge(): { value: number; tooltip: string } | undefined {
+    if (this.state() !== 'ready') return undefined;
+    const t = this.totals();
+    const value = t.problems.error + t.problems.warning + t.problems.info;
+    if (value === 0) return undefined;
+    return { value, tooltip: `${value} problem${value === 1 ? '' : 's'} (${problemsText(t.problems)}), as in the Problems panel · ${t.failed} checklist item${t.failed === 1 ? '' : 's'} failing · score ${scoreText(t.score)}` };
+  }
+
+  /** The published diagnostics of a folder (from djangoReadiness/status). */
+  setProblems(uri: string, problems: Record<Severity, number>): void {
+    const f = this.folders.get(uri);
+    if (f) f.problems = { ...problems };
+    else this.pendingProblems.set(uri, { ...problems });
+  }
+
+  private readonly pendingProblems = new Map<string, Record<Severity, number>>();
 
   children(node?: ChecklistNode): ChecklistNode[] {
     if (!node) {
@@ -199,11 +266,13 @@ export class ChecklistTreeModel {
       case 'folder':
         return this.folderChildren(node.folder);
       case 'category':
-        return this.items(node.folder)
-          .filter((i) => i.category === node.category)
-          .map((item) => ({ kind: 'item', key: `${node.folder.uri}#${item.id}`, folder: node.folder, item }));
-      case 'item':
-        return node.item.status === 'failed' ? node.item.findings.map((finding, index) => ({ kind: 'finding', key: `${node.key}#${index}:${finding.code}:${finding.file}:${finding.range.start.line}`, folder: node.folder, item: node.item, finding, index })) : [];
+        return displayOrder(this.items(node.folder).filter((i) => i.category === node.category)).map((item) => ({ kind: 'item', key: `${node.folder.uri}#${item.id}`, folder: node.folder, item }));
+      case 'item': {
+        const item = node.item;
+        if (item.status === 'failed') return item.findings.map((finding, index) => ({ kind: 'finding', key: `${node.key}#${index}:${finding.code}:${finding.file}:${finding.range.start.line}`, folder: node.folder, item, finding, index }));
+        if (item.status === 'accepted') return item.accepted.map((finding, index) => ({ kind: 'finding', key: `${node.key}#a${index}:${finding.code}:${finding.file}:${finding.range.start.line}`, folder: node.folder, item, finding, index, accepted: true }));
+        return [];
+      }
       default:
         return [];
     }
@@ -270,6 +339,8 @@ export class ChecklistTreeModel {
         if (c) {
           if (c.passed + c.failed > 0) parts.push(`${c.passed}/${c.passed + c.failed} passed`);
           if (c.failed > 0) parts.push(`${c.failed} failing`);
+          if (c.accepted > 0) parts.push(`${c.accepted} accepted`);
+          if (c.notChecked > 0) parts.push(`${c.notChecked} not checked`);
           if (c.manual > 0) parts.push(`manual ${c.manualDone}/${c.manual}`);
           if (c.notApplicable > 0) parts.push(`${c.notApplicable} n/a`);
         }
@@ -287,6 +358,21 @@ export class ChecklistTreeModel {
       case 'finding': {
         const f = node.finding;
         const root = node.folder.report?.root ?? '';
+        if (node.accepted) {
+          const s = f.suppressed;
+          const why = s?.reason ? `"${short(s.reason, 60)}"` : 'no reason written';
+          const how = s?.kind === 'silenced-check' ? `SILENCED_SYSTEM_CHECKS (${s.check ?? ''})` : s?.kind === 'file' ? 'file-wide ignore comment' : 'ignore comment';
+          return {
+            id: node.key,
+            label: `${relative(root, f.file)}:${f.range.start.line + 1}`,
+            description: `accepted: ${why}`,
+            tooltip: [`**${f.code}**${f.name ? ` ${f.name}` : ''}: accepted`, '', mdEscape(f.message), '', `Reason: ${s?.reason ? mdEscape(s.reason) : '_none written_'} (${how}${s?.file !== undefined && s.line !== undefined ? ` at ${relative(root, s.file)}:${s.line + 1}` : ''})`].join('\n'),
+            icon: ICONS.accepted,
+            collapsible: 'none',
+            contextValue: docUrlOf(node) ? 'djrFinding djrAccepted doc' : 'djrFinding djrAccepted',
+            open: { file: f.file, range: f.range },
+          };
+        }
         const fix = primaryFix(f);
         const tokens = ['djrFinding'];
         if (fix) tokens.push('fixable');
@@ -326,15 +412,17 @@ export class ChecklistTreeModel {
         break;
       case 'not-applicable':
         icon = ICONS.notApplicable;
-        description = 'not applicable';
+        description = `not applicable: ${item.reason}`;
         break;
-      case 'accepted':
+      case 'accepted': {
         icon = ICONS.accepted;
-        description = 'accepted';
+        const reasons = [...new Set(item.accepted.map((f) => f.suppressed?.reason).filter((r): r is string => !!r))];
+        description = `accepted: ${reasons.length > 0 ? `"${short(reasons[0], 60)}"${reasons.length > 1 ? ` (+${reasons.length - 1})` : ''}` : 'no reason written'}`;
         break;
+      }
       case 'not-checked':
         icon = ICONS.notChecked;
-        description = 'not checked';
+        description = `not checked: ${item.reason}`;
         break;
       case 'manual':
         icon = item.done ? ICONS.manualDone : ICONS.manualOpen;
@@ -360,7 +448,7 @@ export class ChecklistTreeModel {
       description,
       tooltip,
       icon,
-      collapsible: item.status === 'failed' && item.findings.length > 0 ? 'collapsed' : 'none',
+      collapsible: (item.status === 'failed' && item.findings.length > 0) || (item.status === 'accepted' && item.accepted.length > 0) ? 'collapsed' : 'none',
       contextValue: tokens.join(' '),
     };
   }

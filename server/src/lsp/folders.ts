@@ -52,6 +52,8 @@ export interface Folder extends FolderInfo {
   changeMs: number;
   /** path -> signature of what was last published for it. */
   published: Map<string, string>;
+  /** The severities of every diagnostic of the folder as last published (StatusParams.counts). */
+  diagnosticCounts: Record<'error' | 'warning' | 'info' | 'hint', number>;
   /** The rule failures of the last publication (already logged). */
   loggedFailures: Set<string>;
   statusKey?: string;
@@ -130,6 +132,7 @@ export class Folders {
       analyzedGeneration: 0,
       changeMs: 0,
       published: new Map(),
+      diagnosticCounts: { error: 0, warning: 0, info: 0, hint: 0 },
       loggedFailures: new Set(),
     };
     this.map.set(uri, f);

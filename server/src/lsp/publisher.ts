@@ -5,6 +5,7 @@
  */
 import * as path from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver';
+import { hasProject } from '../engine/checklist/model';
 import { classify } from '../engine/project';
 import type { Severity } from '../engine/types';
 import { STATUS_NOTIFICATION, type StatusParams } from '../protocol/messages';
@@ -80,6 +81,11 @@ export class Publisher {
       const d = noteDiagnostic({ file: p.file, kind: 'info', message: p.message });
       if (d) add(p.file, d, noteSignature(d));
     }
+    // what the Problems panel will list for this folder, by severity
+    const counts = ZERO_COUNTS();
+    const SEVERITY_OF = ['error', 'error', 'warning', 'info', 'hint'] as const;
+    for (const e of diags.values()) for (const d of e.list) counts[SEVERITY_OF[d.severity ?? 1]]++;
+    f.diagnosticCounts = counts;
     let count = 0;
     const send = (file: string, list: Diagnostic[], sig: string) => {
       const open = docs.get(file);
@@ -116,12 +122,12 @@ export class Publisher {
   }
 
   statusOf(f: Folder): StatusParams {
-    const counts = ZERO_COUNTS();
-    for (const list of f.byFile.values()) for (const x of list) counts[x.severity]++;
+    const counts = { ...f.diagnosticCounts };
     const r = f.result;
     return {
       uri: f.uri,
       enabled: f.config?.enable ?? true,
+      hasDjangoProject: r ? hasProject(r) : false,
       projects: (r?.projects ?? []).map((p) => ({
         root: p.root,
         productionModule: p.productionModule,

@@ -60,7 +60,14 @@ export interface StatusParams {
   uri: string;
   enabled: boolean;
   projects: StatusProject[];
+  /**
+   * The folder's diagnostics by severity, exactly those published (findings, and the notes shown
+   * as diagnostics): what the Problems panel lists for django-readiness. The client's badge and
+   * status item show these, so the three agree.
+   */
   counts: Record<Severity, number>;
+  /** False when the folder holds no Django project (the client stays silent there). */
+  hasDjangoProject: boolean;
   /** Files the findings are in. */
   files: number;
   /** Duration of the last analysis, ms. */

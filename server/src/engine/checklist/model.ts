@@ -193,7 +193,8 @@ export function formatScore(score: number | null): string {
   return score === null ? 'n/a' : `${Math.floor(score * 100 + 1e-9)}%`;
 }
 
-function hasProject(result: AnalysisResult): boolean {
+/** A Django project was found (the same test the checklist, the status and the start-up log use). */
+export function hasProject(result: Pick<AnalysisResult, 'projects'>): boolean {
   return result.projects.some((p) => p.productionModule !== undefined || p.settingsModules.length > 0 || p.productionReason !== 'no Django project found');
 }
 
