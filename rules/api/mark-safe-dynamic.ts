@@ -51,6 +51,25 @@ const SAFE_HTML = new Set([
 const PASS_THROUGH = new Set(['django.utils.html.strip_spaces_between_tags', 'django.utils.text.capfirst', 'django.utils.encoding.force_str', 'django.utils.encoding.smart_str', 'django.utils.encoding.force_text', 'django.utils.encoding.smart_text']);
 
 /**
+ * bleach's linkify (`bleach.linkify(x)`, `Linker(...).linkify(x)`): it wraps URLs of the text in
+ * `<a>` and escapes the rest, so its output is safe when its input is (sanitised HTML, escaped text).
+ */
+function bleachLinkify(q: string | undefined, call: Node, model: SemanticModel): boolean {
+  if (q === 'bleach.linkify' || q === 'bleach.linkifier.linkify') return true;
+  const fn = field(call, 'function');
+  if (fn?.type !== 'attribute' || field(fn, 'attribute')?.text !== 'linkify') return false;
+  const obj = unparen(field(fn, 'object') ?? fn);
+  const values = obj.type === 'identifier' ? model.bindingsOf(obj).map((b) => (b.kind === 'assignment' ? b.value : undefined)) : [obj];
+  return (
+    values.length > 0 &&
+    values.every((v) => {
+      const u = v ? unparen(v) : undefined;
+      return u?.type === 'call' && /^bleach\.(linkifier\.)?Linker$/.test(model.qualifiedName(field(u, 'function')) ?? '');
+    })
+  );
+}
+
+/**
  * Methods whose result holds no markup: QueryDict.urlencode() percent-encodes; a Pygments
  * formatter's CSS; a model's get_absolute_url(), by Django's convention built with reverse().
  */
@@ -137,7 +156,7 @@ export function htmlTrust(ctx?: Pick<FileContext, 'projectSource'>): TrustPolicy
       escapingTranslate(call, model) ||
       safeRender(call, model) ||
       autoescapeIdiom(call, model),
-    passThrough: (q) => !!q && PASS_THROUGH.has(q),
+    passThrough: (q, call, model) => (!!q && PASS_THROUGH.has(q)) || bleachLinkify(q, call, model),
     attribute: (attr, model) => isSettingsAttribute(attr, model) || isModelMetaAttribute(attr) || isPrimaryKeyAttribute(attr) || isForeignKeyId(attr, model) || isClassConstant(attr, model),
     imported: (q) => ctx?.projectSource.constantString(q) !== undefined,
     safeTypes: true,
@@ -281,7 +300,7 @@ export default defineRule({
     fixTitle: 'Build the HTML with format_html',
     fix: 'unsafe',
     docs: {
-      what: "`mark_safe(...)`, `SafeString(...)` or `SafeText(...)` (Django's, resolved through the imports: a local function of that name is not one) applied to a value built at run time, unless every piece of it is proven safe: a literal or a name only ever given literals (followed through assignments, `+=`, loops, `self.attr`, helper functions of the same file called with literals, constants imported from another module), `gettext` of a literal, the result of `format_html`, `format_html_join`, `escape`, `conditional_escape` (also Django's `needs_autoescape` idiom), `json_script`, `render_to_string`, a template's, a node list's or a form widget's `.render()`, `reverse()` (and project helpers named `reverse_*`), a model's `get_absolute_url()` (by Django's convention built with reverse), `slugify`, `urlencode`/`quote`, humanize's `naturalday`/`naturaltime`, a sanitiser (`bleach.clean`, `nh3.clean`, a project function named `clean_html` or `sanitize_*`), Pygments' `highlight`, `re.sub` of safe text, a number (`len()`, `.count()`, `obj.pk`, a model's `self.owner_id`), a date (`strftime`, `isoformat`), `get_FOO_display()`, a setting, a class constant, or a value checked against an allow-list first. The message names the first piece it could not prove escaped.",
+      what: "`mark_safe(...)`, `SafeString(...)` or `SafeText(...)` (Django's, resolved through the imports: a local function of that name is not one) applied to a value built at run time, unless every piece of it is proven safe: a literal or a name only ever given literals (followed through assignments, `+=`, loops, `self.attr`, helper functions of the same file called with literals, constants imported from another module), `gettext` of a literal, the result of `format_html`, `format_html_join`, `escape`, `conditional_escape` (also Django's `needs_autoescape` idiom), `json_script`, `render_to_string`, a template's, a node list's or a form widget's `.render()`, `reverse()` (and project helpers named `reverse_*`), a model's `get_absolute_url()` (by Django's convention built with reverse), `slugify`, `urlencode`/`quote`, humanize's `naturalday`/`naturaltime`, a sanitiser (`bleach.clean`, `nh3.clean`, a project function named `clean_html` or `sanitize_*`; bleach's `linkify` of a safe value), Pygments' `highlight`, `re.sub` of safe text, a number (`len()`, `.count()`, `obj.pk`, a model's `self.owner_id`), a date (`strftime`, `isoformat`), `get_FOO_display()`, a setting, a class constant, or a value checked against an allow-list first. The message names the first piece it could not prove escaped.",
       why: "`mark_safe` tells Django's templates not to escape the text. If any part of it comes from a user (a name, a search term, a stored comment), that user can inject `<script>` into the page of everyone who views it (stored or reflected XSS), steal their session or act as them.",
       example: "from django.utils.safestring import mark_safe\n\ndef greeting(user):\n    return mark_safe(f\"<b>Hello {user.first_name}</b>\")",
       instead: "from django.utils.html import format_html\n\ndef greeting(user):\n    return format_html(\"<b>Hello {}</b>\", user.first_name)",

@@ -22,7 +22,15 @@ const HEADER_READ = /\.headers(?:\.get)?\s*[[(]\s*(?:f?["']([^"']+)["'])|META(?:
 /** Verifying a signature or a signed token: the request proves itself, no cookie needed. */
 const SIGNATURE = /\b(compare_digest|constant_time_compare|construct_event|verify_signature|validate_signature|check_signature|verify_webhook|verify_request|\.unsign|signing\.loads|unsign_object|loads_signed)\b/;
 /** Reading the logged-in user, the session or its cookies. */
-const SESSION = /\brequest\.(user|session|COOKIES)\b|\b(login_required|permission_required|user_passes_test|staff_member_required|superuser_required)\b|\b(auth\.)?(login|logout)\(\s*request\b|\bget_user\(\s*request\b/;
+const SESSION = /\brequest\.(user|session|COOKIES)\b|\b(login_required|permission_required|user_passes_test|staff_member_required|superuser_required)\b|\b(auth\.)?(login|logout)\(\s*request\b|\bget_user\(\s*request\b/g;
+/** `request.user = ...` (not `==`). */
+const USER_ASSIGNED = /^request\.user\s*=(?!=)/;
+/**
+ * A guard rejecting requests without `X-Requested-With: XMLHttpRequest` (`if not is_ajax(request):`,
+ * `if not request.is_ajax():`, `if request.headers.get("x-requested-with") != "XMLHttpRequest":`): a
+ * cross-site form cannot send that header, another site's script only after a CORS preflight.
+ */
+const AJAX_GUARD = /\bif\s+not\s+((?:[\w.]+\.)?is_ajax)\(|(x-requested-with|HTTP_X_REQUESTED_WITH)["']\s*\)?\s*\]?\s*!=\s*["']XMLHttpRequest["']/i;
 
 /** Callees that take the request without acting with the user's authority (rendering, responses, messages). */
 const NEUTRAL_CALLEES = /(^|\.)(render|render_to_response|render_to_string|TemplateResponse|redirect|HttpResponse\w*|JsonResponse|StreamingHttpResponse|FileResponse|success|info|warning|error|debug|add_message|get_current_site|get_client_ip|build_absolute_uri|is_ajax|resolve_url|reverse)$/;
@@ -34,6 +42,10 @@ interface Evidence {
   session?: string;
   /** The request goes to code this rule cannot read. */
   opaque?: string;
+  /** Requests without a header a cross-site form cannot send are rejected: "the X-Requested-With header (is_ajax)". */
+  customHeader?: string;
+  /** The view sets request.user itself before reading it (a bot looked up by a token in the URL). */
+  userAssigned?: boolean;
 }
 
 /** Looks at source text (a function, its decorators' and callees' definitions): what authenticates it. */
@@ -50,8 +62,21 @@ function scanText(text: string, out: Evidence): void {
     const sig = SIGNATURE.exec(text);
     if (!out.credential && sig) out.credential = `a signature (${sig[1].replace(/^\./, '')})`;
   }
-  const s = SESSION.exec(text);
-  if (!out.session && s) out.session = s[0].replace(/\($/, '').replace(/\(\s*request$/, '');
+  if (!out.customHeader) {
+    const g = AJAX_GUARD.exec(text);
+    if (g) out.customHeader = `the X-Requested-With header${g[1] ? ` (${g[1]})` : ''}`;
+  }
+  if (out.session) return;
+  SESSION.lastIndex = 0;
+  for (let s = SESSION.exec(text); s; s = SESSION.exec(text)) {
+    if (s[1] === 'user') {
+      // request.user = bot.owner before any read: the view chose the user, the session did not
+      if (out.userAssigned === undefined) out.userAssigned = USER_ASSIGNED.test(text.slice(s.index));
+      if (out.userAssigned) continue;
+    }
+    out.session = s[0].replace(/\($/, '').replace(/\(\s*request$/, '');
+    return;
+  }
 }
 
 /** A call that hands the request on: `helper(request)`, `self.authenticate(x, request)`. */
@@ -200,7 +225,7 @@ export default defineRule({
     message: 'A view is exempt from CSRF protection',
     fix: 'none',
     docs: {
-      what: "Flags views exempted from Django's CSRF check: decorated with `@csrf_exempt` (also through `@method_decorator(csrf_exempt, ...)`) or wrapped in `csrf_exempt(...)`, e.g. in `urls.py` (Django's `csrf_exempt`, resolved through the imports: a local function of that name is not it), and DRF `SessionAuthentication` subclasses whose `enforce_csrf` does nothing. It reads the view (and the decorators and helpers of the project it hands the request to) to say what is at stake: a view that reads `request.user`, the session or its cookies is a warning; a view that authenticates each request by a credential header (`X-Api-Key`, `Authorization`) or a signature (`hmac.compare_digest`, a Stripe or signed-token check) is information, and so is a view that reads no session, user or cookie at all. An exemption on a DRF view (APIView, viewsets, `@api_view`, or a view declaring its `authentication_classes`) is not reported: DRF exempts its views anyway and enforces CSRF itself whenever SessionAuthentication authenticates the request.",
+      what: "Flags views exempted from Django's CSRF check: decorated with `@csrf_exempt` (also through `@method_decorator(csrf_exempt, ...)`) or wrapped in `csrf_exempt(...)`, e.g. in `urls.py` (Django's `csrf_exempt`, resolved through the imports: a local function of that name is not it), and DRF `SessionAuthentication` subclasses whose `enforce_csrf` does nothing. It reads the view (and the decorators and helpers of the project it hands the request to) to say what is at stake: a view that reads `request.user`, the session or its cookies is a warning; a view that authenticates each request by a credential header (`X-Api-Key`, `Authorization`) or a signature (`hmac.compare_digest`, a Stripe or signed-token check) is information, and so is a view that reads no session, user or cookie at all (a view that sets `request.user` itself before reading it, e.g. from a bot token in the URL, does not use the session's user) and one that rejects every request without the `X-Requested-With` header (`if not is_ajax(request): ...` in the view or its decorator), which a cross-site form cannot send. An exemption on a DRF view (APIView, viewsets, `@api_view`, or a view declaring its `authentication_classes`) is not reported: DRF exempts its views anyway and enforces CSRF itself whenever SessionAuthentication authenticates the request.",
       why: "`csrf_exempt` switches off Django's CSRF check for the view: any site the user visits can make their browser submit a state-changing request with the user's cookies. It is often added to make an API client or a webhook work and then forgotten. A view that never relies on the session cookie (a token header, a signed webhook, a public ping) is not exposed this way, as long as it stays so.",
       example: "from django.views.decorators.csrf import csrf_exempt\n\n@csrf_exempt\ndef update_profile(request):\n    request.user.profile.update(...)\n\nclass CsrfExemptSessionAuthentication(SessionAuthentication):\n    def enforce_csrf(self, request):\n        return",
       instead: "# Browser views: keep CSRF on and send the token (X-CSRFToken header from the csrftoken cookie).\ndef update_profile(request):\n    ...\n\n# Webhooks called by another server: keep the exemption, verify the sender's signature\n# (hmac.compare_digest); the finding is then information only.\n@csrf_exempt\ndef stripe_webhook(request):\n    event = stripe.Webhook.construct_event(request.body, request.headers['Stripe-Signature'], secret)\n    ...",
@@ -248,6 +273,8 @@ export default defineRule({
       else ev.opaque = 'a view defined elsewhere';
       if (ev.credential && !ev.session) {
         ctx.reportNode(at, { severity: 'info', message: `${view} ${how}; it checks ${ev.credential} instead, which a cross-site form cannot send: fine as long as it never also accepts the session cookie` });
+      } else if (ev.session && ev.customHeader) {
+        ctx.reportNode(at, { severity: 'info', message: `${view} ${how} and acts for the logged-in user (it uses ${ev.session}), but it rejects requests without ${ev.customHeader}, which a cross-site form cannot send and another site's script can send only when your CORS policy allows it: keep that check` });
       } else if (ev.session) {
         ctx.reportNode(at, { message: `${view} ${how} and acts for the logged-in user (it uses ${ev.session}): any site can make that user's browser call it` });
       } else if (ev.opaque) {

@@ -71,6 +71,33 @@ describe('DJR404 says what the exemption exposes', () => {
     assert.match(f.message, /request\.session/);
   });
 
+  test('a view that rejects requests without X-Requested-With (pontoon require_AJAX): information, naming the guard', () => {
+    const f = one(
+      check(
+        {
+          'base/utils.py': 'import functools\n\ndef is_ajax(request):\n    return request.headers.get("x-requested-with") == "XMLHttpRequest"\n\ndef require_AJAX(f):\n    @functools.wraps(f)\n    def wrap(request, *args, **kwargs):\n        if not is_ajax(request):\n            return None\n        return f(request, *args, **kwargs)\n    return wrap\n',
+          'base/views.py': `${head}from base import utils\n\n@csrf_exempt\n@utils.require_AJAX\ndef entities(request):\n    return JsonResponse({"u": request.user.pk})\n`,
+        },
+        'DJR404',
+      ),
+    );
+    assert.equal(f.severity, 'info');
+    assert.match(f.message, /acts for the logged-in user \(it uses request\.user\), but it rejects requests without the X-Requested-With header \(is_ajax\)/);
+    // near miss: is_ajax() choosing a response format is no guard
+    const g = one(check({ 'shop/views.py': `${head}@csrf_exempt\ndef save(request):\n    request.user.save()\n    if request.is_ajax():\n        return JsonResponse({})\n    return JsonResponse({"html": True})\n` }, 'DJR404'));
+    assert.equal(g.severity, 'warning');
+  });
+
+  test('a view that sets request.user itself before reading it (tandoor bot webhook) does not act for the logged-in user', () => {
+    const f = one(check({ 'bot/views.py': `${head}@csrf_exempt\ndef hook(request, token):\n    bot = Bot.objects.get(token=token)\n    request.user = bot.owner\n    Entry.objects.create(created_by=request.user)\n    return JsonResponse({})\n` }, 'DJR404'));
+    assert.equal(f.severity, 'info');
+    assert.doesNotMatch(f.message, /logged-in user/);
+    // near miss (netbox graphql): the session's user is read first, a token only when it is anonymous
+    const g = one(check({ 'gql/views.py': `${head}@csrf_exempt\ndef dispatch(request):\n    if not request.user.is_authenticated:\n        request.user = token_user(request)\n    return JsonResponse({})\n` }, 'DJR404'));
+    assert.equal(g.severity, 'warning');
+    assert.match(g.message, /it uses request\.user/);
+  });
+
   test('a severity override still wins', () => {
     const f = one(check({ 'hc/views.py': `${head}@csrf_exempt\ndef ping(request):\n    return JsonResponse({})\n` }, 'DJR404', { severity: { DJR404: 'error' } }));
     assert.equal(f.severity, 'error');
