@@ -39,6 +39,12 @@ export class ProjectSource {
     return loc && loc.rest.length > 0 ? definitionText(loc.text, loc.rest) : undefined;
   }
 
+  /** Whether `pkg.mod.Class.member` is a number or string literal set once in that class's body. */
+  classConstant(qualifiedClass: string, member: string): boolean {
+    const text = this.definitionText(qualifiedClass);
+    return text !== undefined && /^\s*(?:@.*\n\s*)*class\b/.test(text) && classLiteral(text, member);
+  }
+
   /** The string a module-level `NAME = "..."` of another module assigns (a literal only). */
   constantString(qualified: string): string | undefined {
     const loc = this.locate(qualified);
@@ -50,6 +56,24 @@ export class ProjectSource {
     const again = new RegExp(`^${name}[ \\t]*(?::[^=\\n]+)?=`, 'gm');
     return (loc.text.match(again) ?? []).length === 1 ? m[2] : undefined;
   }
+}
+
+/**
+ * Whether `Class.member` of another module is a number or a string literal assigned once in the
+ * class body (`class NotifyLevel(IntEnum): none = 3`): what an enum member or a class constant
+ * holds. Read as text: the first body line sets the body's indentation.
+ */
+export function classLiteral(classText: string, member: string): boolean {
+  const lines = classText.split('\n');
+  const start = lines.findIndex((l) => /^\s*class\b/.test(l));
+  const body = lines.slice(start + 1).filter((l) => l.trim() !== '' && !/^\s*#/.test(l));
+  if (body.length === 0) return false;
+  const indent = /^[ \t]*/.exec(body[0])?.[0] ?? '';
+  const name = member.replace(/[^\w]/g, '');
+  const assign = new RegExp(`^${indent}${name}[ \\t]*(?::[^=\\n]+)?=(?!=)`);
+  const literal = new RegExp(`^${indent}${name}[ \\t]*(?::[^=\\n]+)?=[ \\t]*(?:-?\\d+(?:\\.\\d+)?|[rRuU]?(["'])[^"'\\\\\\n]*\\1)[ \\t]*(?:#.*)?$`);
+  const at = body.filter((l) => assign.test(l));
+  return at.length === 1 && literal.test(at[0]);
 }
 
 /** The text of the top-level `def`/`class` NAME of a module's source (with its decorators), then of `Class.method`. */

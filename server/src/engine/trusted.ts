@@ -10,6 +10,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import { field, type Scope, type SemBinding, type SemanticModel } from './semantic';
+import type { ProjectSource } from './projectsource';
 
 export interface TrustPolicy {
   /** A call whose result is trusted whatever its arguments (e.g. `format_html(...)`). */
@@ -578,6 +579,20 @@ export function isClassConstant(attr: Node, model: SemanticModel): boolean {
   let root: Node = attr;
   while (root.type === 'attribute') root = field(root, 'object') ?? root;
   return root.type === 'identifier' && importedOrClass(root, model);
+}
+
+/**
+ * `NotifyLevel.none`: a member of a class imported from another module of the project that its
+ * class body sets once to a number or a string literal (an enum member, a class constant in any case).
+ */
+export function isImportedClassLiteral(attr: Node, model: SemanticModel, source: Pick<ProjectSource, 'classConstant'> | undefined): boolean {
+  if (!source) return false;
+  const obj = field(attr, 'object');
+  const member = field(attr, 'attribute')?.text;
+  if (obj?.type !== 'identifier' || !member || !/^[A-Z]/.test(obj.text)) return false;
+  const r = model.resolve(obj);
+  if (r.kind !== 'binding' || r.binding.kind !== 'import' || !r.binding.qualified) return false;
+  return source.classConstant(r.binding.qualified, member);
 }
 
 /** A name that is imported (also through `from m import *`) or a class of the file. */
