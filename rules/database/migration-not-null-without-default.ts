@@ -43,6 +43,25 @@ function runsOnFreshDatabase(model: SemanticModel): boolean {
   return !!initial || scope.bindings.has('replaces');
 }
 
+/**
+ * Inside `SeparateDatabaseAndState(state_operations=[...])` (keyword or second positional
+ * argument): the operation changes Django's model state only, the database is changed by the
+ * `database_operations` next to it (archivebox adds a column with RunSQL and records the field there).
+ */
+function stateOnly(call: Node, model: SemanticModel): boolean {
+  for (let n: Node | null = call.parent; n; n = n.parent) {
+    if (n.type !== 'list' && n.type !== 'tuple') continue;
+    const holder = n.parent?.type === 'keyword_argument' ? n.parent : n;
+    const args = holder.parent;
+    const op = args?.type === 'argument_list' ? args.parent : null;
+    if (!op || op.type !== 'call' || !/(^|\.)SeparateDatabaseAndState$/.test(model.qualifiedName(op.childForFieldName('function')) ?? '')) continue;
+    if (holder.type === 'keyword_argument') return holder.childForFieldName('name')?.text === 'state_operations';
+    const positional = args?.namedChildren.filter((c) => c && c.type !== 'keyword_argument' && c.type !== 'comment') ?? [];
+    return positional[1]?.id === n.id;
+  }
+  return false;
+}
+
 const CREATE_MODEL = /CreateModel\(/g;
 
 /** Models created unmanaged (`options={"managed": False}`) by the migrations of this app: AddField changes no table. */
@@ -76,7 +95,7 @@ export default defineRule({
     message: 'A migration adds a NOT NULL column without a default to an existing table',
     fix: 'none',
     docs: {
-      what: "Flags `migrations.AddField(...)` in migration modules (read as code, never imported) whose field is one of Django's own, not `null=True`, with no `default` or `db_default`, on a model this migration does not create, in a migration that can run on a database with data (not an `initial = True` or squashed `replaces = [...]` migration, which only run where the app's tables are new), and not on an unmanaged model (`managed: False` in its CreateModel, read from the app's migrations). Fields Django fills for existing rows, or that allow NULL by themselves, are fine: `NullBooleanField`, `blank=True` text fields (they get `''`), `auto_now`/`auto_now_add` dates, auto fields, many-to-many and generated fields. Third-party field classes are not judged (they may fill rows themselves).",
+      what: "Flags `migrations.AddField(...)` in migration modules (read as code, never imported) whose field is one of Django's own, not `null=True`, with no `default` or `db_default`, on a model this migration does not create, in a migration that can run on a database with data (not an `initial = True` or squashed `replaces = [...]` migration, which only run where the app's tables are new), and not on an unmanaged model (`managed: False` in its CreateModel, read from the app's migrations), nor in the `state_operations` of `SeparateDatabaseAndState` (they change no table). Fields Django fills for existing rows, or that allow NULL by themselves, are fine: `NullBooleanField`, `blank=True` text fields (they get `''`), `auto_now`/`auto_now_add` dates, auto fields, many-to-many and generated fields. Third-party field classes are not judged (they may fill rows themselves).",
       why: "Adding a NOT NULL column with nothing to put in the rows that already exist fails on a populated table (`column contains null values`), in the middle of a deploy, after the earlier operations of the migration may have run. `makemigrations` asks for a one-off default for this reason; a hand-written or edited migration skips that question.",
       example: "migrations.AddField(\n    model_name='order',\n    name='currency',\n    field=models.CharField(max_length=3),\n)",
       instead: "migrations.AddField(\n    model_name='order',\n    name='currency',\n    field=models.CharField(max_length=3, default='EUR'),\n)\n# or: add it null=True, fill it (RunPython), then make it NOT NULL in a later migration",
@@ -98,6 +117,7 @@ export default defineRule({
         if (operationOf(model.qualifiedName(call.childForFieldName('function'))) !== 'AddField') return;
         fresh ??= runsOnFreshDatabase(model);
         if (fresh) return;
+        if (stateOnly(call, model)) return;
         const { positional, keywords, splat } = callArgs(call);
         if (splat) return;
         const modelName = stringContent(keywords.get('model_name') ?? positional[0]);
