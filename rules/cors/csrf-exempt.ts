@@ -3,6 +3,9 @@ import { field, callArgs, defineRule, exprDottedName, unparen, type FileContext,
 
 const CSRF_EXEMPT = 'django.views.decorators.csrf.csrf_exempt';
 
+/** Django's mixins that require the session's user. */
+const AUTH_MIXIN = /^django\.contrib\.auth\.mixins\.(LoginRequiredMixin|PermissionRequiredMixin|UserPassesTestMixin|AccessMixin)$/;
+
 /** DRF's own views: CSRF-exempt by design, DRF checks CSRF itself when SessionAuthentication authenticates. */
 const DRF_VIEW = /^rest_framework\.(views\.APIView|generics\.\w+|viewsets\.\w+|mixins\.\w+)$/;
 
@@ -167,6 +170,32 @@ class Judge {
     return true;
   }
 
+  /**
+   * A class-based view: what its methods show, then its bases (Django's auth mixins use the
+   * session's user; a project base is read in its module; a third-party base cannot be read).
+   */
+  classEvidence(cls: Node, out: Evidence = {}, depth = 0): Evidence {
+    if (depth > 5) return out;
+    for (const list of this.model.scopeFor(cls)?.bindings.values() ?? []) for (const b of list) if (b.kind === 'function') out = this.evidence(b.node, 0, out);
+    for (const base of this.model.baseNodes(cls)) {
+      const local = this.model.localClass(base);
+      if (local) {
+        this.classEvidence(local, out, depth + 1);
+        continue;
+      }
+      const q = this.model.qualifiedName(base);
+      const auth = q ? AUTH_MIXIN.exec(q) : null;
+      if (auth) out.session ??= auth[1];
+      else if (q?.startsWith('django.') || /^(object|Generic|Protocol)$/.test(base.text)) continue;
+      else {
+        const text = q ? this.external(q) : undefined;
+        if (text !== undefined) scanExternal(text, out);
+        else out.opaque ??= base.text;
+      }
+    }
+    return out;
+  }
+
   /** Evidence about a view defined in another module of the project (`views.hook`, `HookView`). */
   externalEvidence(qualified: string): Evidence | undefined {
     const text = this.external(qualified);
@@ -225,7 +254,7 @@ export default defineRule({
     message: 'A view is exempt from CSRF protection',
     fix: 'none',
     docs: {
-      what: "Flags views exempted from Django's CSRF check: decorated with `@csrf_exempt` (also through `@method_decorator(csrf_exempt, ...)`) or wrapped in `csrf_exempt(...)`, e.g. in `urls.py` (Django's `csrf_exempt`, resolved through the imports: a local function of that name is not it), and DRF `SessionAuthentication` subclasses whose `enforce_csrf` does nothing. It reads the view (and the decorators and helpers of the project it hands the request to) to say what is at stake: a view that reads `request.user`, the session or its cookies is a warning; a view that authenticates each request by a credential header (`X-Api-Key`, `Authorization`) or a signature (`hmac.compare_digest`, a Stripe or signed-token check) is information, and so is a view that reads no session, user or cookie at all (a view that sets `request.user` itself before reading it, e.g. from a bot token in the URL, does not use the session's user) and one that rejects every request without the `X-Requested-With` header (`if not is_ajax(request): ...` in the view or its decorator), which a cross-site form cannot send. An exemption on a DRF view (APIView, viewsets, `@api_view`, or a view declaring its `authentication_classes`) is not reported: DRF exempts its views anyway and enforces CSRF itself whenever SessionAuthentication authenticates the request.",
+      what: "Flags views exempted from Django's CSRF check: decorated with `@csrf_exempt` (also through `@method_decorator(csrf_exempt, ...)`) or wrapped in `csrf_exempt(...)`, e.g. in `urls.py` (Django's `csrf_exempt`, resolved through the imports: a local function of that name is not it), and DRF `SessionAuthentication` subclasses whose `enforce_csrf` does nothing. It reads the view (and the decorators and helpers of the project it hands the request to; for a class-based view, or `@csrf_exempt` on its `dispatch` method, every method of the class and its base classes: Django's auth mixins, project mixins read in their module, a library's base said to be unreadable) to say what is at stake: a view that reads `request.user`, the session or its cookies is a warning; a view that authenticates each request by a credential header (`X-Api-Key`, `Authorization`) or a signature (`hmac.compare_digest`, a Stripe or signed-token check) is information, and so is a view that reads no session, user or cookie at all (a view that sets `request.user` itself before reading it, e.g. from a bot token in the URL, does not use the session's user) and one that rejects every request without the `X-Requested-With` header (`if not is_ajax(request): ...` in the view or its decorator), which a cross-site form cannot send. An exemption on a DRF view (APIView, viewsets, `@api_view`, or a view declaring its `authentication_classes`) is not reported: DRF exempts its views anyway and enforces CSRF itself whenever SessionAuthentication authenticates the request.",
       why: "`csrf_exempt` switches off Django's CSRF check for the view: any site the user visits can make their browser submit a state-changing request with the user's cookies. It is often added to make an API client or a webhook work and then forgotten. A view that never relies on the session cookie (a token header, a signed webhook, a public ping) is not exposed this way, as long as it stays so.",
       example: "from django.views.decorators.csrf import csrf_exempt\n\n@csrf_exempt\ndef update_profile(request):\n    request.user.profile.update(...)\n\nclass CsrfExemptSessionAuthentication(SessionAuthentication):\n    def enforce_csrf(self, request):\n        return",
       instead: "# Browser views: keep CSRF on and send the token (X-CSRFToken header from the csrftoken cookie).\ndef update_profile(request):\n    ...\n\n# Webhooks called by another server: keep the exemption, verify the sender's signature\n# (hmac.compare_digest); the finding is then information only.\n@csrf_exempt\ndef stripe_webhook(request):\n    event = stripe.Webhook.construct_event(request.body, request.headers['Stripe-Signature'], secret)\n    ...",
@@ -265,10 +294,10 @@ export default defineRule({
         if (target.type === 'function_definition' && j().drfFunction(target)) return;
       }
       let ev: Evidence = {};
-      if (target?.type === 'class_definition') {
-        // a class-based view: every method of the class
-        for (const list of model.scopeFor(target)?.bindings.values() ?? []) for (const b of list) if (b.kind === 'function') ev = j().evidence(b.node, 0, ev);
-      } else if (target) ev = j().evidence(target);
+      // a class-based view (or a method of one, `@csrf_exempt def dispatch`): the whole class and its bases
+      const viewClass = target?.type === 'class_definition' ? target : target && model.scopeOf(target).kind === 'class' ? model.enclosingClass(target)?.node : undefined;
+      if (viewClass) ev = j().classEvidence(viewClass);
+      else if (target) ev = j().evidence(target);
       else if (known) ev = known;
       else ev.opaque = 'a view defined elsewhere';
       if (ev.credential && !ev.session) {

@@ -98,6 +98,27 @@ describe('DJR404 says what the exemption exposes', () => {
     assert.match(g.message, /it uses request\.user/);
   });
 
+  test('@csrf_exempt on a method (rapidpro dispatch) judges the whole class view and its bases', () => {
+    const viewsHead = `${head}from django.contrib.auth.mixins import LoginRequiredMixin\nfrom django.views.generic import FormView, View\nfrom shop.mixins import OrgPermsMixin\n`;
+    const mixins = 'class OrgPermsMixin:\n    def has_permission(self, request):\n        return self.request.user.has_perm("x")\n';
+    const dispatch = '    @csrf_exempt\n    def dispatch(self, *args, **kwargs):\n        return super().dispatch(*args, **kwargs)\n';
+    const found = check({ 'shop/mixins.py': mixins, 'shop/views.py': `${viewsHead}\nclass Simulate(OrgPermsMixin, View):\n${dispatch}\n\nclass Staff(LoginRequiredMixin, FormView):\n${dispatch}\n\nclass Preprocess(FormView):\n${dispatch}` }, 'DJR404');
+    assert.deepEqual(
+      found.map((f) => [f.range.start.line, f.severity]),
+      [
+        [7, 'warning'],
+        [13, 'warning'],
+        [19, 'info'],
+      ],
+    );
+    assert.match(found[0].message, /acts for the logged-in user \(it uses request\.user\)/);
+    assert.match(found[1].message, /LoginRequiredMixin/);
+    // a base class from a library this rule cannot read: said conditionally
+    const g = one(check({ 'shop/views.py': `${head}from smartmin.views import SmartFormView\n\nclass Login(SmartFormView):\n${dispatch}` }, 'DJR404'));
+    assert.equal(g.severity, 'warning');
+    assert.match(g.message, /if it relies on the session cookie \(through SmartFormView\)/);
+  });
+
   test('a severity override still wins', () => {
     const f = one(check({ 'hc/views.py': `${head}@csrf_exempt\ndef ping(request):\n    return JsonResponse({})\n` }, 'DJR404', { severity: { DJR404: 'error' } }));
     assert.equal(f.severity, 'error');
