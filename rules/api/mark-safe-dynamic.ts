@@ -93,6 +93,38 @@ function escapingTranslate(call: Node, model: SemanticModel): boolean {
   return keys.has('<') && keys.has('>') && keys.has('&');
 }
 
+/** `escape` / `conditional_escape` imported from Django's, Python's or markupsafe's html module. */
+const ESCAPE_IMPORT = /^from[ \t]+(?:django\.utils\.html|html|markupsafe)[ \t]+import[ \t]+[^\n]*\b(?:conditional_escape|escape)\b/m;
+/** What an escaping helper returns: escape(...), conditional_escape(...), format_html(...), a literal. */
+const ESCAPED_CALL = /^(?:escape|conditional_escape|format_html)\((?:[^()]|\([^()]*\))*\)$/;
+
+/** A return expression of a helper read as text: escaped, or an f-string whose every value is escaped. */
+function escapedReturn(expr: string): boolean {
+  if (ESCAPED_CALL.test(expr) || /^(["'])[^"'{}<>\\]*\1$/.test(expr)) return true;
+  const f = /^f(["'])(.*)\1$/.exec(expr);
+  if (!f) return false;
+  const values = f[2].match(/\{[^{}]*\}/g) ?? [];
+  return values.every((v) => ESCAPED_CALL.test(v.slice(1, -1).trim()));
+}
+
+/**
+ * A function of another project module (read as text) whose every return statement is one line
+ * returning escaped text (netbox's highlight(): `return escape(value)`,
+ * `return f'{escape(pre)}<mark>{escape(match)}</mark>{escape(post)}'`), with `escape` imported
+ * from an HTML module there. Anything else, or a return spanning lines, is not read as escaped.
+ */
+function escapingHelper(source: Pick<FileContext['projectSource'], 'definitionText' | 'moduleText'>, qualified: string): boolean {
+  const text = source.definitionText(qualified);
+  const module = source.moduleText(qualified);
+  if (!text || !module || !/^\s*(?:async\s+)?def\b/m.test(text.split('\n').find((l) => !/^\s*@/.test(l)) ?? '') || !ESCAPE_IMPORT.test(module)) return false;
+  const returns = text.split('\n').filter((l) => /^\s*return\b/.test(l));
+  if (returns.length === 0 || /^\s*(?:lambda\b|yield\b)/m.test(text) || /\byield\b/.test(text)) return false;
+  return returns.every((l) => {
+    const expr = l.replace(/^\s*return\s*/, '').replace(/\s+#.*$/, '').trim();
+    return expr !== '' && escapedReturn(expr);
+  });
+}
+
 /** Project functions named like HTML sanitisers (they wrap bleach or nh3): `clean_html`, `sanitize_html`. */
 const SANITIZER = /^(?:sanitize|sanitise)\w*$|^\w*_(?:sanitize|sanitise)$|^clean_html$/;
 
@@ -151,6 +183,7 @@ export function htmlTrust(ctx?: Pick<FileContext, 'projectSource'>): TrustPolicy
       SAFE_METHODS.has(field(call, 'function')?.childForFieldName('attribute')?.text ?? '') ||
       /^get_\w+_display$/.test(field(call, 'function')?.childForFieldName('attribute')?.text ?? '') ||
       SANITIZER.test(lastName(field(call, 'function')) ?? '') ||
+      (!!ctx && !!q && escapingHelper(ctx.projectSource, q)) ||
       // a project's URL helper named like Django's (reverse_tournament, reverse_round)
       /^reverse_\w+$/.test(lastName(field(call, 'function')) ?? '') ||
       escapingTranslate(call, model) ||
@@ -300,7 +333,7 @@ export default defineRule({
     fixTitle: 'Build the HTML with format_html',
     fix: 'unsafe',
     docs: {
-      what: "`mark_safe(...)`, `SafeString(...)` or `SafeText(...)` (Django's, resolved through the imports: a local function of that name is not one) applied to a value built at run time, unless every piece of it is proven safe: a literal or a name only ever given literals (followed through assignments, `+=`, loops, `self.attr`, helper functions of the same file called with literals, constants imported from another module), `gettext` of a literal, the result of `format_html`, `format_html_join`, `escape`, `conditional_escape` (also Django's `needs_autoescape` idiom), `json_script`, `render_to_string`, a template's, a node list's or a form widget's `.render()`, `reverse()` (and project helpers named `reverse_*`), a model's `get_absolute_url()` (by Django's convention built with reverse), `slugify`, `urlencode`/`quote`, humanize's `naturalday`/`naturaltime`, a sanitiser (`bleach.clean`, `nh3.clean`, a project function named `clean_html` or `sanitize_*`; bleach's `linkify` of a safe value), Pygments' `highlight`, `re.sub` of safe text, a number (`len()`, `.count()`, `obj.pk`, a model's `self.owner_id`), a date (`strftime`, `isoformat`), `get_FOO_display()`, a setting, a class constant (or a member a class of another project module sets once to a literal), or a value checked against an allow-list first. The message names the first piece it could not prove escaped.",
+      what: "`mark_safe(...)`, `SafeString(...)` or `SafeText(...)` (Django's, resolved through the imports: a local function of that name is not one) applied to a value built at run time, unless every piece of it is proven safe: a literal or a name only ever given literals (followed through assignments, `+=`, loops, `self.attr`, helper functions of the same file called with literals, constants imported from another module), `gettext` of a literal, the result of `format_html`, `format_html_join`, `escape`, `conditional_escape` (also Django's `needs_autoescape` idiom), `json_script`, `render_to_string`, a template's, a node list's or a form widget's `.render()`, `reverse()` (and project helpers named `reverse_*`), a model's `get_absolute_url()` (by Django's convention built with reverse), `slugify`, `urlencode`/`quote`, humanize's `naturalday`/`naturaltime`, a sanitiser (`bleach.clean`, `nh3.clean`, a project function named `clean_html` or `sanitize_*`; bleach's `linkify` of a safe value; a function of another project module whose every `return` is one line of escaped text, read as text), Pygments' `highlight`, `re.sub` of safe text, a number (`len()`, `.count()`, `obj.pk`, a model's `self.owner_id`), a date (`strftime`, `isoformat`), `get_FOO_display()`, a setting, a class constant (or a member a class of another project module sets once to a literal), or a value checked against an allow-list first. The message names the first piece it could not prove escaped.",
       why: "`mark_safe` tells Django's templates not to escape the text. If any part of it comes from a user (a name, a search term, a stored comment), that user can inject `<script>` into the page of everyone who views it (stored or reflected XSS), steal their session or act as them.",
       example: "from django.utils.safestring import mark_safe\n\ndef greeting(user):\n    return mark_safe(f\"<b>Hello {user.first_name}</b>\")",
       instead: "from django.utils.html import format_html\n\ndef greeting(user):\n    return format_html(\"<b>Hello {}</b>\", user.first_name)",

@@ -39,6 +39,12 @@ export class ProjectSource {
     return loc && loc.rest.length > 0 ? definitionText(loc.text, loc.rest) : undefined;
   }
 
+  /** The whole text of the module `pkg.mod.name` lives in (its imports, for a helper read with definitionText). */
+  moduleText(qualified: string): string | undefined {
+    const loc = this.locate(qualified);
+    return loc && loc.rest.length > 0 ? loc.text : undefined;
+  }
+
   /** Whether `pkg.mod.Class.member` is a number or string literal set once in that class's body. */
   classConstant(qualifiedClass: string, member: string): boolean {
     const text = this.definitionText(qualifiedClass);
