@@ -12,14 +12,14 @@ export default defineRule({
     seeds: ['000', '002'],
     message: 'Django REST framework list endpoints are not paginated by default',
     fixTitle: 'Set DEFAULT_PAGINATION_CLASS to PageNumberPagination with PAGE_SIZE 50',
-    fix: 'safe',
+    fix: 'unsafe',
     requires: ['rest_framework'],
     docs: {
       what: "Flags a project using Django REST framework whose production `REST_FRAMEWORK` has no `DEFAULT_PAGINATION_CLASS` (DRF's default is none, so `PAGE_SIZE` alone does nothing), or uses one of DRF's pagination classes without a `PAGE_SIZE` (they do not paginate without one). A missing `REST_FRAMEWORK` counts as DRF's defaults.",
       why: 'An unpaginated list endpoint serialises the whole table on every request: responses grow with the data, memory spikes, and anyone can slow the service down by requesting the largest list repeatedly.',
       example: "REST_FRAMEWORK = {\n    'PAGE_SIZE': 100,\n}",
       instead: "REST_FRAMEWORK = {\n    'DEFAULT_PAGINATION_CLASS': 'rest_framework.pagination.PageNumberPagination',\n    'PAGE_SIZE': 50,\n}",
-      fixSafety: "Safe: adds `DEFAULT_PAGINATION_CLASS` (PageNumberPagination) and, when absent, `PAGE_SIZE = 50` inside REST_FRAMEWORK, keeping an existing PAGE_SIZE. List responses change shape (`{count, next, previous, results}`), so check API clients; views that must stay unpaginated can set `pagination_class = None`.",
+      fixSafety: "Unsafe: adds `DEFAULT_PAGINATION_CLASS` (PageNumberPagination) and, when absent, `PAGE_SIZE = 50` inside REST_FRAMEWORK, keeping an existing PAGE_SIZE. Every list endpoint's response changes shape (`{count, next, previous, results}` instead of a list) and returns 50 items at most, so API clients break until they follow it; views that must stay unpaginated can set `pagination_class = None`.",
       references: [
         'https://www.django-rest-framework.org/api-guide/pagination/',
         'https://cheatsheetseries.owasp.org/cheatsheets/Denial_of_Service_Cheat_Sheet.html',
@@ -35,7 +35,7 @@ export default defineRule({
     const sizeMissing = !size || size.value.kind === 'none';
     const fix = (entries: { keys: string[]; valueSrc: string }[], title: string) => {
       const edits = setDictKeysEdits(ctx, 'REST_FRAMEWORK', entries);
-      return edits.length > 0 ? [{ title, applicability: 'safe' as const, edits }] : [];
+      return edits.length > 0 ? [{ title, applicability: 'unsafe' as const, edits }] : [];
     };
     if (!cls || cls.value.kind === 'none') {
       const entries = [{ keys: ['DEFAULT_PAGINATION_CLASS'], valueSrc: ed.str(PAGE_NUMBER) }];

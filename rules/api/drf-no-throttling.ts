@@ -13,14 +13,14 @@ export default defineRule({
     seeds: ['000', '001', '002', '003', '004'],
     message: 'Django REST framework has no default throttling',
     fixTitle: 'Add anonymous and user rate throttles (100/hour, 1000/hour) to REST_FRAMEWORK',
-    fix: 'safe',
+    fix: 'unsafe',
     requires: ['rest_framework'],
     docs: {
       what: "Flags a project using Django REST framework whose production `REST_FRAMEWORK` sets no `DEFAULT_THROTTLE_CLASSES` (DRF's default is none), an empty list, or DRF's rate throttles without `DEFAULT_THROTTLE_RATES`. A missing `REST_FRAMEWORK` counts as DRF's defaults.",
       why: 'Without throttling a single client can call any endpoint as fast as it likes: brute-force login or token endpoints, scrape every record, or exhaust workers and the database. Per-view throttles are easy to forget on new views; a default covers them all.',
       example: "REST_FRAMEWORK = {\n    'DEFAULT_PERMISSION_CLASSES': ['rest_framework.permissions.IsAuthenticated'],\n}",
       instead: "REST_FRAMEWORK = {\n    'DEFAULT_PERMISSION_CLASSES': ['rest_framework.permissions.IsAuthenticated'],\n    'DEFAULT_THROTTLE_CLASSES': [\n        'rest_framework.throttling.AnonRateThrottle',\n        'rest_framework.throttling.UserRateThrottle',\n    ],\n    'DEFAULT_THROTTLE_RATES': {'anon': '100/hour', 'user': '1000/hour'},\n}",
-      fixSafety: 'Safe: adds `DEFAULT_THROTTLE_CLASSES` (anonymous and user rate throttles) and `DEFAULT_THROTTLE_RATES` (100/hour anonymous, 1000/hour per user) inside REST_FRAMEWORK, one fix for both keys. Adjust the rates to your traffic; throttle counters live in the default cache, so use a shared cache (Redis, Memcached) when several processes serve the API.',
+      fixSafety: "Unsafe: adds `DEFAULT_THROTTLE_CLASSES` (anonymous and user rate throttles) and `DEFAULT_THROTTLE_RATES` (100/hour anonymous, 1000/hour per user) inside REST_FRAMEWORK, one fix for both keys: clients above the rates get 429 responses. Adjust the rates to your traffic; throttle counters live in the default cache, so use a shared cache (Redis, Memcached) when several processes serve the API.",
       references: [
         'https://www.django-rest-framework.org/api-guide/throttling/',
         'https://cheatsheetseries.owasp.org/cheatsheets/REST_Security_Cheat_Sheet.html#rate-limiting',
@@ -41,7 +41,7 @@ export default defineRule({
     const noRates = !ratesValue || ratesValue.kind === 'none' || (ratesValue.kind === 'dict' && ratesValue.entries.length === 0);
     const fixes = (entries: { keys: string[]; valueSrc: string }[], title: string) => {
       const edits = setDictKeysEdits(ctx, 'REST_FRAMEWORK', entries);
-      return edits.length > 0 ? [{ title, applicability: 'safe' as const, edits }] : [];
+      return edits.length > 0 ? [{ title, applicability: 'unsafe' as const, edits }] : [];
     };
     if (!classes || (isSequence(classes.value) && classes.value.items.length === 0)) {
       const entries = [{ keys: ['DEFAULT_THROTTLE_CLASSES'], valueSrc: classesSrc }];

@@ -10,14 +10,14 @@ export default defineRule({
     seeds: ['000'],
     message: 'JWT refresh tokens live too long',
     fixTitle: 'Set REFRESH_TOKEN_LIFETIME to timedelta(days=7)',
-    fix: 'safe',
+    fix: 'unsafe',
     requires: ['simplejwt'],
     docs: {
       what: "Flags a production `SIMPLE_JWT['REFRESH_TOKEN_LIFETIME']` (djangorestframework-simplejwt) longer than the threshold: 7 days by default (setting `djangoReadiness.thresholds.jwtRefreshTokenMaxDays`). The package default, 1 day, passes; an environment lookup is judged by its default.",
       why: 'A refresh token mints new access tokens for as long as it lives: whoever steals one (from local storage, a backup, a shared computer) stays logged in as the user for that whole time, and without rotation and a blacklist nothing revokes it. Weeks or months of validity turn one leak into a lasting account takeover.',
       example: "from datetime import timedelta\n\nSIMPLE_JWT = {\n    'REFRESH_TOKEN_LIFETIME': timedelta(days=90),\n}",
       instead: "from datetime import timedelta\n\nSIMPLE_JWT = {\n    'REFRESH_TOKEN_LIFETIME': timedelta(days=7),\n    'ROTATE_REFRESH_TOKENS': True,\n    'BLACKLIST_AFTER_ROTATION': True,\n}",
-      fixSafety: 'Safe: sets the lifetime to the threshold (`timedelta(days=7)`, importing timedelta the way the module does, or lowering the default of an environment lookup in its own unit). Refresh tokens already issued keep their expiry; users log in again sooner.',
+      fixSafety: "Unsafe: refresh tokens issued from now on expire after the threshold (`timedelta(days=7)`, importing timedelta the way the module does, or a lower environment default in its own unit): users log in again sooner. Refresh tokens already issued keep their expiry.",
       references: [
         'https://django-rest-framework-simplejwt.readthedocs.io/en/latest/settings.html#refresh-token-lifetime',
         'https://datatracker.ietf.org/doc/html/rfc9700#section-4.14',
@@ -38,7 +38,7 @@ export default defineRule({
     ctx.report({
       at: entry.origin,
       message: `SIMPLE_JWT['REFRESH_TOKEN_LIFETIME'] is ${formatDuration(v.seconds)}${v.env ? ` (the default of ${v.env.variable ?? 'an environment variable'})` : ''}, above ${formatDuration(max)}: a stolen refresh token keeps the thief logged in that long`,
-      fixes: [{ title: `Set REFRESH_TOKEN_LIFETIME to ${formatDuration(max)}`, applicability: 'safe', edits: jwtLifetimeEdits(ctx, 'REFRESH_TOKEN_LIFETIME', v, max, 'days', days) }],
+      fixes: [{ title: `Set REFRESH_TOKEN_LIFETIME to ${formatDuration(max)}`, applicability: 'unsafe', edits: jwtLifetimeEdits(ctx, 'REFRESH_TOKEN_LIFETIME', v, max, 'days', days) }],
     });
   },
 });

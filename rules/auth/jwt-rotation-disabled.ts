@@ -10,14 +10,14 @@ export default defineRule({
     seeds: ['000', '001'],
     message: 'JWT refresh tokens are not rotated',
     fixTitle: "Set SIMPLE_JWT['ROTATE_REFRESH_TOKENS'] = True",
-    fix: 'safe',
+    fix: 'unsafe',
     requires: ['simplejwt'],
     docs: {
       what: "Flags production settings where djangorestframework-simplejwt's `SIMPLE_JWT['ROTATE_REFRESH_TOKENS']` is not true, including when it is absent (the package default is False) or `SIMPLE_JWT` is not set at all. An environment lookup is judged by its default.",
       why: 'Without rotation one refresh token is reused for its whole lifetime, so a stolen one keeps working silently next to the legitimate client. With rotation every refresh returns a new refresh token; together with the blacklist (DJR504) the old one stops working, which limits a leak to a single use and makes reuse detectable.',
       example: "SIMPLE_JWT = {\n    'ACCESS_TOKEN_LIFETIME': timedelta(minutes=15),\n}",
       instead: "SIMPLE_JWT = {\n    'ACCESS_TOKEN_LIFETIME': timedelta(minutes=15),\n    'ROTATE_REFRESH_TOKENS': True,\n    'BLACKLIST_AFTER_ROTATION': True,\n}",
-      fixSafety: "Safe: adds `'ROTATE_REFRESH_TOKENS': True` inside SIMPLE_JWT (created when absent), or sets it / its environment default to True. The refresh endpoint then returns a `refresh` token next to `access`: clients must store the new one.",
+      fixSafety: "Unsafe: adds `'ROTATE_REFRESH_TOKENS': True` inside SIMPLE_JWT (created when absent), or sets it / its environment default to True. The refresh endpoint then returns a new `refresh` token next to `access`: clients must store it, or their next refresh uses an old token.",
       references: [
         'https://django-rest-framework-simplejwt.readthedocs.io/en/latest/settings.html#rotate-refresh-tokens',
         'https://datatracker.ietf.org/doc/html/rfc9700#section-4.14',
@@ -33,7 +33,7 @@ export default defineRule({
       ctx.report({
         at: ctx.missingAt('SIMPLE_JWT'),
         message: `${jwt ? 'SIMPLE_JWT does not set ROTATE_REFRESH_TOKENS' : 'SIMPLE_JWT is not set'} (djangorestframework-simplejwt defaults to False): a stolen refresh token can be reused for its whole lifetime`,
-        fixes: [{ title: "Set SIMPLE_JWT['ROTATE_REFRESH_TOKENS'] = True", applicability: 'safe', edits: setTrue() }],
+        fixes: [{ title: "Set SIMPLE_JWT['ROTATE_REFRESH_TOKENS'] = True", applicability: 'unsafe', edits: setTrue() }],
       });
       return;
     }
@@ -44,7 +44,7 @@ export default defineRule({
     ctx.report({
       at: entry.origin,
       message: `SIMPLE_JWT['ROTATE_REFRESH_TOKENS'] is off${env ? ` (the default of ${env.variable ?? 'an environment variable'})` : ''}: a stolen refresh token can be reused for its whole lifetime`,
-      fixes: [{ title: "Set SIMPLE_JWT['ROTATE_REFRESH_TOKENS'] = True", applicability: 'safe', edits: env?.defaultOrigin ? replaceEnvDefault(ctx, env, true) : setTrue() }],
+      fixes: [{ title: "Set SIMPLE_JWT['ROTATE_REFRESH_TOKENS'] = True", applicability: 'unsafe', edits: env?.defaultOrigin ? replaceEnvDefault(ctx, env, true) : setTrue() }],
     });
   },
 });

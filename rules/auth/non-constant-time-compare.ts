@@ -135,13 +135,13 @@ export default defineRule({
     seeds: ['002'],
     message: 'A secret is compared with == (timing attack)',
     fixTitle: 'Compare with hmac.compare_digest',
-    fix: 'safe',
+    fix: 'unsafe',
     docs: {
       what: "Flags `==` and `!=` comparisons between a secret and a value a client can influence. Secrets: a Django setting whose name ends with KEY, TOKEN, SECRET, SIGNATURE, PASSWORD... (`settings.API_KEY`, `getattr(settings, 'WEBHOOK_SECRET')`; not `STRIPE_PUBLISHABLE_KEY`, `RECAPTCHA_SITE_KEY`, `AUTHENTICATION_METHOD` or `OIDC_TOKEN_ISSUER`, which are not secrets), an HMAC digest (`hmac.new(...).hexdigest()`), a local name holding one of these, or a request header with such a name (`request.headers.get('X-Api-Key')`, `request.META['HTTP_X_SIGNATURE']`). A setting compared with a constant or another setting (`settings.SECRET_KEY == '---'`) is a sentinel check, not flagged; a header compared with a literal is (the literal is then the secret). Comparisons with `None`, `''`, booleans and numbers are presence checks and are not flagged. `settings` must be Django's (imported from `django.conf`): a local variable named `settings` is not.",
       why: '`==` on strings stops at the first differing character, so the time it takes leaks how many leading characters of a guess are right. An attacker who can send many requests can recover an API key or forge a signature character by character. `hmac.compare_digest` (or Django\'s `constant_time_compare`) takes the same time whatever the input.',
       example: "if request.headers.get('X-Api-Key') == settings.API_KEY:\n    ...",
       instead: "import hmac\n\nprovided = request.headers.get('X-Api-Key', '')\nif settings.API_KEY and hmac.compare_digest(provided.encode(), settings.API_KEY.encode()):\n    ...",
-      fixSafety: "The fix rewrites `a == b` as `hmac.compare_digest(a, b)` (and `a != b` as `not hmac.compare_digest(a, b)`) and adds `import hmac`. `compare_digest` accepts two `str` (ASCII only) or two bytes-like values and raises `TypeError` for `None`: the fix is safe (applied by fix-all and `--fix`) only when both sides are certainly strings (string literals, `request.headers['X']`, `.get('X', 'default')`); otherwise (a setting, `.get('X')` that is `None` when the header is missing) it is offered as an unsafe fix: make both sides strings first, as in the example above.",
+      fixSafety: "Unsafe: the fix rewrites `a == b` as `hmac.compare_digest(a, b)` (and `a != b` as `not hmac.compare_digest(a, b)`) and adds `import hmac`. `compare_digest` accepts two `str` (ASCII only) or two bytes-like values and raises `TypeError` for `None`, for a str and a bytes, and for a str with a non-ASCII character (a header value can hold one), where `==` answered False: make both sides bytes first (`.encode()`), as in the example above. The title says when a side may be `None`.",
       references: [
         'https://docs.python.org/3/library/hmac.html#hmac.compare_digest',
         'https://docs.djangoproject.com/en/stable/ref/utils/#django.utils.crypto.constant_time_compare',
@@ -177,7 +177,7 @@ export default defineRule({
       const safe = (sa ? sa.str : certainlyStr(a)) && (sb ? sb.str : certainlyStr(b));
       const fix: FixSpec = {
         title: `Compare with hmac.compare_digest${safe ? '' : ' (both sides must be str or bytes: it raises TypeError on None)'}`,
-        applicability: safe ? 'safe' : 'unsafe',
+        applicability: 'unsafe',
         edits: [editor.replace(n.startIndex, n.endIndex, replacement), ...editor.ensureImport('hmac')],
       };
       ctx.report({

@@ -23,13 +23,13 @@ export default defineRule({
     seeds: ['000', '001', '003'],
     message: 'The minimum password length is too short',
     fixTitle: "Set 'OPTIONS': {'min_length': 12} on MinimumLengthValidator",
-    fix: 'safe',
+    fix: 'unsafe',
     docs: {
       what: "Flags production `AUTH_PASSWORD_VALIDATORS` that have no `MinimumLengthValidator`, or whose `min_length` is below the threshold (12 by default, setting `djangoReadiness.thresholds.passwordMinLength`); without `OPTIONS` Django's own default of 8 applies. An absent or empty validator list is DJR506's finding; an environment lookup is judged by its default.",
       why: 'Length is what makes a password hard to guess: each character multiplies the work of an offline attack on a leaked hash. Eight characters, Django\'s default, is within reach of commodity GPUs for common patterns; current guidance (NIST SP 800-63B, OWASP) asks for at least 12 to 15 when passwords are the only factor.',
       example: "AUTH_PASSWORD_VALIDATORS = [\n    {'NAME': 'django.contrib.auth.password_validation.MinimumLengthValidator'},\n    {'NAME': 'django.contrib.auth.password_validation.CommonPasswordValidator'},\n]",
       instead: "AUTH_PASSWORD_VALIDATORS = [\n    {\n        'NAME': 'django.contrib.auth.password_validation.MinimumLengthValidator',\n        'OPTIONS': {'min_length': 12},\n    },\n    {'NAME': 'django.contrib.auth.password_validation.CommonPasswordValidator'},\n]",
-      fixSafety: "Safe: sets `min_length` to the threshold in the validator's `OPTIONS` (added when missing), or adds a MinimumLengthValidator to the list. Existing passwords keep working; the rule applies when a password is set or changed.",
+      fixSafety: "Unsafe: sets `min_length` to the threshold in the validator's `OPTIONS` (added when missing), or adds a MinimumLengthValidator to the list: shorter passwords are refused from now on when set or changed. Existing passwords keep working.",
       references: [
         'https://docs.djangoproject.com/en/stable/topics/auth/passwords/#django.contrib.auth.password_validation.MinimumLengthValidator',
         'https://pages.nist.gov/800-63-4/sp800-63b.html',
@@ -79,7 +79,7 @@ export default defineRule({
         ctx.report({
           at: item.origin,
           message: `MinimumLengthValidator has no min_length: Django's default of ${DJANGO_DEFAULT} characters applies, below ${min}`,
-          fixes: edits.length ? [{ title, applicability: 'safe', edits }] : [],
+          fixes: edits.length ? [{ title, applicability: 'unsafe', edits }] : [],
         });
         continue;
       }
@@ -101,7 +101,7 @@ export default defineRule({
       ctx.report({
         at: ml.origin,
         message: `MinimumLengthValidator min_length is ${v.value}${v.env ? ` (the default of ${v.env.variable ?? 'an environment variable'})` : ''}, below ${min}: short passwords fall to offline guessing`,
-        fixes: edits.length ? [{ title, applicability: 'safe', edits }] : [],
+        fixes: edits.length ? [{ title, applicability: 'unsafe', edits }] : [],
       });
     }
     if (found) return;
@@ -112,7 +112,7 @@ export default defineRule({
     ctx.report({
       at: ctx.bindingAt(b),
       message: `AUTH_PASSWORD_VALIDATORS has no MinimumLengthValidator: passwords of any length are accepted`,
-      fixes: list ? [{ title: `Add MinimumLengthValidator with min_length ${min}`, applicability: 'safe', edits: ed.appendListItem(b.stmt.top, list, src) }] : [],
+      fixes: list ? [{ title: `Add MinimumLengthValidator with min_length ${min}`, applicability: 'unsafe', edits: ed.appendListItem(b.stmt.top, list, src) }] : [],
     });
   },
 });

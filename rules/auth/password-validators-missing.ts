@@ -27,13 +27,13 @@ export default defineRule({
     seeds: ['001', '004'],
     message: 'Passwords are not validated',
     fixTitle: "Add Django's four password validators (minimum length 12)",
-    fix: 'safe',
+    fix: 'unsafe',
     docs: {
       what: "Flags production settings where `AUTH_PASSWORD_VALIDATORS` is absent (Django's default is an empty list) or empty.",
       why: 'Without validators Django accepts any password: "1", "password", the user name. Such passwords fall to the first guesses of an online attack or a credential-stuffing list, and no rate limit makes up for them. The validators are checked when users set or change their password, through the forms, `createsuperuser` and `validate_password()`.',
       example: 'AUTH_PASSWORD_VALIDATORS = []',
       instead: "AUTH_PASSWORD_VALIDATORS = [\n    {'NAME': 'django.contrib.auth.password_validation.UserAttributeSimilarityValidator'},\n    {\n        'NAME': 'django.contrib.auth.password_validation.MinimumLengthValidator',\n        'OPTIONS': {'min_length': 12},\n    },\n    {'NAME': 'django.contrib.auth.password_validation.CommonPasswordValidator'},\n    {'NAME': 'django.contrib.auth.password_validation.NumericPasswordValidator'},\n]",
-      fixSafety: "Safe: sets AUTH_PASSWORD_VALIDATORS to Django's four validators, with a minimum length of 12 (the `passwordMinLength` threshold). Existing passwords keep working; the rules apply when a password is set or changed. API serializers that set passwords must call `validate_password()` themselves.",
+      fixSafety: "Unsafe: sets AUTH_PASSWORD_VALIDATORS to Django's four validators, with a minimum length of 12 (the `passwordMinLength` threshold): passwords set or changed from now on (sign-up, password change, `createsuperuser`, test fixtures) must pass them. Existing passwords keep working. API serializers that set passwords must call `validate_password()` themselves.",
       references: [
         'https://docs.djangoproject.com/en/stable/topics/auth/passwords/#module-django.contrib.auth.password_validation',
         'https://docs.djangoproject.com/en/stable/ref/settings/#auth-password-validators',
@@ -44,7 +44,7 @@ export default defineRule({
   checkSettings(ctx) {
     const b = ctx.setting('AUTH_PASSWORD_VALIDATORS');
     const min = ctx.thresholds.passwordMinLength;
-    const fixes: FixSpec[] = [{ title: `Add Django's four password validators (minimum length ${min})`, applicability: 'safe', edits: ctx.setSettingEdits('AUTH_PASSWORD_VALIDATORS', validatorsSrc(ctx.editor, min)) }];
+    const fixes: FixSpec[] = [{ title: `Add Django's four password validators (minimum length ${min})`, applicability: 'unsafe', edits: ctx.setSettingEdits('AUTH_PASSWORD_VALIDATORS', validatorsSrc(ctx.editor, min)) }];
     if (!b) {
       ctx.report({ at: ctx.missingAt(), message: 'AUTH_PASSWORD_VALIDATORS is not set (Django defaults to none): any password is accepted, even "1"', fixes });
       return;

@@ -58,7 +58,7 @@ function insertToken(ctx: TemplateContext, form: HtmlForm): FixSpec | undefined 
   const restOfLine = text.slice(at, lines.lineEnd(pos.line));
   const file = ctx.file.path;
   if (restOfLine.trim() !== '' || pos.line + 1 >= lines.lineCount) {
-    return { title: 'Add {% csrf_token %} to the form', applicability: 'safe', edits: [{ file, start: at, end: at, newText: '{% csrf_token %}' }] };
+    return { title: 'Add {% csrf_token %} to the form', applicability: 'unsafe', edits: [{ file, start: at, end: at, newText: '{% csrf_token %}' }] };
   }
   const startLine = lines.positionAt(form.start).line;
   const formIndent = /^[ \t]*/.exec(lines.lineText(startLine))?.[0] ?? '';
@@ -74,7 +74,7 @@ function insertToken(ctx: TemplateContext, form: HtmlForm): FixSpec | undefined 
   }
   indent ??= formIndent + indentUnit(text, formIndent);
   const eol = lines.eol;
-  return { title: 'Add {% csrf_token %} to the form', applicability: 'safe', edits: [{ file, start: at, end: at, newText: `${eol}${indent}{% csrf_token %}` }] };
+  return { title: 'Add {% csrf_token %} to the form', applicability: 'unsafe', edits: [{ file, start: at, end: at, newText: `${eol}${indent}{% csrf_token %}` }] };
 }
 
 export default defineRule({
@@ -87,13 +87,13 @@ export default defineRule({
     seeds: ['001', '004'],
     message: 'This POST form has no {% csrf_token %}',
     fixTitle: 'Add {% csrf_token %} to the form',
-    fix: 'safe',
+    fix: 'unsafe',
     docs: {
       what: 'Flags a `<form method="post">` in a Django HTML template with no `{% csrf_token %}` between `<form ...>` and `</form>`. Not flagged: GET forms (no method, or `method="get"`), forms posting to an absolute `http(s)://` URL or to a URL that is a single context variable (another site: the token must not leak there), forms whose method is computed (`method="{{ m }}"`), forms with an `{% include %}`, a `{% block %}` or django-crispy-forms\' `{% crispy %}` inside (the token may come from there), forms that send the token by hand (`name="csrfmiddlewaretoken"`, `{{ csrf_token }}`), forms the file does not close, and empty forms with no `id` or `name` (nothing can submit them). Not visible from the template: a form that only a script submits, sending the token in the `X-CSRFToken` header (Django\'s AJAX recipe), does not need the tag; silence such a finding with `{# django-readiness: ignore[DJR611] submitted by fetch() with X-CSRFToken #}`.',
       why: 'With `CsrfViewMiddleware` on, Django rejects the form\'s submission with 403 Forbidden: the form is broken. It "works" only when the view is exempt from CSRF protection, and then any other site can submit it on behalf of a logged-in user (cross-site request forgery).',
       example: '<form method="post" action="{% url \'account-delete\' %}">\n  <button>Delete my account</button>\n</form>',
       instead: '<form method="post" action="{% url \'account-delete\' %}">\n  {% csrf_token %}\n  <button>Delete my account</button>\n</form>',
-      fixSafety: 'Safe: inserts `{% csrf_token %}` right after the form\'s opening tag (on its own line, indented like the form\'s content, when the tag ends its line). The form then sends one more hidden field, `csrfmiddlewaretoken`, which Django\'s CSRF check reads and forms ignore. The view must render the template with the request (`render(request, ...)`) for the token to have a value.',
+      fixSafety: "Unsafe: inserts `{% csrf_token %}` right after the form's opening tag (on its own line, indented like the form's content, when the tag ends its line). The rendered page changes (one more hidden field, `csrfmiddlewaretoken`), and a form whose POST was rejected with 403 now passes the CSRF check. The view must render the template with the request (`render(request, ...)`) for the token to have a value.",
       references: [
         'https://docs.djangoproject.com/en/stable/howto/csrf/',
         'https://docs.djangoproject.com/en/stable/ref/csrf/',

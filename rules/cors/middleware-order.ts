@@ -76,14 +76,14 @@ export default defineRule({
     seeds: ['002'],
     message: 'Middleware is in the wrong order',
     fixTitle: 'Move the middleware to its place in MIDDLEWARE',
-    fix: 'safe',
+    fix: 'unsafe',
     requires: ['corsheaders', 'whitenoise'],
     docs: {
       what: "Checks the production `MIDDLEWARE` order: django-cors-headers' `CorsMiddleware` must come before Django's `CommonMiddleware`, and WhiteNoise's `WhiteNoiseMiddleware` directly after `SecurityMiddleware` (only `CorsMiddleware` may sit between them, as django-cors-headers asks to be placed before WhiteNoise), or first when there is no `SecurityMiddleware`. Each part applies when its package is used.",
       why: "Middleware runs top-down on requests and bottom-up on responses. Responses produced by `CommonMiddleware` (the `APPEND_SLASH` redirect, disallowed user agents) never reach a `CorsMiddleware` placed below it, so browsers see them without CORS headers and the frontend gets opaque network errors. WhiteNoise below other middleware serves static files after needless work (sessions, authentication) and outside their expected order; above `SecurityMiddleware` its responses miss the security headers (HSTS, nosniff).",
       example: "MIDDLEWARE = [\n    'django.middleware.security.SecurityMiddleware',\n    'django.contrib.sessions.middleware.SessionMiddleware',\n    'django.middleware.common.CommonMiddleware',\n    'corsheaders.middleware.CorsMiddleware',\n    'whitenoise.middleware.WhiteNoiseMiddleware',\n]",
       instead: "MIDDLEWARE = [\n    'django.middleware.security.SecurityMiddleware',\n    'corsheaders.middleware.CorsMiddleware',\n    'whitenoise.middleware.WhiteNoiseMiddleware',\n    'django.contrib.sessions.middleware.SessionMiddleware',\n    'django.middleware.common.CommonMiddleware',\n]",
-      fixSafety: 'Safe: moves the entry inside the `MIDDLEWARE` list (its whole line, with its comment, when it is alone on its line). No fix when MIDDLEWARE is built from other lists or changed after its assignment.',
+      fixSafety: "Unsafe: the entry moves inside the `MIDDLEWARE` list (its whole line, with its comment, when it is alone on its line), so it now runs before the middleware it must precede: responses that lacked CORS headers (redirects, errors from CommonMiddleware...) get them. No fix when MIDDLEWARE is built from other lists or changed after its assignment.",
       references: [
         'https://github.com/adamchainz/django-cors-headers#setup',
         'https://whitenoise.readthedocs.io/en/stable/django.html#enable-whitenoise',
@@ -99,7 +99,7 @@ export default defineRule({
     const items = b.value.items;
     const list = literalOf(b);
     const ed = ctx.editorFor(b.stmt.module);
-    const fix = (title: string, edits: () => Edit[]): FixSpec[] => (list ? [{ title, applicability: 'safe', edits: edits() }] : []);
+    const fix = (title: string, edits: () => Edit[]): FixSpec[] => (list ? [{ title, applicability: 'unsafe', edits: edits() }] : []);
 
     if (ctx.uses('corsheaders')) {
       const cors = names.indexOf(CORS);

@@ -75,13 +75,13 @@ export default defineRule({
     seeds: ['000', '002', '003', '004'],
     message: 'Database connections are opened and closed on every request',
     fixTitle: 'Set CONN_MAX_AGE = 60 and CONN_HEALTH_CHECKS = True',
-    fix: 'safe',
+    fix: 'unsafe',
     docs: {
       what: "Flags each production database (except SQLite, see DJR701) whose `CONN_MAX_AGE` is absent or 0 (Django's default: a new connection per request) and that has no connection pool (`OPTIONS['pool']` on Django 5.1+ with psycopg 3, a pooling backend, or `DISABLE_SERVER_SIDE_CURSORS` as used behind PgBouncer). `conn_max_age=` of `dj_database_url.config(...)` counts; an environment lookup is judged by its default.",
       why: 'Opening a database connection costs a TCP (and often TLS) handshake and authentication on every request: added latency, CPU on the database, and under load the server runs out of connection slots. Persistent connections or a pool reuse them.',
       example: "DATABASES = {\n    'default': {\n        'ENGINE': 'django.db.backends.postgresql',\n        'NAME': 'app',\n    },\n}",
       instead: "DATABASES = {\n    'default': {\n        'ENGINE': 'django.db.backends.postgresql',\n        'NAME': 'app',\n        'CONN_MAX_AGE': 60,\n        'CONN_HEALTH_CHECKS': True,\n    },\n}",
-      fixSafety: "Safe: adds `CONN_MAX_AGE = 60` and `CONN_HEALTH_CHECKS = True` (Django 4.1+) to the database entry, or `conn_max_age=60, conn_health_checks=True` to a `dj_database_url` call, or raises an environment default of 0 to 60. Each worker keeps up to one connection per database open: check that the database's connection limit covers all workers (threads included).",
+      fixSafety: "Unsafe: adds `CONN_MAX_AGE = 60` and `CONN_HEALTH_CHECKS = True` (Django 4.1+) to the database entry, or `conn_max_age=60, conn_health_checks=True` to a `dj_database_url` call, or raises an environment default of 0 to 60: each worker then keeps up to one connection per database open. Check that the database's connection limit (or a pooler such as PgBouncer in transaction mode) copes with all workers, threads included.",
       references: [
         'https://docs.djangoproject.com/en/stable/ref/databases/#persistent-connections',
         'https://docs.djangoproject.com/en/stable/ref/databases/#connection-pool',
@@ -139,7 +139,7 @@ export default defineRule({
       ctx.report({
         at: age ? age.origin : db.origin,
         message: `DATABASES['${alias}'] ${age ? `has CONN_MAX_AGE = 0${env ? ` (the default of ${env.variable ?? 'an environment variable'})` : ''}` : 'sets no CONN_MAX_AGE'} and no connection pool: a new database connection is opened for every request`,
-        fixes: edits.length > 0 ? [{ title: env ? `Default ${env.variable ?? 'CONN_MAX_AGE'} to 60 seconds` : healthChecks && !hc ? 'Set CONN_MAX_AGE = 60 and CONN_HEALTH_CHECKS = True' : 'Set CONN_MAX_AGE = 60', applicability: 'safe', edits }] : [],
+        fixes: edits.length > 0 ? [{ title: env ? `Default ${env.variable ?? 'CONN_MAX_AGE'} to 60 seconds` : healthChecks && !hc ? 'Set CONN_MAX_AGE = 60 and CONN_HEALTH_CHECKS = True' : 'Set CONN_MAX_AGE = 60', applicability: 'unsafe', edits }] : [],
       });
     }
     if (networked === 0 && local.length > 0) ctx.notApplicable(`${local.join('; ')}: there is no network connection to reuse.`);

@@ -31,7 +31,7 @@ function defaultFix(ctx: SettingsContext, env: EnvInfo, variable: string): FixSp
     for (const candidate of wordDefault ? ['production', false, true] : [false, true]) {
       const src = literalLike(ctx, d, candidate);
       if (debugWith(ctx, d.module, start, end, src) !== false) continue;
-      return { title: `Default ${variable} to ${src}: DEBUG is off when the variable is missing`, applicability: 'safe', edits: candidate === false ? replaceEnvDefault(ctx, env, false) : [ctx.editorFor(d.module).replace(start, end, src)] };
+      return { title: `Default ${variable} to ${src}: DEBUG is off when the variable is missing`, applicability: 'unsafe', edits: candidate === false ? replaceEnvDefault(ctx, env, false) : [ctx.editorFor(d.module).replace(start, end, src)] };
     }
     return undefined;
   }
@@ -44,7 +44,7 @@ function defaultFix(ctx: SettingsContext, env: EnvInfo, variable: string): FixSp
   const strings = [ed.str('False'), ...[...mod.text.slice(env.lookupOrigin.top.start, env.lookupOrigin.top.end).matchAll(/(['"])([\w.-]{1,40})\1/g)].map((m) => ed.str(m[2]))];
   for (const src of new Set(strings)) {
     if (debugWith(ctx, mod, at, at, `, ${src}`) !== false) continue;
-    return { title: `Default ${variable} to ${src}: DEBUG is off when the variable is missing`, applicability: 'safe', edits: [ed.insert(at, `, ${src}`)] };
+    return { title: `Default ${variable} to ${src}: DEBUG is off when the variable is missing`, applicability: 'unsafe', edits: [ed.insert(at, `, ${src}`)] };
   }
   return undefined;
 }
@@ -60,13 +60,13 @@ export default defineRule({
     django: 'W018',
     message: 'DEBUG is read from the environment but defaults to True',
     fixTitle: 'Make DEBUG default to False when the variable is missing',
-    fix: 'safe',
+    fix: 'unsafe',
     docs: {
       what: "Flags a `DEBUG` read from the environment whose value, when the variable is missing, is truthy: `config('DEBUG', default=True, cast=bool)`, `os.environ.get('DEBUG', 'True') == 'True'`, `env.bool('DEBUG', default=True)`, `environ.Env(DEBUG=(bool, True))`, `os.getenv('DJANGO_ENV') != 'production'`, or a raw string default such as `os.environ.get('DEBUG', 'False')` (a non-empty string is truthy).",
       why: 'Reading DEBUG from the environment is right, but the default is what runs when someone forgets the variable: a production server that starts without it shows stack traces, settings and SQL to every visitor. The safe direction is the other way round: off unless a developer turns it on.',
       example: "from decouple import config\n\nDEBUG = config('DEBUG', default=True, cast=bool)",
       instead: "from decouple import config\n\nDEBUG = config('DEBUG', default=False, cast=bool)",
-      fixSafety: 'Safe: only the default changes; every environment that sets the variable behaves as before. Developers who relied on the default must set DEBUG=True in their local environment (.env).',
+      fixSafety: "Unsafe: only the default changes, but it is what runs wherever the variable is missing: developer machines, CI and containers that relied on the default get DEBUG = False (error pages, static files served by runserver and `ALLOWED_HOSTS` checks change there). Set the variable (e.g. `DJANGO_DEBUG=True` in a local .env) where DEBUG must stay on, then apply it.",
       references: [
         'https://docs.djangoproject.com/en/stable/ref/settings/#debug',
         'https://docs.djangoproject.com/en/stable/howto/deployment/checklist/#debug',

@@ -42,13 +42,13 @@ export default defineRule({
     seeds: ['000', '002', '004'],
     message: 'STATIC_ROOT is not set',
     fixTitle: 'Set STATIC_ROOT = BASE_DIR / "staticfiles"',
-    fix: 'safe',
+    fix: 'unsafe',
     docs: {
       what: "Flags production settings with `django.contrib.staticfiles` installed and no `STATIC_ROOT` (or `None`/empty), unless the staticfiles storage uploads elsewhere (django-storages S3/GCS/Azure, Cloudinary). An environment lookup is judged by its default.",
       why: 'With DEBUG off Django no longer serves static files: they must be gathered by `manage.py collectstatic` for the web server, WhiteNoise or a CDN, and collectstatic refuses to run without STATIC_ROOT. The admin and every page then load without CSS and JavaScript.',
       example: "STATIC_URL = 'static/'",
       instead: "STATIC_URL = 'static/'\nSTATIC_ROOT = BASE_DIR / 'staticfiles'",
-      fixSafety: 'Safe: adds `STATIC_ROOT = BASE_DIR / "staticfiles"` (or `os.path.join(BASE_DIR, "staticfiles")` when BASE_DIR is built with os.path) next to the other static settings; only offered when BASE_DIR is a path defined in the settings. Run `manage.py collectstatic` in the build and add the folder to .gitignore.',
+      fixSafety: "Unsafe: adds `STATIC_ROOT = BASE_DIR / \"staticfiles\"` (or `os.path.join(BASE_DIR, \"staticfiles\")` when BASE_DIR is built with os.path) next to the other static settings; only offered when BASE_DIR is a path defined in the settings. `collectstatic` then writes there, and what reads STATIC_ROOT at run time (WhiteNoise, ManifestStaticFilesStorage's manifest, `static()` URL patterns) starts using it. Run `manage.py collectstatic` in the build and add the folder to .gitignore.",
       references: [
         'https://docs.djangoproject.com/en/stable/ref/settings/#static-root',
         'https://docs.djangoproject.com/en/stable/howto/static-files/deployment/',
@@ -70,7 +70,7 @@ export default defineRule({
     ctx.report({
       at: b ? ctx.bindingAt(b) : ctx.missingNear('STATIC_ROOT'),
       message: `${b ? `STATIC_ROOT is ${b.value.kind === 'none' ? 'None' : 'empty'}${env ? ` (the default of ${env.variable ?? 'an environment variable'})` : ''}` : 'STATIC_ROOT is not set'}: collectstatic cannot run, so static files are not served once DEBUG is off`,
-      fixes: edits.length > 0 ? [{ title: edits.some((e) => e.newText.includes('os.path.join')) ? 'Set STATIC_ROOT = os.path.join(BASE_DIR, "staticfiles")' : 'Set STATIC_ROOT = BASE_DIR / "staticfiles"', applicability: 'safe', edits }] : [],
+      fixes: edits.length > 0 ? [{ title: edits.some((e) => e.newText.includes('os.path.join')) ? 'Set STATIC_ROOT = os.path.join(BASE_DIR, "staticfiles")' : 'Set STATIC_ROOT = BASE_DIR / "staticfiles"', applicability: 'unsafe', edits }] : [],
     });
   },
 });

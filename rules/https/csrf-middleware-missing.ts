@@ -15,13 +15,13 @@ export default defineRule({
     django: 'W003',
     message: 'CsrfViewMiddleware is not in MIDDLEWARE',
     fixTitle: 'Insert CsrfViewMiddleware in MIDDLEWARE',
-    fix: 'safe',
+    fix: 'unsafe',
     docs: {
       what: 'Flags production settings whose `MIDDLEWARE` does not contain `django.middleware.csrf.CsrfViewMiddleware`.',
       why: 'Without it no view is protected against cross-site request forgery (unless each one uses `csrf_protect`): any site the user visits can submit forms and API calls with the user\'s cookies.',
       example: "MIDDLEWARE = [\n    'django.middleware.security.SecurityMiddleware',\n    'django.middleware.common.CommonMiddleware',\n    'django.contrib.auth.middleware.AuthenticationMiddleware',\n]",
       instead: "MIDDLEWARE = [\n    'django.middleware.security.SecurityMiddleware',\n    'django.middleware.common.CommonMiddleware',\n    'django.middleware.csrf.CsrfViewMiddleware',\n    'django.contrib.auth.middleware.AuthenticationMiddleware',\n]",
-      fixSafety: 'Safe for the settings; clients that post without a CSRF token (or an exempted API) will start getting 403 responses, which is the point.',
+      fixSafety: "Unsafe: every POST, PUT, PATCH and DELETE without a CSRF token (a form missing `{% csrf_token %}`, a script, an API client using session authentication) starts getting 403 responses, which is the point but changes behaviour. Exempt deliberate endpoints first.",
       references: ['https://docs.djangoproject.com/en/stable/ref/csrf/', 'https://owasp.org/www-community/attacks/csrf'],
     },
   },
@@ -37,7 +37,7 @@ export default defineRule({
       const ed = ctx.editorFor(b.stmt.module);
       const after = BEFORE.map((name) => literal.items.find((i: PyExpr) => i.t === 'str' && i.v === name)).find((x) => x);
       const edits = ed.appendListItem(b.stmt.top, literal, ed.str(CSRF), after);
-      fixes.push({ title: 'Insert CsrfViewMiddleware in MIDDLEWARE', applicability: 'safe', edits });
+      fixes.push({ title: 'Insert CsrfViewMiddleware in MIDDLEWARE', applicability: 'unsafe', edits });
     }
     ctx.report({ at: ctx.bindingAt(b), message: 'CsrfViewMiddleware is not in MIDDLEWARE: views are not protected against cross-site request forgery', fixes });
   },

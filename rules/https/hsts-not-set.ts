@@ -11,13 +11,13 @@ export default defineRule({
     django: 'W004',
     message: 'HTTP Strict Transport Security is not enabled',
     fixTitle: 'Set SECURE_HSTS_SECONDS = 31536000 (one year)',
-    fix: 'safe',
+    fix: 'unsafe',
     docs: {
       what: 'Flags production settings where `SECURE_HSTS_SECONDS` is absent, 0, or below the threshold (one year by default; setting `djangoReadiness.hsts.minSeconds`).',
       why: 'Without HSTS a browser will try plain HTTP first whenever a user types the address or follows an old link, and an attacker on the network can intercept that first request (SSL stripping). HSTS tells browsers to use HTTPS only, for the given time.',
       example: '# no SECURE_HSTS_SECONDS anywhere in production',
       instead: 'SECURE_HSTS_SECONDS = 31536000  # one year\nSECURE_HSTS_INCLUDE_SUBDOMAINS = True\nSECURE_HSTS_PRELOAD = True',
-      fixSafety: 'Safe to add, but roll it out with care: once browsers have seen the header, the site cannot go back to HTTP for that time. Start with a small value if HTTPS is not yet solid on every subdomain.',
+      fixSafety: "Unsafe: browsers that see the header refuse plain HTTP for the site for `SECURE_HSTS_SECONDS` (one year here), with no way back before it expires. A deliberate short value (an HSTS ramp) is replaced, and an ssl-only policy applies to every environment that uses the module. Roll it out gradually once HTTPS is solid everywhere.",
       references: [
         'https://docs.djangoproject.com/en/stable/ref/middleware/#http-strict-transport-security',
         'https://cheatsheetseries.owasp.org/cheatsheets/HTTP_Strict_Transport_Security_Cheat_Sheet.html',
@@ -28,7 +28,7 @@ export default defineRule({
     if (!securityMiddlewareActive(ctx)) return; // DJR309 reports the cause
     const min = ctx.thresholds.hstsMinSeconds;
     const b = ctx.setting('SECURE_HSTS_SECONDS');
-    const fixes: FixSpec[] = [{ title: `Set SECURE_HSTS_SECONDS = ${Math.max(min, 31536000)} (${formatDuration(Math.max(min, 31536000))})`, applicability: 'safe', edits: ctx.setSettingEdits('SECURE_HSTS_SECONDS', String(Math.max(min, 31536000))) }];
+    const fixes: FixSpec[] = [{ title: `Set SECURE_HSTS_SECONDS = ${Math.max(min, 31536000)} (${formatDuration(Math.max(min, 31536000))})`, applicability: 'unsafe', edits: ctx.setSettingEdits('SECURE_HSTS_SECONDS', String(Math.max(min, 31536000))) }];
     if (!b) {
       ctx.report({ at: ctx.missingNear('SECURE_HSTS_SECONDS'), message: 'SECURE_HSTS_SECONDS is not set: browsers are not told to use HTTPS only', fixes });
       return;

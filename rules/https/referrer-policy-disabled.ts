@@ -13,19 +13,20 @@ export default defineRule({
     django: 'W022/E023',
     message: 'No valid Referrer-Policy',
     fixTitle: "Set SECURE_REFERRER_POLICY = 'same-origin'",
-    fix: 'safe',
+    fix: 'unsafe',
     docs: {
       what: "Flags production settings where `SECURE_REFERRER_POLICY` is None, holds a value browsers do not know, or is absent on Django before 3.1 (whose default was None; since 3.1 it is 'same-origin').",
       why: 'Without a Referrer-Policy, full URLs (with ids, search terms or tokens in the query string) leak to every external site your pages link to or load resources from.',
       example: 'SECURE_REFERRER_POLICY = None',
       instead: "SECURE_REFERRER_POLICY = 'same-origin'  # the default since Django 3.1",
+      fixSafety: "Unsafe: browsers then send the Referer header only to the same origin; analytics, partner sites or payment providers that rely on receiving it stop getting it.",
       references: ['https://docs.djangoproject.com/en/stable/ref/middleware/#referrer-policy', 'https://developer.mozilla.org/docs/Web/HTTP/Headers/Referrer-Policy'],
     },
   },
   checkSettings(ctx) {
     if (!securityMiddlewareActive(ctx)) return;
     const b = ctx.setting('SECURE_REFERRER_POLICY');
-    const fix = (module = ctx.module): FixSpec[] => [{ title: "Set SECURE_REFERRER_POLICY = 'same-origin'", applicability: 'safe', edits: ctx.setSettingEdits('SECURE_REFERRER_POLICY', ctx.editorFor(module).str('same-origin')) }];
+    const fix = (module = ctx.module): FixSpec[] => [{ title: "Set SECURE_REFERRER_POLICY = 'same-origin'", applicability: 'unsafe', edits: ctx.setSettingEdits('SECURE_REFERRER_POLICY', ctx.editorFor(module).str('same-origin')) }];
     if (!b) {
       const [major, minor] = ctx.djangoVersion;
       if (major > 3 || (major === 3 && minor >= 1)) return;

@@ -11,13 +11,13 @@ export default defineRule({
     django: 'W001',
     message: 'SecurityMiddleware is not in MIDDLEWARE',
     fixTitle: 'Insert SecurityMiddleware first in MIDDLEWARE',
-    fix: 'safe',
+    fix: 'unsafe',
     docs: {
       what: 'Flags production settings whose `MIDDLEWARE` does not contain `django.middleware.security.SecurityMiddleware`.',
       why: 'SecurityMiddleware implements the HTTPS redirect, HSTS, nosniff, Referrer-Policy and Cross-Origin-Opener-Policy headers. Without it, every one of those settings silently does nothing.',
       example: "MIDDLEWARE = [\n    'django.contrib.sessions.middleware.SessionMiddleware',\n    'django.middleware.common.CommonMiddleware',\n]",
       instead: "MIDDLEWARE = [\n    'django.middleware.security.SecurityMiddleware',\n    'django.contrib.sessions.middleware.SessionMiddleware',\n    'django.middleware.common.CommonMiddleware',\n]",
-      fixSafety: 'Safe: it only adds headers and the redirects you configured.',
+      fixSafety: "Unsafe: SecurityMiddleware applies every `SECURE_*` setting of the module (HSTS, SSL redirect, nosniff, referrer policy...), which did nothing until now: check them before inserting it.",
       references: ['https://docs.djangoproject.com/en/stable/ref/middleware/#module-django.middleware.security'],
     },
   },
@@ -32,7 +32,7 @@ export default defineRule({
     ctx.report({
       at: ctx.bindingAt(b),
       message: 'SecurityMiddleware is not in MIDDLEWARE: HTTPS redirect, HSTS and security headers are not applied',
-      fixes: literal ? [{ title: 'Insert SecurityMiddleware first in MIDDLEWARE', applicability: 'safe', edits: insertFirstListItem(ed, b.stmt.top, literal, ed.str(SECURITY_MIDDLEWARE)) }] : [],
+      fixes: literal ? [{ title: 'Insert SecurityMiddleware first in MIDDLEWARE', applicability: 'unsafe', edits: insertFirstListItem(ed, b.stmt.top, literal, ed.str(SECURITY_MIDDLEWARE)) }] : [],
     });
   },
 });

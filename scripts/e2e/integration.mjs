@@ -17,6 +17,8 @@ export async function runIntegration({ timeoutMs = 180_000 } = {}) {
   fs.rmSync(dataDir, { recursive: true, force: true });
   fs.rmSync(workspace, { recursive: true, force: true });
   fs.cpSync(path.join(repo, 'test', 'fixtures', 'projects', 'tutorial'), workspace, { recursive: true });
+  // the split-settings example beside it: fix-all on save on its base.py (development settings stay unchanged)
+  fs.cpSync(path.join(repo, 'test', 'fixtures', 'projects', 'split-fixall'), path.join(workspace, 'split-fixall'), { recursive: true });
   writeUserSettings(dataDir);
   const server = await startCodeServer({ dataDir, extensionsDir: path.join(dataDir, 'extensions'), smoke: true });
   let browser;

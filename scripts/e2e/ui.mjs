@@ -75,6 +75,26 @@ async function pickAction(page, text) {
   await page.keyboard.press('Enter');
 }
 
+/** Opens a file with Quick Open (its path relative to the folder; retried while the file index fills). */
+async function quickOpen(page, rel) {
+  const name = path.basename(rel);
+  const hint = path.dirname(rel).split('/').pop();
+  const active = () => page.waitForFunction((n) => document.querySelector('.tabs-container .tab.active')?.textContent?.includes(n), name, { timeout: 5000 }).then(() => true).catch(() => false);
+  await until(`${rel} in Quick Open`, async () => {
+    await page.keyboard.press('Escape');
+    await page.locator('.editor-instance .view-lines').first().click().catch(() => {});
+    await page.keyboard.press('Control+P');
+    const input = page.locator('.quick-input-widget input');
+    if (!(await input.isVisible().catch(() => false))) return undefined;
+    await input.fill(rel);
+    const row = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: name }).filter({ hasText: hint }).first();
+    const ok = await row.waitFor({ state: 'visible', timeout: 5000 }).then(() => true).catch(() => false);
+    if (!ok) return undefined;
+    await page.keyboard.press('Enter');
+    return (await active()) || undefined;
+  }, 60_000);
+}
+
 export async function runUi(vsix) {
   fs.rmSync(SHOTS, { recursive: true, force: true }); // no screenshot of an earlier run left behind
   fs.mkdirSync(SHOTS, { recursive: true });
@@ -83,6 +103,9 @@ export async function runUi(vsix) {
   fs.rmSync(dataDir, { recursive: true, force: true });
   fs.rmSync(workspace, { recursive: true, force: true });
   fs.cpSync(path.join(repo, 'test', 'fixtures', 'projects', 'tutorial'), workspace, { recursive: true });
+  // the split-settings example beside it: fix-all on save on its base.py keeps development settings unchanged
+  fs.cpSync(path.join(repo, 'test', 'fixtures', 'projects', 'split-fixall'), path.join(workspace, 'split-fixall'), { recursive: true });
+  const splitDir = path.join(workspace, 'split-fixall', 'config', 'settings');
   const settingsPy = path.join(workspace, 'mysite', 'settings.py');
   const original = fs.readFileSync(settingsPy, 'utf8');
   writeUserSettings(dataDir, {
@@ -162,12 +185,32 @@ export async function runUi(vsix) {
     await page.locator('.editor-instance .view-lines').first().click();
     await page.keyboard.press('Control+End');
     await page.keyboard.press('Enter');
+    const beforeSave = fs.readFileSync(settingsPy, 'utf8');
     await page.keyboard.press('Control+S');
-    await until('the safe fixes on disk', () => /^SECURE_HSTS_SECONDS = 31536000$/m.test(fs.readFileSync(settingsPy, 'utf8')), 20_000);
+    // every fix of the tutorial's settings.py changes behaviour: the save writes only the new line
+    await until('settings.py saved', () => fs.readFileSync(settingsPy, 'utf8') !== beforeSave, 20_000);
+    await sleep(1500); // a fix-all would have run before the write
     const saved = fs.readFileSync(settingsPy, 'utf8');
-    if (!/^DEBUG = True$/m.test(saved)) throw new Error('fix-all on save applied an unsafe fix (DEBUG)');
-    log('save with codeActionsOnSave applied the safe fixes only');
+    if (!/^DEBUG = True$/m.test(saved) || /SECURE_HSTS_SECONDS/.test(saved)) throw new Error('fix-all on save applied an unsafe fix to settings.py');
+    // the split example: base.py (imported by dev.py and production.py) gets only its safe fix
+    const basePy = path.join(splitDir, 'base.py');
+    const devBefore = fs.readFileSync(path.join(splitDir, 'dev.py'), 'utf8');
+    await quickOpen(page, 'split-fixall/config/settings/base.py');
+    await until('base.py in the editor', async () => (await editorText(page)).includes('Settings shared by development'));
+    await page.locator('.editor-instance .view-lines').first().click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Control+S');
+    await until('the safe fix on disk', () => !fs.readFileSync(basePy, 'utf8').includes('SECURE_BROWSER_XSS_FILTER'), 20_000);
+    const base = fs.readFileSync(basePy, 'utf8');
+    if (!/^SECURE_HSTS_SECONDS = 3600$/m.test(base)) throw new Error('fix-all on save changed the HSTS ramp (an unsafe fix)');
+    if (!/"ACCESS_TOKEN_LIFETIME": timedelta\(hours=1\)/.test(base)) throw new Error('fix-all on save changed the token lifetime (an unsafe fix)');
+    if (/DEFAULT_PAGINATION_CLASS|DEFAULT_THROTTLE_CLASSES|token_blacklist/.test(base)) throw new Error('fix-all on save applied an unsafe DRF/JWT fix');
+    if (fs.readFileSync(path.join(splitDir, 'dev.py'), 'utf8') !== devBefore) throw new Error('fix-all on save changed the development settings');
+    log('save with codeActionsOnSave applied the safe fixes only (settings.py: none; split base.py: the no-op setting removed, development settings unchanged)');
     await shot(page, '05-fix-all-on-save.png');
+    // back to the tutorial's settings.py for the checklist steps
+    await quickOpen(page, 'mysite/settings.py');
 
     // the checklist view: categories, a failing item, a finding that reveals its line
     await page.locator('.activitybar .action-item .action-label[aria-label^="Production Readiness"], .activitybar .action-item a[aria-label^="Production Readiness"]').first().click({ force: true });

@@ -63,7 +63,7 @@ export function loadFolder(dir: string, mount: string, rename?: (rel: string) =>
  * changes nothing) over an in-memory project, its changes written through the product's
  * writeChanges. Returns the fix-all result.
  */
-export function runFixAll(mem: MemoryFileSystem, root: string, opts: { unsafe: boolean; codes?: string[]; partial?: PartialConfig; maxPasses?: number; rules?: Rule[] }): FixAllResult {
+export function runFixAll(mem: MemoryFileSystem, root: string, opts: { unsafe: boolean; codes?: string[]; files?: string[]; partial?: PartialConfig; maxPasses?: number; rules?: Rule[] }): FixAllResult {
   const pending = new PendingFileSystem(mem);
   const analyzer = analyzerFor(pending, opts.rules);
   const result = fixAllSync(
@@ -74,7 +74,11 @@ export function runFixAll(mem: MemoryFileSystem, root: string, opts: { unsafe: b
         return analyzer.analyze(root, config(opts.partial ?? {})).findings;
       },
     },
-    { applicability: opts.unsafe ? 'unsafe' : 'safe', include: opts.codes ? (f) => opts.codes?.includes(f.code) ?? true : undefined, maxPasses: opts.maxPasses },
+    {
+      applicability: opts.unsafe ? 'unsafe' : 'safe',
+      include: opts.codes || opts.files ? (f) => (!opts.codes || opts.codes.includes(f.code)) && (!opts.files || opts.files.includes(f.file)) : undefined,
+      maxPasses: opts.maxPasses,
+    },
   );
   writeChanges(result.changes, mem, { root });
   return result;

@@ -136,7 +136,13 @@ describe('fixAllSync', () => {
   before(ready);
 
   test('passes until stable, composed edits against the original texts, what was applied, created files', () => {
-    const mem = new MemoryFileSystem({ '/p/manage.py': '', '/p/settings.py': "INSTALLED_APPS = ['rest_framework']\nDEBUG = False\n" });
+    // safe fixes over several files: the obsolete setting (Django 5 pinned), .env ignored, .env.example created
+    const mem = new MemoryFileSystem({
+      '/p/manage.py': '',
+      '/p/requirements.txt': 'Django==5.2.1\n',
+      '/p/.env': 'DJANGO_SECRET_KEY=abc\n',
+      '/p/settings.py': "import os\nSECRET_KEY = os.environ['DJANGO_SECRET_KEY']\nSECURE_BROWSER_XSS_FILTER = True\nDEBUG = False\n",
+    });
     const host = { read: (f: string) => mem.readFile(f), analyze: (texts: ReadonlyMap<string, string>) => {
       const m = new MemoryFileSystem(Object.fromEntries(mem.files));
       for (const [f, t] of texts) m.write(f, t);
@@ -147,6 +153,8 @@ describe('fixAllSync', () => {
     assert.ok(res.passes >= 1);
     assert.ok(res.applied.length > 0);
     assert.ok(res.applied.every((a) => a.applicability === 'safe' && a.id.startsWith(a.code)));
+    assert.deepEqual(res.applied.map((a) => a.code).sort(), ['DJR105', 'DJR106', 'DJR311', 'DJR912']);
+    assert.deepEqual(res.changes.map((c) => [c.file, c.before === undefined]), [['/p/.env.example', true], ['/p/.github/dependabot.yml', true], ['/p/.gitignore', true], ['/p/settings.py', false]]);
     for (const c of res.changes) {
       assert.equal(applyEdits(c.before ?? '', c.edits), c.after, c.file);
       mem.write(c.file, c.after);

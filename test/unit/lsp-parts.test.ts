@@ -38,7 +38,7 @@ describe('language server parts, wired by hand', () => {
   before(ready);
 
   test('folders + scheduler + publisher: a change is debounced, analysed and published; fixes answer from the same state', async () => {
-    const disk = new MemoryFileSystem({ '/ws/manage.py': '', '/ws/mysite/__init__.py': '', '/ws/mysite/settings.py': "DEBUG = True\nSECRET_KEY = 'django-insecure-0123456789abcdefghijklmnopqrstuvwxyz'\n" });
+    const disk = new MemoryFileSystem({ '/ws/manage.py': '', '/ws/requirements.txt': 'Django==5.2.1\n', '/ws/mysite/__init__.py': '', '/ws/mysite/settings.py': "DEBUG = True\nSECURE_BROWSER_XSS_FILTER = True\nSECRET_KEY = 'django-insecure-0123456789abcdefghijklmnopqrstuvwxyz'\n" });
     const host = fakeHost();
     const ctx = new ServerContext(host, allRules, disk);
     ctx.caps = { workspace: { workspaceEdit: { documentChanges: true, resourceOperations: ['create'] } } };

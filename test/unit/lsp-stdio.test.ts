@@ -65,7 +65,7 @@ describe('language server over stdio (plain LSP client)', () => {
     conn.onRequest(() => null);
     conn.listen();
     const rootUri = pathToFileURL(dir).href;
-    await conn.sendRequest('initialize', { processId: process.pid, rootUri, workspaceFolders: [{ uri: rootUri, name: 'tutorial' }], capabilities: { textDocument: { publishDiagnostics: {}, codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source.fixAll'] } } } }, workspace: { workspaceEdit: { documentChanges: true } } } });
+    await conn.sendRequest('initialize', { processId: process.pid, rootUri, workspaceFolders: [{ uri: rootUri, name: 'tutorial' }], capabilities: { textDocument: { publishDiagnostics: {}, codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source.fixAll'] } } } }, workspace: { workspaceEdit: { documentChanges: true, resourceOperations: ['create'] } } } });
     conn.sendNotification('initialized', {});
     const file = path.join(dir, 'mysite', 'settings.py');
     uri = pathToFileURL(file).href;

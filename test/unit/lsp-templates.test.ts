@@ -78,11 +78,15 @@ describe('language server: Django templates', () => {
     await client.waitForCurrent(uri, (x) => codesOf(x).includes('DJR611'));
   });
 
-  test('source.fixAll on a template inserts the token with the form\'s indentation; a second run changes nothing', async () => {
-    const actions = await client.codeActions(uri, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, [], [FIX_ALL_KIND]);
-    assert.equal(actions.length, 1);
-    assert.ok(actions[0].edit);
-    await client.apply(actions[0].edit);
+  test('source.fixAll leaves a template alone (DJR611 changes the page: unsafe); the DJR611 fix-all inserts the token with the form\'s indentation; a second run changes nothing', async () => {
+    const safe = await client.codeActions(uri, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, [], [FIX_ALL_KIND]);
+    assert.deepEqual(safe, [], 'no safe fix in the template');
+    const d = (await client.waitForCurrent(uri)).find((x) => x.code === 'DJR611');
+    assert.ok(d);
+    const quick = await client.codeActions(uri, d.range, [d]);
+    const fix = quick.find((a) => a.title === 'Add {% csrf_token %} to the form');
+    assert.ok(fix?.edit, quick.map((a) => a.title).join(' | '));
+    await client.apply(fix.edit);
     assert.match(client.text(uri), /<form method="post" action="\{% url 'account-delete' %\}">\n {4}\{% csrf_token %\}\n {4}<p>This cannot be undone\.<\/p>/);
     await client.waitForCurrent(uri, (x) => !codesOf(x).includes('DJR611'));
     const again = await client.codeActions(uri, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, [], [FIX_ALL_KIND]);

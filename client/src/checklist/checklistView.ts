@@ -184,7 +184,7 @@ export class ChecklistView implements vscode.TreeDataProvider<ChecklistNode>, vs
       return;
     }
     if (fix.applicability !== 'safe') {
-      const go = await vscode.window.showWarningMessage(`${fix.title}?`, { modal: true, detail: 'This fix changes how the project behaves at start-up (for example, a setting must now come from the environment). Review the change before deploying.' }, 'Apply');
+      const go = await vscode.window.showWarningMessage(`${fix.title}?`, { modal: true, detail: fix.applicability === 'display-only' ? 'This fix is never applied automatically: it may lose data (for example, a secret literal replaced by an environment lookup, with its value nowhere else). Keep a copy first, and review the change.' : 'This fix changes what the application does (for example, a setting must now come from the environment, or browsers start enforcing a header). Review the change before deploying.' }, 'Apply');
       if (go !== 'Apply') return;
     }
     // the server finds the fix again by id, runs it and applies the edit (workspace/applyEdit)

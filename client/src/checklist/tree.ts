@@ -381,7 +381,7 @@ export class ChecklistTreeModel {
           id: node.key,
           label: `${relative(root, f.file)}:${f.range.start.line + 1}`,
           description: f.message,
-          tooltip: [`**${f.code}**${f.name ? ` ${f.name}` : ''} (${f.severity})`, '', mdEscape(f.message), ...(fix ? ['', `Fix: ${mdEscape(fix.title)}${fix.applicability === 'safe' ? '' : ' (unsafe: changes start-up behaviour)'}`] : [])].join('\n'),
+          tooltip: [`**${f.code}**${f.name ? ` ${f.name}` : ''} (${f.severity})`, '', mdEscape(f.message), ...(fix ? ['', `Fix: ${mdEscape(fix.title)}${fix.applicability === 'safe' ? '' : fix.applicability === 'unsafe' ? ' (unsafe: changes what the application does)' : ' (display-only: review it, never applied automatically)'}`] : [])].join('\n'),
           icon: SEVERITY_ICON[f.severity],
           collapsible: 'none',
           contextValue: tokens.join(' '),

@@ -193,7 +193,7 @@ export function toText(root: string, findings: Finding[], notes: Note[], opts: {
     const safe = findings.filter((f) => fixToApply(f, false)).length;
     const unsafe = findings.filter((f) => !fixToApply(f, false) && fixToApply(f, true)).length;
     if (safe > 0) lines.push(`[*] ${safe} fixable with --fix.`);
-    if (unsafe > 0 && opts.unsafeHint) lines.push(`${unsafe} more fixable with --fix --unsafe-fixes (review them: they change start-up behaviour).`);
+    if (unsafe > 0 && opts.unsafeHint) lines.push(`${unsafe} more fixable with --fix --unsafe-fixes (review them: they change what the application does).`);
   }
   return lines.join('\n') + '\n';
 }

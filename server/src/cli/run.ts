@@ -41,7 +41,8 @@ Usage:
 Options for check:
   --format text|json|sarif    output format (default text)
   --fix                       apply safe fixes
-  --unsafe-fixes              with --fix, also apply unsafe fixes (they change start-up behaviour)
+  --unsafe-fixes              with --fix, also apply unsafe fixes (they change what the
+                              application does; display-only fixes are never applied)
   --select DJR1,DJR301        only these rules (codes or prefixes)
   --ignore DJR909             not these rules
   --production-settings MOD   the production settings module (dotted name or path)

@@ -3,21 +3,22 @@
  * the hover text, and the terminal text of `django-readiness rule DJR101`.
  */
 import { ruleDocUrl, type Rule, type RuleMeta } from './rule';
-import { CATEGORY_TITLES } from './types';
+import { CATEGORY_TITLES, type Applicability } from './types';
 
 function djangoLine(meta: RuleMeta): string {
   return meta.django ? `Closest Django check: \`security.${meta.django.split('/').join('`, `security.')}\` (\`manage.py check --deploy\`).` : '';
 }
 
+/** What each applicability means for the user (docs, `rule DJRxxx`). */
+export const APPLICABILITY_TEXT: Record<Applicability, string> = {
+  safe: 'safe: the running application behaves exactly as before; applied by fix-all, fix-on-save and `--fix`',
+  unsafe: 'unsafe: it changes what the application does; offered as a quick fix, applied in bulk only with `--fix --unsafe-fixes` or "Fix all DJRxxx problems"',
+  'display-only': 'display-only: offered as a one-off quick fix, never applied by any fix-all (not even `--unsafe-fixes`)',
+};
+
 function fixLine(meta: RuleMeta): string {
   if (meta.fix === 'none' || !meta.fixTitle) return 'No automatic fix.';
-  const how =
-    meta.fix === 'safe'
-      ? 'safe: part of fix-all and `--fix`'
-      : meta.fix === 'display-only'
-        ? 'a one-off quick fix, never applied by fix-all or `--fix`'
-        : 'unsafe: changes behaviour at start-up, applied only on request or with `--unsafe-fixes`';
-  return `Quick fix: ${meta.fixTitle} (${how}).`;
+  return `Quick fix: ${meta.fixTitle}. Applicability: ${APPLICABILITY_TEXT[meta.fix]}.`;
 }
 
 function fence(code: string): string {
@@ -50,9 +51,10 @@ export function renderRuleMarkdown(meta: RuleMeta): string {
     '',
     fence(d.instead),
     '',
-    '## Fix',
+    '## Fix safety',
     '',
-    [fixLine(meta), d.fixSafety ?? ''].filter(Boolean).join(' '),
+    fixLine(meta),
+    ...(d.fixSafety ? ['', d.fixSafety] : []),
     '',
   ];
   const dj = djangoLine(meta);
@@ -74,7 +76,7 @@ export function renderHover(meta: RuleMeta, message: string): string {
     '',
     meta.docs.why,
     '',
-    `**Fix:** ${meta.fix === 'none' || !meta.fixTitle ? meta.docs.instead.split('\n')[0] : meta.fixTitle}${meta.fix === 'unsafe' ? ' _(unsafe: review before applying)_' : ''}`,
+    `**Fix:** ${meta.fix === 'none' || !meta.fixTitle ? meta.docs.instead.split('\n')[0] : meta.fixTitle}${meta.fix === 'unsafe' || meta.fix === 'display-only' ? ` _(${meta.fix}: review before applying)_` : ''}`,
     '',
     `[Documentation](${ruleDocUrl(meta)})`,
   ].join('\n');

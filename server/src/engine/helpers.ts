@@ -528,14 +528,15 @@ export interface BooleanSettingCheck {
 
 /**
  * Reports a setting that must be True in production: absent with a False default, or False
- * (literal or environment default). The safe fix sets True, or turns the environment default True.
+ * (literal or environment default). The fix (unsafe: True changes what the application does)
+ * sets True, or turns the environment default True.
  */
 export function requireTrue(ctx: SettingsContext, check: BooleanSettingCheck): void {
   const b = ctx.setting(check.name);
   const title = `Set ${check.name} = True`;
   if (!b) {
     if (check.djangoDefault) return;
-    ctx.report({ at: ctx.missingNear(check.name), message: check.missing, fixes: [{ title, applicability: 'safe', edits: ctx.setSettingEdits(check.name, 'True') }] });
+    ctx.report({ at: ctx.missingNear(check.name), message: check.missing, fixes: [{ title, applicability: 'unsafe', edits: ctx.setSettingEdits(check.name, 'True') }] });
     return;
   }
   const v = b.value;
@@ -554,12 +555,12 @@ export function requireTrue(ctx: SettingsContext, check: BooleanSettingCheck): v
       ctx.report({
         at: d,
         message: `${check.disabled} (default of the ${v.env.variable ?? 'environment'} lookup)`,
-        fixes: [{ title: `Make the default of ${check.name} True`, applicability: 'safe', edits }],
+        fixes: [{ title: `Make the default of ${check.name} True`, applicability: 'unsafe', edits }],
       });
       return;
     }
   }
-  ctx.report({ at: ctx.bindingAt(b), message: check.disabled, fixes: [{ title, applicability: 'safe', edits: ctx.setSettingEdits(check.name, 'True') }] });
+  ctx.report({ at: ctx.bindingAt(b), message: check.disabled, fixes: [{ title, applicability: 'unsafe', edits: ctx.setSettingEdits(check.name, 'True') }] });
 }
 
 /**

@@ -1,7 +1,9 @@
 /**
  * Integration tests with the real `vscode` API, on a copy of the tutorial example project opened
- * as the workspace: diagnostics, the preferred quick fix, source.fixAll (safe fixes only), the
- * hover, the checklist view's data, and a Django template synced as a document.
+ * as the workspace (with a copy of the split-settings example in split-fixall/): diagnostics, the
+ * preferred quick fix, source.fixAll (safe fixes only: none in the tutorial; on save in the split
+ * example, development settings unchanged), the hover, the checklist view's data, and a Django
+ * template synced as a document.
  */
 import * as assert from 'node:assert/strict';
 import { before, describe, it } from 'mocha';
@@ -99,23 +101,14 @@ describe('Django Readiness in VS Code (integration, real vscode API)', () => {
     await vscode.workspace.saveAll(false);
   });
 
-  it('source.fixAll.djangoReadiness applies the safe fixes only', async () => {
-    const before = ours(settings).map(codeOf);
-    assert.ok(before.includes('DJR304'), 'HSTS (a safe fix) is reported before');
-    assert.ok(before.includes('DJR201'), 'DEBUG = True (an unsafe fix) is reported before');
+  it('source.fixAll.djangoReadiness changes nothing in the tutorial settings: every fix there changes behaviour', async () => {
+    const before = doc.getText();
+    const codes = ours(settings).map(codeOf);
+    for (const code of ['DJR201', 'DJR304', 'DJR301']) assert.ok(codes.includes(code), `${code} is reported (its fix is unsafe)`);
     const full = new vscode.Range(0, 0, doc.lineCount, 0);
-    const actions = await codeActions(settings, full, 'source.fixAll.djangoReadiness');
-    const fixAll = actions.find((a) => a.kind?.value === 'source.fixAll.djangoReadiness');
-    assert.ok(fixAll?.edit, 'a fix-all action with an edit');
-    assert.ok(await vscode.workspace.applyEdit(fixAll.edit));
-    const after = await waitFor('the safe findings to go away', () => {
-      const codes = ours(settings).map(codeOf);
-      return codes.includes('DJR304') ? undefined : codes;
-    });
-    assert.ok(after.includes('DJR201'), 'the unsafe fix (DEBUG) was not applied');
-    assert.match(doc.getText(), /^DEBUG = True$/m);
-    assert.match(doc.getText(), /^SECURE_HSTS_SECONDS = 31536000$/m);
-    await vscode.workspace.saveAll(false);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', settings, full, 'source.fixAll.djangoReadiness');
+    for (const a of actions ?? []) if (a.edit) assert.ok(await vscode.workspace.applyEdit(a.edit));
+    assert.equal(doc.getText(), before, 'no unsafe fix applied');
   });
 
   describe('the checklist view (its data comes from the server: djangoReadiness/checklist, /setManual)', () => {
@@ -215,5 +208,43 @@ describe('Django Readiness in VS Code (integration, real vscode API)', () => {
     assert.ok(await vscode.workspace.applyEdit(fix.edit));
     assert.match(tpl.getText(), /<form method="post">\n {4}\{% csrf_token %\}\n {4}<button>/);
     await waitFor('DJR611 to go away', () => !ours(file).some((x) => codeOf(x) === 'DJR611'));
+  });
+
+  describe('split settings (config/settings/base.py imported by dev.py and production.py)', () => {
+    it('fix-all on save applies only the safe fix to base.py; development settings stay unchanged', async () => {
+      const folder = vscode.workspace.workspaceFolders![0].uri;
+      const dir = vscode.Uri.joinPath(folder, 'split-fixall', 'config', 'settings');
+      const base = vscode.Uri.joinPath(dir, 'base.py');
+      const dev = vscode.Uri.joinPath(dir, 'dev.py');
+      const read = async (u: vscode.Uri) => Buffer.from(await vscode.workspace.fs.readFile(u)).toString('utf8');
+      const devBefore = await read(dev);
+      const baseDoc = await vscode.workspace.openTextDocument(base);
+      await vscode.window.showTextDocument(baseDoc);
+      const codes = await waitFor('DJR311 (safe) and DJR304 (unsafe) on base.py', () => {
+        const c = ours(base).map(codeOf);
+        return c.includes('DJR311') && c.includes('DJR304') ? c : undefined;
+      });
+      for (const code of ['DJR501', 'DJR601', 'DJR602']) assert.ok(codes.includes(code), `${code} on base.py (unsafe fix)`);
+      const config = vscode.workspace.getConfiguration('editor', { languageId: 'python', uri: base });
+      await config.update('codeActionsOnSave', { 'source.fixAll.djangoReadiness': 'explicit' }, vscode.ConfigurationTarget.Workspace, true);
+      try {
+        const editor = vscode.window.activeTextEditor!;
+        await editor.edit((b) => b.insert(new vscode.Position(baseDoc.lineCount, 0), '\n'));
+        assert.ok(await baseDoc.save(), 'saved');
+        const saved = await waitFor('fix-all on save', async () => {
+          const t = await read(base);
+          return t.includes('SECURE_BROWSER_XSS_FILTER') ? undefined : t;
+        }, 20_000);
+        assert.match(saved, /^# old advice, Django 4\.0 ignores it$/m, 'the comment of the removed setting is kept');
+        assert.match(saved, /^SECURE_HSTS_SECONDS = 3600$/m, 'the HSTS ramp is kept (DJR304 is unsafe)');
+        assert.match(saved, /"ACCESS_TOKEN_LIFETIME": timedelta\(hours=1\)/, 'the token lifetime is kept (DJR501 is unsafe)');
+        assert.doesNotMatch(saved, /DEFAULT_PAGINATION_CLASS|DEFAULT_THROTTLE_CLASSES|token_blacklist/, 'no unsafe DRF/JWT fix');
+        assert.equal(await read(dev), devBefore, 'development settings unchanged');
+        await waitFor('DJR311 to go away', () => !ours(base).some((d) => codeOf(d) === 'DJR311'));
+        assert.ok(ours(base).some((d) => codeOf(d) === 'DJR304'), 'DJR304 is still reported');
+      } finally {
+        await config.update('codeActionsOnSave', undefined, vscode.ConfigurationTarget.Workspace, true);
+      }
+    });
   });
 });
