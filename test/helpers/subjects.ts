@@ -54,6 +54,9 @@ export function ruleFixtureSubjects(): Subject[] {
         return m[1] === variant ? fileName : undefined;
       });
       if (!files.has(fileName)) continue;
+      // every fixture is a Django project, as the fixture runner makes it (rules.test.ts): a folder
+      // with no trace of Django is not checked at all
+      if (!files.has('manage.py')) files.set('manage.py', '# the fixture is a Django project\n');
       out.push({ name: `${rule.meta.code} ${rule.meta.name} ${variant}`, files, config: spec.config });
     }
   }

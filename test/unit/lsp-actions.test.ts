@@ -1,6 +1,7 @@
 /**
  * Code actions like Ruff's and ESLint's extensions, in-process: "Fix all django-readiness
- * problems" in the quick-fix (Ctrl+.) menu applies the file's safe fixes; "Disable DJRxxx for
+ * problems" in the quick-fix (Ctrl+.) menu applies the file's safe fixes (on the split-settings
+ * example: only DJR311's), and is not offered where no fix is safe; "Disable DJRxxx for
  * this file" writes a file-wide ignore comment beside "Disable DJRxxx for this line"; the
  * engine honours it, and the finding becomes accepted rather than passed.
  */
@@ -31,11 +32,26 @@ async function withTutorial(opts: { resolveSupport?: boolean }, fn: (c: TestClie
 
 const titles = (a: CodeAction[]) => a.map((x) => x.title);
 
+/** The split-settings example: base.py (imported by dev.py and production.py) has one safe fix (DJR311) among unsafe ones. */
+async function withSplit(opts: { resolveSupport?: boolean }, fn: (c: TestClient, uri: string, diags: Diagnostic[], root: string) => Promise<void>): Promise<void> {
+  const root = tempProject('split-fixall');
+  const client = new TestClient({ root, ...opts });
+  try {
+    await client.initialize();
+    const uri = await client.open(path.join(root, 'config', 'settings', 'base.py'));
+    const diags = await client.waitFor(uri, (d) => d.some((x) => x.code === 'DJR311') && d.some((x) => x.code === 'DJR304'));
+    await fn(client, uri, diags, root);
+  } finally {
+    await client.dispose();
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
+
 describe('quick-fix menu: Fix all, Disable for this file', () => {
   for (const resolveSupport of [true, false]) {
     test(`"Fix all django-readiness problems" is in the Ctrl+. menu and applies the safe fixes only (resolve support: ${resolveSupport})`, async () => {
-      await withTutorial({ resolveSupport }, async (c, uri, diags) => {
-        const d = diags.find((x) => x.code === 'DJR201')!;
+      await withSplit({ resolveSupport }, async (c, uri, diags) => {
+        const d = diags.find((x) => x.code === 'DJR304')!;
         const actions = await c.codeActions(uri, d.range, [d]);
         const all = actions.find((a) => a.title === 'Fix all django-readiness problems');
         assert.ok(all, titles(actions).join(' | '));
@@ -43,14 +59,24 @@ describe('quick-fix menu: Fix all, Disable for this file', () => {
         const edit = (resolveSupport ? await c.resolve(all) : all).edit;
         assert.ok(edit);
         await c.apply(edit);
-        const after = await c.waitForCurrent(uri, (x) => !x.some((y) => y.code === 'DJR301'));
-        // safe fixes applied (SECURE_SSL_REDIRECT...), unsafe ones not (DEBUG = True, the SECRET_KEY literal)
-        assert.match(c.text(uri), /^SECURE_SSL_REDIRECT = True$/m);
-        assert.ok(codesOf(after).includes('DJR201'));
-        assert.ok(codesOf(after).includes('DJR101'));
+        const after = await c.waitForCurrent(uri, (x) => !x.some((y) => y.code === 'DJR311'));
+        // the safe fix applied (the setting Django 4.0+ ignores is gone), unsafe ones not (the HSTS ramp, the token lifetime)
+        assert.doesNotMatch(c.text(uri), /SECURE_BROWSER_XSS_FILTER/);
+        assert.match(c.text(uri), /^SECURE_HSTS_SECONDS = 3600$/m);
+        assert.ok(codesOf(after).includes('DJR304'));
+        assert.ok(codesOf(after).includes('DJR501'));
       });
     });
   }
+
+  test('no "Fix all django-readiness problems" where no fix is safe (every fix of the tutorial\'s settings.py changes behaviour)', async () => {
+    await withTutorial({}, async (c, uri, diags) => {
+      const d = diags.find((x) => x.code === 'DJR201')!;
+      const t = titles(await c.codeActions(uri, d.range, [d]));
+      assert.ok(t.includes('Disable DJR201 for this line'), t.join(' | '));
+      assert.ok(!t.includes('Fix all django-readiness problems'), t.join(' | '));
+    });
+  });
 
   test('"Disable DJR201 for this file" beside "for this line": a file-wide comment at the top; the finding goes, and its item is accepted', async () => {
     await withTutorial({}, async (c, uri, diags) => {
