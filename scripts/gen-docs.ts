@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { allRules } from '../rules/index.generated';
 import { CATEGORY_TITLES, readmeRuleTable, renderRuleMarkdown } from '../server/src/engine';
+import { contributedConfiguration, optionsMarkdownTable } from '../server/src/options';
 
 const dir = path.resolve(__dirname, '..', 'docs', 'rules');
 fs.mkdirSync(dir, { recursive: true });
@@ -22,3 +23,13 @@ const readme = path.resolve(__dirname, '..', 'README.md');
 const text = fs.readFileSync(readme, 'utf8');
 fs.writeFileSync(readme, text.replace(/<!-- rules:start -->[\s\S]*<!-- rules:end -->/, `<!-- rules:start -->\n${readmeRuleTable(allRules)}\n<!-- rules:end -->`));
 console.log(`docs: ${allRules.length} rule pages`);
+// package.json `contributes.configuration` and the README options table, from the options table.
+const pkgPath = path.resolve(__dirname, '..', 'package.json');
+const pkg = JSON.parse(fs.readFileSync(pkgPath, 'utf8'));
+pkg.contributes.configuration = contributedConfiguration();
+fs.writeFileSync(pkgPath, JSON.stringify(pkg, null, 2) + '\n');
+for (const doc of [readme, path.resolve(__dirname, '..', 'docs', 'editor.md')]) {
+  const t = fs.readFileSync(doc, 'utf8');
+  fs.writeFileSync(doc, t.replace(/<!-- options:start -->[\s\S]*<!-- options:end -->/, `<!-- options:start -->\n${optionsMarkdownTable()}\n<!-- options:end -->`));
+}
+console.log(`docs: package.json configuration (${Object.keys(pkg.contributes.configuration.properties).length} settings), options table in README.md and docs/editor.md`);

@@ -6,7 +6,8 @@
 import * as path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import type { FileSystem } from './project';
-import { defaultConfig, SEVERITIES, type Config, type SeverityOverride } from './types';
+import { OPTIONS, optionByPyproject, readOption } from '../options';
+import { defaultConfig, type Config, type SeverityOverride } from './types';
 
 export interface ConfigProblem {
   file: string;
@@ -16,20 +17,11 @@ export interface ConfigProblem {
 /** A partial configuration, as read from one source. */
 export type PartialConfig = Partial<Omit<Config, 'thresholds'>> & { thresholds?: Partial<Config['thresholds']> };
 
-const THRESHOLD_KEYS: Record<string, keyof Config['thresholds']> = {
-  'jwt-access-token-max-minutes': 'jwtAccessTokenMaxMinutes',
-  'jwt-refresh-token-max-days': 'jwtRefreshTokenMaxDays',
-  'hsts-min-seconds': 'hstsMinSeconds',
-  'password-min-length': 'passwordMinLength',
-};
-
-function strList(v: unknown): string[] | undefined {
-  if (Array.isArray(v)) return v.filter((x): x is string => typeof x === 'string').map((s) => s.trim().toUpperCase());
-  if (typeof v === 'string') return v.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
-  return undefined;
-}
-
-/** Reads `[tool.django-readiness]` from a pyproject.toml text. */
+/**
+ * Reads `[tool.django-readiness]` from a pyproject.toml text. Every key is read by the options
+ * table's validator (server/src/options.ts), the same as the editor settings; unknown keys and
+ * malformed values are reported in `problems` and skipped.
+ */
 export function parsePyprojectConfig(file: string, text: string, problems: ConfigProblem[] = []): PartialConfig {
   let data: Record<string, unknown>;
   try {
@@ -41,48 +33,20 @@ export function parsePyprojectConfig(file: string, text: string, problems: Confi
   const tool = (data.tool as Record<string, unknown> | undefined)?.['django-readiness'] as Record<string, unknown> | undefined;
   if (!tool || typeof tool !== 'object') return {};
   const out: PartialConfig = {};
+  const messages: string[] = [];
   for (const [key, value] of Object.entries(tool)) {
-    switch (key) {
-      case 'enable':
-        if (typeof value === 'boolean') out.enable = value;
-        break;
-      case 'select':
-        out.select = strList(value);
-        break;
-      case 'ignore':
-        out.ignore = strList(value);
-        break;
-      case 'severity': {
-        if (value && typeof value === 'object') {
-          out.severity = {};
-          for (const [code, sev] of Object.entries(value as Record<string, unknown>)) {
-            if (typeof sev === 'string' && (SEVERITIES.includes(sev as never) || sev === 'off')) out.severity[code.toUpperCase()] = sev as SeverityOverride;
-            else problems.push({ file, message: `[tool.django-readiness.severity] ${code}: expected error, warning, info, hint or off` });
-          }
-        }
-        break;
-      }
-      case 'production-settings-module':
-        if (typeof value === 'string') out.productionSettingsModule = value;
-        break;
-      case 'include-tests':
-        if (typeof value === 'boolean') out.includeTests = value;
-        break;
-      case 'exclude':
-        if (Array.isArray(value)) out.exclude = value.filter((x): x is string => typeof x === 'string');
-        break;
-      case 'checklist':
-        break; // manual checklist ticks, read by the checklist model
-      default: {
-        const t = THRESHOLD_KEYS[key];
-        if (t && typeof value === 'number' && Number.isFinite(value) && value >= 0) {
-          out.thresholds = { ...out.thresholds, [t]: value };
-        } else {
-          problems.push({ file, message: `[tool.django-readiness] unknown or invalid key: ${key}` });
-        }
-      }
+    const o = optionByPyproject(key);
+    if (!o) {
+      messages.push(`[tool.django-readiness] unknown key: ${key} (known: ${OPTIONS.flatMap((x) => (x.pyproject ? [x.pyproject] : [])).join(', ')})`);
+      continue;
     }
+    const v = readOption(o, value, `[tool.django-readiness] ${key}`, messages);
+    if (v === undefined) continue;
+    const t = o.target;
+    if (t.to === 'threshold') out.thresholds = { ...out.thresholds, [t.field]: v as number };
+    else if (t.to === 'config') (out as Record<string, unknown>)[t.field] = v;
   }
+  for (const message of messages) problems.push({ file, message });
   return out;
 }
 

@@ -3,6 +3,7 @@
  * no VS Code types) so findings can cross worker threads, the LSP and the CLI unchanged.
  * Positions are 0-based lines and UTF-16 columns, exactly as in LSP.
  */
+import { OPTIONS } from '../options';
 
 export interface Position {
   line: number;
@@ -187,20 +188,27 @@ export interface Config {
   today?: string;
 }
 
+/** A default from the options table (server/src/options.ts), by its engine field. */
+function optionDefault<T>(field: string): T {
+  const o = OPTIONS.find((x) => x.target.field === field);
+  if (!o) throw new Error(`no option for ${field}`);
+  return (Array.isArray(o.default) ? [...o.default] : o.default) as T;
+}
+
 export const DEFAULT_THRESHOLDS: Thresholds = {
-  jwtAccessTokenMaxMinutes: 15,
-  jwtRefreshTokenMaxDays: 7,
-  hstsMinSeconds: 31536000,
-  passwordMinLength: 12,
+  jwtAccessTokenMaxMinutes: optionDefault('jwtAccessTokenMaxMinutes'),
+  jwtRefreshTokenMaxDays: optionDefault('jwtRefreshTokenMaxDays'),
+  hstsMinSeconds: optionDefault('hstsMinSeconds'),
+  passwordMinLength: optionDefault('passwordMinLength'),
 };
 
 export function defaultConfig(): Config {
   return {
-    enable: true,
-    ignore: [],
+    enable: optionDefault('enable'),
+    ignore: optionDefault('ignore'),
     severity: {},
     thresholds: { ...DEFAULT_THRESHOLDS },
-    includeTests: false,
-    exclude: [],
+    includeTests: optionDefault('includeTests'),
+    exclude: optionDefault('exclude'),
   };
 }
