@@ -19,7 +19,7 @@ import { before, describe, test } from 'node:test';
 import { allRules } from '../../rules/index.generated';
 import { Evaluator, MemoryFileSystem, ParseCache, resolveModuleFile, type AnalysisResult, type FileSystem, type Value } from '../../server/src/engine';
 import { cli, copyProject, projectsRoot, snapshot } from '../helpers/cli';
-import { analyze, ready, runFixAll } from '../helpers/fixtures';
+import { analyze, ready, repoRoot, runFixAll } from '../helpers/fixtures';
 import { mount, ruleFixtureSubjects } from '../helpers/subjects';
 
 /** The rules that have safe fixes, and why those leave behaviour unchanged. */
@@ -126,6 +126,26 @@ describe('fix applicability', () => {
     }
     // every rule with a fix says why it is (not) safe
     for (const r of allRules) if (r.meta.fix !== 'none') assert.ok((r.meta.docs.fixSafety ?? '').length > 40, `${r.meta.code}: docs.fixSafety missing`);
+  });
+
+  test('`rule --list` and the rule pages show each rule\'s applicability; the safe ones are the listed ones', async () => {
+    const list = await cli(['rule', '--list']);
+    assert.equal(list.code, 0);
+    const shown = new Map<string, string>();
+    for (const line of list.out.split('\n')) {
+      const m = /^(DJR\d{3})\s.*?(?:fix: (safe|unsafe|display-only))?\s*$/.exec(line);
+      if (m) shown.set(m[1], m[2] ?? 'none');
+    }
+    assert.equal(shown.size, allRules.length);
+    for (const r of allRules) assert.equal(shown.get(r.meta.code), r.meta.fix, `rule --list: ${r.meta.code}`);
+    assert.deepEqual([...shown].filter(([, fix]) => fix === 'safe').map(([code]) => code).sort(), [...SAFE_FIXES.keys()].sort());
+    const docs = path.join(repoRoot, 'docs', 'rules');
+    for (const r of allRules) {
+      const page = fs.readFileSync(path.join(docs, `${r.meta.code}-${r.meta.name}.md`), 'utf8');
+      const section = /## Fix safety\n\n([\s\S]*?)\n## /.exec(page + '\n## ')?.[1] ?? '';
+      if (r.meta.fix === 'none') assert.match(section, /No automatic fix/, `${r.meta.code} page`);
+      else assert.match(section, new RegExp(`Applicability: ${r.meta.fix}\\b`), `${r.meta.code} page shows its applicability`);
+    }
   });
 
   test('over every rule fixture, safe fixes come only from the listed rules, and each listed rule has one', () => {
