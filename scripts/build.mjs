@@ -19,7 +19,7 @@ const entries = [
   { in: 'client/src/extension.ts', out: 'client', external: ['vscode'] },
   { in: 'server/src/lsp/main.ts', out: 'server', external: [] },
   { in: 'server/src/cli/main.ts', out: 'cli', external: [], banner: '#!/usr/bin/env node' },
-  { in: 'server/src/engine/worker.ts', out: 'worker', external: [] },
+  { in: 'server/src/worker/main.ts', out: 'worker', external: [] },
 ].filter((e) => fs.existsSync(path.join(root, e.in)));
 
 const common = {

@@ -55,7 +55,7 @@ export interface PoolOptions {
   registry: readonly Rule[];
   /** Number of workers (default: os.availableParallelism(), at most 8). */
   size?: number;
-  /** The worker script (default: worker.js beside this bundle, or worker.ts through tsx in development). */
+  /** The worker script (default: worker.js beside this bundle, or worker/main.ts through tsx in development). */
   script?: string;
   /** Stop idle workers after this long (ms); 0: keep them until close(). Default 0. */
   idleMs?: number;
@@ -84,9 +84,9 @@ export function defaultPoolSize(): number {
   return Math.max(1, Math.min(8, n));
 }
 
-/** The worker script next to the running bundle (dist/worker.js), or the TypeScript source. */
+/** The worker script next to the running bundle (dist/worker.js), or the TypeScript entry point (server/src/worker/main.ts). */
 export function findWorkerScript(): string | undefined {
-  for (const p of [path.join(__dirname, 'worker.js'), path.join(__dirname, 'worker.ts')]) {
+  for (const p of [path.join(__dirname, 'worker.js'), path.join(__dirname, '..', 'worker', 'main.ts')]) {
     if (fs.existsSync(p)) return p;
   }
   return undefined;

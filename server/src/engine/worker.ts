@@ -1,21 +1,21 @@
 /**
- * A code-rule worker thread (bundled to dist/worker.js; see pool.ts). It owns a parser, loads the
- * rules from the bundled registry, and checks batches of files: the texts the main thread sent,
- * or the files read from disk here. Never imports or runs the user's code.
+ * A code-rule worker thread's loop (see pool.ts). It owns a parser, takes the rules from the
+ * registry its entry point gives it (server/src/worker/main.ts, bundled to dist/worker.js: the
+ * engine never imports rules/), and checks batches of files: the texts the main thread sent, or
+ * the files read from disk here. Never imports or runs the user's code.
  */
 import { parentPort } from 'node:worker_threads';
-import { allRules } from '../../../rules/index.generated';
 import { BINARY_MESSAGE, CodeChecker, tooLargeMessage, type CodeEnv } from './codecheck';
 import { initParser, ParseCache } from './parser';
 import type { CheckRequest, WorkerFileResult, WorkerReply } from './pool';
 import { looksBinary, MAX_FILE_BYTES, NodeFileSystem, OverlayFileSystem } from './project';
+import type { Rule } from './rule';
 import { Suppressions } from './suppressions';
 
-const byCode = new Map(allRules.map((r) => [r.meta.code, r]));
+const byCode = new Map<string, Rule>();
 const disk = new NodeFileSystem();
 // a few trees: the file being checked (fixes and suppressions look at it again), nothing more
 const parses = new ParseCache(4);
-const ready = initParser();
 
 function check(req: CheckRequest): WorkerFileResult[] {
   // links are followed only inside the project (see NodeFileSystem)
@@ -62,17 +62,22 @@ function check(req: CheckRequest): WorkerFileResult[] {
   return out;
 }
 
-parentPort?.on('message', (req: CheckRequest) => {
-  void ready.then(
-    () => {
-      let reply: WorkerReply;
-      try {
-        reply = { type: 'result', id: req.id, results: check(req) };
-      } catch (e) {
-        reply = { type: 'error', id: req.id, message: (e as Error)?.stack ?? String(e) };
-      }
-      parentPort?.postMessage(reply);
-    },
-    (e: unknown) => parentPort?.postMessage({ type: 'error', id: req.id, message: `the parser could not be loaded: ${String(e)}` } satisfies WorkerReply),
-  );
-});
+/** Serves the pool's check requests in this worker thread with the rules of `registry`. */
+export function serveWorker(registry: readonly Rule[]): void {
+  for (const r of registry) byCode.set(r.meta.code, r);
+  const ready = initParser();
+  parentPort?.on('message', (req: CheckRequest) => {
+    void ready.then(
+      () => {
+        let reply: WorkerReply;
+        try {
+          reply = { type: 'result', id: req.id, results: check(req) };
+        } catch (e) {
+          reply = { type: 'error', id: req.id, message: (e as Error)?.stack ?? String(e) };
+        }
+        parentPort?.postMessage(reply);
+      },
+      (e: unknown) => parentPort?.postMessage({ type: 'error', id: req.id, message: `the parser could not be loaded: ${String(e)}` } satisfies WorkerReply),
+    );
+  });
+}
