@@ -1,6 +1,7 @@
 // ESLint flat config: typescript-eslint recommended, zero warnings allowed (npm run lint).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import layers from './scripts/eslint-layers.mjs';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'out/**', '.cache/**', 'test/fixtures/**', '.vscode-test/**', 'bench/out/**'] },
@@ -15,10 +16,10 @@ export default tseslint.config(
     },
   },
   {
-    // The engine and the rules are pure: the CLI and the tests drive them without VS Code.
-    files: ['server/src/engine/**/*.ts', 'rules/**/*.ts', 'server/src/cli/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['vscode', 'vscode-*', 'vscode/*'], message: 'The engine, rules and CLI must not depend on VS Code or LSP packages.' }] }],
-    },
+    // The layers and the imports allowed between them (client -> protocol only; the engine and the
+    // rules never import VS Code, the LSP, the CLI or the client...): see scripts/eslint-layers.mjs.
+    files: ['client/src/**/*.ts', 'server/src/**/*.ts', 'rules/**/*.ts'],
+    plugins: { layers },
+    rules: { 'layers/allowed-imports': 'error' },
   },
 );

@@ -6,9 +6,11 @@
  */
 import assert from 'node:assert/strict';
 import Module from 'node:module';
+import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { buildChecklist, emptyManualState, type AnalysisResult, type ChecklistReport } from '../../server/src/engine';
-import { CHECKLIST_CHANGED_NOTIFICATION, CHECKLIST_REQUEST, SET_MANUAL_REQUEST } from '../../server/src/protocol/checklist';
+import { buildChecklist, emptyManualState, renderMarkdownReport, type AnalysisResult, type ChecklistReport } from '../../server/src/engine';
+import { toWireReport } from '../../server/src/lsp/checklist';
+import { CHECKLIST_CHANGED_NOTIFICATION, CHECKLIST_MARKDOWN_REQUEST, CHECKLIST_REQUEST, SET_MANUAL_REQUEST, type ChecklistMarkdownParams } from '../../server/src/protocol/checklist';
 import { APPLY_FIX_REQUEST } from '../../server/src/protocol/messages';
 
 type Fn = (...a: unknown[]) => unknown;
@@ -166,7 +168,9 @@ test('the adapter requests, renders, ticks, fixes, documents and exports', async
   const server = {
     sendRequest: async <R>(method: string, params: unknown): Promise<R> => {
       requests.push([method, params]);
-      if (method === CHECKLIST_REQUEST) return report(ticked) as R;
+      // what the server sends: the wire report (no fix edits), and the Markdown it renders
+      if (method === CHECKLIST_REQUEST) return toWireReport(report(ticked)) as R;
+      if (method === CHECKLIST_MARKDOWN_REQUEST) return { markdown: renderMarkdownReport(report(ticked), { root: path.dirname((params as ChecklistMarkdownParams).target ?? '/ws'), date: '2026-01-01' }) } as R;
       if (method === SET_MANUAL_REQUEST) {
         ticked = (params as { done: boolean }).done;
         return { ok: true } as R;
@@ -239,6 +243,7 @@ test('the adapter requests, renders, ticks, fixes, documents and exports', async
   // export: writes Markdown beside the chosen path and opens it
   saveTarget = Uri.file('/ws/docs/READINESS.md');
   await registered.get('djangoReadiness.checklist.exportReport')!();
+  assert.deepEqual(requests.find((r) => r[0] === CHECKLIST_MARKDOWN_REQUEST), [CHECKLIST_MARKDOWN_REQUEST, { uri: 'file:///ws', target: '/ws/docs/READINESS.md' }], 'the server renders the report');
   const md = calls.written.get('/ws/docs/READINESS.md');
   assert.ok(md);
   assert.match(md, /^# Production readiness report: /);

@@ -5,11 +5,20 @@
  * and the score in a language status item. Wired from extension.ts by registerChecklist().
  */
 import * as os from 'node:os';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { isoDate } from '../../../server/src/engine/checklist/manual';
-import { renderMarkdownReport } from '../../../server/src/engine/checklist/report';
-import { CHECKLIST_CHANGED_NOTIFICATION, CHECKLIST_REQUEST, SET_MANUAL_REQUEST, type ChecklistChangedParams, type ChecklistParams, type ChecklistResponse, type SetManualParams, type SetManualResult } from '../../../server/src/protocol/checklist';
+import {
+  CHECKLIST_CHANGED_NOTIFICATION,
+  CHECKLIST_MARKDOWN_REQUEST,
+  CHECKLIST_REQUEST,
+  SET_MANUAL_REQUEST,
+  type ChecklistChangedParams,
+  type ChecklistMarkdownParams,
+  type ChecklistMarkdownResult,
+  type ChecklistParams,
+  type ChecklistResponse,
+  type SetManualParams,
+  type SetManualResult,
+} from '../../../server/src/protocol/checklist';
 import { APPLY_FIX_REQUEST, SHOW_RULE_DOCUMENTATION_COMMAND, type ApplyFixParams, type ApplyFixResult, type StatusParams } from '../../../server/src/protocol/messages';
 import { DOCUMENT_SELECTOR } from '../selector';
 import { CHECKLIST_COMMANDS, CONTEXT_KEYS, VIEW_ID } from './ids';
@@ -242,7 +251,13 @@ export class ChecklistView implements vscode.TreeDataProvider<ChecklistNode>, vs
     const folderUri = vscode.Uri.parse(target.uri);
     const file = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.joinPath(folderUri, 'PRODUCTION_READINESS.md'), filters: { Markdown: ['md'] }, saveLabel: 'Export checklist' });
     if (!file) return;
-    const text = renderMarkdownReport(report, { root: path.dirname(file.fsPath), date: isoDate() });
+    // the server renders the report (links relative to where it is written): the client bundles no engine code
+    const res = await this.server.sendRequest<ChecklistMarkdownResult | null>(CHECKLIST_MARKDOWN_REQUEST, { uri: target.uri, target: file.fsPath } satisfies ChecklistMarkdownParams);
+    if (!res) {
+      void vscode.window.showInformationMessage('The readiness checklist is not ready yet: try again once the analysis has finished.');
+      return;
+    }
+    const text = res.markdown;
     await vscode.workspace.fs.writeFile(file, Buffer.from(text, 'utf8'));
     const doc = await vscode.workspace.openTextDocument(file);
     await vscode.window.showTextDocument(doc, { preview: false });

@@ -10,8 +10,11 @@
  * context values carry space-separated tokens for the menus (`viewItem =~ /\bmanualOpen\b/`).
  */
 import * as path from 'node:path';
-import type { ChecklistItem, ChecklistReport } from '../../../server/src/engine/checklist/model';
-import type { Category, Finding, Fix, Range, Severity } from '../../../server/src/engine/types';
+import type { WireChecklistItem as ChecklistItem, WireChecklistReport as ChecklistReport, WireFinding as Finding, WireFix as Fix } from '../../../server/src/protocol/checklist';
+import type { Range, Severity } from '../../../server/src/protocol/messages';
+
+/** A checklist category id (secrets, debug...), as the server sends it. */
+type Category = string;
 
 export interface FolderState {
   /** Workspace folder URI (the key). */

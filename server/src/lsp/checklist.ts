@@ -10,8 +10,24 @@
  */
 import type { Connection } from 'vscode-languageserver';
 import { allRules } from '../../../rules/index.generated';
-import { buildChecklist, checklistSummary, isoDate, NodeFileSystem, readManualState, updateManualState, type AnalysisResult, type ChecklistReport, type FileSystem, type Rule } from '../engine';
-import { CHECKLIST_CHANGED_NOTIFICATION, CHECKLIST_REQUEST, SET_MANUAL_REQUEST, type ChecklistChangedParams, type ChecklistParams, type ChecklistResponse, type SetManualParams, type SetManualResult } from '../protocol/checklist';
+import * as path from 'node:path';
+import { buildChecklist, checklistSummary, isoDate, NodeFileSystem, readManualState, renderMarkdownReport, updateManualState, type AnalysisResult, type ChecklistItem, type ChecklistReport, type FileSystem, type Finding, type Rule } from '../engine';
+import {
+  CHECKLIST_CHANGED_NOTIFICATION,
+  CHECKLIST_MARKDOWN_REQUEST,
+  CHECKLIST_REQUEST,
+  SET_MANUAL_REQUEST,
+  type ChecklistChangedParams,
+  type ChecklistMarkdownParams,
+  type ChecklistMarkdownResult,
+  type ChecklistParams,
+  type ChecklistResponse,
+  type SetManualParams,
+  type SetManualResult,
+  type WireChecklistItem,
+  type WireChecklistReport,
+  type WireFinding,
+} from '../protocol/checklist';
 import type { FolderInfo } from './server';
 
 /** What the checklist needs from DjangoReadinessServer. */
@@ -71,20 +87,34 @@ export class ChecklistService {
     return this.source.folders().find((f) => f.uri === uri);
   }
 
-  /** The checklist of a folder; null while it has not been analysed (a notification follows). */
-  report(folderUri: string): ChecklistResponse {
+  /** The engine's checklist of a folder; undefined while it has not been analysed. */
+  private build(folderUri: string): ChecklistReport | undefined {
     const folder = this.folder(folderUri);
-    if (!folder) return null;
+    if (!folder) return undefined;
     const result = this.source.getResult(folderUri) ?? this.source.flush(folderUri);
-    if (!result) return null;
+    if (!result) return undefined;
     const ticks = readManualState(this.disk, folder.root);
     if (ticks.errors.length > 0) this.opts.log?.(`${ticks.file}: ${ticks.errors.join('; ')}`);
     return buildChecklist(result, ticks.state, this.opts.rules ?? allRules);
   }
 
+  /** The checklist of a folder as the view gets it; null while it has not been analysed (a notification follows). */
+  report(folderUri: string): ChecklistResponse {
+    const r = this.build(folderUri);
+    return r ? toWireReport(r) : null;
+  }
+
+  /** The Markdown report of a folder (links relative to `target`'s folder); null while not analysed. */
+  markdown(p: ChecklistMarkdownParams): ChecklistMarkdownResult | null {
+    const r = p && typeof p.uri === 'string' ? this.build(p.uri) : undefined;
+    if (!r) return null;
+    const root = typeof p.target === 'string' && path.isAbsolute(p.target) ? path.dirname(p.target) : r.root;
+    return { markdown: renderMarkdownReport(r, { root, date: isoDate() }) };
+  }
+
   /** Sends checklistChanged when what the view shows changed since the last announcement. */
   announce(folderUri: string, force = false): void {
-    const report = this.report(folderUri);
+    const report = this.build(folderUri);
     if (!report) return;
     const sig = signature(report);
     if (!force && this.announced.get(folderUri) === sig) return;
@@ -132,6 +162,54 @@ export function attachChecklist(connection: Pick<Connection, 'onRequest' | 'send
       }
     };
   connection.onRequest(CHECKLIST_REQUEST, safe('checklist', (p: ChecklistParams) => service.report(p?.uri), null));
+  connection.onRequest(CHECKLIST_MARKDOWN_REQUEST, safe('checklistMarkdown', (p: ChecklistMarkdownParams) => service.markdown(p), null));
   connection.onRequest(SET_MANUAL_REQUEST, safe('setManual', (p: SetManualParams) => service.setManual(p), { ok: false, error: 'internal error' } as SetManualResult));
   return service;
+}
+
+function wireFinding(f: Finding): WireFinding {
+  return {
+    code: f.code,
+    name: f.name,
+    severity: f.severity,
+    file: f.file,
+    range: f.range,
+    message: f.message,
+    fixes: f.fixes.map((x) => ({ id: x.id, title: x.title, applicability: x.applicability, ...(x.preferred ? { preferred: true } : {}) })),
+    ...(f.suppressed ? { suppressed: { ...f.suppressed } } : {}),
+  };
+}
+
+function wireItem(i: ChecklistItem): WireChecklistItem {
+  return {
+    id: i.id,
+    category: i.category,
+    title: i.title,
+    why: i.why,
+    status: i.status,
+    reason: i.reason,
+    manual: i.manual,
+    ...(i.done !== undefined ? { done: i.done } : {}),
+    ...(i.tick ? { tick: { ...i.tick } } : {}),
+    ...(i.supersedes ? { supersedes: { ...i.supersedes } } : {}),
+    ruleRefs: i.ruleRefs.map((r) => ({ code: r.code, ...(r.name ? { name: r.name } : {}), ...(r.docUrl ? { docUrl: r.docUrl } : {}) })),
+    findings: i.findings.map(wireFinding),
+    accepted: i.accepted.map(wireFinding),
+    ...(i.severity ? { severity: i.severity } : {}),
+    weight: i.weight,
+  };
+}
+
+/** What the checklist view gets of a report (protocol/checklist.ts): no fix edits, no analysis internals. */
+export function toWireReport(r: ChecklistReport): WireChecklistReport {
+  return {
+    root: r.root,
+    hasDjangoProject: r.hasDjangoProject,
+    items: r.items.map(wireItem),
+    categories: r.categories.map((c) => ({ category: c.category, title: c.title, counts: { ...c.counts }, score: c.score })),
+    counts: { ...r.counts },
+    score: r.score,
+    points: { ...r.points },
+    problems: { ...r.problems },
+  };
 }

@@ -16,6 +16,8 @@
  */
 import type { Applicability, Severity } from '../engine/types';
 
+export type { Applicability, Range, Severity } from '../engine/types';
+
 export const STATUS_NOTIFICATION = 'djangoReadiness/status';
 export const GET_STATUS_REQUEST = 'djangoReadiness/getStatus';
 export const RECHECK_REQUEST = 'djangoReadiness/recheck';
