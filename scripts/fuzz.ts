@@ -1,17 +1,22 @@
 /**
  * The long fuzz run: `npm run fuzz -- --iterations 5000 --seed 42 [--sequences 500] [--steps 5]
- * [--max-ms 100] [--no-special]`. Prints the measured figures and every failure; exits 1 when a
+ * [--max-ms 100] [--no-special] [--fs 200]`. `--fs N`: N projects with file-system mutations
+ * (links to devices, outside the project, to nothing; FIFOs, sockets, folders for files, files
+ * above the cap) checked and fixed by the built CLI (dist/cli.js) in child processes: crashes,
+ * hangs and writes outside the project are counted (0 of each, or exit 1). Prints the measured figures and every failure; exits 1 when a
  * case failed or when a mutant of an example file took longer than --max-ms to analyse (the
  * huge and deeply nested fixed cases are reported separately: a 2 MB file takes longer). A mutant
  * over the budget is timed twice more and keeps its fastest time, so a pause of the machine does
  * not fail the run; incremental sequences report their slowest step as measured.
  * The same code runs with a small budget in test/unit/fuzz.test.ts.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { initParser } from '../server/src/engine';
-import { runFuzz } from '../test/helpers/fuzz';
+import { runFsFuzz, runFuzz } from '../test/helpers/fuzz';
 
-function args(argv: string[]): { iterations: number; seed: number; sequences?: number; steps: number; maxMs: number; special: boolean } {
-  const out = { iterations: 1000, seed: Date.now() % 1_000_000, sequences: undefined as number | undefined, steps: 5, maxMs: 100, special: true };
+function args(argv: string[]): { iterations: number; seed: number; sequences?: number; steps: number; maxMs: number; special: boolean; fs: number } {
+  const out = { iterations: 1000, seed: Date.now() % 1_000_000, sequences: undefined as number | undefined, steps: 5, maxMs: 100, special: true, fs: 100 };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].includes('=') ? argv[i].split('=', 2) : [argv[i], undefined];
     const num = () => {
@@ -25,7 +30,8 @@ function args(argv: string[]): { iterations: number; seed: number; sequences?: n
     else if (flag === '--steps') out.steps = num();
     else if (flag === '--max-ms') out.maxMs = num();
     else if (flag === '--no-special') out.special = false;
-    else throw new Error(`unknown option ${argv[i]} (--iterations N --seed S --sequences N --steps N --max-ms MS --no-special)`);
+    else if (flag === '--fs') out.fs = num();
+    else throw new Error(`unknown option ${argv[i]} (--iterations N --seed S --sequences N --steps N --max-ms MS --no-special --fs N)`);
   }
   return out;
 }
@@ -66,7 +72,35 @@ async function main(): Promise<number> {
     ...slow.slice(0, 20).map((t) => `  ${t.name} ${t.file}: ${t.ms.toFixed(1)} ms`),
   ];
   process.stdout.write(out.join('\n') + '\n');
-  return report.failures.length > 0 || slow.length > 0 ? 1 : 0;
+  let fsBad = 0;
+  if (a.fs > 0) {
+    const cli = path.resolve(__dirname, '..', 'dist', 'cli.js');
+    if (!fs.existsSync(cli)) throw new Error('dist/cli.js missing: npm run build');
+    process.stderr.write(`file-system mutations: ${a.fs} projects checked and fixed by ${path.relative(process.cwd(), cli)}\n`);
+    let lastFs = 0;
+    const fr = runFsFuzz({
+      seed: a.seed,
+      cases: a.fs,
+      cli,
+      onProgress: (done, total) => {
+        const pct = Math.floor((done / total) * 10);
+        if (pct !== lastFs) {
+          lastFs = pct;
+          process.stderr.write(`  ${done}/${total}\n`);
+        }
+      },
+    });
+    const show = (c: { name: string; mutations: string[]; problems: string[] }) => `  ${c.name} [${c.mutations.join('; ')}]: ${c.problems.join(' | ').slice(0, 2000)}`;
+    fsBad = fr.crashes.length + fr.hangs.length + fr.writesOutside.length;
+    process.stdout.write(
+      [
+        `file-system mutations, seed ${fr.seed}: ${fr.cases} projects (${Object.entries(fr.applied).map(([k, v]) => `${k} ${v}`).join(', ')}); max ${(fr.maxMs / 1000).toFixed(1)} s per check, total ${(fr.totalMs / 1000).toFixed(0)} s`,
+        `crashes: ${fr.crashes.length}, hangs: ${fr.hangs.length}, writes outside the project: ${fr.writesOutside.length}`,
+        ...[...fr.crashes, ...fr.hangs, ...fr.writesOutside].slice(0, 30).map(show),
+      ].join('\n') + '\n',
+    );
+  }
+  return report.failures.length > 0 || slow.length > 0 || fsBad > 0 ? 1 : 0;
 }
 
 main().then(

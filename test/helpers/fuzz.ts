@@ -15,11 +15,19 @@
  *  - every range it reports (findings, fix edits, notes) lies inside its file;
  *  - the time of the analysis (the other files of the project are cached) is recorded.
  *
+ * File-system mutations (runFsFuzz): links to devices, outside the project, to nothing or in a
+ * loop, FIFOs, sockets, folders where files are expected, files above the size cap; the built
+ * CLI checks and fixes each project in a child process: no crash, no hang, nothing written
+ * outside the project.
+ *
  * Incremental sequences apply several small edits one after the other to one file through the
  * same Analyzer (the parse cache's statement splicing and incremental re-parse) and compare the
  * result of each step with a fresh Analyzer's: they must be identical.
  */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { allRules } from '../../rules/index.generated';
 import { Analyzer, decodeText, MemoryFileSystem, parseOnce, type AnalysisResult, type Config, type Range, type Rule } from '../../server/src/engine';
@@ -481,6 +489,229 @@ export function runFuzz(opts: FuzzOptions): FuzzReport {
     if (worst > report.maxMs) [report.maxMs, report.maxCase] = [worst, `${seqName} (${file})`];
     if (problems.length > 0) report.failures.push({ ...c, problems: [...problems, `final text: ${JSON.stringify(text.length > 4000 ? text.slice(0, 4000) + '…' : text)}`] });
     opts.onProgress?.(++done, total);
+  }
+  report.totalMs = performance.now() - t0;
+  return report;
+}
+
+// ------------------------------------------------------------------ file-system mutations
+
+/**
+ * What a hostile repository can put where a file is expected: links to devices, to files and
+ * folders outside the project, to nothing or to themselves, FIFOs, sockets, folders, files above
+ * the size cap (sparse), links inside the project.
+ */
+export type FsMutationName = 'link-dev-zero' | 'link-dev-urandom' | 'link-dev-null' | 'link-outside-file' | 'link-outside-dir' | 'dangling-link' | 'link-loop' | 'fifo' | 'socket' | 'dir-for-file' | 'huge-sparse' | 'link-inside' | 'link-parent-dir';
+
+export const FS_MUTATIONS: readonly FsMutationName[] = ['link-dev-zero', 'link-dev-urandom', 'link-dev-null', 'link-outside-file', 'link-outside-dir', 'dangling-link', 'link-loop', 'fifo', 'socket', 'dir-for-file', 'huge-sparse', 'link-inside', 'link-parent-dir'];
+
+/** Names the rules read (relative to a project root), beside the project's own files. */
+const FS_TARGETS = ['.env', '.env.production', '.gitignore', '.env.example', 'requirements.txt', 'Dockerfile', 'pyproject.toml', 'Procfile', '.git/index', '.git/info/exclude', '.git'];
+
+export interface FsFuzzCase {
+  name: string;
+  mutations: string[];
+  ms: number;
+  problems: string[];
+}
+
+export interface FsFuzzReport {
+  seed: number;
+  cases: number;
+  crashes: FsFuzzCase[];
+  hangs: FsFuzzCase[];
+  /** Cases after which something outside the project (in the temporary root) changed. */
+  writesOutside: FsFuzzCase[];
+  /** Mutations applied, by name. */
+  applied: Record<string, number>;
+  totalMs: number;
+  maxMs: number;
+}
+
+export interface FsFuzzOptions {
+  seed: number;
+  cases: number;
+  /** The built CLI (dist/cli.js). */
+  cli: string;
+  /** A check taking longer than this is a hang (killed). */
+  timeoutMs?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Every entry below `dir` (links not followed): kind, size, mode, mtime and content hash. */
+function fsSnapshot(dir: string, skip: (rel: string) => boolean): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (d: string) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = path.join(d, e.name);
+      const rel = path.relative(dir, p);
+      if (skip(rel)) continue;
+      const st = fs.lstatSync(p);
+      if (st.isSymbolicLink()) out.set(rel, `link ${fs.readlinkSync(p)}`);
+      else if (st.isDirectory()) {
+        out.set(rel, `dir ${st.mode}`);
+        walk(p);
+      } else if (st.isFile()) out.set(rel, `file ${st.size} ${st.mode} ${st.mtimeMs} ${createHash('sha1').update(fs.readFileSync(p)).digest('hex')}`);
+      else out.set(rel, `special ${st.mode}`);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+function applyFsMutation(rng: Rng, op: FsMutationName, root: string, outside: string, target: string): string {
+  const p = path.join(root, target);
+  // the harness itself never works through a link (an earlier mutation may have made a folder one)
+  for (let d = path.dirname(p); d.startsWith(root + path.sep); d = path.dirname(d)) {
+    if (fs.existsSync(d) && fs.lstatSync(d).isSymbolicLink()) return 'skipped (a link on the way)';
+  }
+  fs.mkdirSync(path.dirname(p), { recursive: true });
+  if (fs.existsSync(path.dirname(p)) && !fs.realpathSync(path.dirname(p)).startsWith(root)) return 'skipped (outside)';
+  fs.rmSync(p, { recursive: true, force: true });
+  switch (op) {
+    case 'link-dev-zero':
+      fs.symlinkSync('/dev/zero', p);
+      break;
+    case 'link-dev-urandom':
+      fs.symlinkSync('/dev/urandom', p);
+      break;
+    case 'link-dev-null':
+      fs.symlinkSync('/dev/null', p);
+      break;
+    case 'link-outside-file':
+      fs.symlinkSync(path.join(outside, rng.pick(['secret.env', 'settings.py', 'requirements.txt'])), p);
+      break;
+    case 'link-outside-dir':
+      fs.symlinkSync(outside, p);
+      break;
+    case 'dangling-link':
+      fs.symlinkSync(path.join(outside, `missing-${rng.int(1000)}`), p);
+      break;
+    case 'link-loop':
+      fs.symlinkSync(path.basename(p) + '.loop', p);
+      fs.symlinkSync(path.basename(p), p + '.loop');
+      break;
+    case 'fifo':
+      if (spawnSync('mkfifo', [p]).status !== 0) return 'skipped (no mkfifo)';
+      break;
+    case 'socket': {
+      const r = spawnSync('python3', ['-c', 'import socket,sys; s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1])', p]);
+      if (r.status !== 0) return 'skipped (no python3)';
+      break;
+    }
+    case 'dir-for-file':
+      fs.mkdirSync(p);
+      fs.writeFileSync(path.join(p, 'inner.txt'), 'a file inside a folder named like a file\n');
+      break;
+    case 'huge-sparse':
+      fs.writeFileSync(p, "SECRET_KEY = 'sparse'\n");
+      fs.truncateSync(p, 64 * 1024 * 1024);
+      break;
+    case 'link-inside': {
+      const others = fs.readdirSync(root).filter((n) => n !== path.basename(p) && fs.lstatSync(path.join(root, n)).isFile());
+      fs.symlinkSync(others.length > 0 ? path.join(root, rng.pick(others)) : path.join(root, 'manage.py'), p);
+      break;
+    }
+    case 'link-parent-dir':
+      // a folder of the project replaced by a link to the folder outside
+      fs.symlinkSync(outside, p);
+      break;
+  }
+  return op;
+}
+
+/**
+ * File-system fuzzing (issue 17): each case is an example project copied into a fresh
+ * temporary root, beside a folder `outside` (with a secret, a settings module, requirements),
+ * with 1 to 3 file-system mutations; the built CLI runs `check --fix --unsafe-fixes --format
+ * json` on it in a child process. A crash: exit code 2, no JSON, or a stack trace on stderr; a
+ * hang: killed after `timeoutMs`; a write outside: anything in the temporary root but the
+ * project changed (the outside folder, or a new file beside it).
+ */
+export function runFsFuzz(opts: FsFuzzOptions): FsFuzzReport {
+  const rng = new Rng(opts.seed);
+  const projects = fs.readdirSync(path.join(fixturesRoot, 'projects')).filter((n) => fs.statSync(path.join(fixturesRoot, 'projects', n)).isDirectory()).sort();
+  const report: FsFuzzReport = { seed: opts.seed, cases: 0, crashes: [], hangs: [], writesOutside: [], applied: {}, totalMs: 0, maxMs: 0 };
+  const t0 = performance.now();
+  for (let i = 0; i < opts.cases; i++) {
+    const tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'djr-fsfuzz-')));
+    const name = rng.pick(projects);
+    const root = path.join(tmp, 'project');
+    const outside = path.join(tmp, 'outside');
+    fs.cpSync(path.join(fixturesRoot, 'projects', name), root, { recursive: true });
+    fs.mkdirSync(path.join(outside, 'dir'), { recursive: true });
+    fs.writeFileSync(path.join(outside, 'secret.env'), "SECRET_KEY='outside-secret-must-not-change'\n");
+    fs.writeFileSync(path.join(outside, 'settings.py'), "DEBUG = True\nSECRET_KEY = 'outside-settings-must-not-change-0123456789'\nALLOWED_HOSTS = ['*']\n");
+    fs.writeFileSync(path.join(outside, 'requirements.txt'), 'django\n');
+    fs.writeFileSync(path.join(outside, 'dir', 'file.txt'), 'x\n');
+    // targets: names the rules read and the project's own files
+    const own: string[] = [];
+    const walk = (d: string) => {
+      for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+        const p = path.join(d, e.name);
+        if (e.isDirectory()) {
+          own.push(path.relative(root, p));
+          walk(p);
+        } else own.push(path.relative(root, p));
+      }
+    };
+    walk(root);
+    const mutations: string[] = [];
+    const n = 1 + rng.int(3);
+    for (let k = 0; k < n; k++) {
+      const op = rng.pick(FS_MUTATIONS);
+      const dirs = own.filter((o) => fs.existsSync(path.join(root, o)) && fs.lstatSync(path.join(root, o)).isDirectory());
+      const target = op === 'link-parent-dir' && dirs.length > 0 ? rng.pick(dirs) : rng.chance(0.5) ? rng.pick(FS_TARGETS) : rng.pick(own);
+      let done: string;
+      try {
+        done = applyFsMutation(rng, op, root, outside, target);
+      } catch (e) {
+        done = `skipped (${(e as NodeJS.ErrnoException).code ?? 'error'})`;
+      }
+      mutations.push(`${done} ${target}`);
+      report.applied[op] = (report.applied[op] ?? 0) + 1;
+    }
+    const before = fsSnapshot(tmp, (rel) => rel === 'project' || rel.startsWith('project' + path.sep));
+    const c: FsFuzzCase = { name: `#${i} seed ${opts.seed} ${name}`, mutations, ms: 0, problems: [] };
+    const t = performance.now();
+    const r = spawnSync(process.execPath, ['--max-old-space-size=768', opts.cli, 'check', root, '--fix', '--unsafe-fixes', '--format', 'json', '--workers', '0'], {
+      encoding: 'utf8',
+      timeout: opts.timeoutMs ?? 60_000,
+      killSignal: 'SIGKILL',
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    c.ms = performance.now() - t;
+    report.maxMs = Math.max(report.maxMs, c.ms);
+    if (r.signal === 'SIGKILL' || (r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT') {
+      c.problems.push(`killed after ${c.ms.toFixed(0)} ms`);
+      report.hangs.push(c);
+    } else {
+      let json = true;
+      try {
+        JSON.parse(r.stdout);
+      } catch {
+        json = false;
+      }
+      if (r.status === 2 || r.status === null || !json || /\n\s+at [^\n]*:\d+:\d+\)?\n|Uncaught|Unhandled/.test(r.stderr)) {
+        c.problems.push(`exit ${r.status} ${r.signal ?? ''}: ${r.stderr.slice(0, 2000)}`);
+        report.crashes.push(c);
+      }
+    }
+    const after = fsSnapshot(tmp, (rel) => rel === 'project' || rel.startsWith('project' + path.sep));
+    const changed = [...new Set([...before.keys(), ...after.keys()])].filter((k) => before.get(k) !== after.get(k));
+    if (changed.length > 0) {
+      c.problems.push(`changed outside the project: ${changed.join(', ')}`);
+      report.writesOutside.push(c);
+    }
+    report.cases++;
+    fs.rmSync(tmp, { recursive: true, force: true });
+    opts.onProgress?.(i + 1, opts.cases);
   }
   report.totalMs = performance.now() - t0;
   return report;

@@ -8,11 +8,13 @@
  * the real 100 ms budget.
  */
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { allRules } from '../../rules/index.generated';
 import { Analyzer, MemoryFileSystem, ParseCache } from '../../server/src/engine';
-import { ready } from '../helpers/fixtures';
-import { fuzzConfig, mutate, MUTATIONS, mutateOnce, resultProblems, Rng, runFuzz, specialTexts } from '../helpers/fuzz';
+import { ready, repoRoot } from '../helpers/fixtures';
+import { fuzzConfig, mutate, MUTATIONS, mutateOnce, resultProblems, Rng, runFsFuzz, runFuzz, specialTexts } from '../helpers/fuzz';
 
 const SEED = 20260523;
 
@@ -32,6 +34,17 @@ describe('fuzz: the engine on mutated example projects', () => {
     // The budget is 100 ms per file (asserted by scripts/fuzz.ts); here only a stall fails.
     assert.ok(report.maxMs < 2000, `a mutant took ${report.maxMs.toFixed(0)} ms: ${report.maxCase}`);
     assert.ok(report.maxSpecialMs < 5000, `a fixed case took ${report.maxSpecialMs.toFixed(0)} ms: ${report.maxSpecialCase}`);
+  });
+
+  test('file-system mutations (links to devices and outside, FIFOs, sockets, folders for files): the CLI neither crashes, hangs nor writes outside the project', (t) => {
+    const cli = path.join(repoRoot, 'dist', 'cli.js');
+    assert.ok(fs.existsSync(cli), 'dist/cli.js missing: npm run build');
+    const report = runFsFuzz({ seed: SEED, cases: 8, cli });
+    t.diagnostic(`${report.cases} cases, max ${report.maxMs.toFixed(0)} ms; mutations ${JSON.stringify(report.applied)}`);
+    const show = (c: { name: string; mutations: string[]; problems: string[] }) => `${c.name} [${c.mutations.join('; ')}]: ${c.problems.join(' | ').slice(0, 1500)}`;
+    assert.deepEqual(report.crashes.map(show), []);
+    assert.deepEqual(report.hangs.map(show), []);
+    assert.deepEqual(report.writesOutside.map(show), []);
   });
 
   test('the mutations are deterministic for a seed and each one changes the text', () => {

@@ -6,6 +6,8 @@
 import {
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
+  ErrorCodes,
+  ResponseError,
   type CodeAction,
   type Connection,
   type InitializeParams,
@@ -53,17 +55,51 @@ export function connectionHost(connection: Connection): ServerHost {
   };
 }
 
+/**
+ * The LSP lifecycle: before `initialize` has been answered, a request gets ServerNotInitialized
+ * and a notification is dropped; after `shutdown`, a request gets InvalidRequest and a
+ * notification is dropped (`exit` is handled by the library); a second `initialize` is an
+ * InvalidRequest.
+ */
+class Lifecycle {
+  state: 'new' | 'running' | 'shutdown' = 'new';
+
+  /** Throws the error the specification requires for a request in this state. */
+  checkRequest(method: string): void {
+    if (this.state === 'new') throw new ResponseError(ErrorCodes.ServerNotInitialized, `${method}: the server is not initialized (send initialize first)`);
+    if (this.state === 'shutdown') throw new ResponseError(ErrorCodes.InvalidRequest, `${method}: the server is shutting down`);
+  }
+
+  /** Whether a notification is handled in this state. */
+  acceptsNotification(): boolean {
+    return this.state === 'running';
+  }
+}
+
 /** Creates the server on a connection, registers every handler and starts listening. */
 export function attachServer(connection: Connection, opts: ServerOptions = {}): DjangoReadinessServer {
   const host = connectionHost(connection);
   const server = new DjangoReadinessServer(host, opts);
-  attachChecklist(connection, server, { rules: opts.rules, log: (m) => host.log('error', m) });
+  const life = new Lifecycle();
+  attachChecklist(
+    {
+      onRequest: ((method: string, handler: (p: unknown) => unknown) =>
+        connection.onRequest(method, (p: unknown) => {
+          life.checkRequest(method);
+          return handler(p);
+        })) as Connection['onRequest'],
+      sendNotification: connection.sendNotification.bind(connection) as Connection['sendNotification'],
+    },
+    server,
+    { rules: opts.rules, log: (m) => host.log('error', m) },
+  );
 
   const fail = (what: string, e: unknown) => host.log('error', `${what} failed: ${(e as Error)?.stack ?? String(e)}`);
-  /** A notification handler that never throws. */
+  /** A notification handler that never throws (and drops notifications outside the running state). */
   const notify =
     <P>(what: string, fn: (p: P) => void) =>
     (p: P) => {
+      if (!life.acceptsNotification()) return;
       try {
         fn(p);
       } catch (e) {
@@ -74,6 +110,7 @@ export function attachServer(connection: Connection, opts: ServerOptions = {}): 
   const request =
     <P, R>(what: string, fn: (p: P) => R | Promise<R>, fallback: R) =>
     async (p: P): Promise<R> => {
+      life.checkRequest(what);
       try {
         return await fn(p);
       } catch (e) {
@@ -82,7 +119,12 @@ export function attachServer(connection: Connection, opts: ServerOptions = {}): 
       }
     };
 
-  connection.onInitialize((params: InitializeParams) => server.initialize(params));
+  connection.onInitialize(async (params: InitializeParams) => {
+    if (life.state !== 'new') throw new ResponseError(ErrorCodes.InvalidRequest, life.state === 'shutdown' ? 'initialize: the server is shutting down' : 'initialize: the server is already initialized');
+    const result = await server.initialize(params);
+    life.state = 'running';
+    return result;
+  });
   connection.onInitialized(
     notify('initialized', () => {
       try {
@@ -93,7 +135,11 @@ export function attachServer(connection: Connection, opts: ServerOptions = {}): 
       server.initialized().catch((e) => fail('initialized', e));
     }),
   );
-  connection.onShutdown(() => server.dispose());
+  connection.onShutdown(() => {
+    life.checkRequest('shutdown');
+    life.state = 'shutdown';
+    server.dispose();
+  });
 
   connection.onDidOpenTextDocument(notify('didOpen', (p) => server.didOpen(p)));
   connection.onDidChangeTextDocument(notify('didChange', (p) => server.didChange(p)));
@@ -105,6 +151,7 @@ export function attachServer(connection: Connection, opts: ServerOptions = {}): 
   connection.onCodeAction(request('codeAction', (p) => server.codeAction(p), []));
   connection.onCodeActionResolve(request<CodeAction, CodeAction>('codeAction/resolve', (a) => server.codeActionResolve(a), { title: '' }));
   connection.onHover(request('hover', (p) => server.hover(p), null));
+  connection.onExecuteCommand(request('executeCommand', (p) => server.executeCommand(p), null));
 
   connection.onRequest(GET_STATUS_REQUEST, request('getStatus', () => server.getStatus(), []));
   connection.onRequest(RECHECK_REQUEST, request('recheck', (p: RecheckParams) => server.recheck(p), { folders: 0, findings: 0, ms: 0 }));

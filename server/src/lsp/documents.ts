@@ -11,7 +11,7 @@ import {
   type DidOpenTextDocumentParams,
   type DidSaveTextDocumentParams,
 } from 'vscode-languageserver';
-import { TextDocument } from 'vscode-languageserver-textdocument';
+import { TextDocument, type TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
 import { classify } from '../engine/project';
 import { inTemplateFolder } from '../engine/templateDirs';
 import type { ServerContext } from './context';
@@ -53,6 +53,35 @@ export const WATCHED_GLOBS = [
 /** Folders whose file events never matter (the engine's listing skips them too). */
 const IGNORED_DIRS = new Set(['.git', '.hg', '.svn', 'node_modules', '__pycache__', '.venv', 'venv', '.tox', '.nox', '.mypy_cache', '.pytest_cache', '.ruff_cache', 'site-packages', '.idea', '.vscode', '.cache', '.eggs', '.direnv', 'htmlcov']);
 
+/**
+ * Why a didChange cannot be applied, or undefined: a range with a negative, fractional or
+ * missing position, a start after its end, or a line past the end of the document as it is at
+ * that change (a character past the end of a line is allowed: LSP says it means the line end).
+ */
+export function invalidChange(doc: TextDocument, changes: readonly TextDocumentContentChangeEvent[]): string | undefined {
+  // the document itself for the first change (its line index is there already), a copy after
+  let cur: TextDocument = doc;
+  for (let k = 0; k < changes.length; k++) {
+    const ch = changes[k];
+    if (!('range' in ch) || !ch.range) {
+      cur = TextDocument.create('', '', 0, ch.text);
+      continue;
+    }
+    const lines = cur.lineCount;
+    const ok = (pos: { line: number; character: number } | undefined) =>
+      !!pos && Number.isInteger(pos.line) && Number.isInteger(pos.character) && pos.line >= 0 && pos.character >= 0 && (pos.line < lines || (pos.line === lines && pos.character === 0));
+    const { start, end } = ch.range;
+    const at = `change ${k + 1}: range ${start?.line}:${start?.character}-${end?.line}:${end?.character}`;
+    if (!ok(start) || !ok(end)) return `${at} lies outside the document (${lines} lines)`;
+    if (start.line > end.line || (start.line === end.line && start.character > end.character)) return `${at} starts after it ends`;
+    if (k < changes.length - 1) {
+      const text = cur.getText();
+      cur = TextDocument.create('', '', 0, text.slice(0, cur.offsetAt(start)) + ch.text + text.slice(cur.offsetAt(end)));
+    }
+  }
+  return undefined;
+}
+
 export class Documents {
   /** The client sends watched-file events (else inventories are listed again on open/save). */
   watching = false;
@@ -91,6 +120,13 @@ export class Documents {
     const p = uriToPath(params.textDocument.uri);
     const open = p ? this.ctx.docs.get(p) : undefined;
     if (!p || !open) return;
+    // a range outside the document is the client's error: applying it (clamped) would silently
+    // analyse a text the editor does not have; the change is rejected and said so
+    const bad = invalidChange(open.doc, params.contentChanges);
+    if (bad) {
+      this.ctx.host.log('warn', `didChange of ${p} (version ${params.textDocument.version}) rejected: ${bad}. The document stays at version ${open.doc.version} until the editor sends it whole again (reopen it).`);
+      return;
+    }
     TextDocument.update(open.doc, params.contentChanges, params.textDocument.version ?? open.doc.version + 1);
     this.ctx.fs.overlay.set(p, open.doc.getText());
     if (!classify(p)) return;

@@ -8,6 +8,7 @@
  * analyzer against the texts of the previous one. Every change goes through engine/apply.ts
  * `checkChanges`, and its edits reach the client 1:1 (lsp/edits.ts).
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CodeActionKind, CodeActionTriggerKind, type CodeAction, type CodeActionParams, type WorkspaceEdit } from 'vscode-languageserver';
 import type { AnalysisResult } from '../engine/analyzer';
@@ -17,7 +18,8 @@ import { fixAllSync, type FileChange, type FixAllOptions, type FixAllResult } fr
 import { classify, listFiles } from '../engine/project';
 import { comparePositions } from '../engine/text';
 import type { Config, Range } from '../engine/types';
-import { DIAGNOSTIC_SOURCE, FIX_ALL_KIND, SHOW_RULE_DOCUMENTATION_COMMAND, type ApplyFixParams, type ApplyFixResult, type FixAllParams } from '../protocol/messages';
+import { DIAGNOSTIC_SOURCE, FIX_ALL_KIND, SERVER_APPLY_FIX_COMMAND, SHOW_RULE_DOCUMENTATION_COMMAND, type ApplyFixParams, type ApplyFixResult, type FixAllParams } from '../protocol/messages';
+import { DiskWriter, NodeFileSystem } from '../engine/project';
 import type { ServerContext } from './context';
 import { findingDiagnostic } from './diagnostics';
 import { workspaceEditOf } from './edits';
@@ -48,10 +50,23 @@ export class Fixes {
 
   // ---------------------------------------------------------------- changes -> WorkspaceEdit
 
+  /** The problems that forbid sending `changes` to the editor (engine/apply.ts checkChanges). */
+  private problemsOf(f: Folder, changes: FileChange[]): string[] {
+    // inside the folder, regular files, no link on the way, unchanged, encodings the editor keeps
+    return checkChanges(changes, { root: f.root, fs: this.ctx.fs, editor: { isOpen: (p) => this.ctx.docVersion(p) !== null } });
+  }
+
+  /**
+   * Whether a fix the client cannot apply as a WorkspaceEdit (it creates a file and the client
+   * cannot create files) can go through the server command instead (SERVER_APPLY_FIX_COMMAND).
+   */
+  private viaCommand(f: Folder, changes: FileChange[]): boolean {
+    return !this.ctx.canCreateFiles && changes.some((c) => c.before === undefined) && this.ctx.nodeFs instanceof NodeFileSystem && this.problemsOf(f, changes).length === 0;
+  }
+
   /** The WorkspaceEdit of checked changes (undefined: a check failed, or the client cannot apply it). */
   private workspaceEdit(f: Folder, changes: FileChange[]): WorkspaceEdit | undefined {
-    // inside the folder, regular files, no link on the way, unchanged, encodings the editor keeps (engine/apply.ts)
-    const problems = checkChanges(changes, { root: f.root, fs: this.ctx.fs, editor: { isOpen: (p) => this.ctx.docVersion(p) !== null } });
+    const problems = this.problemsOf(f, changes);
     if (problems.length > 0) {
       this.ctx.host.log('warn', `A fix was not offered: ${problems.join('; ')}`);
       return undefined;
@@ -95,10 +110,10 @@ export class Fixes {
     }
   }
 
-  /** The engine's fix-all loop over a folder's current findings (nothing applied). */
-  private runFixAll(f: Folder, opts: Omit<FixAllOptions, 'accept'>): FixAllResult {
+  /** The engine's fix-all loop over a folder's current findings (nothing applied). `allowCreate`: the server creates files itself (applyFix). */
+  private runFixAll(f: Folder, opts: Omit<FixAllOptions, 'accept'> & { allowCreate?: boolean }): FixAllResult {
     const config = this.folders.configOf(f);
-    const canCreate = this.ctx.canCreateFiles;
+    const canCreate = this.ctx.canCreateFiles || (!!opts.allowCreate && this.ctx.nodeFs instanceof NodeFileSystem);
     return fixAllSync(
       { read: (p) => this.ctx.fs.readFile(p), analyze: (texts) => this.analyzeWith(f, config, texts).findings },
       // a client that cannot create files gets the other fixes (each fix is whole or absent)
@@ -152,11 +167,14 @@ export class Fixes {
       const diagnostic = findingDiagnostic(finding).diagnostic;
       let preferredGiven = false;
       finding.fixes.forEach((fix, i) => {
-        const edit = this.ctx.guardValue('fix edit', () => this.workspaceEdit(f, changesOfFix(read, fix)), undefined);
-        if (!edit) return;
+        const changes = this.ctx.guardValue('fix edit', () => changesOfFix(read, fix), []);
+        // a client that cannot create files: a fix creating one is run by the server (a command)
+        const command = this.viaCommand(f, changes) ? { title: fix.title, command: SERVER_APPLY_FIX_COMMAND, arguments: [{ uri: f.uri, id: fix.id }] } : undefined;
+        const edit = command ? undefined : this.ctx.guardValue('fix edit', () => this.workspaceEdit(f, changes), undefined);
+        if (!edit && !command) return;
         const preferred = !preferredGiven && (fix.preferred ?? (fix.applicability === 'safe' || (i === 0 && finding.fixes.length === 1)));
         if (preferred) preferredGiven = true;
-        const action: CodeAction = { title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit };
+        const action: CodeAction = edit ? { title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit } : { title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], command };
         if (preferred) action.isPreferred = true;
         fixes.push(action);
       });
@@ -246,12 +264,52 @@ export class Fixes {
     const found = findFix(f.result.findings, id);
     if (!found) return { applied: false, message: 'This fix no longer applies: the files changed since the checklist was shown. Refresh and try again.' };
     const { fix } = found;
-    const res = this.runFixAll(f, { applicability: 'unsafe', ids: new Set([id]) });
+    const res = this.runFixAll(f, { applicability: 'unsafe', ids: new Set([id]), allowCreate: true });
     if (res.changes.length === 0) return { applied: false, title: fix.title, message: 'The fix changes nothing.' };
-    const edit = this.workspaceEdit(f, res.changes);
-    if (!edit) return { applied: false, title: fix.title, message: 'The fix cannot be applied here (see the Django Readiness log).' };
+    const created: string[] = [];
+    let changes = res.changes;
+    if (this.viaCommand(f, changes)) {
+      // the client cannot create files: the server creates them empty (same checks as every
+      // fix), the client fills them in with the text edits
+      try {
+        const news = changes.filter((c) => c.before === undefined);
+        new DiskWriter(this.ctx.nodeFs as NodeFileSystem).writeAll(news.map((c) => ({ file: c.file, before: undefined, after: '' })));
+        for (const c of news) {
+          created.push(c.file);
+          this.ctx.diskFs.invalidate(c.file);
+        }
+        changes = changes.map((c) => (c.before === undefined ? { ...c, before: '' } : c));
+      } catch (e) {
+        return { applied: false, title: fix.title, message: (e as Error).message };
+      }
+    }
+    const edit = this.workspaceEdit(f, changes);
+    const undo = () => {
+      for (const p of created) {
+        try {
+          if (fs.readFileSync(p, 'utf8') === '') fs.unlinkSync(p);
+        } catch {
+          /* gone already */
+        }
+        this.ctx.diskFs.invalidate(p);
+      }
+    };
+    if (!edit) {
+      undo();
+      return { applied: false, title: fix.title, message: 'The fix cannot be applied here (see the Django Readiness log).' };
+    }
     const r = await this.ctx.host.applyEdit(fix.title, edit);
+    if (!r.applied) undo();
     return r.applied ? { applied: true, title: fix.title, files: res.changes.map((c) => c.file) } : { applied: false, title: fix.title, message: r.failureReason ?? 'The editor did not apply the edit (the file changed meanwhile?).' };
+  }
+
+  /** workspace/executeCommand: SERVER_APPLY_FIX_COMMAND (a fix creating files, for a client that cannot create them). */
+  async executeCommand(command: string, args: unknown[] | undefined): Promise<ApplyFixResult | null> {
+    if (command !== SERVER_APPLY_FIX_COMMAND) return null;
+    const a = (args?.[0] ?? {}) as ApplyFixParams;
+    const r = await this.applyFix(a);
+    if (!r.applied) this.ctx.host.log('warn', `${r.title ?? 'The fix'} was not applied: ${r.message ?? ''}`);
+    return r;
   }
 
 }

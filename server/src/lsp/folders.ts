@@ -24,6 +24,8 @@ export interface FolderInfo {
 
 export interface Folder extends FolderInfo {
   analyzer: Analyzer;
+  /** The folder was found deleted from disk (logged once; see Scheduler.folderGone). */
+  gone?: boolean;
   settings: ResolvedSettings;
   settingsKey: string;
   settingsLoaded: boolean;
@@ -240,6 +242,7 @@ export class Folders {
 
   didChangeConfiguration(params: DidChangeConfigurationParams): void {
     if (!this.ctx.caps.workspace?.configuration) {
+      // `{ settings: { djangoReadiness: {...} } }` as the specification's examples have it
       const s = (params?.settings as Record<string, unknown> | null | undefined)?.[SETTINGS_SECTION];
       if (s !== undefined) this.pushedSettings = s;
     }

@@ -132,6 +132,7 @@ export class Scheduler {
       (checked) => {
         if (signal.aborted || this.ctx.disposed || f.scan?.signal !== signal) return;
         f.scan = undefined;
+        if (this.folderGone(f, 'while it was being scanned')) return;
         this.ctx.host.log('info', `Scanned ${checked} of ${files} files of ${f.root} in worker threads in ${Math.round(performance.now() - t0)} ms.`);
         this.ctx.guard('analysis', () => this.analyzeFolder(f, true));
       },
@@ -153,6 +154,7 @@ export class Scheduler {
     const gen = f.generation;
     const seq = ++this.seq;
     const config = this.folders.configOf(f);
+    if (this.folderGone(f, f.scan ? 'while it was being scanned' : 'since it was opened')) return;
     if (!f.inventory) f.inventory = listFiles(f.root, this.ctx.fs, config);
     // a large folder: files without cached code-rule results (all of them at first) go to the
     // worker threads in the background; open documents are checked now
@@ -203,6 +205,27 @@ export class Scheduler {
       return;
     }
     for (const l of this.listeners) this.ctx.guard('onDidAnalyze listener', () => l(f, result));
+  }
+
+  /**
+   * A workspace folder deleted from disk (while it was scanned, or later): logged once, its scan
+   * stopped and its diagnostics withdrawn, instead of analysing an empty folder in silence.
+   */
+  private folderGone(f: Folder, when: string): boolean {
+    if (this.ctx.nodeFs.exists(f.root)) {
+      f.gone = false;
+      return false;
+    }
+    if (!f.gone) {
+      f.gone = true;
+      this.ctx.host.log('warn', `The workspace folder ${f.root} was deleted ${when}: its analysis stopped and its diagnostics are withdrawn.`);
+      if (f.scan) f.scan.signal.aborted = true;
+      f.scan = undefined;
+      f.byFile = new Map();
+      if (f.result) f.result = { ...f.result, findings: [], notes: [], pending: undefined };
+      this.ctx.guard('publish', () => this.publisher.publishFolder(f));
+    }
+    return true;
   }
 
   dispose(): void {

@@ -31,6 +31,7 @@ import {
   type DidCloseTextDocumentParams,
   type DidOpenTextDocumentParams,
   type DidSaveTextDocumentParams,
+  type ExecuteCommandParams,
   type FileSystemWatcher,
   type Hover,
   type HoverParams,
@@ -47,6 +48,7 @@ import type { FileSystem } from '../engine/project';
 import type { Rule } from '../engine/rule';
 import {
   FIX_ALL_KIND,
+  SERVER_APPLY_FIX_COMMAND,
   type ApplyFixParams,
   type ApplyFixResult,
   type DebugStats,
@@ -125,11 +127,14 @@ export class DjangoReadinessServer {
 
   async initialize(params: InitializeParams): Promise<InitializeResult> {
     this.ctx.caps = params.capabilities ?? {};
-    const init = params.initializationOptions as { settings?: unknown; debounceMs?: unknown } | undefined;
+    const init = params.initializationOptions as { settings?: unknown; djangoReadiness?: unknown; debounceMs?: unknown } | undefined;
     if (init && typeof init === 'object') {
-      this.folderSet.setPushedSettings(init.settings);
+      // `{ settings: {...} }` (the VS Code client), `{ djangoReadiness: {...} }`, or the settings themselves
+      const direct = ['enable', 'rules', 'productionSettingsModule', 'thresholds', 'includeTests', 'exclude', 'trace', 'logLevel'].some((k) => k in init);
+      const settings = init.settings ?? init.djangoReadiness ?? (direct ? init : undefined);
+      this.folderSet.setPushedSettings(settings);
       // the log level applies from the first line (the folders' settings come later)
-      this.ctx.logLevel = resolveSettings(init.settings).logLevel;
+      this.ctx.logLevel = resolveSettings(settings).logLevel;
       if (typeof init.debounceMs === 'number' && init.debounceMs >= 0) this.scheduler.debounceMs = init.debounceMs;
     }
     const folders: WorkspaceFolder[] = params.workspaceFolders ?? [];
@@ -146,6 +151,8 @@ export class DjangoReadinessServer {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll, FIX_ALL_KIND], resolveProvider: this.ctx.resolveSupport },
         hoverProvider: true,
+        // clients that cannot create files get fixes creating one as this command (lsp/fixes.ts)
+        ...(this.ctx.canCreateFiles ? {} : { executeCommandProvider: { commands: [SERVER_APPLY_FIX_COMMAND] } }),
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'django-readiness' },
@@ -288,6 +295,10 @@ export class DjangoReadinessServer {
 
   fixAll(params: FixAllParams | undefined): Promise<WorkspaceEdit | null> {
     return this.fixes.fixAll(params);
+  }
+
+  executeCommand(params: ExecuteCommandParams): Promise<ApplyFixResult | null> {
+    return this.fixes.executeCommand(params.command, params.arguments);
   }
 
   applyFix(params: ApplyFixParams | undefined): Promise<ApplyFixResult> {

@@ -39,6 +39,14 @@ export const FIX_ALL_KIND = 'source.fixAll.djangoReadiness';
  * its argument. The VS Code client registers it; it is also in the command palette.
  */
 export const SHOW_RULE_DOCUMENTATION_COMMAND = 'djangoReadiness.showRuleDocumentation';
+/**
+ * A server-side command (workspace/executeCommand, arguments `[{ uri: folder URI, id: fix id }]`):
+ * applies a fix for a client that cannot create files in a WorkspaceEdit (no
+ * `workspaceEdit.documentChanges` / resource operation `create`). The server creates the new
+ * files (empty, under the same checks as every fix), then asks the client to apply the text
+ * edits with workspace/applyEdit.
+ */
+export const SERVER_APPLY_FIX_COMMAND = 'djangoReadiness.server.applyFix';
 
 export interface StatusProject {
   /** The Django root (folder of manage.py). */
