@@ -137,7 +137,7 @@ describe('a minimal LSP client (no workspace/configuration, no documentChanges, 
     assert.ok(move?.command, JSON.stringify(actions.map((a) => [a.title, !!a.edit, a.command?.command])));
     assert.equal(move.command.command, SERVER_APPLY_FIX_COMMAND);
     // an edit of the open file alone stays a plain WorkspaceEdit
-    const ignore = actions.find((a) => a.title.startsWith('Ignore DJR101'));
+    const ignore = actions.find((a) => a.title.startsWith('Disable DJR101 for this line'));
     assert.ok(ignore?.edit?.changes && !ignore.edit.documentChanges);
     const before = open.get(uri)!.text;
     const key = /SECRET_KEY = '([^']+)'/.exec(before)?.[1];

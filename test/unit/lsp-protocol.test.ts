@@ -17,15 +17,17 @@ import { ready } from '../helpers/fixtures';
 import { codesOf, TestClient, tempProject, uriOf } from '../helpers/lsp';
 
 /** A bare connection to an in-process server (no initialize sent). */
-function bare(): { conn: MessageConnection; published: string[]; logs: string[]; close: () => void } {
+function bare(): { conn: MessageConnection; published: string[]; diags: Map<string, { codes: string[]; version?: number }>; logs: string[]; close: () => void } {
   const up = new PassThrough();
   const down = new PassThrough();
   const server = attachServer(createConnection(new StreamMessageReader(up), new StreamMessageWriter(down)), { debounceMs: 5 });
   const conn = createMessageConnection(new StreamMessageReader(down), new StreamMessageWriter(up));
   const published: string[] = [];
+  const diags = new Map<string, { codes: string[]; version?: number }>();
   const logs: string[] = [];
-  conn.onNotification('textDocument/publishDiagnostics', (p: { uri: string }) => {
+  conn.onNotification('textDocument/publishDiagnostics', (p: { uri: string; version?: number; diagnostics: { code?: string }[] }) => {
     published.push(p.uri);
+    diags.set(p.uri, { codes: p.diagnostics.map((d) => String(d.code)), version: p.version });
   });
   conn.onNotification('window/logMessage', (p: { message: string }) => {
     logs.push(p.message);
@@ -35,6 +37,7 @@ function bare(): { conn: MessageConnection; published: string[]; logs: string[];
   return {
     conn,
     published,
+    diags,
     logs,
     close: () => {
       server.dispose();
@@ -72,20 +75,26 @@ describe('LSP lifecycle and hygiene', () => {
       assert.equal(await errorCode(b.conn.sendRequest('djangoReadiness/getStatus', {})), -32002);
       assert.equal(await errorCode(b.conn.sendRequest('djangoReadiness/checklist', {})), -32002);
       assert.equal(await errorCode(b.conn.sendRequest('shutdown')), -32002);
-      // a document opened before initialize is not known afterwards
+      // a document opened before initialize is not known afterwards: the folder's scan publishes
+      // settings.py as it is on disk (DEBUG = True), not the text opened too early (DEBUG = False)
       const settings = path.join(root, 'mysite', 'settings.py');
-      await b.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: uriOf(settings), languageId: 'python', version: 1, text: fs.readFileSync(settings, 'utf8') } });
+      const uri = uriOf(settings);
+      const edited = fs.readFileSync(settings, 'utf8').replace('DEBUG = True', 'DEBUG = False');
+      await b.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'python', version: 7, text: edited } });
       const rootUri = uriOf(root);
       await b.conn.sendRequest('initialize', { processId: null, rootUri, workspaceFolders: [{ uri: rootUri, name: 'p' }], capabilities: {} });
       assert.equal(await errorCode(b.conn.sendRequest('initialize', { processId: null, rootUri, capabilities: {} })), -32600);
       await b.conn.sendNotification('initialized', {});
-      await new Promise((r) => setTimeout(r, 500));
-      assert.ok(!b.published.includes(uriOf(settings)), 'the document opened before initialize was analysed');
-      // opened now, it is
-      await b.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: uriOf(settings), languageId: 'python', version: 1, text: fs.readFileSync(settings, 'utf8') } });
-      const deadline = Date.now() + 10_000;
-      while (Date.now() < deadline && !b.published.includes(uriOf(settings))) await new Promise((r) => setTimeout(r, 20));
-      assert.ok(b.published.includes(uriOf(settings)));
+      const wait = async (pred: () => boolean, what: string) => {
+        const deadline = Date.now() + 10_000;
+        while (Date.now() < deadline && !pred()) await new Promise((r) => setTimeout(r, 20));
+        assert.ok(pred(), what);
+      };
+      await wait(() => !!b.diags.get(uri)?.codes.includes('DJR201'), 'settings.py is analysed from the disk (DEBUG = True)');
+      assert.notEqual(b.diags.get(uri)?.version, 7, 'the document opened before initialize was taken as open');
+      // opened now, it is the editor's text that counts
+      await b.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'python', version: 8, text: edited } });
+      await wait(() => b.diags.get(uri)?.version === 8 && !b.diags.get(uri)!.codes.includes('DJR201'), 'the document opened after initialize is analysed');
     } finally {
       b.close();
     }
@@ -102,10 +111,12 @@ describe('LSP lifecycle and hygiene', () => {
       assert.equal(await errorCode(b.conn.sendRequest('textDocument/hover', HOVER)), -32600);
       assert.equal(await errorCode(b.conn.sendRequest('djangoReadiness/getStatus', {})), -32600);
       assert.equal(await errorCode(b.conn.sendRequest('shutdown')), -32600);
+      // nothing is published after shutdown, not even for a document opened then
+      const n = b.published.length;
       const settings = path.join(root, 'mysite', 'settings.py');
-      await b.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: uriOf(settings), languageId: 'python', version: 1, text: fs.readFileSync(settings, 'utf8') } });
+      await b.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: uriOf(settings), languageId: 'python', version: 1, text: fs.readFileSync(settings, 'utf8').replace('DEBUG = True', 'DEBUG = False') } });
       await new Promise((r) => setTimeout(r, 300));
-      assert.ok(!b.published.includes(uriOf(settings)));
+      assert.deepEqual(b.published.slice(n), []);
     } finally {
       b.close();
     }
