@@ -37,6 +37,9 @@ describe('normalizeEdits', () => {
     const text = 'DEBUG = True\n';
     assert.equal(applyEdits(text, normalizeEdits([e(8, 12, 'False'), e(0, 0, 'import os\n')])), 'import os\nDEBUG = False\n');
     assert.throws(() => applyEdits('short', [e(3, 10, 'x')]), RangeError);
+    // a span that is not one is refused, not applied as if clamped (it used to duplicate text)
+    assert.throws(() => applyEdits('abcdef', [e(4, 2, 'x')]), RangeError);
+    assert.throws(() => applyEdits('abcdef', [e(1.5, 2, 'x')]), RangeError);
   });
 
   test('offsets are UTF-16 code units (an astral character counts two)', () => {

@@ -6,7 +6,8 @@
  *  - settings come from initializationOptions, then from workspace/didChangeConfiguration;
  *  - a fix that creates a file (Move SECRET_KEY to .env) is offered as the server command, which
  *    creates the file and sends the text edits with workspace/applyEdit (a plain `changes` map);
- *  - fixes that only edit existing files stay plain WorkspaceEdits.
+ *  - fixes that only edit existing files stay plain WorkspaceEdits;
+ *  - fix-all leaves out the fixes that create a file, and says so in the log.
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -50,6 +51,7 @@ describe('a minimal LSP client (no workspace/configuration, no documentChanges, 
   let close: () => void;
   const published = new Map<string, Diag[]>();
   const applied: unknown[] = [];
+  const logs: string[] = [];
   const open = new Map<string, { text: string; version: number }>();
 
   before(async () => {
@@ -61,6 +63,9 @@ describe('a minimal LSP client (no workspace/configuration, no documentChanges, 
     conn = createMessageConnection(new StreamMessageReader(down), new StreamMessageWriter(up));
     conn.onNotification('textDocument/publishDiagnostics', (p: { uri: string; diagnostics: Diag[] }) => {
       published.set(p.uri, p.diagnostics);
+    });
+    conn.onNotification('window/logMessage', (p: { message: string }) => {
+      logs.push(p.message);
     });
     // workspace/applyEdit with a `changes` map only: edit open documents (didChange), write the others
     conn.onRequest('workspace/applyEdit', async (p: { edit: { changes?: Record<string, TextEdit[]>; documentChanges?: unknown } }) => {
@@ -147,5 +152,17 @@ describe('a minimal LSP client (no workspace/configuration, no documentChanges, 
     assert.ok(applied.length > 0 && applied.every((e) => !(e as { documentChanges?: unknown }).documentChanges));
     assert.ok(!open.get(uri)!.text.includes(key), 'the literal is still in settings.py');
     assert.ok(fs.readFileSync(path.join(root, '.env'), 'utf8').includes(`DJANGO_SECRET_KEY='${key}'`), 'the key is not in .env');
+  });
+
+  test('fix-all leaves out a fix that creates a file, with a log line saying why and what to do', async () => {
+    // DJR912 (safe) writes .github/dependabot.yml: a file this client cannot create in an edit
+    const req = path.join(root, 'requirements.txt');
+    const uri = uriOf(req);
+    const actions = (await conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [], only: ['source.fixAll'] } })) as Action[];
+    for (const a of actions) assert.ok(!JSON.stringify(a.edit ?? {}).includes('dependabot'), JSON.stringify(a));
+    assert.equal(fs.existsSync(path.join(root, '.github', 'dependabot.yml')), false);
+    const line = logs.find((l) => /^Fix-all left out 1 fix that creates a file \(Write \.github\/dependabot\.yml/.test(l));
+    assert.ok(line, logs.join('\n'));
+    assert.match(line, new RegExp(SERVER_APPLY_FIX_COMMAND.replace(/\./g, '\\.')));
   });
 });

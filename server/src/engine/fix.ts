@@ -109,13 +109,14 @@ export function editsByFile(edits: readonly Edit[]): Map<string, Edit[]> {
 
 /**
  * Applies sorted, non-overlapping edits of one file (normalizeEdits' output) to its text. Throws
- * when an edit lies beyond the text: the edits were computed for another text.
+ * when an edit lies beyond the text (the edits were computed for another text) or its span is
+ * not one (ends before it starts, not whole code units): never applied clamped.
  */
 export function applyEdits(text: string, edits: readonly Edit[]): string {
   let out = '';
   let pos = 0;
   for (const e of edits) {
-    if (e.start < pos || e.end > text.length) throw new RangeError(`edit [${e.start}, ${e.end}) does not fit a text of ${text.length} characters (edits unsorted, or computed for another text)`);
+    if (!Number.isInteger(e.start) || !Number.isInteger(e.end) || e.start < pos || e.end < e.start || e.end > text.length) throw new RangeError(`edit [${e.start}, ${e.end}) does not fit a text of ${text.length} characters (edits unsorted, or computed for another text)`);
     out += text.slice(pos, e.start) + e.newText;
     pos = e.end;
   }

@@ -114,12 +114,28 @@ export class Fixes {
   private runFixAll(f: Folder, opts: Omit<FixAllOptions, 'accept'> & { allowCreate?: boolean }): FixAllResult {
     const config = this.folders.configOf(f);
     const canCreate = this.ctx.canCreateFiles || (!!opts.allowCreate && this.ctx.nodeFs instanceof NodeFileSystem);
-    return fixAllSync(
+    const leftOut = new Set<string>();
+    const res = fixAllSync(
       { read: (p) => this.ctx.fs.readFile(p), analyze: (texts) => this.analyzeWith(f, config, texts).findings },
       // a client that cannot create files gets the other fixes (each fix is whole or absent)
-      { ...opts, accept: (fix, texts) => canCreate || !fix.edits.some((e) => e.create && !texts.has(e.file)) },
+      {
+        ...opts,
+        accept: (fix, texts) => {
+          if (canCreate || !fix.edits.some((e) => e.create && !texts.has(e.file))) return true;
+          leftOut.add(fix.title);
+          return false;
+        },
+      },
       f.result?.findings ?? [],
     );
+    // said, not silent: the quick fix of each one runs as the server command
+    if (leftOut.size > 0) {
+      this.ctx.host.log(
+        'info',
+        `Fix-all left out ${leftOut.size} fix${leftOut.size === 1 ? '' : 'es'} that create${leftOut.size === 1 ? 's' : ''} a file (${[...leftOut].join('; ')}): this editor cannot create files in an edit (no workspaceEdit.documentChanges / create). Apply ${leftOut.size === 1 ? 'it' : 'each'} from its quick fix: the server runs it (command ${SERVER_APPLY_FIX_COMMAND}).`,
+      );
+    }
+    return res;
   }
 
   /** The fix-all WorkspaceEdit for one file (undefined when there is nothing to fix). */
