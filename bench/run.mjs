@@ -4,7 +4,8 @@
 //   server start to first diagnostics, memory and responsiveness on a large workspace), lsp
 //   (scripts/bench-lsp.ts: keystrokes through the language server), hostile (a 100,000-element list,
 //   syntax-error-heavy modules). Default: all of them.
-// Also builds bench/out/gen-repo.js: node bench/out/gen-repo.js DIR --files 4000
+// Also builds bench/out/gen-repo.js (node bench/out/gen-repo.js DIR --files 4000) and
+// bench/out/floor.js (bench/floor.ts).
 import * as esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -36,6 +37,8 @@ const build = (name) =>
     alias: { 'web-tree-sitter': require.resolve('web-tree-sitter') },
   });
 await build('gen-repo');
+// the floors bench repo compares the CLI with (bench/floor.ts), run as a child process
+await build('floor');
 for (const name of names) {
   console.log(`\n## bench ${name}`);
   let r;

@@ -163,6 +163,8 @@ export interface CheckStats {
   filesFound: number;
   pythonFiles: number;
   parsed: number;
+  /** Characters of the files the code and template rules parsed (settings modules not counted). */
+  parsedChars?: number;
   skippedByPrefilter: number;
   skippedLargeOrBinary: number;
   /** Worker threads started (0: the code rules ran in-process). */
