@@ -22,6 +22,14 @@ export function isSecretName(name: string): boolean {
   return !!last && SECRET_WORDS.has(last) && !words.some((w) => NOT_SECRET_WORDS.has(w));
 }
 
+/** The end of a name isSecretName accepts (its last word, numbers aside), in any case. */
+const SECRET_END = String.raw`(?:key|token|secret|signature|sig|passw(?:or)?d|pwd|passphrase|hmac|authorization|credentials?)(?:[_-]?\d+)*`;
+/** A file the rule can report in: one pass for `==`/`!=`, one for a secret side (see secretSide). */
+const PREFILTER = new RegExp(
+  String.raw`^(?=[\s\S]*?[=!]=)(?=[\s\S]*?(?:\bhmac\b|settings\s*\.\s*\w*${SECRET_END}\b|getattr\s*\(\s*settings\s*,\s*[rRuU]?["']\w*${SECRET_END}["']|(?:headers|META)\s*(?:\.\s*get\s*\(|\[)\s*[rRbBuUfF]{0,2}["'][^"'\n]*${SECRET_END}["']|\bsettings\s+as\s+\w))`,
+  'i',
+);
+
 /** Parents in which `not f(...)` reads as intended without parentheses. */
 const NOT_SAFE_PARENTS = new Set(['if_statement', 'elif_clause', 'while_statement', 'boolean_operator', 'not_operator', 'return_statement', 'assignment', 'expression_statement', 'parenthesized_expression', 'assert_statement', 'keyword_argument', 'argument_list']);
 
@@ -149,7 +157,10 @@ export default defineRule({
       ],
     },
   },
-  prefilter: /(?:[=!]=[^\n]*(?:key|token|secret|signature|passw|auth|hmac|digest))|(?:(?:key|token|secret|signature|passw|auth|hmac|digest)[^\n]*[=!]=)/i,
+  // what a secret side can be, in the text: `==`/`!=` somewhere, and hmac, a setting or header
+  // whose name ends with a secret word (`settings.API_KEY`, `getattr(settings, 'X_TOKEN')`,
+  // `headers.get('X-Signature-256')`, `META['HTTP_AUTHORIZATION']`), or settings under an alias
+  prefilter: PREFILTER,
   create(ctx) {
     const model = ctx.semantic;
     // constants: literals, names only ever assigned literals (no policy: nothing else is trusted)

@@ -101,7 +101,8 @@ export default defineRule({
       ],
     },
   },
-  prefilter: /<form/i,
+  // a form whose method is post (methodOf): `<form` and `method="post"` somewhere, in any case
+  prefilter: /^(?=[\s\S]*?<form)(?=[\s\S]*?\bmethod\s*=\s*["']?\s*post\b)/i,
   checkTemplate(ctx) {
     if (!ctx.html) return;
     for (const form of ctx.template.forms()) {

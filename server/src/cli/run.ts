@@ -188,12 +188,13 @@ export async function runCheck(args: CheckArgs, io: CliIO): Promise<CheckOutcome
   const projects: ProjectSummary[] = [];
   let fixed = 0;
   const stats: CheckStats = { filesFound: 0, pythonFiles: 0, parsed: 0, skippedByPrefilter: 0, skippedLargeOrBinary: 0, workers: 0, ms: 0 };
-  // The code rules of large projects run in worker threads (small ones stay in-process: the
-  // threads' start-up would cost more than they save; see PARALLEL_MIN_FILES).
+  // The code rules run in worker threads when much is left to parse after the prefilter (the
+  // threads' start-up would cost more than they save otherwise; see WORKERS_MIN_CHARS). The
+  // pool starts no thread until the analysis sends it work.
   const pool = args.workers === 0 ? undefined : new CodePool({ registry: allRules, size: args.workers });
   // benchmarks move the threshold (bench/repo.ts --break-even)
-  const minEnv = Number(process.env.DJR_PARALLEL_MIN_FILES);
-  const minFiles = process.env.DJR_PARALLEL_MIN_FILES && Number.isInteger(minEnv) && minEnv >= 0 ? minEnv : undefined;
+  const minEnv = Number(process.env.DJR_WORKERS_MIN_CHARS);
+  const minChars = process.env.DJR_WORKERS_MIN_CHARS && Number.isInteger(minEnv) && minEnv >= 0 ? minEnv : undefined;
   try {
     for (const t of targets) {
       const problems: ConfigProblem[] = [];
@@ -201,8 +202,9 @@ export async function runCheck(args: CheckArgs, io: CliIO): Promise<CheckOutcome
       for (const p of problems) notes.push({ file: p.file, kind: 'info', message: p.message });
       // fix-all passes analyse the fixed texts in memory (PendingFileSystem); they are written at the end
       const pending = new PendingFileSystem(fsys);
-      const analyzer = new Analyzer({ rules: allRules, fs: pending });
-      const analyze = () => analyzer.analyzeAsync(t.root, config, undefined, { pool, minFiles });
+      // one analysis keeps nothing for a next one (no texts, no trees); fix-all passes reuse results
+      const analyzer = new Analyzer({ rules: allRules, fs: pending, oneShot: !args.fix });
+      const analyze = () => analyzer.analyzeAsync(t.root, config, undefined, { pool, minChars });
       let result = await analyze();
       // a production module named in the options that matches nothing is an error, not a silent guess
       const missing = result.projects.find((p) => p.configuredMissing);
@@ -240,6 +242,7 @@ export async function runCheck(args: CheckArgs, io: CliIO): Promise<CheckOutcome
         result = written && outcome.stable ? last : await analyze();
       }
       for (const k of ['filesFound', 'pythonFiles', 'parsed', 'skippedByPrefilter', 'skippedLargeOrBinary', 'ms'] as const) stats[k] += result.stats[k];
+      stats.parsedChars = (stats.parsedChars ?? 0) + (result.stats.parsedChars ?? 0);
       findings.push(...(t.only ? result.findings.filter((f) => f.file === t.only) : result.findings));
       const suppressed = result.suppressed ?? [];
       accepted.push(...(t.only ? suppressed.filter((f) => f.file === t.only) : suppressed));

@@ -4,7 +4,7 @@
  * Caches (parse trees, per-file code-rule results) make re-analysis after an edit cheap.
  */
 import * as path from 'node:path';
-import { BINARY_MESSAGE, buildFinding, CodeChecker, isCodeRule, isCodeRuleFile, isPackageInit, isPerFileRule, ruleFailed, tooLargeMessage, type CodeEnv, type CodeFileResult, type CodeRunData, type ReportEnv, type SilencedCheck } from './codecheck';
+import { BINARY_MESSAGE, buildFinding, CodeChecker, isCodeRule, isCodeRuleFile, isPackageInit, isPerFileRule, PREFILTERED, ruleFailed, tooLargeMessage, type CodeEnv, type CodeFileResult, type CodeRunData, type ReportEnv, type SilencedCheck } from './codecheck';
 import { ruleEnabled } from './config';
 import { dictLiteralEntry, dictLiteralOf, ModuleEditor } from './edits';
 import { envLookupSites, type Binding, type EnvLookupSite, type ModuleScope } from './evaluator';
@@ -62,6 +62,8 @@ export interface AnalysisStats {
   filesFound: number;
   pythonFiles: number;
   parsed: number;
+  /** Characters of the files the code and template rules parsed (settings modules not counted). */
+  parsedChars?: number;
   skippedByPrefilter: number;
   skippedLargeOrBinary: number;
   ms: number;
@@ -122,17 +124,26 @@ export interface AnalyzeOptions {
 /** Whether a code-rule run goes to worker threads (see CodePool). */
 export interface ParallelOptions {
   pool?: CodePool;
-  /** Fewest files the code rules must check for the workers to pay for their start-up. */
-  minFiles?: number;
+  /**
+   * Characters left to parse (files some rule's prefilter matched) from which the workers are
+   * started (default WORKERS_MIN_CHARS): below, the code rules run in-process.
+   */
+  minChars?: number;
   signal?: { readonly aborted: boolean };
 }
 
 /**
- * Below this many files for the code rules, worker threads cost more than they save. Measured
- * with `npm run bench -- repo --break-even` on 2 cores: starting the workers costs 120-150 ms of
- * wall time, the code rules about 0.5 ms of CPU per file, so two workers on two free cores pay
- * from about 550 files on (on cores busy with other work they never do; they still halve the
- * CLI's peak memory on large repositories). See README, Performance.
+ * The worker threads of analyzeAsync start once this many characters are left to parse after
+ * the prefilter (the main thread reads and prefilters every file; only what matched is parsed).
+ * Each worker costs about 150 ms of CPU to start (its bundle, the parser's WebAssembly, the rules)
+ * and parsing runs at about 4 M characters per CPU second, so below this the workers cost more
+ * CPU than they could save wall time. Measured with `npm run bench -- repo --break-even`.
+ */
+export const WORKERS_MIN_CHARS = 4_000_000;
+
+/**
+ * The language server scans a folder's code rules in the background, in worker threads, from
+ * this many files for them on (the main thread stays free for typing meanwhile).
  */
 export const PARALLEL_MIN_FILES = 600;
 
@@ -141,6 +152,13 @@ export interface AnalyzerOptions {
   fs?: FileSystem;
   /** Parse trees kept between runs (the language server passes one). */
   cache?: ParseCache;
+  /**
+   * One analysis, nothing kept for a next one (the CLI without --fix): no per-file code-rule
+   * results, no texts, the parse tree of a checked file freed once its rules ran.
+   */
+  oneShot?: boolean;
+  /** false: every code and template rule reads every file (for checking that the prefilters lose nothing). */
+  prefilters?: boolean;
 }
 
 export interface CodeCacheEntry {
@@ -165,13 +183,13 @@ export class Analyzer implements CodeEnv {
   /** Parsed requirements files, manifests and lock files (by path; reused while the text is the same). */
   readonly dependencyCache = new Map<string, { text: string; value: unknown }>();
 
-  constructor(private readonly opts: AnalyzerOptions) {
-    this.fs = opts.fs ?? new NodeFileSystem();
-    this.cache = opts.cache ?? new ParseCache();
+  constructor(readonly options: AnalyzerOptions) {
+    this.fs = options.fs ?? new NodeFileSystem();
+    this.cache = options.cache ?? new ParseCache();
   }
 
   get rules(): Rule[] {
-    return this.opts.rules;
+    return this.options.rules;
   }
 
   /** Forget per-file results (e.g. after the rule set or the configuration changed). */
@@ -209,13 +227,13 @@ export class Analyzer implements CodeEnv {
     const findings: Finding[] = [];
     const notes: Note[] = [];
     const applicability: Record<string, boolean> = {};
-    const stats: AnalysisStats = { filesFound: inv.files.length, pythonFiles: inv.files.filter((f) => f.kind === 'python').length, parsed: 0, skippedByPrefilter: 0, skippedLargeOrBinary: 0, ms: 0 };
+    const stats: AnalysisStats = { filesFound: inv.files.length, pythonFiles: inv.files.filter((f) => f.kind === 'python').length, parsed: 0, parsedChars: 0, skippedByPrefilter: 0, skippedLargeOrBinary: 0, ms: 0 };
     const summaries: ProjectSummary[] = [];
     if (!config.enable) return { disabled: { root: absRoot, projects: [], findings, notes, applicability, stats } };
 
     // no Django project (a Flask app, a folder of scripts): nothing is checked, nothing is reported
     const projects = this.discover(inv, config);
-    const rules = this.opts.rules.filter((r) => ruleEnabled(config, r.meta.code, r.meta.optIn));
+    const rules = this.options.rules.filter((r) => ruleEnabled(config, r.meta.code, r.meta.optIn));
 
     const runs: ProjectRun[] = [];
     for (const project of projects) runs.push(new ProjectRun(this, project, inv, config, rules, findings, notes, stats, projects.map((p) => p.root)));
@@ -283,6 +301,7 @@ export class Analyzer implements CodeEnv {
    * configured module, and the same manage.py / wsgi.py / asgi.py / settings texts.
    */
   private discover(inv: FileInventory, config: Config): DjangoProject[] {
+    if (this.options.oneShot) return findDjangoProjects(inv, this.fs, config);
     const keyParts = [config.productionSettingsModule ?? ''];
     for (const f of inv.files) {
       // the choice also reads settings modules (empty packages, overlays that import production)
@@ -394,6 +413,8 @@ class ProjectRun {
   private templateFiles: ProjectFile[] = [];
   private templateFolders: TemplateFolders | undefined;
   private readonly nestedRoots: string[];
+  /** The modules the production settings ran (their trees stay cached in one-shot runs). */
+  private readonly settingsPaths = new Set<string>();
 
   constructor(
     private readonly an: Analyzer,
@@ -474,15 +495,25 @@ class ProjectRun {
     return raw === undefined ? undefined : this.checkText(file, raw);
   }
 
-  /** The text of a file not larger than MAX_FILE_BYTES (a note otherwise, or when it is not read). */
+  /**
+   * The text of a file not larger than MAX_FILE_BYTES (a note otherwise, or when it is not read).
+   * A file system with `unreadable` caps its reads itself (NodeFileSystem: one inspection per
+   * read) and says why it read nothing; others are asked for the size first.
+   */
   private readRaw(file: string): string | undefined {
-    const size = this.an.fs.size(file);
-    if (size !== undefined && size > MAX_FILE_BYTES) return this.skip(file, tooLargeMessage(size, MAX_FILE_BYTES));
-    const text = this.an.fs.readFile(file);
-    if (text === undefined) {
-      const why = this.an.fs.unreadable?.(file);
-      if (why) return this.skip(file, why);
+    const fs = this.an.fs;
+    if (!fs.unreadable) {
+      const size = fs.size(file);
+      if (size !== undefined && size > MAX_FILE_BYTES) return this.skip(file, tooLargeMessage(size, MAX_FILE_BYTES));
     }
+    const text = fs.readFile(file);
+    if (text === undefined) {
+      const why = fs.unreadable?.(file);
+      if (why) return this.skip(file, why);
+      return undefined;
+    }
+    // an in-memory text (an open document, a fix-all pass) is not capped by the disk reader
+    if (text.length > MAX_FILE_BYTES && (fs.size(file) ?? 0) > MAX_FILE_BYTES) return this.skip(file, tooLargeMessage(fs.size(file) as number, MAX_FILE_BYTES));
     return text;
   }
 
@@ -502,15 +533,9 @@ class ProjectRun {
   }
 
   async executeAsync(opts: ParallelOptions): Promise<void> {
-    const pool = opts.pool;
-    const minFiles = opts.minFiles ?? PARALLEL_MIN_FILES;
-    // start the workers while the settings are evaluated
-    if (pool?.available && pool.accepts(this.rules.filter(isPerFileRule)) && this.files.filter((f) => isCodeRuleFile(f, this.config)).length >= minFiles) pool.warm();
     this.prepare();
     const work = this.codeWork();
-    if (work && pool?.available && pool.accepts(work.rules) && work.files.length >= minFiles) {
-      await this.runCodeRulesInWorkers(work, pool, opts.signal);
-    } else this.runCodeRules();
+    if (work) await this.runCodeRulesStreaming(work, opts);
     this.finish();
   }
 
@@ -609,6 +634,7 @@ class ProjectRun {
       if (t === undefined) return undefined;
       const m = this.an.parse(p, t);
       this.stats.parsed++;
+      this.settingsPaths.add(p);
       modules.push(m);
       return m;
     };
@@ -674,6 +700,7 @@ class ProjectRun {
       djangoVersionPinned: this.djangoVersionPinned,
       today: this.today.toISOString(),
       silenced: this.silenced,
+      ...(this.an.options.prefilters === false ? { noPrefilter: true } : {}),
     };
   }
 
@@ -716,8 +743,9 @@ class ProjectRun {
       const text = this.checkText(f.path, raw);
       if (text === undefined) continue;
       checker ??= this.codeChecker(rules);
-      const r = checker.check(f, text);
+      const r = this.checkOne(checker, f, text, checker.candidates(text, f));
       this.addCodeResult(r);
+      if (r.parsed) this.stats.parsedChars = (this.stats.parsedChars ?? 0) + text.length;
       this.an.codeCacheSet(f.path, { config: configKey, ...this.an.source(f.path, text, stamp), findings: r.findings, notes: r.notes, skipped: r.prefiltered || undefined });
     }
     if (deferred.length > 0) this.pending = { data: this.codeRunData(), rules, configKey, files: deferred };
@@ -731,33 +759,126 @@ class ProjectRun {
   }
 
   /**
-   * The code rules in worker threads: the workers read the files themselves; results are merged
-   * in file order, as the in-process loop would. A failing pool (a worker that cannot start or
-   * dies) falls back to the in-process loop for the files without results.
+   * The code rules of analyzeAsync: this thread reads each file and runs the prefilters (one
+   * pass over the rules); what matched is parsed and checked here, or, once the characters left
+   * to parse reach `opts.minChars`, in the pool's worker threads (sent with the text and the
+   * rules that matched, in batches, at most two per worker in flight). Results are merged in file
+   * order, as the in-process loop would. Files a failing pool could not check are checked here.
    */
-  private async runCodeRulesInWorkers(work: { rules: Rule[]; configKey: string; files: ProjectFile[] }, pool: CodePool, signal?: { readonly aborted: boolean }): Promise<void> {
-    let results: (CodeFileResult & { skipped?: Note } | undefined)[] = [];
-    try {
-      // texts that are not on disk (a fix-all pass) are sent; the workers read the others
-      const memory = this.an.fs.memoryText?.bind(this.an.fs);
-      results = await pool.run(this.codeRunData(), work.rules, work.files, { signal, text: memory ? (f) => memory(f.path) : undefined });
-    } catch {
-      results = [];
-    }
-    let checker: CodeChecker | undefined;
-    work.files.forEach((f, i) => {
-      const r = results[i];
-      if (r) {
-        if (r.skipped) this.skip(f.path, r.skipped.message);
-        else this.addCodeResult(r);
-        return;
+  private async runCodeRulesStreaming(work: { rules: Rule[]; configKey: string; files: ProjectFile[] }, opts: ParallelOptions): Promise<void> {
+    const { rules, configKey, files } = work;
+    const pool = opts.pool?.available && opts.pool.accepts(rules) ? opts.pool : undefined;
+    const minChars = opts.minChars ?? WORKERS_MIN_CHARS;
+    const oneShot = !!this.an.options.oneShot;
+    const checker = this.codeChecker(rules);
+    const data = this.codeRunData();
+    /** Per file: the result, its text while it waits for one, the notes its reading made. */
+    const slots: { result?: CodeFileResult; text?: string; chars?: number; rules?: Rule[]; stamp?: string; notes?: Note[]; cached?: boolean }[] = files.map(() => ({}));
+    let queue: number[] = [];
+    let queuedChars = 0;
+    let workers = false;
+    const inflight = new Set<Promise<void>>();
+    const BATCH_CHARS = 256 * 1024;
+    const send = (batch: number[]): void => {
+      const p = (pool as CodePool)
+        .check(data, rules, batch.map((i) => ({ file: files[i], text: slots[i].text, rules: (slots[i].rules as Rule[]).map((r) => r.meta.code) })))
+        .then(
+          (results) => {
+            results.forEach((r, k) => {
+              const slot = slots[batch[k]];
+              slot.result = r;
+              if (oneShot) slot.text = undefined;
+            });
+          },
+          () => undefined, // checked here afterwards (the pool is broken: nothing more is sent)
+        )
+        .finally(() => inflight.delete(p));
+      inflight.add(p);
+    };
+    const flush = async (all: boolean): Promise<void> => {
+      while (queue.length > 0 && pool?.available) {
+        let chars = 0;
+        let n = 0;
+        while (n < queue.length && n < 64 && chars < BATCH_CHARS) chars += (slots[queue[n++]].text as string).length;
+        if (!all && chars < BATCH_CHARS && n < 64) return;
+        send(queue.slice(0, n));
+        queue = queue.slice(n);
+        // back-pressure: the texts in flight stay bounded
+        while (inflight.size >= pool.size * 2) await Promise.race(inflight);
       }
-      if (signal?.aborted) return;
-      const text = this.readText(f.path);
-      if (text === undefined) return;
-      checker ??= this.codeChecker(work.rules);
-      this.addCodeResult(checker.check(f, text));
-    });
+    };
+    for (let i = 0; i < files.length; i++) {
+      if (opts.signal?.aborted) break;
+      const f = files[i];
+      const slot = slots[i];
+      const stamp = oneShot ? undefined : this.an.fs.stamp?.(f.path);
+      const hit = oneShot ? undefined : this.an.codeCacheGet(f.path, configKey, { stamp });
+      if (hit) {
+        slot.result = { findings: hit.findings, notes: hit.notes, parsed: false, prefiltered: !!hit.skipped };
+        slot.cached = true;
+        continue;
+      }
+      // notes of the reading (too large, binary, unreadable) keep their place among the results
+      const before = this.notes.length;
+      const raw = this.readRaw(f.path);
+      const text = raw === undefined ? undefined : this.checkText(f.path, raw);
+      if (this.notes.length > before) slot.notes = this.notes.splice(before);
+      if (text === undefined) continue;
+      const cached = oneShot ? undefined : this.an.codeCacheGet(f.path, configKey, { text });
+      if (cached) {
+        slot.result = { findings: cached.findings, notes: cached.notes, parsed: false, prefiltered: !!cached.skipped };
+        slot.cached = true;
+        continue;
+      }
+      slot.stamp = stamp;
+      const matched = checker.candidates(text, f);
+      if (matched.length === 0) {
+        slot.result = PREFILTERED;
+        if (!oneShot) slot.text = text;
+        continue;
+      }
+      slot.text = text;
+      slot.chars = text.length;
+      slot.rules = matched;
+      if (!pool) {
+        slot.result = this.checkOne(checker, f, text, matched);
+        if (oneShot) slot.text = undefined;
+        continue;
+      }
+      queue.push(i);
+      queuedChars += text.length;
+      if (!workers && queuedChars >= minChars) workers = true;
+      if (workers) await flush(false);
+    }
+    if (workers) {
+      await flush(true);
+      while (inflight.size > 0) await Promise.race(inflight);
+    }
+    // what is left: the queue below the threshold, or files a failing pool did not check
+    for (let i = 0; i < files.length; i++) {
+      const slot = slots[i];
+      if (slot.result || slot.text === undefined || !slot.rules) continue;
+      if (opts.signal?.aborted) break;
+      slot.result = this.checkOne(checker, files[i], slot.text, slot.rules);
+    }
+    for (let i = 0; i < files.length; i++) {
+      const slot = slots[i];
+      if (slot.notes) this.notes.push(...slot.notes);
+      const r = slot.result;
+      if (!r) continue;
+      this.addCodeResult(r);
+      if (r.parsed) this.stats.parsedChars = (this.stats.parsedChars ?? 0) + (slot.chars ?? 0);
+      if (!oneShot && !slot.cached && slot.text !== undefined) {
+        this.an.codeCacheSet(files[i].path, { config: configKey, ...this.an.source(files[i].path, slot.text, slot.stamp), findings: r.findings, notes: r.notes, skipped: r.prefiltered || undefined });
+      }
+    }
+  }
+
+  /** Checks one file in this thread (its tree freed afterwards in a one-shot run, unless settings use it). */
+  private checkOne(checker: CodeChecker, f: ProjectFile, text: string, rules: Rule[]): CodeFileResult {
+    const r = checker.check(f, text, rules);
+    if (this.an.options.oneShot && f.kind === 'python' && !this.settingsPaths.has(f.path)) this.an.cache.drop(f.path);
+    return r;
   }
 
   get findingSink(): Finding[] {
@@ -985,6 +1106,7 @@ class SettingsContextImpl {
       notChecked: (reason) => run.verdict(self.currentRule as Rule, 'not-checked', reason),
       module: self.module,
       scope: self.scope,
+      modules: self.modules,
       installedApps: self.installedApps,
       middleware: self.middleware,
       calls: self.calls,

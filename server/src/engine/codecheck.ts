@@ -35,6 +35,8 @@ export interface CodeRunData {
    * comment written beside it, as the reason).
    */
   silenced: Record<string, SilencedCheck>;
+  /** Every rule reads every file: prefilters not applied (AnalyzerOptions.prefilters false). */
+  noPrefilter?: boolean;
 }
 
 /** An entry of SILENCED_SYSTEM_CHECKS: where it is written and the comment beside it. */
@@ -55,6 +57,9 @@ export interface CodeFileResult {
   /** No candidate rule's prefilter matched: not parsed. */
   prefiltered: boolean;
 }
+
+/** A file's result that says only that no rule's prefilter matched it. */
+export const PREFILTERED: CodeFileResult = Object.freeze({ findings: [], notes: [], parsed: false, prefiltered: true }) as CodeFileResult;
 
 /** Where files are read and parsed (the Analyzer's caches, or a worker's own). */
 export interface CodeEnv {
@@ -306,6 +311,8 @@ export class CodeChecker {
   private readonly today: Date;
   private readonly rules: Rule[];
   private readonly templateRules: Rule[];
+  /** Every rule reads every file (prefilters off: CodeRunData.noPrefilter, for checks of the prefilters). */
+  private readonly noPrefilter: boolean;
 
   constructor(
     private readonly env: CodeEnv,
@@ -317,17 +324,31 @@ export class CodeChecker {
     this.today = new Date(data.today);
     this.rules = rules.filter(isCodeRule);
     this.templateRules = rules.filter((r) => r.checkTemplate);
+    this.noPrefilter = !!data.noPrefilter;
+  }
+
+  /** The rules of this checker by code (what a worker thread is told to run on a file). */
+  rulesByCode(codes: readonly string[]): Rule[] {
+    const all = [...this.rules, ...this.templateRules];
+    return codes.map((c) => all.find((r) => r.meta.code === c)).filter((r): r is Rule => r !== undefined);
   }
 
   /** The rules that look at this file and whose prefilter matches its text (none: the file is not parsed). */
   candidates(text: string, file?: ProjectFile): Rule[] {
-    return this.rules.filter((r) => (!file || wantsFile(r, file)) && (!r.prefilter || r.prefilter.test(text)));
+    const rules = file?.kind === 'template' ? this.templateRules : this.rules;
+    const out: Rule[] = [];
+    // one pass over the rules: a rule without a prefilter, or whose prefilter matches
+    for (const r of rules) if ((!file || file.kind === 'template' || wantsFile(r, file)) && (this.noPrefilter || !r.prefilter || r.prefilter.test(text))) out.push(r);
+    return out;
   }
 
-  check(file: ProjectFile, text: string): CodeFileResult {
-    if (file.kind === 'template') return this.checkTemplate(file, text);
-    const candidates = this.candidates(text, file);
+  /**
+   * Checks one file. `candidates`: the rules candidates() chose for this text already (the
+   * prefilter ran where the file was read; the worker threads get them with the text).
+   */
+  check(file: ProjectFile, text: string, candidates: Rule[] = this.candidates(text, file)): CodeFileResult {
     if (candidates.length === 0) return { findings: [], notes: [], parsed: false, prefiltered: true };
+    if (file.kind === 'template') return this.checkTemplate(file, text, candidates);
     const module = this.env.parse(file.path, text);
     const findings: Finding[] = [];
     const notes: Note[] = [];
@@ -389,9 +410,7 @@ export class CodeChecker {
    * Template rules over one template (tokenized only when some rule's prefilter matches). A file
    * written in Jinja2's syntax is not a Django template: no rule judges it.
    */
-  private checkTemplate(file: ProjectFile, text: string): CodeFileResult {
-    const candidates = this.templateRules.filter((r) => !r.prefilter || r.prefilter.test(text));
-    if (candidates.length === 0) return { findings: [], notes: [], parsed: false, prefiltered: true };
+  private checkTemplate(file: ProjectFile, text: string, candidates: Rule[]): CodeFileResult {
     const template = parseTemplate(text);
     const findings: Finding[] = [];
     const notes: Note[] = [];

@@ -8,6 +8,7 @@
  * `encodeText` is the way back, for fixes: the same encoding, the same BOM. It returns undefined
  * when the text holds a character the encoding cannot hold (a fix must then not be written).
  */
+import { isUtf8 } from 'node:buffer';
 
 /** How a file's bytes were decoded (enough to encode an edited text the same way). */
 export interface TextEncodingInfo {
@@ -100,14 +101,17 @@ export function codingDeclaration(buf: Uint8Array): string | undefined {
   return undefined;
 }
 
-/** Byte-for-byte Latin-1 (not the WHATWG `latin1` label, which is windows-1252). */
+/**
+ * Byte-for-byte Latin-1 (not the WHATWG `latin1` label, which is windows-1252): Node's Buffer
+ * `latin1` maps each byte to the code point of the same value.
+ */
 function latin1Decode(buf: Uint8Array): string {
-  let out = '';
-  for (let i = 0; i < buf.length; i += 8192) out += String.fromCharCode(...buf.subarray(i, Math.min(buf.length, i + 8192)));
-  return out;
+  return Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString('latin1');
 }
 
 function strictDecode(label: string, buf: Uint8Array): string | undefined {
+  // UTF-8, the common case: validated and decoded natively (no decoder object per file)
+  if (label === 'utf-8') return isUtf8(buf) ? Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString('utf8') : undefined;
   try {
     return new TextDecoder(label, { fatal: true, ignoreBOM: true }).decode(buf);
   } catch {

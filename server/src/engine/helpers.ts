@@ -570,8 +570,13 @@ export function requireTrue(ctx: SettingsContext, check: BooleanSettingCheck): v
 export function settingWith(ctx: SettingsContext, name: string, module: PyModule, start: number, end: number, replacement: string): Value | undefined {
   const changed = module.text.slice(0, start) + replacement + module.text.slice(end);
   const cache = new ParseCache(32);
+  // the other modules of the closure as this analysis parsed them (parsed again: the changed one)
+  const parsed = new Map<string, PyModule>();
+  for (const m of ctx.modules ?? []) if (m.path !== module.path) parsed.set(m.path, m);
   try {
     const load = (p: string): PyModule | undefined => {
+      const known = parsed.get(p);
+      if (known) return known;
       const text = p === module.path ? changed : p === ctx.module.path ? ctx.module.text : ctx.fs.readFile(p);
       return text === undefined ? undefined : cache.parse(p, text);
     };

@@ -26,6 +26,8 @@ export interface WorkerTask {
   file: ProjectFile;
   /** The text to check (the main thread's view: open documents); absent: the worker reads the file. */
   text?: string;
+  /** The rules whose prefilter matched `text` (codes; the main thread ran the prefilters): absent: the worker runs them. */
+  rules?: string[];
 }
 
 export interface CheckRequest {
@@ -201,6 +203,22 @@ export class CodePool {
       this.pending.set(id, { resolve, reject, slot });
       slot.worker.postMessage(msg);
     });
+  }
+
+  /**
+   * Checks one batch of tasks in the least busy worker (starting one while fewer than the pool's
+   * size run). Rejects when the worker fails.
+   */
+  check(data: CodeRunData, rules: readonly Rule[], tasks: WorkerTask[]): Promise<WorkerFileResult[]> {
+    if (!this.available) return Promise.reject(this.broken ?? new Error('no code-rule worker available'));
+    let slot: Slot;
+    try {
+      slot = this.pick(this.size);
+    } catch (e) {
+      this.broken ??= e instanceof Error ? e : new Error(String(e));
+      return Promise.reject(this.broken);
+    }
+    return this.send(slot, data, rules.map((r) => r.meta.code), tasks);
   }
 
   /**

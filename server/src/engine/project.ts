@@ -175,10 +175,9 @@ export function classify(name: string): FileKind | undefined {
   return undefined;
 }
 
-function isTestPath(rel: string): boolean {
-  const parts = rel.split('/');
-  const base = parts[parts.length - 1];
-  return parts.slice(0, -1).some((p) => p === 'tests' || p === 'test') || /^test_.*\.py$/.test(base) || /_tests?\.py$/.test(base) || base === 'tests.py' || base === 'conftest.py';
+/** A test module by its name (test_x.py, x_test.py, x_tests.py, tests.py, conftest.py). */
+function isTestName(base: string): boolean {
+  return /^test_.*\.py$/.test(base) || /_tests?\.py$/.test(base) || base === 'tests.py' || base === 'conftest.py';
 }
 
 /** Lists the files the rules read, skipping virtualenvs, node_modules and the like. */
@@ -187,32 +186,46 @@ export function listFiles(root: string, fs: FileSystem, config: Pick<Config, 'ex
   const special: string[] = [];
   let skippedDirs = 0;
   const exclude = new Set(config.exclude.map((e) => e.replace(/\/+$/, '')));
-  const stack = [root];
+  // each folder with its path relative to the root ('/'-separated) and what its path says about
+  // the files in it (a tests/ or migrations/ folder on the way): computed once per folder
+  interface Dir {
+    abs: string;
+    rel: string;
+    /** A folder named tests or test on the way. */
+    test: boolean;
+    migrations: boolean;
+    /** A folder whose name starts with a dot on the way (tooling: .github/, .devcontainer/). */
+    dot: boolean;
+  }
+  const stack: Dir[] = [{ abs: root, rel: '', test: false, migrations: false, dot: false }];
+  const sep = root.endsWith(path.sep) ? '' : path.sep;
   while (stack.length > 0 && files.length < limit) {
-    const dir = stack.pop() as string;
-    const entries = fs.readDir(dir);
-    if (dir !== root && entries.some((e) => e.name === 'pyvenv.cfg')) {
+    const dir = stack.pop() as Dir;
+    const entries = fs.readDir(dir.abs);
+    if (dir.abs !== root && entries.some((e) => e.name === 'pyvenv.cfg')) {
       skippedDirs++;
       continue;
     }
+    const prefix = dir.rel === '' ? '' : dir.rel + '/';
+    const absPrefix = dir.abs === root ? root + sep : dir.abs + path.sep;
     for (const e of entries) {
-      const full = path.join(dir, e.name);
-      const rel = path.relative(root, full).split(path.sep).join('/');
+      const full = absPrefix + e.name;
+      const rel = prefix + e.name;
       if (e.isDirectory) {
         if (SKIP_DIRS.has(e.name) || exclude.has(e.name) || exclude.has(rel)) {
           skippedDirs++;
           continue;
         }
-        stack.push(full);
+        stack.push({ abs: full, rel, test: dir.test || e.name === 'tests' || e.name === 'test', migrations: dir.migrations || e.name === 'migrations', dot: dir.dot || e.name.startsWith('.') });
       } else if (e.isFile) {
         const kind = classify(rel);
-        if (!kind || exclude.has(rel)) continue;
+        if (!kind || (exclude.size > 0 && exclude.has(rel))) continue;
         const f: ProjectFile = { path: full, kind };
         if (kind === 'python') {
-          if (isTestPath(rel)) f.isTest = true;
-          if (rel.split('/').includes('migrations')) f.isMigration = true;
-          if (rel.split('/').slice(0, -1).some((p) => p.startsWith('.'))) f.tooling = true;
-        } else if (kind === 'template' && rel.split('/').slice(0, -1).some((p) => p === 'tests' || p === 'test')) f.isTest = true;
+          if (dir.test || isTestName(e.name)) f.isTest = true;
+          if (dir.migrations) f.isMigration = true;
+          if (dir.dot) f.tooling = true;
+        } else if (kind === 'template' && dir.test) f.isTest = true;
         files.push(f);
       } else if (e.special && classify(e.name) && !exclude.has(rel)) special.push(full);
     }
@@ -338,9 +351,9 @@ export function findDjangoProjects(inv: FileInventory, fs: FileSystem, config: P
   const projects: DjangoProject[] = [];
   for (const root of projectRoots) {
     const inside = (p: string) => p.startsWith(root + path.sep) || p === root;
-    // A file belongs to the deepest Django root containing it.
-    const owner = (p: string) => projectRoots.filter((r) => p.startsWith(r + path.sep)).sort((a, b) => b.length - a.length)[0];
-    const mine = inv.files.filter((f) => f.kind === 'python' && inside(f.path) && owner(f.path) === root && !f.isMigration);
+    // A file belongs to the deepest Django root containing it (one root: this one).
+    const owner = (p: string) => (projectRoots.length === 1 ? projectRoots[0] : projectRoots.filter((r) => p.startsWith(r + path.sep)).sort((a, b) => b.length - a.length)[0]);
+    const mine = inv.files.filter((f) => f.kind === 'python' && !f.isMigration && inside(f.path) && owner(f.path) === root);
     const settingsDefaults: { file: string; module: string }[] = [];
     for (const f of mine) {
       const b = path.basename(f.path);
@@ -351,9 +364,14 @@ export function findDjangoProjects(inv: FileInventory, fs: FileSystem, config: P
       }
     }
     const referenced = new Set(settingsDefaults.map((d) => d.module));
+    // the last part of a referenced module: only files of that name can be it (`__init__` for a package)
+    const referencedNames = new Set([...referenced].map((m) => m.slice(m.lastIndexOf('.') + 1) + '.py'));
     const settingsModules: SettingsModuleInfo[] = [];
     for (const f of mine) {
-      const rel = path.relative(root, f.path).split(path.sep).join('/');
+      const rel = f.path.startsWith(root + path.sep) ? f.path.slice(root.length + 1).split(path.sep).join('/') : path.relative(root, f.path).split(path.sep).join('/');
+      const base = rel.slice(rel.lastIndexOf('/') + 1);
+      const maybeReferenced = referencedNames.has(base) || (base === '__init__.py' && referenced.size > 0);
+      if (!maybeReferenced && (f.isTest || !isSettingsCandidate(rel))) continue;
       const dotted = dottedName(root, f.path);
       if ((!f.isTest && isSettingsCandidate(rel)) || referenced.has(dotted)) {
         settingsModules.push({ path: f.path, dotted, role: settingsRole(dotted) });

@@ -121,6 +121,8 @@ export interface SettingsContext extends BaseContext, Verdicts {
   readonly module: PyModule;
   /** Its evaluated scope (star-imports merged). */
   readonly scope: ModuleScope;
+  /** Every module the production settings ran (imports, includes, overlays), parsed from the texts this analysis read. */
+  readonly modules?: readonly PyModule[];
   /** The effective binding of a setting in production, if assigned anywhere in the closure. */
   setting(name: string): Binding | undefined;
   /** Shortcut for setting(name)?.value. */

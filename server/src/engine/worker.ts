@@ -5,10 +5,10 @@
  * the files read from disk here. Never imports or runs the user's code.
  */
 import { parentPort } from 'node:worker_threads';
-import { BINARY_MESSAGE, CodeChecker, tooLargeMessage, type CodeEnv } from './codecheck';
+import { BINARY_MESSAGE, CodeChecker, type CodeEnv } from './codecheck';
 import { initParser, ParseCache } from './parser';
 import type { CheckRequest, WorkerFileResult, WorkerReply } from './pool';
-import { looksBinary, MAX_FILE_BYTES, NodeFileSystem, OverlayFileSystem } from './project';
+import { looksBinary, NodeFileSystem, OverlayFileSystem } from './project';
 import type { Rule } from './rule';
 import { Suppressions } from './suppressions';
 
@@ -38,11 +38,7 @@ function check(req: CheckRequest): WorkerFileResult[] {
     const file = t.file.path;
     let text = t.text;
     if (text === undefined) {
-      const size = disk.size(file);
-      if (size !== undefined && size > MAX_FILE_BYTES) {
-        out.push({ findings: [], notes: [], parsed: false, prefiltered: false, skipped: { file, kind: 'skipped', message: tooLargeMessage(size, MAX_FILE_BYTES) } });
-        continue;
-      }
+      // the reader caps the size itself; unreadable() says why it read nothing (too large...)
       text = disk.readFile(file);
       if (text === undefined) {
         const why = disk.unreadable(file);
@@ -55,7 +51,7 @@ function check(req: CheckRequest): WorkerFileResult[] {
       out.push({ findings: [], notes: [], parsed: false, prefiltered: false, skipped: { file, kind: 'skipped', message: BINARY_MESSAGE } });
       continue;
     }
-    out.push(checker.check(t.file, text));
+    out.push(t.rules ? checker.check(t.file, text, checker.rulesByCode(t.rules)) : checker.check(t.file, text));
     // the batch's texts are not kept: the next batch has its own overlay
     parses.drop(file);
   }

@@ -1,0 +1,65 @@
+/**
+ * The prefilters only save work: with every code and template rule reading every file (prefilters
+ * off) the findings and notes are the same, on the example projects and on a generated repository
+ * (bench/repo-generator.ts, which has the risky and the benign shapes the rules look for). The
+ * CLI's one-shot analysis (nothing kept) gives the same result as the language server's.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { allRules } from '../../rules/index.generated';
+import { writeRepo } from '../../bench/repo-generator';
+import { Analyzer, initParser, mergeConfig, NodeFileSystem, type AnalysisResult } from '../../server/src/engine';
+import { copyProject } from '../helpers/cli';
+import { fixturesRoot } from '../helpers/fixtures';
+
+const config = mergeConfig({ today: '2026-01-15' });
+const withTests = mergeConfig({ today: '2026-01-15', includeTests: true });
+
+/** What a run found (a fix's edits left out: a generated SECRET_KEY differs run to run). */
+const comparable = (r: AnalysisResult) => ({
+  findings: r.findings.map((f) => ({ ...f, fixes: f.fixes.map((x) => ({ id: x.id, title: x.title, applicability: x.applicability, files: x.edits.map((e) => e.file) })) })),
+  notes: r.notes,
+  projects: r.projects,
+  applicability: r.applicability,
+});
+
+describe('prefilters lose no finding', () => {
+  let repo: string;
+  const copies: string[] = [];
+
+  before(async () => {
+    await initParser();
+    repo = fs.mkdtempSync(path.join(os.tmpdir(), 'djr-prefilters-'));
+    writeRepo(repo, { files: 400, seed: 11 });
+  });
+
+  after(() => {
+    fs.rmSync(repo, { recursive: true, force: true });
+    for (const c of copies) fs.rmSync(c, { recursive: true, force: true });
+  });
+
+  const projects = fs.readdirSync(path.join(fixturesRoot, 'projects')).sort();
+  for (const name of ['generated repository', ...projects]) {
+    test(`${name}: prefilters on and off give the same findings (one-shot and cached analyses alike)`, async () => {
+      let root = repo;
+      if (name !== 'generated repository') {
+        root = copyProject(name);
+        copies.push(root);
+      }
+      for (const cfg of [config, withTests]) {
+        const off = new Analyzer({ rules: allRules, fs: new NodeFileSystem(), prefilters: false }).analyze(root, cfg);
+        const on = new Analyzer({ rules: allRules, fs: new NodeFileSystem() }).analyze(root, cfg);
+        const oneShot = await new Analyzer({ rules: allRules, fs: new NodeFileSystem(), oneShot: true }).analyzeAsync(root, cfg);
+        assert.deepEqual(comparable(on), comparable(off));
+        assert.deepEqual(comparable(oneShot), comparable(off));
+        if (name === 'generated repository') {
+          assert.ok(off.findings.some((f) => f.code === 'DJR404') && off.findings.some((f) => f.code === 'DJR606'), 'the code rules found something');
+          assert.ok(on.stats.skippedByPrefilter > 0 && on.stats.parsed < off.stats.parsed, 'the prefilters skipped files');
+        }
+      }
+    });
+  }
+});
