@@ -4,7 +4,9 @@
 //   server start to first diagnostics, memory and responsiveness on a large workspace), lsp
 //   (scripts/bench-lsp.ts: keystrokes through the language server), hostile (a 100,000-element list,
 //   syntax-error-heavy modules), prefilters (how precise the code rules' prefilters are on real
-//   projects, and that they lose no finding). Default: all of them.
+//   projects, and that they lose no finding), keystroke (a large repository's settings module
+//   against a standalone 1,000-line one, side by side; --memory N: RSS at rest after N edits).
+//   Default: all of them.
 // Also builds bench/out/gen-repo.js (node bench/out/gen-repo.js DIR --files 4000) and
 // bench/out/floor.js (bench/floor.ts).
 import * as esbuild from 'esbuild';
@@ -17,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const out = path.join(root, 'bench', 'out');
-const bundled = ['engine', 'repo', 'activation', 'hostile', 'prefilters'].filter((n) => fs.existsSync(path.join(root, 'bench', `${n}.ts`)));
+const bundled = ['engine', 'repo', 'activation', 'hostile', 'prefilters', 'keystroke'].filter((n) => fs.existsSync(path.join(root, 'bench', `${n}.ts`)));
 const all = [...bundled, 'lsp'];
 const args = process.argv.slice(2);
 // the first argument names one benchmark, the rest are its own; without a name: all, default options

@@ -7,10 +7,10 @@ import * as path from 'node:path';
 import { BINARY_MESSAGE, buildFinding, CodeChecker, isCodeRule, isCodeRuleFile, isPackageInit, isPerFileRule, PREFILTERED, ruleFailed, tooLargeMessage, type CodeEnv, type CodeFileResult, type CodeRunData, type ReportEnv, type SilencedCheck } from './codecheck';
 import { ruleEnabled } from './config';
 import { dictLiteralEntry, dictLiteralOf, ModuleEditor } from './edits';
-import { envLookupSites, type Binding, type EnvLookupSite, type ModuleScope } from './evaluator';
+import { envLookupSites, ScopeCache, type Binding, type EnvLookupSite, type ModuleScope } from './evaluator';
 import { settingsEvaluator } from './settingsLoader';
 import { detectPackages, PACKAGE_TITLES, type PackageId } from './packages';
-import { ParseCache, type PyModule } from './parser';
+import { ParseCache, parseVariant, type PyModule } from './parser';
 import { findDjangoProjects, listFiles, looksBinary, MAX_FILE_BYTES, NodeFileSystem, type DjangoProject, type FileInventory, type FileSystem, type ProjectFile } from './project';
 import { installedVersion, loadDependencies, mayInstall, type DependencyModel } from './dependencies';
 import type { Requirement, RequirementProblem } from './requirements';
@@ -175,6 +175,15 @@ export interface CodeCacheEntry {
   skipped?: boolean;
 }
 
+/** What a tracked step read, asked and gave (ProjectRun.tracked). */
+interface TrackedStep<T> {
+  files: readonly ProjectFile[];
+  reads: [string, string | undefined][];
+  exists: [string, boolean][];
+  value: T;
+  notes: Note[];
+}
+
 export class Analyzer implements CodeEnv {
   readonly fs: FileSystem;
   readonly cache: ParseCache;
@@ -182,6 +191,34 @@ export class Analyzer implements CodeEnv {
   private readonly suppressionCache = new Map<string, { text: string; s: Suppressions }>();
   /** Parsed requirements files, manifests and lock files (by path; reused while the text is the same). */
   readonly dependencyCache = new Map<string, { text: string; value: unknown }>();
+  /** Settings evaluations kept between analyses, per project and set of overlays (see ScopeCache). */
+  private readonly scopeCaches = new Map<string, ScopeCache>();
+
+  private readonly memos = new WeakMap<object, Map<string, unknown>>();
+  /** Results of tracked steps of the last analysis, per step and project (ProjectRun.tracked). */
+  readonly steps = new Map<string, TrackedStep<unknown>>();
+
+  /**
+   * `make()`, computed once per owner object and key (owners are inventories, file lists and
+   * configurations, which the language server keeps while they are unchanged).
+   */
+  memo<T>(owner: object, key: string, make: () => T): T {
+    let m = this.memos.get(owner);
+    if (!m) this.memos.set(owner, (m = new Map()));
+    if (m.has(key)) return m.get(key) as T;
+    const v = make();
+    m.set(key, v);
+    return v;
+  }
+
+  scopeCacheFor(key: string): ScopeCache {
+    let c = this.scopeCaches.get(key);
+    if (!c) {
+      if (this.scopeCaches.size >= 16) this.scopeCaches.clear();
+      this.scopeCaches.set(key, (c = new ScopeCache()));
+    }
+    return c;
+  }
 
   constructor(readonly options: AnalyzerOptions) {
     this.fs = options.fs ?? new NodeFileSystem();
@@ -227,13 +264,13 @@ export class Analyzer implements CodeEnv {
     const findings: Finding[] = [];
     const notes: Note[] = [];
     const applicability: Record<string, boolean> = {};
-    const stats: AnalysisStats = { filesFound: inv.files.length, pythonFiles: inv.files.filter((f) => f.kind === 'python').length, parsed: 0, parsedChars: 0, skippedByPrefilter: 0, skippedLargeOrBinary: 0, ms: 0 };
+    const stats: AnalysisStats = { filesFound: inv.files.length, pythonFiles: this.memo(inv, 'python', () => inv.files.filter((f) => f.kind === 'python').length), parsed: 0, parsedChars: 0, skippedByPrefilter: 0, skippedLargeOrBinary: 0, ms: 0 };
     const summaries: ProjectSummary[] = [];
     if (!config.enable) return { disabled: { root: absRoot, projects: [], findings, notes, applicability, stats } };
 
     // no Django project (a Flask app, a folder of scripts): nothing is checked, nothing is reported
     const projects = this.discover(inv, config);
-    const rules = this.options.rules.filter((r) => ruleEnabled(config, r.meta.code, r.meta.optIn));
+    const rules = this.memo(config, 'rules', () => this.options.rules.filter((r) => ruleEnabled(config, r.meta.code, r.meta.optIn)));
 
     const runs: ProjectRun[] = [];
     for (const project of projects) runs.push(new ProjectRun(this, project, inv, config, rules, findings, notes, stats, projects.map((p) => p.root)));
@@ -293,25 +330,13 @@ export class Analyzer implements CodeEnv {
     return done;
   }
 
-  private discovered: { inv: FileInventory; key: string; projects: DjangoProject[] } | undefined;
-
   /**
-   * Django projects of an inventory. Discovery walks every file, so it is memoized for the same
-   * inventory object (the language server keeps one until files are created or deleted), the same
-   * configured module, and the same manage.py / wsgi.py / asgi.py / settings texts.
+   * Django projects of an inventory. What the file names say is kept per inventory object
+   * (findDjangoProjects); the texts it depends on (DJANGO_SETTINGS_MODULE defaults, overlays)
+   * are read again each time, from the file system's cache in the language server.
    */
   private discover(inv: FileInventory, config: Config): DjangoProject[] {
-    if (this.options.oneShot) return findDjangoProjects(inv, this.fs, config);
-    const keyParts = [config.productionSettingsModule ?? ''];
-    for (const f of inv.files) {
-      // the choice also reads settings modules (empty packages, overlays that import production)
-      if (f.kind === 'python' && (/(^|[\\/])(manage|wsgi|asgi)\.py$/.test(f.path) || /settings/i.test(f.path))) keyParts.push(f.path, this.fs.readFile(f.path) ?? '');
-    }
-    const key = keyParts.join('\u0000');
-    if (this.discovered && this.discovered.inv === inv && this.discovered.key === key) return this.discovered.projects;
-    const projects = findDjangoProjects(inv, this.fs, config);
-    this.discovered = { inv, key, projects };
-    return projects;
+    return findDjangoProjects(inv, this.fs, config);
   }
 
   /** Parses a file through the cache (the tree stays valid until the file is parsed again). */
@@ -432,18 +457,22 @@ class ProjectRun {
     const nested = allRoots.filter((r) => r !== root && r.startsWith(root + path.sep));
     this.nestedRoots = nested;
     const mine = (p: string) => !nested.some((r) => p.startsWith(r + path.sep));
-    this.files = inv.files.filter((f) => (f.path === root || f.path.startsWith(root + path.sep) || (f.kind !== 'python' && inv.root === root)) && mine(f.path));
-    // Project files such as .gitignore or requirements may sit above manage.py (repo root).
-    // Requirements, Dockerfiles... above it count only when the project has none of its own
-    // (in a monorepo, a service with its own requirements.txt is judged by that file).
-    if (root !== inv.root) {
-      const ownKinds = new Set(this.files.map((f) => f.kind));
-      for (const f of inv.files) {
-        if (f.kind === 'python' || f.kind === 'template' || this.files.includes(f) || !root.startsWith(path.dirname(f.path) + path.sep)) continue;
-        const shared = f.kind === 'gitignore' || f.kind === 'env' || f.kind === 'env-example' || f.kind === 'pyproject' || f.kind === 'pipfile' || f.kind === 'lock';
-        if (shared || !ownKinds.has(f.kind)) this.files.push(f);
+    // the same for every analysis of the same inventory (the language server's keystrokes)
+    this.files = an.memo(inv, `files\u0000${root}\u0000${nested.join('\u0000')}`, () => {
+      const files = inv.files.filter((f) => (f.path === root || f.path.startsWith(root + path.sep) || (f.kind !== 'python' && inv.root === root)) && mine(f.path));
+      // Project files such as .gitignore or requirements may sit above manage.py (repo root).
+      // Requirements, Dockerfiles... above it count only when the project has none of its own
+      // (in a monorepo, a service with its own requirements.txt is judged by that file).
+      if (root !== inv.root) {
+        const ownKinds = new Set(files.map((f) => f.kind));
+        for (const f of inv.files) {
+          if (f.kind === 'python' || f.kind === 'template' || files.includes(f) || !root.startsWith(path.dirname(f.path) + path.sep)) continue;
+          const shared = f.kind === 'gitignore' || f.kind === 'env' || f.kind === 'env-example' || f.kind === 'pyproject' || f.kind === 'pipfile' || f.kind === 'lock';
+          if (shared || !ownKinds.has(f.kind)) files.push(f);
+        }
       }
-    }
+      return files;
+    });
     this.today = config.today ? new Date(config.today) : new Date();
     // files named like ones the rules read that are not regular files (FIFOs, devices, links out
     // of the project): never read, one note each
@@ -521,6 +550,42 @@ class ProjectRun {
   private checkText(file: string, text: string): string | undefined {
     if (looksBinary(text)) return this.skip(file, BINARY_MESSAGE);
     return text;
+  }
+
+  /**
+   * A step of the analysis that depends only on the project's files and on what it reads or asks
+   * about through `read` / `exists`: its result is reused while the file list is the same object
+   * and every file it read gives the same text (the language server's file system gives the same
+   * string while a file is unchanged) and every existence it asked about is the same. The notes
+   * its reads made (a file too large...) are made again.
+   */
+  private tracked<T>(name: string, fn: (read: (p: string) => string | undefined, exists: (p: string) => boolean) => T): T {
+    const fs = this.an.fs;
+    // nothing is kept after a one-shot analysis
+    if (this.an.options.oneShot) return fn((p) => this.readText(p), (p) => fs.exists(p));
+    const key = `${name}\u0000${this.project.root}\u0000${this.inventoryRoot}`;
+    const prev = this.an.steps.get(key) as TrackedStep<T> | undefined;
+    if (prev && prev.files === this.files && prev.reads.every(([p, t]) => fs.readFile(p) === t) && prev.exists.every(([p, e]) => fs.exists(p) === e)) {
+      for (const n of prev.notes) this.skip(n.file, n.message);
+      return prev.value;
+    }
+    const reads: [string, string | undefined][] = [];
+    const exists: [string, boolean][] = [];
+    const notesBefore = this.notes.length;
+    const value = fn(
+      (p) => {
+        reads.push([p, fs.readFile(p)]);
+        return this.readText(p);
+      },
+      (p) => {
+        const e = fs.exists(p);
+        exists.push([p, e]);
+        return e;
+      },
+    );
+    const notes = this.notes.slice(notesBefore).filter((n) => n.kind === 'skipped');
+    this.an.steps.set(key, { files: this.files, reads, exists, value, notes });
+    return value;
   }
 
   /** Code-rule work left to the caller (AnalyzeOptions.defer). */
@@ -605,14 +670,16 @@ class ProjectRun {
   }
 
   private loadRequirements(): void {
-    this.dependencies = loadDependencies({
-      files: this.files,
-      root: this.project.root,
-      boundary: this.inventoryRoot,
-      read: (p) => this.readText(p),
-      exists: (p) => this.an.fs.exists(p),
-      cache: this.an.dependencyCache,
-    });
+    this.dependencies = this.tracked('dependencies', (read, exists) =>
+      loadDependencies({
+        files: this.files,
+        root: this.project.root,
+        boundary: this.inventoryRoot,
+        read,
+        exists,
+        cache: this.an.dependencyCache,
+      }),
+    );
     this.requirements = this.dependencies.requirements;
     this.requirementProblems = this.dependencies.problems;
     // The Django that production installs: a lock file's, a pin, else the newest release a range admits.
@@ -633,14 +700,18 @@ class ProjectRun {
       const t = p === prodPath ? text : this.readText(p);
       if (t === undefined) return undefined;
       const m = this.an.parse(p, t);
-      this.stats.parsed++;
-      this.settingsPaths.add(p);
-      modules.push(m);
+      // each module once, in the order first loaded (an import may be resolved several times)
+      if (!this.settingsPaths.has(p)) {
+        this.stats.parsed++;
+        this.settingsPaths.add(p);
+        modules.push(m);
+      }
       return m;
     };
     const prodModule = load(prodPath);
     if (!prodModule) return undefined;
-    const evaluator = settingsEvaluator(this.an.fs, this.project.root, load, this.project.overlays);
+    // the evaluations of modules this analysis finds unchanged are reused (ScopeCache)
+    const evaluator = settingsEvaluator(this.an.fs, this.project.root, load, this.project.overlays, this.scopeCache());
     const scope = evaluator.evaluate(prodModule);
     for (const m of modules) {
       for (const se of m.syntaxErrors) {
@@ -652,14 +723,49 @@ class ProjectRun {
     return new SettingsContextImpl(this, prodModule, scope, modules, (m) => evaluator.scopeFor(m), home);
   }
 
+  /** The kept settings evaluations of this project (and set of overlays). */
+  scopeCache(): ScopeCache {
+    return this.an.scopeCacheFor(`${this.project.root}\u0000${(this.project.overlays ?? []).join('\u0000')}`);
+  }
+
+  /**
+   * Runs `fn` on the production settings evaluated as if `module` read `text` (the other modules
+   * as this analysis read them; evaluations that do not depend on `module` reused).
+   */
+  withSettings<T>(prod: PyModule, modules: readonly PyModule[], module: PyModule, text: string, fn: (scope: ModuleScope) => T): T | undefined {
+    const temp = new ParseCache(8);
+    // only the statements the change touches are parsed again
+    const variant = parseVariant(module, text);
+    try {
+      const known = new Map(modules.map((m) => [m.path, m]));
+      const load = (p: string): PyModule | undefined => {
+        if (p === module.path) return variant;
+        const m = known.get(p);
+        if (m) return m;
+        const t = this.readText(p);
+        return t === undefined ? undefined : temp.parse(p, t);
+      };
+      const ev = settingsEvaluator(this.an.fs, this.project.root, load, this.project.overlays, this.scopeCache(), false);
+      const root = load(prod.path);
+      return root ? fn(ev.evaluate(root)) : undefined;
+    } finally {
+      variant.release();
+      temp.clear();
+    }
+  }
+
   /**
    * The Django templates of the project (templateDirs.ts): from the production TEMPLATES and
    * INSTALLED_APPS; template folders may lie outside the Django root (DIRS = BASE_DIR.parent / ...).
    */
   private findTemplates(): void {
     const s = this.settingsCtx;
-    const pythonDirs = new Set<string>();
-    for (const f of this.inv.files) if (f.kind === 'python') pythonDirs.add(path.dirname(f.path));
+    const inv = this.inv;
+    const pythonDirs = this.an.memo(inv, 'pythonDirs', () => {
+      const dirs = new Set<string>();
+      for (const f of inv.files) if (f.kind === 'python') dirs.add(path.dirname(f.path));
+      return dirs;
+    });
     const apps = s?.value('INSTALLED_APPS');
     const folders = findTemplateFolders({
       root: this.project.root,
@@ -673,7 +779,8 @@ class ProjectRun {
     // templates of a nested Django project are its own
     const nested = this.nestedRoots;
     const outsideRoot = (p: string) => !p.startsWith(this.project.root + path.sep);
-    const candidates = this.inv.files.filter((f) => f.kind === 'template' && !nested.some((r) => f.path.startsWith(r + path.sep)) && (!outsideRoot(f.path) || folders.folders.some((d) => d.source !== 'fallback' && f.path.startsWith(d.path + path.sep))));
+    const templates = this.an.memo(inv, 'templates', () => inv.files.filter((f) => f.kind === 'template'));
+    const candidates = templates.filter((f) => !nested.some((r) => f.path.startsWith(r + path.sep)) && (!outsideRoot(f.path) || folders.folders.some((d) => d.source !== 'fallback' && f.path.startsWith(d.path + path.sep))));
     this.templateFiles = selectTemplates(candidates, folders);
   }
 
@@ -685,7 +792,7 @@ class ProjectRun {
     // a file no enabled rule looks at (a migration when no migration rule runs) is not even read
     const migrations = rules.some((r) => r.files === 'migrations');
     const code = rules.some((r) => isCodeRule(r) && r.files !== 'migrations');
-    const files = this.files.filter((f) => isCodeRuleFile(f, this.config) && (f.isMigration ? migrations && !isPackageInit(f.path) : code));
+    const files = this.an.memo(this.files, `code\u0000${this.config.includeTests}\u0000${migrations}\u0000${code}`, () => this.files.filter((f) => isCodeRuleFile(f, this.config) && (f.isMigration ? migrations && !isPackageInit(f.path) : code))).slice();
     if (rules.some((r) => r.checkTemplate)) for (const f of this.templateFiles) if (!f.isTest || this.config.includeTests) files.push(f);
     return { rules, configKey, files };
   }
@@ -1107,6 +1214,7 @@ class SettingsContextImpl {
       module: self.module,
       scope: self.scope,
       modules: self.modules,
+      withSettings: (m, t, fn) => run.withSettings(self.module, self.modules, m, t, fn),
       installedApps: self.installedApps,
       middleware: self.middleware,
       calls: self.calls,

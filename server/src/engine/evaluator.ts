@@ -161,9 +161,47 @@ export type ModuleResolver = (from: PyModule, module: string, level: number) => 
  */
 export type IncludeResolver = (from: PyModule, pattern: string, dynamic: boolean) => PyModule[];
 
+/**
+ * What a module's evaluation depended on, in the order it happened: the imports it resolved,
+ * the include() patterns it expanded, the modules it evaluated (and the scope it got for each).
+ * Replaying them answers whether the evaluation can be reused.
+ */
+type EvalEvent =
+  | { t: 'resolve'; from: PyModule; name: string; level: number; result: PyModule | undefined }
+  | { t: 'include'; from: PyModule; pattern: string; dynamic: boolean; result: PyModule[] }
+  | { t: 'evaluate'; module: PyModule; scope: ScopeState };
+
+interface CachedScope {
+  module: PyModule;
+  scope: ScopeState;
+  events: EvalEvent[];
+  /** The namespaces files included by this module ran in (see includeViews). */
+  views: [string, ScopeState][];
+}
+
+/**
+ * Evaluated modules kept between evaluations (the language server re-evaluates the settings on
+ * every keystroke): a module whose text is unchanged (the same PyModule object, which the parse
+ * cache gives for the same text) and whose imports resolve to the same modules, themselves
+ * reused, is not evaluated again: its scope is reused. A keystroke in a settings module then
+ * re-evaluates that module and the modules that import it, not what it imports. Modules whose
+ * evaluation depended on the evaluation stack (import cycles) are never kept. One cache per
+ * project and set of overlays.
+ */
+export class ScopeCache {
+  readonly entries = new Map<string, CachedScope>();
+  /** Modules reused / evaluated (for tests and benchmarks). */
+  hits = 0;
+  misses = 0;
+}
+
 export interface EvaluatorOptions {
   /** Resolves split-settings include() patterns (no resolver: include() is not followed). */
   include?: IncludeResolver;
+  /** Evaluations to reuse (see ScopeCache). */
+  reuse?: ScopeCache;
+  /** Whether this evaluator's own evaluations go into `reuse` (default true; false: read only). */
+  record?: boolean;
   /**
    * Production overlays (file paths): an `if` whose branch imports one of them (an environment
    * switch such as `if ENV == 'production': from .production import *`) runs that branch.
@@ -200,6 +238,8 @@ export class Evaluator {
   private readonly includeViews = new Map<string, ScopeState>();
   /** Every module's scope from the start of its evaluation (functions read their globals there). */
   private readonly live = new Map<string, ScopeState>();
+  /** What each module being evaluated depends on so far (innermost last); `cut`: it met an import cycle. */
+  private readonly recorders: { path: string; events: EvalEvent[]; views: [string, ScopeState][]; cut: boolean }[] = [];
 
   constructor(
     private readonly resolve: ModuleResolver,
@@ -217,6 +257,11 @@ export class Evaluator {
   evaluate(module: PyModule): ScopeState {
     const cached = this.scopes.get(module.path);
     if (cached) return cached;
+    const reused = this.adopt(module);
+    if (reused) return reused;
+    const reuse = this.options.reuse;
+    if (reuse) reuse.misses++;
+    const rec = { path: module.path, events: [] as EvalEvent[], views: [] as [string, ScopeState][], cut: false };
     const envReadList: EnvRead[] = [];
     const pending: PendingEval[] = [];
     const imported: ScopeState[] = [];
@@ -243,13 +288,68 @@ export class Evaluator {
     };
     this.stack.add(module.path);
     this.live.set(module.path, scope);
+    this.recorders.push(rec);
     try {
       for (const top of module.stmts) this.exec(scope, top, top.ir, false);
     } finally {
       this.stack.delete(module.path);
+      this.recorders.pop();
     }
     this.scopes.set(module.path, scope);
+    if (reuse && this.options.record !== false && !rec.cut) reuse.entries.set(module.path, { module, scope, events: rec.events, views: rec.views });
     return scope;
+  }
+
+  /**
+   * The kept evaluation of `module` (ScopeCache), when it is still what evaluating it would
+   * give: the same module object, and every import, include and evaluation it made replayed in
+   * order gives the same modules and scopes (the modules it evaluated reused in turn). The
+   * replay resolves the same imports in the same order as the evaluation did.
+   */
+  private adopt(module: PyModule): ScopeState | undefined {
+    const reuse = this.options.reuse;
+    const e = reuse?.entries.get(module.path);
+    if (!reuse || !e || e.module !== module) return undefined;
+    this.stack.add(module.path);
+    try {
+      for (const ev of e.events) {
+        if (ev.t === 'resolve') {
+          if (this.resolve(ev.from, ev.name, ev.level) !== ev.result) return undefined;
+        } else if (ev.t === 'include') {
+          const now = this.options.include?.(ev.from, ev.pattern, ev.dynamic) ?? [];
+          if (now.length !== ev.result.length || now.some((m, i) => m !== ev.result[i])) return undefined;
+        } else {
+          if (this.stack.has(ev.module.path)) return undefined;
+          const now = this.scopes.get(ev.module.path) ?? this.adopt(ev.module);
+          if (now !== ev.scope) return undefined;
+        }
+      }
+    } finally {
+      this.stack.delete(module.path);
+    }
+    this.scopes.set(module.path, e.scope);
+    this.live.set(module.path, e.scope);
+    for (const [p, v] of e.views) this.includeViews.set(p, v);
+    reuse.hits++;
+    // what imports this module records the reuse as an evaluation, as it would the evaluation
+    return e.scope;
+  }
+
+  /**
+   * The module being evaluated met an import cycle through `target`: what it gives depends on the
+   * stack, it is not kept. A module importing itself (`from promise import Promise` in
+   * promise.py, resolved next to it) meets itself on the stack every time: that is no cut.
+   */
+  private cutCycle(target: string): void {
+    const rec = this.recorders[this.recorders.length - 1];
+    if (rec && rec.path !== target) rec.cut = true;
+  }
+
+  /** Resolves an import of `from`, recorded for the module being evaluated. */
+  private resolveFrom(from: PyModule, name: string, level: number): PyModule | undefined {
+    const result = this.resolve(from, name, level);
+    this.recorders[this.recorders.length - 1]?.events.push({ t: 'resolve', from, name, level, result });
+    return result;
   }
 
   // ---------------------------------------------------------------- statements
@@ -392,7 +492,7 @@ export class Evaluator {
     const importsOverlay = (body: PyStmt[], depth: number): boolean =>
       depth < 4 &&
       body.some((s) => {
-        if (s.t === 'from') return !!s.module || s.level > 0 ? overlays.has(this.resolve(scope.module, s.module, s.level)?.path ?? '') : false;
+        if (s.t === 'from') return !!s.module || s.level > 0 ? overlays.has(this.resolveFrom(scope.module, s.module, s.level)?.path ?? '') : false;
         if (s.t === 'try') return importsOverlay(s.body, depth + 1);
         return false;
       });
@@ -423,13 +523,16 @@ export class Evaluator {
       const dynamic = text.includes(UNKNOWN_PART);
       const pattern = dynamic ? text.split(UNKNOWN_PART).join('*') : text;
       const mods = this.options.include?.(scope.module, pattern, dynamic) ?? [];
+      this.recorders[this.recorders.length - 1]?.events.push({ t: 'include', from: scope.module, pattern, dynamic, result: mods });
       if (mods.length === 0 && !it.optional) scope.unresolvedImports.push({ name: pattern, origin });
       for (const m of mods) {
+        if (this.stack.has(m.path) && m.path !== scope.module.path) this.cutCycle(m.path);
         if (scope.includedPaths.has(m.path) || this.stack.has(m.path) || m.path === scope.module.path) continue;
         scope.includedPaths.add(m.path);
         scope.includes.push({ module: m, origin });
         const view = includeView(scope, m);
         this.includeViews.set(m.path, view);
+        this.recorders[this.recorders.length - 1]?.views.push([m.path, view]);
         this.stack.add(m.path);
         try {
           for (const t of m.stmts) this.exec(view, t, t.ir, conditional);
@@ -447,7 +550,7 @@ export class Evaluator {
     const isProjectImport = st.level > 0 || !isLibrary(st.module);
     let target: PyModule | undefined;
     if (isProjectImport) {
-      target = this.resolve(scope.module, st.module, st.level);
+      target = this.resolveFrom(scope.module, st.module, st.level);
       if (!target && names === '*') {
         scope.unresolvedImports.push({ name: '.'.repeat(st.level) + st.module, origin });
         return;
@@ -464,8 +567,10 @@ export class Evaluator {
         if (st.level > 0 || st.module) scope.unresolvedImports.push({ name: '.'.repeat(st.level) + st.module, origin });
       }
     }
+    if (target && this.stack.has(target.path)) this.cutCycle(target.path);
     if (target && !this.stack.has(target.path)) {
       const other = this.evaluate(target);
+      this.recorders[this.recorders.length - 1]?.events.push({ t: 'evaluate', module: target, scope: other });
       if (names === '*') {
         scope.starImports.push({ module: target, origin });
         for (const [k, b] of other.names) if (!k.startsWith('_')) this.inherit(scope, k, b, conditional);

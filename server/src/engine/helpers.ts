@@ -569,6 +569,8 @@ export function requireTrue(ctx: SettingsContext, check: BooleanSettingCheck): v
  */
 export function settingWith(ctx: SettingsContext, name: string, module: PyModule, start: number, end: number, replacement: string): Value | undefined {
   const changed = module.text.slice(0, start) + replacement + module.text.slice(end);
+  // the analyzer's way: only what depends on the changed module is evaluated again
+  if (ctx.withSettings) return ctx.withSettings(module, changed, (scope) => scope.names.get(name)?.value);
   const cache = new ParseCache(32);
   // the other modules of the closure as this analysis parsed them (parsed again: the changed one)
   const parsed = new Map<string, PyModule>();

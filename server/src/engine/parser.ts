@@ -676,6 +676,23 @@ export function functionIR(module: PyModule, top: TopStmt): PyStmt | undefined {
   return ir;
 }
 
+/**
+ * `text` parsed as a variant of `module` (a fix checked before it is applied), leaving `module`
+ * as it is: when the change stays within whole top-level statements only those are parsed (the
+ * variant's tree is parsed on first use); otherwise the whole text. The caller releases it.
+ */
+export function parseVariant(module: PyModule, text: string): PyModule {
+  if (module.parseInput === undefined && parseInputOf(text) === undefined) {
+    const ch = diffTexts(module.text, text);
+    const spliced = spliceStatements(module, text, ch);
+    if (spliced) {
+      const lines = LineIndex.edited(module.lines, text, ch.start, ch.oldEnd, ch.newEnd);
+      return new PyModule(module.path, text, { base: undefined, build: () => getParser().parse(text) as Tree }, spliced, lines);
+    }
+  }
+  return parseOnce(module.path, text);
+}
+
 /** Parses once without caching; the caller must call `module.tree.delete()`. */
 export function parseOnce(filePath: string, text: string): PyModule {
   const input = parseInputOf(text);

@@ -342,41 +342,81 @@ export function usesDjango(inv: FileInventory, fs: FileSystem): boolean {
   return false;
 }
 
-/** Finds the Django roots under `inv.root` and the settings modules of each. */
-export function findDjangoProjects(inv: FileInventory, fs: FileSystem, config: Pick<Config, 'productionSettingsModule'>): DjangoProject[] {
-  const roots = inv.files
-    .filter((f) => f.kind === 'python' && path.basename(f.path) === 'manage.py' && !f.isTest)
-    .map((f) => path.dirname(f.path));
+/** What discovery finds from the names of an inventory's files alone (kept per inventory object). */
+interface Layout {
+  roots: string[];
+  perRoot: Map<string, { entryPoints: ProjectFile[]; candidates: LayoutEntry[]; byName: Map<string, LayoutEntry[]> }>;
+}
+interface LayoutEntry {
+  f: ProjectFile;
+  index: number;
+  rel: string;
+  /** Its dotted module name, once asked for. */
+  dotted?: string;
+}
+const layouts = new WeakMap<FileInventory, Layout>();
+
+/** The Django roots of an inventory and, per root, its entry points and settings-module candidates by name. */
+function layoutOf(inv: FileInventory): Layout {
+  let l = layouts.get(inv);
+  if (l) return l;
+  const roots = inv.files.filter((f) => f.kind === 'python' && path.basename(f.path) === 'manage.py' && !f.isTest).map((f) => path.dirname(f.path));
   const projectRoots = roots.length > 0 ? roots : [inv.root];
-  const projects: DjangoProject[] = [];
+  l = { roots, perRoot: new Map() };
   for (const root of projectRoots) {
     const inside = (p: string) => p.startsWith(root + path.sep) || p === root;
     // A file belongs to the deepest Django root containing it (one root: this one).
     const owner = (p: string) => (projectRoots.length === 1 ? projectRoots[0] : projectRoots.filter((r) => p.startsWith(r + path.sep)).sort((a, b) => b.length - a.length)[0]);
     const mine = inv.files.filter((f) => f.kind === 'python' && !f.isMigration && inside(f.path) && owner(f.path) === root);
-    const settingsDefaults: { file: string; module: string }[] = [];
-    for (const f of mine) {
-      const b = path.basename(f.path);
-      if (b === 'manage.py' || b === 'wsgi.py' || b === 'asgi.py') {
-        const text = fs.readFile(f.path);
-        const m = text ? DSM.exec(text) : null;
-        if (m) settingsDefaults.push({ file: f.path, module: m[1] });
-      }
-    }
-    const referenced = new Set(settingsDefaults.map((d) => d.module));
-    // the last part of a referenced module: only files of that name can be it (`__init__` for a package)
-    const referencedNames = new Set([...referenced].map((m) => m.slice(m.lastIndexOf('.') + 1) + '.py'));
-    const settingsModules: SettingsModuleInfo[] = [];
-    for (const f of mine) {
+    const entryPoints: ProjectFile[] = [];
+    const candidates: LayoutEntry[] = [];
+    const byName = new Map<string, LayoutEntry[]>();
+    mine.forEach((f, index) => {
       const rel = f.path.startsWith(root + path.sep) ? f.path.slice(root.length + 1).split(path.sep).join('/') : path.relative(root, f.path).split(path.sep).join('/');
       const base = rel.slice(rel.lastIndexOf('/') + 1);
-      const maybeReferenced = referencedNames.has(base) || (base === '__init__.py' && referenced.size > 0);
-      if (!maybeReferenced && (f.isTest || !isSettingsCandidate(rel))) continue;
-      const dotted = dottedName(root, f.path);
-      if ((!f.isTest && isSettingsCandidate(rel)) || referenced.has(dotted)) {
-        settingsModules.push({ path: f.path, dotted, role: settingsRole(dotted) });
+      if (base === 'manage.py' || base === 'wsgi.py' || base === 'asgi.py') entryPoints.push(f);
+      const e: LayoutEntry = { f, index, rel };
+      if (!f.isTest && isSettingsCandidate(rel)) candidates.push(e);
+      let list = byName.get(base);
+      if (!list) byName.set(base, (list = []));
+      list.push(e);
+    });
+    l.perRoot.set(root, { entryPoints, candidates, byName });
+  }
+  layouts.set(inv, l);
+  return l;
+}
+
+/**
+ * Finds the Django roots under `inv.root` and the settings modules of each. What the file names
+ * say is computed once per inventory object (the language server keeps one until files are
+ * created or deleted); the texts (DJANGO_SETTINGS_MODULE defaults, overlays) are read each time.
+ */
+export function findDjangoProjects(inv: FileInventory, fs: FileSystem, config: Pick<Config, 'productionSettingsModule'>): DjangoProject[] {
+  const layout = layoutOf(inv);
+  const roots = layout.roots;
+  const projects: DjangoProject[] = [];
+  for (const [root, { entryPoints, candidates, byName }] of layout.perRoot) {
+    const settingsDefaults: { file: string; module: string }[] = [];
+    for (const f of entryPoints) {
+      const text = fs.readFile(f.path);
+      const m = text ? DSM.exec(text) : null;
+      if (m) settingsDefaults.push({ file: f.path, module: m[1] });
+    }
+    const referenced = new Set(settingsDefaults.map((d) => d.module));
+    // settings candidates by name, and modules a DJANGO_SETTINGS_MODULE default names (only files
+    // of its last part's name, or a package's __init__.py, can be one), in the inventory's order
+    const chosen = new Map<number, LayoutEntry>();
+    const dotted = (e: LayoutEntry) => (e.dotted ??= dottedName(root, e.f.path));
+    for (const c of candidates) chosen.set(c.index, c);
+    for (const m of referenced) {
+      for (const e of [...(byName.get(m.slice(m.lastIndexOf('.') + 1) + '.py') ?? []), ...(byName.get('__init__.py') ?? [])]) {
+        if (!chosen.has(e.index) && dotted(e) === m) chosen.set(e.index, e);
       }
     }
+    const settingsModules: SettingsModuleInfo[] = [...chosen.values()]
+      .sort((a, b) => a.index - b.index)
+      .map((e) => ({ path: e.f.path, dotted: dotted(e), role: settingsRole(dotted(e)) }));
     if (roots.length === 0) {
       // without manage.py, a module named settings is Django's when it reads like it, or when
       // the folder uses no other web framework (a Flask or FastAPI app has a settings.py too)

@@ -123,6 +123,12 @@ export interface SettingsContext extends BaseContext, Verdicts {
   readonly scope: ModuleScope;
   /** Every module the production settings ran (imports, includes, overlays), parsed from the texts this analysis read. */
   readonly modules?: readonly PyModule[];
+  /**
+   * `fn` of the production settings evaluated as if `module` read `text` (what a fix would make
+   * of them); evaluations that do not depend on `module` are reused. Undefined when the
+   * production module cannot be read.
+   */
+  withSettings?<T>(module: PyModule, text: string, fn: (scope: ModuleScope) => T): T | undefined;
   /** The effective binding of a setting in production, if assigned anywhere in the closure. */
   setting(name: string): Binding | undefined;
   /** Shortcut for setting(name)?.value. */

@@ -3,7 +3,7 @@
  * django-split-settings `include()` patterns (globs relative to the including file).
  */
 import * as path from 'node:path';
-import { Evaluator } from './evaluator';
+import { Evaluator, type ScopeCache } from './evaluator';
 import type { PyModule } from './parser';
 import { resolveModuleFile, settingsRole, type FileSystem } from './project';
 
@@ -71,8 +71,9 @@ export function productionChoice(files: string[]): string | undefined {
  * An Evaluator over a project's files: imports resolved from `root` (see resolveModuleFile),
  * include() patterns as globs, and `overlays`: production modules other modules pull in under an
  * environment switch (see DjangoProject.overlays). `load` parses a file (undefined: unreadable).
+ * `reuse`: evaluations kept from earlier runs (ScopeCache; `record` false: only read from it).
  */
-export function settingsEvaluator(fs: FileSystem, root: string, load: (file: string) => PyModule | undefined, overlays: readonly string[] = []): Evaluator {
+export function settingsEvaluator(fs: FileSystem, root: string, load: (file: string) => PyModule | undefined, overlays: readonly string[] = [], reuse?: ScopeCache, record = true): Evaluator {
   return new Evaluator(
     (from, module, level) => {
       const file = resolveModuleFile(fs, root, from.path, module, level);
@@ -93,6 +94,8 @@ export function settingsEvaluator(fs: FileSystem, root: string, load: (file: str
         return out;
       },
       overlays: new Set(overlays),
+      reuse,
+      record,
     },
   );
 }
