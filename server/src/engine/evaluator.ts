@@ -755,9 +755,11 @@ export class Evaluator {
 
   /** A project module imported as a name (`from . import local_settings`, `import conf.local as c`). */
   private moduleValue(scope: ScopeState, module: string, level: number, origin: Origin): Value | undefined {
-    const target = this.resolve(scope.module, module, level);
+    const target = this.resolveFrom(scope.module, module, level);
+    if (target && this.stack.has(target.path)) this.cutCycle(target.path);
     if (!target || this.stack.has(target.path)) return undefined;
     const other = this.evaluate(target);
+    this.recorders[this.recorders.length - 1]?.events.push({ t: 'evaluate', module: target, scope: other });
     return { kind: 'unknown', reason: 'module', origin, members: other.names };
   }
 
