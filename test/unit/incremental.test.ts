@@ -77,6 +77,15 @@ describe('incremental analysis gives what a fresh analysis gives', () => {
           ofs.overlay.set(req, (ofs.readFile(req) ?? '') + '\ndjango==3.2\ngunicorn\n');
           if (!inventory.files.some((f) => f.path === req)) inventory = listFiles(root, ofs, config);
         }],
+        ['a urls.py routes a health check', () => {
+          const urls = inventory.files.find((f) => f.path.endsWith(`${path.sep}urls.py`))?.path;
+          if (urls) ofs.overlay.set(urls, text(urls) + '\nurlpatterns += [path("healthz/", lambda r: None)]\n');
+        }],
+        ['INSTALLED_APPS changed', () => ofs.overlay.set(prod, text(prod) + '\nINSTALLED_APPS = [*INSTALLED_APPS, "health_check"]\n')],
+        ['a .env file created', () => {
+          ofs.overlay.set(path.join(root, '.env'), 'SECRET_KEY=abc\nDEBUG=True\n');
+          inventory = listFiles(root, ofs, config);
+        }],
         ['the production module back as it was', () => ofs.overlay.set(prod, disk.readFile(prod) ?? '')],
       ];
       for (const [what, edit] of edits) {

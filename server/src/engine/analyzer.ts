@@ -175,6 +175,21 @@ export interface CodeCacheEntry {
   skipped?: boolean;
 }
 
+/** A project rule's result and what it depended on (ProjectRun.runProjectRuleTracked). */
+interface ProjectRuleResult {
+  files: readonly ProjectFile[];
+  dependencies: DependencyModel;
+  config: Config;
+  key: string;
+  hasSettings: boolean;
+  settings: ['installedApps' | 'middleware', string][];
+  reads: [string, string | undefined][];
+  exists: [string, boolean][];
+  findings: Finding[];
+  notes: Note[];
+  verdicts: [RuleOutcome['state'], string][];
+}
+
 /** What a tracked step read, asked and gave (ProjectRun.tracked). */
 interface TrackedStep<T> {
   files: readonly ProjectFile[];
@@ -197,6 +212,8 @@ export class Analyzer implements CodeEnv {
   private readonly memos = new WeakMap<object, Map<string, unknown>>();
   /** Results of tracked steps of the last analysis, per step and project (ProjectRun.tracked). */
   readonly steps = new Map<string, TrackedStep<unknown>>();
+  /** Project rules' results of the last analysis and what they depended on (ProjectRun.runProjectRuleTracked). */
+  readonly projectRuleResults = new Map<string, ProjectRuleResult>();
 
   /**
    * `make()`, computed once per owner object and key (owners are inventories, file lists and
@@ -645,12 +662,149 @@ class ProjectRun {
 
   private finish(): void {
     const projectRules = this.rules.filter((r) => r.checkProject && this.applicability[r.meta.code]);
-    if (projectRules.length > 0) {
-      for (const rule of projectRules) {
+    for (const rule of projectRules) {
+      if (this.an.options.oneShot) {
         const ctx = this.projectContext(rule);
         this.guard(rule, this.project.root, () => rule.checkProject?.(ctx));
-      }
+      } else this.runProjectRuleTracked(rule);
     }
+  }
+
+  /** What project rules' results depend on besides what they read (kept results are reused only with the same). */
+  private projectRuleKey: string | undefined;
+
+  /**
+   * A project rule, its result reused from the last analysis when nothing it looked at changed
+   * (a keystroke in a settings module does not re-run a rule that reads requirements or urls.py
+   * files): the same file list, dependencies and configuration objects, the same project, Django
+   * version, packages and silenced checks, the same texts and answers from every read, and the
+   * same INSTALLED_APPS / MIDDLEWARE when it looked at them. A rule that looks at anything else
+   * of the settings, at `today`, or at the file system in another way runs every time.
+   */
+  private runProjectRuleTracked(rule: Rule): void {
+    const an = this.an;
+    const fs = an.fs;
+    this.projectRuleKey ??= JSON.stringify([
+      this.summary(),
+      this.project.settingsDefaults,
+      this.djangoVersion,
+      this.djangoVersionPinned,
+      [...this.packages].sort(),
+      this.silenced,
+      this.templateFiles.length,
+    ]);
+    const key = `${rule.meta.code}\u0000${this.project.root}\u0000${this.inventoryRoot}`;
+    const prev = an.projectRuleResults.get(key);
+    const settings = this.settingsCtx;
+    if (
+      prev &&
+      prev.files === this.files &&
+      prev.dependencies === this.dependencies &&
+      prev.config === this.config &&
+      prev.key === this.projectRuleKey &&
+      prev.hasSettings === !!settings &&
+      prev.settings.every(([k, v]) => JSON.stringify(settings?.[k]) === v) &&
+      prev.reads.every(([p, t]) => fs.readFile(p) === t) &&
+      prev.exists.every(([p, e]) => fs.exists(p) === e)
+    ) {
+      for (const n of prev.notes) {
+        if (n.kind === 'skipped') this.skip(n.file, n.message);
+        else this.notes.push(n);
+      }
+      this.findings.push(...prev.findings);
+      for (const [state, reason] of prev.verdicts) this.verdict(rule, state, reason);
+      return;
+    }
+    let cacheable = true;
+    const reads: [string, string | undefined][] = [];
+    const exists: [string, boolean][] = [];
+    const seenSettings: ['installedApps' | 'middleware', string][] = [];
+    const verdicts: [RuleOutcome['state'], string][] = [];
+    const read = (p: string): string | undefined => {
+      const t = fs.readFile(p);
+      reads.push([p, t]);
+      return t;
+    };
+    const trackedFs: FileSystem = {
+      readFile: read,
+      exists: (p) => {
+        const e = fs.exists(p);
+        exists.push([p, e]);
+        return e;
+      },
+      readDir: (p) => {
+        cacheable = false;
+        return fs.readDir(p);
+      },
+      size: (p) => {
+        cacheable = false;
+        return fs.size(p);
+      },
+    };
+    for (const m of ['stamp', 'unreadable', 'readBytes', 'statKey', 'memoryText'] as const) {
+      const f = fs[m] as ((...a: unknown[]) => unknown) | undefined;
+      if (f) (trackedFs as unknown as Record<string, unknown>)[m] = (...a: unknown[]) => ((cacheable = false), f.apply(fs, a));
+    }
+    const settingsView = settings?.forRule(rule);
+    const watchedSettings =
+      settingsView &&
+      new Proxy(settingsView, {
+        get: (target, prop, receiver) => {
+          if (prop === 'installedApps' || prop === 'middleware') seenSettings.push([prop, JSON.stringify(settings?.[prop])]);
+          else cacheable = false;
+          return Reflect.get(target, prop, receiver) as unknown;
+        },
+      });
+    const base = this.base(rule);
+    const findingsBefore = this.findings.length;
+    const notesBefore = this.notes.length;
+    const ctx: ProjectContext = {
+      config: base.config,
+      thresholds: base.thresholds,
+      fs: trackedFs,
+      project: base.project,
+      get today() {
+        cacheable = false;
+        return base.today;
+      },
+      report: (args) => base.report(args),
+      uses: (pkg) => base.uses(pkg),
+      djangoVersion: base.djangoVersion,
+      djangoVersionPinned: base.djangoVersionPinned,
+      notApplicable: (reason) => (verdicts.push(['not-applicable', reason]), this.verdict(rule, 'not-applicable', reason)),
+      notChecked: (reason) => (verdicts.push(['not-checked', reason]), this.verdict(rule, 'not-checked', reason)),
+      files: this.files,
+      requirements: this.requirements,
+      requirementProblems: this.requirementProblems,
+      dependencies: this.dependencies,
+      analysisRoot: this.inventoryRoot,
+      settings: watchedSettings,
+      readFile: (p) => {
+        read(p);
+        return this.readText(p);
+      },
+    };
+    this.guard(rule, this.project.root, () => rule.checkProject?.(ctx));
+    const findings = this.findings.slice(findingsBefore);
+    // a finding's suppression comments are read from its file
+    for (const f of findings) read(f.file);
+    if (!cacheable) {
+      an.projectRuleResults.delete(key);
+      return;
+    }
+    an.projectRuleResults.set(key, {
+      files: this.files,
+      dependencies: this.dependencies,
+      config: this.config,
+      key: this.projectRuleKey,
+      hasSettings: !!settings,
+      settings: seenSettings,
+      reads,
+      exists,
+      findings,
+      notes: this.notes.slice(notesBefore),
+      verdicts,
+    });
   }
 
   /** Records what a rule said about itself (Verdicts): not checked wins over not applicable. */
