@@ -13,6 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import { allRules } from '../../rules/index.generated';
 import { writeRepo } from '../../bench/repo-generator';
 import { Analyzer, initParser, listFiles, mergeConfig, NodeFileSystem, OverlayFileSystem, ScopeCache, type AnalysisResult } from '../../server/src/engine';
+import { CachingFileSystem } from '../../server/src/lsp/cachedFs';
 import { copyProject } from '../helpers/cli';
 
 const config = mergeConfig({ today: '2026-01-15' });
@@ -37,8 +38,8 @@ describe('incremental analysis gives what a fresh analysis gives', () => {
   });
 
   const projects = ['generated repository', 'split-settings', 'overlay', 'env-helpers', 'everything-wrong', 'split', 'decouple', 'environ'];
-  for (const name of projects) {
-    test(`${name}: edit after edit, the kept analyzer agrees with a fresh one`, () => {
+  for (const [name, stamped] of projects.flatMap((p) => [[p, false], [p, true]] as const)) {
+    test(`${name}${stamped ? ' (the language server\'s cached disk, with stamps)' : ''}: edit after edit, the kept analyzer agrees with a fresh one`, () => {
       let root: string;
       if (name === 'generated repository') {
         root = fs.mkdtempSync(path.join(os.tmpdir(), 'djr-incremental-'));
@@ -46,7 +47,9 @@ describe('incremental analysis gives what a fresh analysis gives', () => {
       } else root = copyProject(name);
       dirs.push(root);
       const disk = new NodeFileSystem({ roots: [root] });
-      const ofs = new OverlayFileSystem(disk);
+      const cached = new CachingFileSystem(disk);
+      cached.enabled = true;
+      const ofs = new OverlayFileSystem(stamped ? cached : disk);
       const kept = new Analyzer({ rules: allRules, fs: ofs });
       let inventory = listFiles(root, ofs, config);
       const first = kept.analyze(root, config, inventory);
@@ -72,10 +75,17 @@ describe('incremental analysis gives what a fresh analysis gives', () => {
           ofs.overlay.set(created, text(created).replace('CSRF_COOKIE_SECURE = False', 'CSRF_COOKIE_SECURE = True'));
         }],
         ['the import removed', () => ofs.overlay.set(prod, text(prod).replace('from .incremental_local import *\n', ''))],
-        ['requirements changed', () => {
+        ['requirements changed (on disk, as a watched-file event says)', () => {
           const req = inventory.files.find((f) => f.kind === 'requirements')?.path ?? path.join(root, 'requirements.txt');
-          ofs.overlay.set(req, (ofs.readFile(req) ?? '') + '\ndjango==3.2\ngunicorn\n');
+          fs.writeFileSync(req, (ofs.readFile(req) ?? '') + '\ndjango==3.2\ngunicorn\n');
+          cached.invalidate(req);
           if (!inventory.files.some((f) => f.path === req)) inventory = listFiles(root, ofs, config);
+        }],
+        ['a urls.py changed on disk', () => {
+          const urls = inventory.files.find((f) => f.path.endsWith(`${path.sep}urls.py`))?.path;
+          if (!urls) return;
+          fs.writeFileSync(urls, (disk.readFile(urls) ?? '') + '\n# changed on disk\n');
+          cached.invalidate(urls);
         }],
         ['a urls.py routes a health check', () => {
           const urls = inventory.files.find((f) => f.path.endsWith(`${path.sep}urls.py`))?.path;

@@ -19,7 +19,7 @@ import type { BaseContext, ProjectContext, ReportArgs, Rule, SettingsContext, Wh
 import { suppressionReason, Suppressions } from './suppressions';
 import { findTemplateFolders, selectTemplates, type TemplateFolders } from './templateDirs';
 import type { Config, Edit, Finding, Note, Range } from './types';
-import { stringItems, type Value } from './values';
+import { stringItems, type Origin, type Value } from './values';
 
 export { ruleFailed };
 
@@ -175,6 +175,32 @@ export interface CodeCacheEntry {
   skipped?: boolean;
 }
 
+/**
+ * A Value as a string that changes when it or where it is written does (origins as file and
+ * offsets); undefined for what cannot be written so (module members, cycles).
+ */
+function valueFingerprint(v: Value | undefined): string | undefined {
+  if (v === undefined) return 'undefined';
+  let ok = true;
+  try {
+    const s = JSON.stringify(v, (_k, x: unknown) => {
+      if (x && typeof x === 'object') {
+        if (x instanceof Map || x instanceof Set) ok = false;
+        const o = x as Partial<Origin>;
+        if (o.module && o.top && o.node) return [o.module.path, o.top.start + o.node.s, o.top.start + o.node.e];
+      }
+      if (typeof x === 'function') ok = false;
+      return x;
+    });
+    return ok ? s : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A file read: its path and stamp, or (without a stamp) its text. */
+type Source = [string, string | undefined, string | undefined];
+
 /** A project rule's result and what it depended on (ProjectRun.runProjectRuleTracked). */
 interface ProjectRuleResult {
   files: readonly ProjectFile[];
@@ -182,8 +208,9 @@ interface ProjectRuleResult {
   config: Config;
   key: string;
   hasSettings: boolean;
-  settings: ['installedApps' | 'middleware', string][];
-  reads: [string, string | undefined][];
+  /** What it read of the settings: installedApps, middleware, value:NAME, with a fingerprint of each. */
+  settings: [string, string][];
+  reads: Source[];
   exists: [string, boolean][];
   findings: Finding[];
   notes: Note[];
@@ -193,7 +220,7 @@ interface ProjectRuleResult {
 /** What a tracked step read, asked and gave (ProjectRun.tracked). */
 interface TrackedStep<T> {
   files: readonly ProjectFile[];
-  reads: [string, string | undefined][];
+  reads: Source[];
   exists: [string, boolean][];
   value: T;
   notes: Note[];
@@ -582,16 +609,16 @@ class ProjectRun {
     if (this.an.options.oneShot) return fn((p) => this.readText(p), (p) => fs.exists(p));
     const key = `${name}\u0000${this.project.root}\u0000${this.inventoryRoot}`;
     const prev = this.an.steps.get(key) as TrackedStep<T> | undefined;
-    if (prev && prev.files === this.files && prev.reads.every(([p, t]) => fs.readFile(p) === t) && prev.exists.every(([p, e]) => fs.exists(p) === e)) {
+    if (prev && prev.files === this.files && prev.reads.every((r) => this.sameSource(r)) && prev.exists.every(([p, e]) => fs.exists(p) === e)) {
       for (const n of prev.notes) this.skip(n.file, n.message);
       return prev.value;
     }
-    const reads: [string, string | undefined][] = [];
+    const reads: Source[] = [];
     const exists: [string, boolean][] = [];
     const notesBefore = this.notes.length;
     const value = fn(
       (p) => {
-        reads.push([p, fs.readFile(p)]);
+        reads.push(this.sourceOf(p));
         return this.readText(p);
       },
       (p) => {
@@ -603,6 +630,18 @@ class ProjectRun {
     const notes = this.notes.slice(notesBefore).filter((n) => n.kind === 'skipped');
     this.an.steps.set(key, { files: this.files, reads, exists, value, notes });
     return value;
+  }
+
+  /** What a read depends on: the file system's stamp when it has one (the text is then not kept), else the text. */
+  private sourceOf(p: string): Source {
+    const stamp = this.an.fs.stamp?.(p);
+    return stamp !== undefined ? [p, stamp, undefined] : [p, undefined, this.an.fs.readFile(p)];
+  }
+
+  /** Whether a file reads as it did when `r` was recorded. */
+  private sameSource([p, stamp, text]: Source): boolean {
+    if (stamp !== undefined) return this.an.fs.stamp?.(p) === stamp;
+    return this.an.fs.stamp?.(p) === undefined && this.an.fs.readFile(p) === text;
   }
 
   /** Code-rule work left to the caller (AnalyzeOptions.defer). */
@@ -703,8 +742,8 @@ class ProjectRun {
       prev.config === this.config &&
       prev.key === this.projectRuleKey &&
       prev.hasSettings === !!settings &&
-      prev.settings.every(([k, v]) => JSON.stringify(settings?.[k]) === v) &&
-      prev.reads.every(([p, t]) => fs.readFile(p) === t) &&
+      prev.settings.every(([k, v]) => (k.startsWith('value:') ? valueFingerprint(settings?.value(k.slice(6))) : JSON.stringify(settings?.[k as 'installedApps' | 'middleware'])) === v) &&
+      prev.reads.every((r) => this.sameSource(r)) &&
       prev.exists.every(([p, e]) => fs.exists(p) === e)
     ) {
       for (const n of prev.notes) {
@@ -716,14 +755,13 @@ class ProjectRun {
       return;
     }
     let cacheable = true;
-    const reads: [string, string | undefined][] = [];
+    const reads: Source[] = [];
     const exists: [string, boolean][] = [];
-    const seenSettings: ['installedApps' | 'middleware', string][] = [];
+    const seenSettings: [string, string][] = [];
     const verdicts: [RuleOutcome['state'], string][] = [];
     const read = (p: string): string | undefined => {
-      const t = fs.readFile(p);
-      reads.push([p, t]);
-      return t;
+      reads.push(this.sourceOf(p));
+      return fs.readFile(p);
     };
     const trackedFs: FileSystem = {
       readFile: read,
@@ -751,7 +789,16 @@ class ProjectRun {
       new Proxy(settingsView, {
         get: (target, prop, receiver) => {
           if (prop === 'installedApps' || prop === 'middleware') seenSettings.push([prop, JSON.stringify(settings?.[prop])]);
-          else cacheable = false;
+          else if (prop === 'value') {
+            // a setting's value, where it is written included (findings may point there)
+            return (name: string) => {
+              const v = target.value(name);
+              const fp = valueFingerprint(v);
+              if (fp === undefined) cacheable = false;
+              else seenSettings.push([`value:${name}`, fp]);
+              return v;
+            };
+          } else cacheable = false;
           return Reflect.get(target, prop, receiver) as unknown;
         },
       });
@@ -787,7 +834,7 @@ class ProjectRun {
     this.guard(rule, this.project.root, () => rule.checkProject?.(ctx));
     const findings = this.findings.slice(findingsBefore);
     // a finding's suppression comments are read from its file
-    for (const f of findings) read(f.file);
+    for (const f of findings) reads.push(this.sourceOf(f.file));
     if (!cacheable) {
       an.projectRuleResults.delete(key);
       return;
