@@ -61,7 +61,9 @@ class Server {
   constructor(profile = false) {
     // BENCH_CPU_PROF=DIR: a CPU profile of the large repository's server (node --cpu-prof)
     const prof = profile && process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-    this.child = spawn(process.execPath, ['--expose-gc', ...prof, serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    // BENCH_NODE_FLAGS: more node flags for both servers (e.g. --max-semi-space-size=2)
+    const flags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+    this.child = spawn(process.execPath, ['--expose-gc', ...flags, ...prof, serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
     this.conn = createMessageConnection(new StreamMessageReader(this.child.stdout!), new StreamMessageWriter(this.child.stdin!));
     this.conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
       const hit = this.waiters.filter((w) => w.uri === p.uri && p.version === w.version);
