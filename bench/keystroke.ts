@@ -52,6 +52,24 @@ function rssMb(pid: number | undefined): number | undefined {
   }
 }
 
+/** Resident memory of a process by mapping (BENCH_SMAPS=1: where the RSS is). */
+function smapsSummary(pid: number | undefined): string {
+  try {
+    const text = fs.readFileSync(`/proc/${pid}/smaps`, 'utf8');
+    const by = new Map<string, number>();
+    let name = '';
+    for (const line of text.split('\n')) {
+      const head = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+      if (head) name = head[1] ? path.basename(head[1]) : '[anon]';
+      const m = /^Rss:\s+(\d+) kB/.exec(line);
+      if (m) by.set(name, (by.get(name) ?? 0) + Number(m[1]));
+    }
+    return [...by].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([k, v]) => `${k} ${(v / 1024).toFixed(1)} MB`).join(', ');
+  } catch {
+    return '';
+  }
+}
+
 class Server {
   readonly conn: MessageConnection;
   readonly child: ChildProcess;
@@ -238,6 +256,7 @@ async function main(): Promise<void> {
       const rest = await b.stats(true);
       await new Promise((r) => setTimeout(r, 500));
       console.log(`  after ${memoryEdits} keystrokes: RSS ${busy.toFixed(0)} MB; at rest (15 s later, after a GC): RSS ${rssMb(b.child.pid)?.toFixed(0)} MB, heap used ${(rest.heapUsed / 1048576).toFixed(0)} MB, heap total ${(rest.heapTotal / 1048576).toFixed(0)} MB, external ${(rest.external / 1048576).toFixed(0)} MB`);
+      if (process.env.BENCH_SMAPS) console.log(smapsSummary(b.child.pid));
     }
   } finally {
     await a.close();

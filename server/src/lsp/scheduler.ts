@@ -13,6 +13,7 @@ import type { Config, Finding } from '../engine/types';
 import type { AnalysisTiming } from '../protocol/messages';
 import type { ServerContext } from './context';
 import type { Folder, FolderInfo, Folders } from './folders';
+import { IdleCompactor } from './memory';
 import type { Publisher } from './publisher';
 
 export type ChangeCause = 'type' | 'save' | 'open' | 'fs' | 'config';
@@ -42,6 +43,8 @@ export class Scheduler {
   /** Called after each publication of a folder's diagnostics (the start-up log listens). */
   onPublished: ((folder: Folder, result: AnalysisResult, files: number, analysisMs: number) => void) | undefined;
   readonly timings: AnalysisTiming[] = [];
+  /** Gives the heap's empty pages back once the server is idle (see memory.ts). */
+  readonly compactor: IdleCompactor;
 
   constructor(
     private readonly ctx: ServerContext,
@@ -52,6 +55,7 @@ export class Scheduler {
     this.debounceMs = opts.debounceMs ?? 75;
     this.maxWaitMs = opts.maxWaitMs ?? 400;
     this.parallelMinFiles = opts.parallelMinFiles ?? PARALLEL_MIN_FILES;
+    this.compactor = new IdleCompactor(() => this.folders.all().some((f) => !!f.scan || !!f.timer));
   }
 
   /** Called after every complete analysis of a folder (the checklist listens here). */
@@ -199,6 +203,7 @@ export class Scheduler {
     if (this.timings.length > 500) this.timings.splice(0, this.timings.length - 500);
     f.pendingSince = undefined;
     f.changeMs = 0;
+    this.compactor.poke();
     if (result.pending && pool) {
       // the checklist waits for the complete result
       this.startScan(f, pool, result.pending);
@@ -229,6 +234,7 @@ export class Scheduler {
   }
 
   dispose(): void {
+    this.compactor.dispose();
     void this.pool?.close();
   }
 }
