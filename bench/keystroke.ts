@@ -253,9 +253,11 @@ async function main(): Promise<void> {
       for (let i = 0; i < memoryEdits; i++) await tb.type();
       const busy = rssMb(b.child.pid) ?? 0;
       await new Promise((r) => setTimeout(r, 15_000));
+      // at rest as the server left itself (no request since the last keystroke), then after a GC the bench asks for
+      const idle = rssMb(b.child.pid) ?? 0;
       const rest = await b.stats(true);
       await new Promise((r) => setTimeout(r, 500));
-      console.log(`  after ${memoryEdits} keystrokes: RSS ${busy.toFixed(0)} MB; at rest (15 s later, after a GC): RSS ${rssMb(b.child.pid)?.toFixed(0)} MB, heap used ${(rest.heapUsed / 1048576).toFixed(0)} MB, heap total ${(rest.heapTotal / 1048576).toFixed(0)} MB, external ${(rest.external / 1048576).toFixed(0)} MB`);
+      console.log(`  after ${memoryEdits} keystrokes: RSS ${busy.toFixed(0)} MB; at rest (15 s later): RSS ${idle.toFixed(0)} MB; after a GC the bench asks for: RSS ${rssMb(b.child.pid)?.toFixed(0)} MB, heap used ${(rest.heapUsed / 1048576).toFixed(0)} MB, heap total ${(rest.heapTotal / 1048576).toFixed(0)} MB, external ${(rest.external / 1048576).toFixed(0)} MB`);
       if (process.env.BENCH_SMAPS) console.log(smapsSummary(b.child.pid));
     }
   } finally {

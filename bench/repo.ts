@@ -226,6 +226,8 @@ async function main(): Promise<void> {
     ['CPU   check / native ruff', ruff ? ratio('check', 'native ruff (S,DJ)') : undefined],
     ['CPU   check / other: check', ratio('check', 'other: check')],
     ['CPU   check --workers 0 / other: check --workers 0', ratio('check --workers 0', 'other: check --workers 0')],
+    ['CPU   other: check / floor', ratio('other: check', 'floor (read+prefilter+parse+settings)')],
+    ['CPU   other: check --workers 0 / floor', ratio('other: check --workers 0', 'floor (read+prefilter+parse+settings)')],
     ['wall  check / other: check', ratio('check', 'other: check', 'wallMs')],
   ];
   for (const [label, v] of lines) if (v) console.log(`  ${label.padEnd(50)} ${v}`);
