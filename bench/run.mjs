@@ -5,8 +5,10 @@
 //   (scripts/bench-lsp.ts: keystrokes through the language server), hostile (a 100,000-element list,
 //   syntax-error-heavy modules), prefilters (how precise the code rules' prefilters are on real
 //   projects, and that they lose no finding), keystroke (a large repository's settings module
-//   against a standalone 1,000-line one, side by side; --memory N: RSS at rest after N edits).
-//   Default: all of them.
+//   against a standalone 1,000-line one, side by side; --memory N: RSS at rest after N edits),
+//   findings (--compare OTHER/dist/cli.js: the same findings as another build on the example
+//   projects and the generated repository; needs --compare, so not part of the default).
+//   Default: all of them but findings.
 // Also builds bench/out/gen-repo.js (node bench/out/gen-repo.js DIR --files 4000) and
 // bench/out/floor.js (bench/floor.ts).
 import * as esbuild from 'esbuild';
@@ -19,11 +21,13 @@ import { fileURLToPath } from 'node:url';
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const out = path.join(root, 'bench', 'out');
-const bundled = ['engine', 'repo', 'activation', 'hostile', 'prefilters', 'keystroke'].filter((n) => fs.existsSync(path.join(root, 'bench', `${n}.ts`)));
+const bundled = ['engine', 'repo', 'activation', 'hostile', 'prefilters', 'keystroke', 'findings'].filter((n) => fs.existsSync(path.join(root, 'bench', `${n}.ts`)));
 const all = [...bundled, 'lsp'];
+// findings needs another build to compare with (--compare)
+const defaults = all.filter((n) => n !== 'findings');
 const args = process.argv.slice(2);
 // the first argument names one benchmark, the rest are its own; without a name: all, default options
-const names = args.length > 0 && all.includes(args[0]) ? [args[0]] : all;
+const names = args.length > 0 && all.includes(args[0]) ? [args[0]] : defaults;
 const rest = args.length > 0 && all.includes(args[0]) ? args.slice(1) : args;
 fs.mkdirSync(out, { recursive: true });
 for (const f of ['web-tree-sitter.wasm', 'tree-sitter-python.wasm']) fs.copyFileSync(path.join(root, 'dist', f), path.join(out, f));
