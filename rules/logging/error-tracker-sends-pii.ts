@@ -52,7 +52,6 @@ export default defineRule({
   },
   prefilter: /send_default_pii/,
   create(ctx) {
-    const model = ctx.semantic;
     const flag = (value: Node) => {
       const how = truthy(value);
       if (!how) return;
@@ -72,9 +71,18 @@ export default defineRule({
     };
     return {
       call(call) {
+        const args = field(call, 'arguments');
+        // the semantic model (built on first use) only for a call that could turn the option on:
+        // a settings module with `sentry_sdk.init(..., send_default_pii=False)` builds none
+        const couldFlag = (a: Node | null) => {
+          if (a?.type === 'dictionary_splat') return true;
+          const v = a?.type === 'keyword_argument' && field(a, 'name')?.text === 'send_default_pii' ? field(a, 'value') : null;
+          return !!v && !!truthy(v);
+        };
+        if (!args?.namedChildren.some(couldFlag)) return;
+        const model = ctx.semantic;
         const q = model.qualifiedName(field(call, 'function'));
         if (!q || !INIT.has(q) || developmentOnly(ctx)) return;
-        const args = field(call, 'arguments');
         for (const a of args?.namedChildren ?? []) {
           if (a?.type === 'keyword_argument' && field(a, 'name')?.text === 'send_default_pii') {
             const v = field(a, 'value');
