@@ -52,6 +52,8 @@ export default defineRule({
   },
   prefilter: /send_default_pii/,
   create(ctx) {
+    // a **splat can turn the option on only through a dict of this file with a 'send_default_pii' key
+    const dictKey = /(["'])send_default_pii\1/.test(ctx.module.text);
     const flag = (value: Node) => {
       const how = truthy(value);
       if (!how) return;
@@ -73,9 +75,9 @@ export default defineRule({
       call(call) {
         const args = field(call, 'arguments');
         // the semantic model (built on first use) only for a call that could turn the option on:
-        // a settings module with `sentry_sdk.init(..., send_default_pii=False)` builds none
+        // a settings module with `sentry_sdk.init(..., send_default_pii=False, **opts)` builds none
         const couldFlag = (a: Node | null) => {
-          if (a?.type === 'dictionary_splat') return true;
+          if (a?.type === 'dictionary_splat') return dictKey;
           const v = a?.type === 'keyword_argument' && field(a, 'name')?.text === 'send_default_pii' ? field(a, 'value') : null;
           return !!v && !!truthy(v);
         };
