@@ -430,25 +430,30 @@ export class PyModule {
 
   /** The IR of the top-level statement at [start, end) of this text, from the live tree or a fresh parse. */
   irAt(start: number, end: number, index: number): PyStmt {
-    const find = (tree: Tree): PyStmt | undefined => {
-      const at = tree.rootNode.child(index);
-      if (at && at.startIndex === start && at.endIndex === end) return irFor(at, this.text);
-      for (const c of tree.rootNode.children) {
-        if (c && c.isNamed && c.startIndex === start && c.endIndex === end) return irFor(c, this.text);
-        if (c && c.startIndex > start) break;
-      }
-      return undefined;
-    };
     const live = this.treeValue;
-    const ir = live ? find(live) : undefined;
+    const ir = live ? this.irIn(live, start, end, index) : undefined;
     if (ir) return ir;
-    // the tree was handed over or released: parse again (rare)
+    // the tree was handed over (to the next version of the file) or released: parse again, once
+    // for every statement still without its IR (a parse per statement was quadratic: the first
+    // evaluation after a keystroke in a 1,300-line module took seconds)
     const tree = getParser().parse(this.parseInput ?? this.text) as Tree;
     try {
-      return find(tree) ?? { t: 'other', kind: 'unavailable', s: 0, e: end - start };
+      for (const s of this.stmts) if (s instanceof LazyTopStmt) s.fillFrom(this, tree);
+      return this.irIn(tree, start, end, index) ?? { t: 'other', kind: 'unavailable', s: 0, e: end - start };
     } finally {
       tree.delete();
     }
+  }
+
+  /** The IR of the top-level statement at [start, end) (the root's child `index`) in a tree of this text. */
+  irIn(tree: Tree, start: number, end: number, index: number): PyStmt | undefined {
+    const at = tree.rootNode.child(index);
+    if (at && at.startIndex === start && at.endIndex === end) return irFor(at, this.text);
+    for (const c of tree.rootNode.children) {
+      if (c && c.isNamed && c.startIndex === start && c.endIndex === end) return irFor(c, this.text);
+      if (c && c.startIndex > start) break;
+    }
+    return undefined;
   }
 }
 
@@ -467,6 +472,11 @@ class LazyTopStmt implements TopStmt {
   get ir(): PyStmt {
     if (!this.value) this.value = this.module.irAt(this.start, this.end, this.index);
     return this.value;
+  }
+
+  /** Takes its IR from a tree of its module's text, when it has none yet. */
+  fillFrom(module: PyModule, tree: Tree): void {
+    if (!this.value && module === this.module) this.value = module.irIn(tree, this.start, this.end, this.index);
   }
 }
 
