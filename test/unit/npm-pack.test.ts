@@ -66,8 +66,8 @@ test('installs globally into an empty prefix offline and checks the example proj
   assert.match(text.stdout, /^mysite\/settings\.py:20:1: DJR101 /m);
   assert.match(text.stdout, /^Found \d+ problems/m);
 
-  // the code rules in worker threads too (dist/worker.js from the package; the threshold lowered to 0 files)
-  const json = run(['check', example, '--format', 'json', '--workers', '2', '--stats'], { DJR_PARALLEL_MIN_FILES: '0' });
+  // the code rules in worker threads too (dist/worker.js from the package; the threshold lowered to 0 characters)
+  const json = run(['check', example, '--format', 'json', '--workers', '2', '--stats'], { DJR_WORKERS_MIN_CHARS: '0' });
   assert.ok((JSON.parse(json.stderr.trim().split('\n').pop() ?? '{}') as { workers: number }).workers > 0, json.stderr);
   const j = JSON.parse(json.stdout) as { diagnostics: { rule: string }[]; checklist: unknown[]; summaries: { score: number }[] };
   assert.ok(j.diagnostics.some((d) => d.rule === 'DJR606'), 'a code rule ran');
