@@ -1,7 +1,6 @@
 import * as path from 'node:path';
-import { defineRule, deploymentOf, djangoProjectFound, inherited, isDevDeploymentFile } from '../../server/src/engine';
+import { defineRule, deploymentOf, djangoProjectFound, inherited, isDevDeploymentFile, RUNSERVER } from '../../server/src/engine';
 
-const RUNSERVER = /manage\.py["',\s]+runserver|django-admin["',\s]+runserver|-m\s+django["',\s]+runserver/;
 
 export default defineRule({
   meta: {

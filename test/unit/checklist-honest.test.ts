@@ -142,7 +142,7 @@ describe('items that used to pass without checking anything', () => {
     assert.equal(item('deployment.container-user').status, 'not-applicable');
     assert.equal(item('deployment.container-user').reason, 'There is no Dockerfile for production.');
     assert.equal(item('secrets.env-file-ignored').status, 'not-applicable');
-    const docker = checklist(BASE, { Dockerfile: 'FROM python:3.12\nRUN useradd app\nUSER app\nCMD ["gunicorn", "mysite.wsgi"]\n' });
+    const docker = checklist(BASE, { Dockerfile: 'FROM python:3.12\nCOPY . /app\nRUN useradd app\nUSER app\nCMD ["gunicorn", "mysite.wsgi"]\n' });
     assert.equal(docker('deployment.container-user').status, 'passed');
   });
 

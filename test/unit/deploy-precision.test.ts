@@ -53,3 +53,28 @@ describe('deployment rules on real project shapes', () => {
     assert.deepEqual(found(r, new Set(['DJR906'])), []);
   });
 });
+
+describe('DJR907 on real project shapes', () => {
+  before(ready);
+  const only = new Set(['DJR907']);
+
+  test('only the image that runs the Python application is judged (not nginx, postgres, traefik, caddy on a Python base, a development database)', () => {
+    const r = run('deploy-root-services');
+    assert.deepEqual(found(r, only), []);
+    assert.deepEqual(r.notes.filter((n) => n.kind === 'rule-failed'), []);
+  });
+
+  test('root dropped when the container starts, or a user set elsewhere, is not root', () => {
+    // taiga-back (gosu in the entrypoint), linkding (uWSGI uid), DefectDojo (USER in the release
+    // stage the unit-test stages build on), kuma (the project's own base image sets USER),
+    // archivebox (USER root, then gosu), a compose `user:`
+    const r = run('deploy-root-drop');
+    assert.deepEqual(found(r, only), []);
+  });
+
+  test('an application image that creates a user and never switches to it is reported; a development image (runserver, built only by a development compose service) is not', () => {
+    const r = run('deploy-root-app');
+    assert.deepEqual(found(r, only), ['DJR907 Dockerfile:5']);
+    assert.match(messages(r, 'DJR907')[0], /^No USER in the final stage .*it creates the user saleor but never switches to it/);
+  });
+});

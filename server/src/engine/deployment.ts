@@ -365,6 +365,14 @@ function buildModel(input: DeploymentInput): DeploymentModel {
     const other = prodPython.find((o) => o !== i && o.services.every((s) => svcDev.get(s) === undefined));
     if (other) i.dev = `only development compose services build it (${builders.map((s) => s.name).join(', ')}); ${path.basename(other.file)} is the production image`;
   }
+  // a Dockerfile only development compose services build, that starts Django's development
+  // server (djangogirls: its entrypoint script runs manage.py runserver, docker-compose.yml mounts the source)
+  for (const i of images) {
+    if (i.dev || !i.stage || i.services.length === 0 || i.services.some((s) => svcDev.get(s) === undefined)) continue;
+    const start = [inherited(i.stage, 'ENTRYPOINT'), inherited(i.stage, 'CMD')].find((x) => x !== undefined && RUNSERVER.test(x.args));
+    const script = start ? undefined : startScripts(i, i.stage, input.fs).texts.find((t) => RUNSERVER.test(t.text));
+    if (start || script) i.dev = `it starts Django's development server (${start ? `${start.keyword} line ${start.line + 1}` : script!.name}) and only development compose services build it (${i.services.map((s) => s.name).join(', ')})`;
+  }
   const byFile = new Map(images.map((i) => [i.file, i]));
   const model: DeploymentModel = { compose, composeDev, serviceDev: svcDev, images, image: (file) => byFile.get(file) };
   // an image built FROM the project's own base image (kuma: FROM mdnwebdocs/kuma_base) is Python when that one is
@@ -443,6 +451,23 @@ export function dropsPrivileges(image: DockerImage, stage: DockerStage, fs: File
   // the scripts the entrypoint / command start, and the server configuration they name
   const start = inherited(stage, 'ENTRYPOINT') ?? inherited(stage, 'CMD');
   if (start && /\b(apache2ctl|apache2-foreground|httpd)\b/.test(start.args)) return `${start.keyword} line ${start.line + 1} starts Apache, whose mod_wsgi processes run as the Apache user`;
+  const { words, texts, read } = startScripts(image, stage, fs);
+  for (const { name, text } of [...texts]) {
+    const m = DROP.exec(text);
+    if (m) return `${name} uses ${m[0].trim().split(/\s/)[0]}`;
+    for (const w of commandWords(text)) if (/\.(ini|ya?ml|py)$/.test(w) && /uwsgi|gunicorn/i.test(text)) read(w);
+  }
+  if (words.some((w) => /gunicorn/.test(w)) || texts.some((t) => /\bgunicorn\b/.test(t.text))) read('gunicorn.conf.py');
+  for (const { name, text } of texts) {
+    if (/\.ini$/.test(name) && /^\s*uid\s*[=:]\s*(?!root\b|0\b)\S/m.test(text)) return `${name} sets uid`;
+    if (/gunicorn.*\.py$/.test(name) && /^\s*user\s*=\s*(?!0\b|["']root["'])\S/m.test(text)) return `${name} sets user`;
+  }
+  return undefined;
+}
+
+/** The scripts an image's ENTRYPOINT / CMD start (read through the COPY that puts them in the image), and a reader for more files of its context. */
+export function startScripts(image: DockerImage, stage: DockerStage, fs: FileSystem): { words: string[]; texts: { name: string; text: string }[]; read(word: string): void } {
+  const all = stageChain(stage).flatMap((s) => s.instructions);
   const entry = [inherited(stage, 'ENTRYPOINT'), inherited(stage, 'CMD')].filter((x): x is DockerInstruction => x !== undefined);
   const words = entry.flatMap((i) => commandWords(i.args));
   const copies = all.filter((i) => i.keyword === 'COPY' || i.keyword === 'ADD').map(copyParts).filter((c) => c.from === undefined);
@@ -457,18 +482,11 @@ export function dropsPrivileges(image: DockerImage, stage: DockerStage, fs: File
     }
   };
   for (const w of words) if (/[/.]/.test(w) && !w.startsWith('-')) read(w);
-  for (const { name, text } of [...texts]) {
-    const m = DROP.exec(text);
-    if (m) return `${name} uses ${m[0].trim().split(/\s/)[0]}`;
-    for (const w of commandWords(text)) if (/\.(ini|ya?ml|py)$/.test(w) && /uwsgi|gunicorn/i.test(text)) read(w);
-  }
-  if (words.some((w) => /gunicorn/.test(w)) || texts.some((t) => /\bgunicorn\b/.test(t.text))) read('gunicorn.conf.py');
-  for (const { name, text } of texts) {
-    if (/\.ini$/.test(name) && /^\s*uid\s*[=:]\s*(?!root\b|0\b)\S/m.test(text)) return `${name} sets uid`;
-    if (/gunicorn.*\.py$/.test(name) && /^\s*user\s*=\s*(?!0\b|["']root["'])\S/m.test(text)) return `${name} sets user`;
-  }
-  return undefined;
+  return { words, texts, read };
 }
+
+/** `manage.py runserver` (or django-admin / python -m django) in a command or script. */
+export const RUNSERVER = /manage\.py["',\s]+runserver|django-admin["',\s]+runserver|-m\s+django["',\s]+runserver/;
 
 function commandWords(args: string): string[] {
   const a = args.trim();
@@ -491,7 +509,7 @@ function sourcesFor(word: string, copies: { sources: string[]; dest: string }[],
     for (const s of c.sources) {
       if (path.posix.basename(s) === base) out.push(path.join(context, s));
       // a folder copied to a place above the path: the rest of the path inside that folder
-      else if (dest && word.startsWith(dest + '/')) out.push(path.join(context, s, word.slice(dest.length + 1)));
+      else if (word.startsWith(dest + '/') && (dest || c.dest.startsWith('/'))) out.push(path.join(context, s, word.slice(dest.length + 1)));
     }
   }
   const rel = word.replace(/^\.\//, '');
