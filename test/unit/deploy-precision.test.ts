@@ -78,3 +78,25 @@ describe('DJR907 on real project shapes', () => {
     assert.match(messages(r, 'DJR907')[0], /^No USER in the final stage .*it creates the user saleor but never switches to it/);
   });
 });
+
+describe('DJR910 on real project shapes', () => {
+  before(ready);
+  const only = new Set(['DJR910']);
+
+  test('a view named like a health check at the root of an included urls module (plane)', () => {
+    assert.deepEqual(found(run('deploy-health-view'), only), []);
+  });
+
+  test('a health path answered by an ASGI wrapper before the URL resolver (saleor)', () => {
+    assert.deepEqual(found(run('deploy-health-asgi'), only), []);
+  });
+
+  test('a HEALTHCHECK in the production image of the application', () => {
+    assert.deepEqual(found(run('deploy-health-docker'), only), []);
+  });
+
+  test('healthchecks of the database and cache, django-probes: still no health check, reported on the ROOT_URLCONF module of a urls/ package', () => {
+    const r = run('deploy-health-missing');
+    assert.deepEqual(found(r, only), ['DJR910 mysite/urls/www.py:1']);
+  });
+});
