@@ -11,7 +11,7 @@ export default defineRule({
     message: 'One settings module serves every environment',
     fix: 'none',
     docs: {
-      what: 'Reports a project with a single settings module that is also set up for development: `DEBUG = True` written in it, or `if DEBUG:` branches that switch behaviour.',
+      what: 'Reports a project with a single settings module that is also set up for development: `DEBUG = True` written in it, or `if DEBUG:` branches that switch behaviour on a `DEBUG` written as a literal in it (a `DEBUG` read from the environment configures the module from outside: its branches follow that switch, and DJR202/DJR205 judge its default).',
       why: 'When development and production share one file, every development convenience (DEBUG, console e-mail, permissive hosts) is one forgotten environment variable away from production, and reviewers cannot see what production really runs.',
       example: '# mysite/settings.py\nDEBUG = True\nif DEBUG:\n    INSTALLED_APPS += ["debug_toolbar"]',
       instead: '# mysite/settings/base.py, dev.py, production.py\n# production.py\nfrom .base import *\nDEBUG = False',
@@ -27,6 +27,10 @@ export default defineRule({
       ctx.report({ at: ctx.bindingAt(debug), message: 'This settings module is also the development one (DEBUG = True): split it into base/dev/production modules, or read every difference from the environment' });
       return;
     }
+    // DEBUG read from the environment: the module is configured by the environment (twelve-factor),
+    // its `if DEBUG:` branches follow that switch (djangopackages: env.bool("DJANGO_DEBUG", ...));
+    // a DEBUG that cannot be read says nothing either way
+    if (!debug || debug.stmt.module !== ctx.module || debug.value.kind !== 'bool' || debug.value.env) return;
     for (const s of ctx.module.stmts) {
       if (s.ir.t !== 'if') continue;
       const test = s.ir.branches[0]?.test;

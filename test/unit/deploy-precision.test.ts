@@ -100,3 +100,12 @@ describe('DJR910 on real project shapes', () => {
     assert.deepEqual(found(r, only), ['DJR910 mysite/urls/www.py:1']);
   });
 });
+
+describe('DJR909 on real project shapes', () => {
+  before(ready);
+
+  test('if DEBUG: branches on a DEBUG written in the module are reported; on a DEBUG read from the environment they are not (rule fixture valid.py, djangopackages)', () => {
+    const r = run('deploy-settings-switch');
+    assert.deepEqual(found(r, new Set(['DJR909'])), ['DJR909 mysite/settings.py:10']);
+  });
+});
