@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { ciFiles, defineRule, dependabotFile, renovateFiles, repositoryOf, type Edit, type FixSpec, type ProjectContext } from '../../server/src/engine';
+import { ciFiles, defineRule, dependabotFile, renovateFiles, repositoryOf, topLevelListEnd, type Edit, type FixSpec, type ProjectContext } from '../../server/src/engine';
 
 /** Dependabot ecosystems that update Python dependencies (`pip` covers pip, pip-tools, Pipenv and Poetry). */
 const PY_ECOSYSTEMS = new Set(['pip', 'uv', 'pipenv', 'poetry', 'pip-compile']);
@@ -52,7 +52,7 @@ export default defineRule({
       why: 'Security releases of Django and its dependencies only help once they are installed. Without a bot, upgrades happen when someone remembers, usually long after an advisory is public; a bot opens a pull request per release, and the test suite says whether it is safe to merge.',
       example: '# .github/dependabot.yml\nversion: 2\nupdates:\n  - package-ecosystem: "npm"\n    directory: "/"\n    schedule:\n      interval: "weekly"',
       instead: '# .github/dependabot.yml\nversion: 2\nupdates:\n  - package-ecosystem: "pip"\n    directory: "/"\n    schedule:\n      interval: "weekly"',
-      fixSafety: 'Safe: writes `.github/dependabot.yml` with a weekly `pip` (or `uv`, with a uv.lock) entry for the folder of the production requirements, or adds that entry to an existing file whose `updates:` list ends it; nothing the application runs changes. Not offered when the repository root is outside the analysed folder.',
+      fixSafety: 'Safe: writes `.github/dependabot.yml` with a weekly `pip` (or `uv`, with a uv.lock) entry for the folder of the production requirements, or adds that entry after the last item of the `updates:` list of an existing file, wherever that key is (not offered, with the reason, when the file is not valid YAML or `updates:` is an empty or flow-style list); nothing the application runs changes. Not offered when the repository root is outside the analysed folder.',
       references: ['https://docs.github.com/en/code-security/dependabot/working-with-dependabot/dependabot-options-reference', 'https://docs.renovatebot.com/python/'],
     },
   },
@@ -79,16 +79,14 @@ export default defineRule({
       const ecosystems = [...text.matchAll(/package-ecosystem\s*:\s*["']?([\w-]+)/g)].map((m) => m[1].toLowerCase());
       if (ecosystems.some((e) => PY_ECOSYSTEMS.has(e))) return;
       const fixes: FixSpec[] = [];
-      const lines = text.split(/\r\n|\r|\n/);
-      const updates = lines.findIndex((l) => /^updates\s*:/.test(l));
-      const item = lines.find((l) => /^\s*-\s*package-ecosystem\s*:/.test(l));
-      // the entry is appended when `updates:` is the file's last top-level key
-      const laterKey = lines.slice(updates + 1).some((l) => /^[A-Za-z_][\w-]*\s*:/.test(l));
-      if (inside && updates >= 0 && item !== undefined && !laterKey) {
+      // the entry goes after the last item of `updates:`, wherever that key is in the file
+      const where = topLevelListEnd(text, 'updates');
+      let unfixable: string | undefined;
+      if (!inside) unfixable = 'the repository root is outside the analysed folder';
+      else if (!where.ok) unfixable = where.reason;
+      else {
         const eol = text.includes('\r\n') ? '\r\n' : '\n';
-        const indent = /^(\s*)-/.exec(item)![1];
-        const sep = text.length > 0 && !text.endsWith('\n') ? eol : '';
-        const edit: Edit = { file: dependabot, start: text.length, end: text.length, newText: sep + dependabotEntry(ctx, repo, indent, eol) };
+        const edit: Edit = { file: dependabot, start: where.offset, end: where.offset, newText: (where.breakBefore ? eol : '') + dependabotEntry(ctx, repo, where.indent, eol) };
         fixes.push({ title: 'Add a weekly Dependabot entry for the Python dependencies', applicability: 'safe', edits: [edit] });
       }
       const at = lineOf(text, /^updates\s*:/);
@@ -96,6 +94,7 @@ export default defineRule({
         at: { file: dependabot, range: rangeOfLine(text, at) },
         message: `Dependabot updates ${ecosystems.length > 0 ? ecosystems.join(', ') : 'nothing'} but not the Python dependencies: security releases of Django and its packages wait until someone upgrades by hand`,
         fixes,
+        unfixable: fixes.length === 0 && inside ? `the Dependabot entry is not offered: ${unfixable}` : undefined,
       });
       return;
     }

@@ -7,7 +7,8 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
-import type { AnalysisResult } from '../../server/src/engine';
+import { parse } from 'yaml';
+import { fixPass, MemoryFileSystem, type AnalysisResult, type Finding } from '../../server/src/engine';
 import { analyze, fixturesRoot, loadFolder, ready } from '../helpers/fixtures';
 
 const CODES = new Set(['DJR105', 'DJR106', 'DJR906', 'DJR907', 'DJR909', 'DJR910']);
@@ -107,5 +108,72 @@ describe('DJR909 on real project shapes', () => {
   test('if DEBUG: branches on a DEBUG written in the module are reported; on a DEBUG read from the environment they are not (rule fixture valid.py, djangopackages)', () => {
     const r = run('deploy-settings-switch');
     assert.deepEqual(found(r, new Set(['DJR909'])), ['DJR909 mysite/settings.py:10']);
+  });
+});
+
+describe('DJR912: the Dependabot entry is added wherever updates: is', () => {
+  before(ready);
+  const SETTINGS = 'import os\nSECRET_KEY = os.environ["SECRET_KEY"]\nDEBUG = False\nALLOWED_HOSTS = ["example.com"]\n';
+  const PIP = { 'package-ecosystem': 'pip', directory: '/', schedule: { interval: 'weekly' } };
+
+  function fix(dependabot: string): { finding: Finding; after?: string } {
+    const mem = new MemoryFileSystem({ 'manage.py': '', 'settings.py': SETTINGS, 'requirements.txt': 'Django==5.2.8\n', '.github/dependabot.yml': dependabot }, '/p');
+    const found = analyze(mem, '/p').findings.filter((x) => x.code === 'DJR912');
+    assert.equal(found.length, 1);
+    const { changed } = fixPass(mem, found, { unsafe: false });
+    const after = changed.get('/p/.github/dependabot.yml');
+    if (after !== undefined) {
+      // fix-all again: nothing left to do
+      const again = new MemoryFileSystem({ 'manage.py': '', 'settings.py': SETTINGS, 'requirements.txt': 'Django==5.2.8\n', '.github/dependabot.yml': after }, '/p');
+      assert.deepEqual(analyze(again, '/p').findings.filter((x) => x.code === 'DJR912'), []);
+    }
+    return { finding: found[0], after };
+  }
+
+  /** The file as data after the fix = before, with the pip entry last in updates. */
+  function assertAdded(before: string, after: string | undefined) {
+    assert.ok(after !== undefined, 'a fix was applied');
+    const want = parse(before) as { updates: unknown[] };
+    want.updates.push(PIP);
+    assert.deepEqual(parse(after), want);
+  }
+
+  test('updates: before other keys, its last item with a nested list and a comment, comments after it (pontoon, registries:)', () => {
+    const before = [
+      'version: 2',
+      'updates:',
+      '  - package-ecosystem: github-actions',
+      "    directory: '/'",
+      '    schedule:',
+      '      interval: weekly  # mondays',
+      '    ignore:',
+      '      - dependency-name: "actions/*"',
+      '  # more entries later',
+      'registries:',
+      '  npm-github:',
+      '    type: npm-registry',
+      '    url: https://npm.pkg.github.com',
+      '',
+    ].join('\n');
+    const { after } = fix(before);
+    assertAdded(before, after);
+    assert.match(after!, /"actions\/\*"\n {2}- package-ecosystem: "pip"\n/);
+  });
+
+  test('items written at column 0, CRLF line breaks, no final line break', () => {
+    for (const before of ['version: 2\nupdates:\n- package-ecosystem: npm\n  directory: /\n  schedule:\n    interval: daily\nregistries: {}\n', 'version: 2\r\nupdates:\r\n  - package-ecosystem: npm\r\n    directory: /\r\n    schedule:\r\n      interval: daily', 'updates:\n  - package-ecosystem: npm\n    directory: /\n    schedule: {interval: daily}\nversion: 2\n']) {
+      const { after } = fix(before);
+      assertAdded(before, after);
+      if (before.includes('\r\n')) assert.doesNotMatch(after!.replace(/\r\n/g, ''), /\n/);
+    }
+  });
+
+  test('a file YAML cannot read, or a flow-style updates list: no fix, and the message says why', () => {
+    const flow = fix('version: 2\nupdates: []\n');
+    assert.equal(flow.after, undefined);
+    assert.match(flow.finding.message, /\(the Dependabot entry is not offered: updates: is not a list with items\)$/);
+    const broken = fix('version: 2\nupdates:\n  - package-ecosystem: npm\n   directory: "/\n');
+    assert.equal(broken.after, undefined);
+    assert.match(broken.finding.message, /not offered: the file is not valid YAML\)$/);
   });
 });

@@ -12,6 +12,7 @@ export * from './dependencies';
 export * from './manifests';
 export * from './dockerfile';
 export * from './compose';
+export * from './yamledit';
 export * from './deployment';
 export * from './repo';
 export { exactPin, isVersion, newestSatisfying, parsePep508, poetryToPep440, releaseMajorMinor, satisfies, specText, type Pep508 } from './pep508';
