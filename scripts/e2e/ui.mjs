@@ -9,6 +9,7 @@ import { installVsix, launchBrowser, startCodeServer, writeUserSettings } from '
 import { cache, log, repo } from './env.mjs';
 
 const SHOTS = path.join(repo, 'test-results', 'e2e');
+const ACCEPTED_REASON = 'hosts are checked by the load balancer';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function until(what, fn, ms = 30_000) {
@@ -63,6 +64,30 @@ async function squiggleFor(page, code, explanation) {
   }, 60_000);
 }
 
+/** Runs a command from the command palette by its title. */
+async function runCommand(page, title) {
+  await page.keyboard.press('Control+Shift+P');
+  await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
+  await page.keyboard.type(title);
+  const row = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: title }).first();
+  await row.waitFor({ state: 'visible', timeout: 15_000 });
+  await page.keyboard.press('Enter');
+}
+
+/** The text of the visible Output panel (from its first line). */
+async function outputText(page) {
+  const view = page.locator('.part.panel .view-lines').first();
+  await view.click();
+  await page.keyboard.press('Control+Home');
+  // (long lines wrap over several view lines: the text is joined, whitespace collapsed)
+  return page.evaluate(() => [...document.querySelectorAll('.part.panel .view-lines .view-line')].map((l) => l.textContent.replace(/\u00a0/g, ' ')).join(' ').replace(/\s+/g, ' '));
+}
+
+/** The sidebar's title and view headers (where the checklist's score shows). */
+function sidebarTitles(page) {
+  return page.evaluate(() => [...document.querySelectorAll('.part.sidebar .composite.title, .part.sidebar .pane-header')].map((e) => e.textContent.replace(/\s+/g, ' ').trim()).join(' | '));
+}
+
 async function pickAction(page, text) {
   const row = page.locator('.action-widget .monaco-list-row.action').filter({ hasText: text }).first();
   await row.waitFor({ state: 'visible', timeout: 15_000 });
@@ -107,7 +132,10 @@ export async function runUi(vsix) {
   fs.cpSync(path.join(repo, 'test', 'fixtures', 'projects', 'split-fixall'), path.join(workspace, 'split-fixall'), { recursive: true });
   const splitDir = path.join(workspace, 'split-fixall', 'config', 'settings');
   const settingsPy = path.join(workspace, 'mysite', 'settings.py');
+  // a finding the user accepted, with the reason written: its checklist item shows as accepted
+  fs.writeFileSync(settingsPy, fs.readFileSync(settingsPy, 'utf8').replace(/^ALLOWED_HOSTS = \[\]$/m, `ALLOWED_HOSTS = []  # django-readiness: ignore[DJR204] ${ACCEPTED_REASON}`));
   const original = fs.readFileSync(settingsPy, 'utf8');
+  if (!original.includes(ACCEPTED_REASON)) throw new Error('the tutorial has no ALLOWED_HOSTS = [] line to accept');
   writeUserSettings(dataDir, {
     'workbench.secondarySideBar.defaultVisibility': 'hidden',
     'files.autoSave': 'off',
@@ -142,7 +170,7 @@ export async function runUi(vsix) {
     await until('settings.py in the editor', async () => (await editorText(page)).includes('SECRET_KEY'));
 
     // squiggles on SECRET_KEY (DJR101) and DEBUG (DJR201); the hover explains the rule
-    const secret = await squiggleFor(page, 'DJR101', /secret key signs sessions/);
+    let secret = await squiggleFor(page, 'DJR101', /secret key signs sessions/);
     const hover = await page.locator('.monaco-hover:not(.hidden)').first().innerText();
     if (!/secret key signs sessions/i.test(hover)) throw new Error(`the hover does not explain DJR101: ${hover.slice(0, 300)}`);
     if (/\^8w!f3c/.test(hover)) throw new Error('the hover shows the secret');
@@ -155,6 +183,46 @@ export async function runUi(vsix) {
     await shot(page, '02-squiggles.png');
     log('squiggles on SECRET_KEY and DEBUG, hover with the rule documentation');
 
+    // the output channel: what the server decided at start-up
+    await runCommand(page, 'Django Readiness: Show Logs');
+    const out = await until('the start-up lines in the output', async () => {
+      const t = await outputText(page);
+      return /first diagnostics \d+ ms after start/.test(t) ? t : undefined;
+    }, 30_000);
+    for (const re of [/Django Readiness \d+\.\d+\.\d+: language server started \(Node v[\d.]+, \d+ rules\)/, /Workspace folder ui-workspace: /, /ui-workspace: Django project: production settings mysite\.settings \(mysite\/settings\.py\), chosen because /, /ui-workspace: \d+ rules enabled/, /ui-workspace: first diagnostics \d+ ms after start \(analysis \d+ ms\): \d+ problems, 1 accepted in \d+ files?/]) {
+      if (!re.test(out)) throw new Error(`the output lacks ${re}:\n${out.slice(0, 1500)}`);
+    }
+    log(`output channel start-up lines: ${out.slice(0, 900)}`);
+    await shot(page, '02b-output-startup.png');
+    await page.keyboard.press('Control+J'); // close the panel again
+    await page.locator('.editor-instance .view-lines').first().click();
+
+    // the language status popup fits a 1280 px window and its actions are reachable
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await sleep(500);
+    await page.locator('#status\\.languageStatus, .statusbar-item[id="status.languageStatus"]').first().click();
+    const popup = page.locator('.monaco-hover:not(.hidden)').filter({ hasText: /Readiness|mysite\.settings/ }).first();
+    await popup.waitFor({ state: 'visible', timeout: 15_000 });
+    const pbox = await popup.boundingBox();
+    if (!pbox || pbox.x < 0 || pbox.x + pbox.width > 1280 || pbox.y < 0) throw new Error(`the language status popup does not fit 1280 px: ${JSON.stringify(pbox)}`);
+    const actions = popup.locator('a, .monaco-link, .action-label').filter({ hasText: /Choose|Show checklist/ });
+    const nActions = await actions.count();
+    if (nActions === 0) throw new Error(`no action in the language status popup: ${(await popup.innerText()).slice(0, 500)}`);
+    for (let i = 0; i < nActions; i++) {
+      const b = await actions.nth(i).boundingBox();
+      if (!b || b.x < 0 || b.x + b.width > 1280 || b.y < 0 || b.y + b.height > 800) throw new Error(`language status action ${i} is out of the window: ${JSON.stringify(b)}`);
+    }
+    log(`language status popup ${Math.round(pbox.width)}x${Math.round(pbox.height)} px at x=${Math.round(pbox.x)} (window 1280), ${nActions} actions: ${(await popup.innerText()).replace(/\s+/g, ' ').slice(0, 300)}`);
+    await shot(page, '02c-language-status-1280.png');
+    await page.keyboard.press('Escape');
+    await page.mouse.move(5, 5);
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await sleep(300);
+    // (the editor was laid out again: find the SECRET_KEY squiggle anew)
+    secret = await squiggleFor(page, 'DJR101', /secret key signs sessions/);
+    await page.mouse.move(5, 5);
+    await page.keyboard.press('Escape');
+
     // Ctrl+. lists the fixes; the preferred one moves the secret to .env
     const box = await secret.boundingBox();
     await page.mouse.click(box.x + Math.min(box.width / 2, 40), box.y + box.height / 2);
@@ -163,6 +231,8 @@ export async function runUi(vsix) {
     await page.locator('.action-widget .monaco-list-row.action').filter({ hasText: 'Move SECRET_KEY to .env' }).first().waitFor({ state: 'visible', timeout: 15_000 });
     const menu = await page.locator('.action-widget .monaco-list-row').evaluateAll((rows) => rows.map((r) => r.textContent.trim()));
     log(`quick-fix menu: ${JSON.stringify(menu)}`);
+    if (!menu.some((t) => t.includes('Fix all django-readiness problems'))) throw new Error('no "Fix all django-readiness problems" in the Ctrl+. menu');
+    if (!menu.some((t) => t.includes('Disable DJR101 for this file'))) throw new Error('no "Disable DJR101 for this file" in the Ctrl+. menu');
     await shot(page, '03-quick-fix-menu.png');
     await pickAction(page, 'Move SECRET_KEY to .env');
     await until('the environment lookup in the editor', async () => (await editorText(page)).includes("SECRET_KEY = os.environ['DJANGO_SECRET_KEY']"));
@@ -236,6 +306,14 @@ export async function runUi(vsix) {
     await finding.waitFor({ state: 'visible', timeout: 15_000 });
     const rows = await page.locator('.pane-body .monaco-list-row').evaluateAll((rs) => rs.map((r) => r.textContent.trim()).slice(0, 30));
     log(`checklist rows: ${JSON.stringify(rows.slice(0, 12))}`);
+    const accepted = page.locator('.pane-body .monaco-list-row').filter({ hasText: `accepted: "${ACCEPTED_REASON}"` }).first();
+    await accepted.waitFor({ state: 'visible', timeout: 15_000 });
+    log(`accepted item: ${(await accepted.textContent()).trim()}`);
+    const titles = await until('the score in the view title', async () => {
+      const t = await sidebarTitles(page);
+      return /Checklist · \d+%/i.test(t) ? t : undefined;
+    }, 15_000);
+    log(`sidebar title: ${titles}`);
     await shot(page, '06-checklist.png');
     await finding.click();
     const position = await until('the cursor on DEBUG', async () => {
@@ -244,6 +322,38 @@ export async function runUi(vsix) {
     }, 15_000);
     log(`clicking the finding revealed ${position.trim()}`);
     await shot(page, '07-finding-revealed.png');
+
+    // a folder without Django (a Flask app with DEBUG = True and a SECRET_KEY literal): silent
+    const plain = path.join(cache, 'run', 'ui-not-django');
+    fs.rmSync(plain, { recursive: true, force: true });
+    fs.cpSync(path.join(repo, 'test', 'fixtures', 'projects', 'flask-app'), plain, { recursive: true });
+    await page.goto(`http://${server.authority}/?folder=${encodeURIComponent(plain)}`);
+    await page.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: 60_000 });
+    await page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 } }).catch(() => {});
+    await page.keyboard.press('Control+P');
+    await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
+    await page.keyboard.type('app/settings.py');
+    await page.waitForSelector('.quick-input-list .monaco-list-row', { state: 'visible' });
+    await page.keyboard.press('Enter');
+    await until('app/settings.py in the editor', async () => (await editorText(page)).includes('SECRET_KEY'));
+    await runCommand(page, 'Django Readiness: Show Logs');
+    await until('the server saying there is no Django project', async () => /no Django project \(manage\.py or a settings module\) in this folder: nothing is reported here/.test(await outputText(page)), 60_000);
+    await page.keyboard.press('Control+J');
+    await sleep(1500);
+    const squiggly = await page.locator('.editor-instance .squiggly-error, .editor-instance .squiggly-warning, .editor-instance .squiggly-info').count();
+    if (squiggly > 0) throw new Error(`${squiggly} squiggles in a folder without Django`);
+    const problems = (await page.locator('#status\\.problems').first().textContent().catch(() => '')).replace(/\s+/g, ' ').trim();
+    if (/[1-9]/.test(problems)) throw new Error(`the Problems indicator counts something in a folder without Django: ${problems}`);
+    await page.locator('.activitybar .action-item .action-label[aria-label^="Production Readiness"], .activitybar .action-item a[aria-label^="Production Readiness"]').first().click({ force: true });
+    const welcome = page.locator('.part.sidebar .welcome-view-content').first();
+    await welcome.waitFor({ state: 'visible', timeout: 30_000 });
+    await until('the no-Django welcome text', async () => /No Django project in this workspace/.test((await welcome.textContent()) ?? ''), 30_000);
+    const welcomeText = (await welcome.textContent()).replace(/\s+/g, ' ').trim();
+    if (/Open Folder/.test(welcomeText)) throw new Error(`an Open Folder button with a folder open: ${welcomeText}`);
+    const badge = await page.locator('.activitybar .action-item').filter({ has: page.locator('[aria-label^="Production Readiness"]') }).locator('.badge .badge-content').first().textContent().catch(() => '');
+    if (badge && /\d/.test(badge)) throw new Error(`a badge outside Django: ${badge}`);
+    log(`not Django: no squiggle, Problems indicator "${problems}", checklist says "${welcomeText.slice(0, 120)}"`);
+    await shot(page, '08-not-django.png');
     log('UI suite passed');
     return 0;
   } catch (e) {
