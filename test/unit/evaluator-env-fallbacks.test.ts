@@ -121,7 +121,7 @@ describe('helpers: dropEnvDefault and idiomatic editors', () => {
 
   test('`os.environ.get(X) or fallback` becomes os.environ[X]', () => {
     assert.equal(fixed({ '/project/settings.py': 'import os\nNAME = os.environ.get("N") or "x"\n' }), 'import os\nNAME = os.environ["N"]\n');
-    assert.equal(fixed({ '/project/settings.py': 'from os import getenv\nNAME = getenv("N", "") or "x"\n' }), 'from os import getenv\nimport os\nNAME = os.environ["N"]\n');
+    assert.equal(fixed({ '/project/settings.py': 'from os import getenv\nNAME = getenv("N", "") or "x"\n' }), 'import os\nfrom os import getenv\nNAME = os.environ["N"]\n', 'import os goes where isort puts it');
   });
 
   test('fixes in an inherited module follow that module\'s own idiom', () => {

@@ -177,7 +177,7 @@ describe('fixes never lose data', () => {
     const r = await cli(['check', root, '--fix', '--unsafe-fixes', '--no-color']);
     assert.notEqual(r.code, 2, r.err);
     const fixed = fs.readFileSync(path.join(root, 'mysite', 'settings.py'), 'utf8');
-    assert.match(fixed, /dj_database_url\.config\(conn_max_age=60, conn_health_checks=True\)/);
+    assert.match(fixed, /dj_database_url\.config\(\s*conn_max_age=60,\s*conn_health_checks=True,?\s*\)/);
     assert.deepEqual(runsCleanly(fixed), []);
     assert.match(fs.readFileSync(path.join(root, '.env'), 'utf8'), /^DATABASE_URL='postgres:\/\/app:db-pass-KEEP@db\/app'$/m);
   });

@@ -20,6 +20,7 @@ import { severityOverride } from './config';
 import { buildFixes } from './fix';
 import type { Config, Finding, Fix, FixSpec, Note, Range, Severity, Suppression } from './types';
 import { originRange, type Origin } from './values';
+import { fitFixLines } from './linefit';
 
 /** What the code rules of one project need, as plain data. */
 export interface CodeRunData {
@@ -118,7 +119,7 @@ export function buildFinding(r: ReportEnv, rule: Rule, args: ReportArgs): Findin
     file,
     range,
     message: (args.message ?? meta.message) + (why ? ` (${why})` : ''),
-    fixes: displayOnlyOnBrokenFiles(r.env, buildFixes(meta.code, file, range.start, fixes)),
+    fixes: displayOnlyOnBrokenFiles(r.env, buildFixes(meta.code, file, range.start, fixes.map((f) => fitFixLines(r.env.fs, f)))),
     django: django || undefined,
     tags: meta.deprecated ? ['deprecated'] : undefined,
     projectRoot: r.projectRoot,

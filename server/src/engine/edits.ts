@@ -5,6 +5,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { ModuleScope } from './evaluator';
+import { importSlot, type ImportShape } from './importOrder';
 import type { PyDictEntry, PyExpr, PyStmt } from './ir';
 import type { PyModule, TopStmt } from './parser';
 import type { Edit } from './types';
@@ -239,6 +240,9 @@ export class ModuleEditor {
     // imported before the statement that uses it at module level (a use inside a function, `at`
     // unknown, runs after the whole module: an import anywhere at its top level will do)
     if (bound !== undefined && (!at || this.boundBefore(local, at))) return [];
+    const stmt = name ? `from ${module} import ${name}` : `import ${module}`;
+    const sorted = this.sortedImportEdit({ module, from: name !== undefined, level: 0 }, stmt, at);
+    if (sorted) return [sorted];
     const lines = this.module.lines;
     const place = this.importPlace();
     let off = place.offset;
@@ -247,12 +251,62 @@ export class ModuleEditor {
       off = lines.lineStart(lines.positionAt(at.start).line);
       afterImport = false;
     }
-    const stmt = name ? `from ${module} import ${name}` : `import ${module}`;
     const text = this.module.text;
     // a new import block above code is separated from it by a blank line; an import added to
     // existing ones keeps their spacing
     const blank = !afterImport && off < text.length && !/^(import|from)\s/.test(text.slice(off)) && !/^[ \t]*(\r\n|\r|\n)/.test(text.slice(off)) ? this.eol : '';
     return [this.insert(off, this.lineAtOffsetIsStart(off) + stmt + this.eol + blank)];
+  }
+
+  /**
+   * The import placed among the module's leading imports in isort's order (engine/importOrder.ts):
+   * in its section by name, or as a new section with a blank line around it. Undefined when the
+   * module has no leading imports, their sections are interleaved, or the place would come after
+   * `at` (the statement that uses the name): ensureImport's other placements apply then.
+   */
+  private sortedImportEdit(added: ImportShape, stmt: string, at?: TopStmt): Edit | undefined {
+    const block: { top: TopStmt; shape: ImportShape }[] = [];
+    for (const s of this.module.stmts) {
+      const ir = s.ir;
+      if (ir.t === 'import') block.push({ top: s, shape: { module: ir.names[0]?.name ?? '', from: false, level: 0 } });
+      else if (ir.t === 'from') block.push({ top: s, shape: { module: ir.module, from: true, level: ir.level } });
+      else if (ir.t === 'other' && ir.kind === 'future_import_statement') block.push({ top: s, shape: { module: '__future__', from: true, level: 0 } });
+      else if (block.length === 0 && s === this.module.stmts[0] && ir.t === 'expr' && ir.value.t === 'str') continue;
+      else break;
+    }
+    // runs: a blank (or comment-only) line between two imports starts a new one
+    let run = 0;
+    for (let k = 0; k < block.length; k++) {
+      if (k > 0) {
+        const a = this.module.lines.positionAt(block[k - 1].top.end).line;
+        const b = this.module.lines.positionAt(block[k].top.start).line;
+        if (b > a + 1) run++;
+      }
+      block[k].shape.run = run;
+    }
+    const slot = importSlot(block.map((b) => b.shape), added);
+    if (!slot) return undefined;
+    const lines = this.module.lines;
+    const eol = this.eol;
+    const target = block[slot.index].top;
+    let off: number;
+    let text: string;
+    if (slot.where === 'before') {
+      let line = lines.positionAt(target.start).line;
+      // comment lines right above an import belong to it
+      const prevEnd = slot.index > 0 ? lines.positionAt(block[slot.index - 1].top.end).line : -1;
+      while (line - 1 > prevEnd && /^[ \t]*#/.test(lines.lineText(line - 1))) line--;
+      off = lines.lineStart(line);
+      text = stmt + eol + (slot.group ? eol : '');
+    } else {
+      const last = lines.positionAt(target.end).line;
+      off = lines.lineStart(last + 1);
+      text = this.lineAtOffsetIsStart(off) + (slot.group ? eol : '') + stmt + eol;
+      // a new section right above code gets its blank line
+      if (slot.group && off < this.module.text.length && !/^[ \t]*(\r\n|\r|\n|$)/.test(this.module.text.slice(off))) text += eol;
+    }
+    if (at && off > at.start) return undefined;
+    return this.insert(off, text);
   }
 
   /**
