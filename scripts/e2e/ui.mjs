@@ -314,6 +314,12 @@ export async function runUi(vsix) {
       return /Checklist · \d+%/i.test(t) ? t : undefined;
     }, 15_000);
     log(`sidebar title: ${titles}`);
+    // the activity bar badge counts what the Problems indicator counts (errors, warnings, info)
+    const problemCounts = ((await page.locator('#status\\.problems').first().textContent()) ?? '').match(/\d+/g)?.map(Number) ?? [];
+    const badgeText = await page.locator('.activitybar .action-item').filter({ has: page.locator('[aria-label^="Production Readiness"]') }).locator('.badge .badge-content').first().textContent();
+    const sum = problemCounts.reduce((a, b) => a + b, 0);
+    if (Number(badgeText) !== sum) throw new Error(`badge ${badgeText} != Problems ${JSON.stringify(problemCounts)}`);
+    log(`badge ${badgeText} = Problems indicator ${problemCounts.join(' + ')}`);
     await shot(page, '06-checklist.png');
     await finding.click();
     const position = await until('the cursor on DEBUG', async () => {
