@@ -59,6 +59,14 @@ const SHAPES: Record<string, Shape> = {
   'pydantic-settings': {
     findings: ['DJR102 mysite/settings.py:7', 'DJR202 mysite/settings.py:8', 'DJR314 mysite/settings.py:1'],
   },
+  // python.org: the platform sets DJANGO_SETTINGS_MODULE outside the repository; manage.py, wsgi.py
+  // and docker-compose.yml name the development module, a Dockerfile RUN the collectstatic one:
+  // the one module built on base.py left is production (base.py's DEBUG/SECRET_KEY/'*' are
+  // development defaults it overrides, its missing CACHES is set there: no DJR101/201/203/614)
+  'settings-from-deploy': {
+    findings: ['DJR304 site/settings/platform.py:1', 'DJR314 site/settings/platform.py:1'],
+    production: ['site.settings.platform', /^the only settings module built on site\/settings\/base\.py that is not for development or a build step; site\.settings\.static is set by a build step in Dockerfile\.platform$/],
+  },
 };
 
 describe('project shapes (issue 12)', () => {

@@ -233,6 +233,106 @@ describe('which module is production', () => {
     assert.deepEqual(p.candidates, ['mysite.settings.qa', 'mysite.settings.staging']);
   });
 
+  const PKG = {
+    '/p/manage.py': "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings.local')\n",
+    '/p/mysite/settings/__init__.py': '',
+    '/p/mysite/settings/base.py': 'DEBUG = True\n',
+    '/p/mysite/settings/local.py': 'from .base import *\n',
+  };
+
+  test('DJANGO_SETTINGS_MODULE in a Procfile, a Dockerfile ENV, fly.toml, app.json, render.yaml, uwsgi.ini, a compose file', () => {
+    const cases: [string, string, RegExp][] = [
+      ['/p/Procfile', 'release: python manage.py migrate\nweb: gunicorn mysite.wsgi --env DJANGO_SETTINGS_MODULE=mysite.settings.heroku\n', /^DJANGO_SETTINGS_MODULE=mysite\.settings\.heroku in Procfile$/],
+      ['/p/Procfile', 'release: python manage.py migrate --settings=mysite.settings.heroku\n', /in Procfile$/],
+      ['/p/Dockerfile', 'FROM python:3.12\nARG SETTINGS=mysite.settings.heroku\nENV DJANGO_SETTINGS_MODULE=${SETTINGS} PORT=8000\nCMD ["gunicorn", "mysite.wsgi"]\n', /in Dockerfile$/],
+      ['/p/Dockerfile', 'FROM python:3.12\nENV DJANGO_SETTINGS_MODULE mysite.settings.heroku\n', /in Dockerfile$/],
+      ['/p/fly.toml', 'app = "x"\n[env]\n  DJANGO_SETTINGS_MODULE = "mysite.settings.heroku"\n', /in fly\.toml$/],
+      ['/p/app.json', '{"env": {"DJANGO_SETTINGS_MODULE": {"value": "mysite.settings.heroku"}}}\n', /in app\.json$/],
+      ['/p/render.yaml', 'services:\n  - type: web\n    envVars:\n      - key: DJANGO_SETTINGS_MODULE\n        value: mysite.settings.heroku\n', /in render\.yaml$/],
+      ['/p/uwsgi.ini', '[uwsgi]\nmodule = mysite.wsgi\nenv = DJANGO_SETTINGS_MODULE=mysite.settings.heroku\n', /in uwsgi\.ini$/],
+      ['/p/docker-compose.yml', 'services:\n  web:\n    environment:\n      - DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-mysite.settings.heroku}\n', /in docker-compose\.yml$/],
+    ];
+    for (const [file, text, reason] of cases) {
+      const [p] = discover({ ...PKG, '/p/mysite/settings/heroku.py': 'from .base import *\nDEBUG = False\n', '/p/mysite/settings/docker.py': 'from .base import *\n', [file]: text });
+      assert.equal(p.production?.dotted, 'mysite.settings.heroku', file);
+      assert.match(p.productionReason, reason, file);
+    }
+  });
+
+  test('deployment files for development, a build step (RUN) or a development module do not decide', () => {
+    const files = {
+      ...PKG,
+      '/p/mysite/settings/heroku.py': 'from .base import *\n',
+      '/p/mysite/settings/docker.py': 'from .base import *\n',
+      '/p/docker-compose.dev.yml': 'services:\n  web:\n    environment:\n      DJANGO_SETTINGS_MODULE: mysite.settings.docker\n',
+      '/p/docker-compose.yml': 'services:\n  web:\n    environment:\n      DJANGO_SETTINGS_MODULE: mysite.settings.local\n',
+      '/p/Dockerfile': 'FROM python:3.12\nRUN DJANGO_SETTINGS_MODULE=mysite.settings.docker python manage.py collectstatic --noinput\n',
+    };
+    const [p] = discover(files);
+    assert.equal(p.production?.dotted, 'mysite.settings.heroku');
+    assert.equal(p.productionReason, 'the only settings module built on mysite/settings/base.py that is not for development or a build step; mysite.settings.docker is set by a build step in Dockerfile');
+  });
+
+  test('a module named like production wins over a deployment file naming another (a compose file is often for development)', () => {
+    const [p] = discover({
+      ...PKG,
+      '/p/mysite/settings/prod.py': 'from .base import *\n',
+      '/p/mysite/settings/docker.py': 'from .base import *\n',
+      '/p/docker-compose.yml': 'services:\n  web:\n    environment:\n      - DJANGO_SETTINGS_MODULE=mysite.settings.docker\n',
+    });
+    assert.equal(p.production?.dotted, 'mysite.settings.prod');
+    assert.equal(p.productionReason, 'named like production');
+    // ...unless the deployment file names a production module itself: then that one, said so
+    const [q] = discover({
+      ...PKG,
+      '/p/mysite/settings/prod.py': 'from .base import *\n',
+      '/p/mysite/settings/production.py': 'from .base import *\n',
+      '/p/Dockerfile': 'FROM python:3.12\nENV DJANGO_SETTINGS_MODULE=mysite.settings.prod\n',
+    });
+    assert.equal(q.production?.dotted, 'mysite.settings.prod');
+    assert.equal(q.productionReason, 'DJANGO_SETTINGS_MODULE=mysite.settings.prod in Dockerfile');
+  });
+
+  test('a settings.py pulling in a production overlay, named by a Procfile: the overlay is kept, both reasons said', () => {
+    const [p] = discover({
+      '/p/manage.py': MANAGE,
+      '/p/mysite/settings.py': "import os\nDEBUG = True\nif os.environ.get('ENV') == 'production':\n    from .production_settings import *\n",
+      '/p/mysite/production_settings.py': 'DEBUG = False\n',
+      '/p/Procfile': 'web: DJANGO_SETTINGS_MODULE=mysite.settings gunicorn mysite.wsgi\n',
+    });
+    assert.equal(p.production?.dotted, 'mysite.settings');
+    assert.deepEqual(p.overlays, ['/p/mysite/production_settings.py']);
+    assert.match(p.productionReason, /^DJANGO_SETTINGS_MODULE=mysite\.settings in Procfile; Django loads mysite\/settings\.py, which imports production_settings\.py/);
+  });
+
+  test('still ambiguous: unknown with the candidates, never the base', () => {
+    // two deployment files naming two modules
+    const [p] = discover({
+      ...PKG,
+      '/p/mysite/settings/heroku.py': 'from .base import *\n',
+      '/p/mysite/settings/docker.py': 'from .base import *\n',
+      '/p/Procfile': 'web: gunicorn mysite.wsgi --env DJANGO_SETTINGS_MODULE=mysite.settings.heroku\n',
+      '/p/Dockerfile': 'FROM python:3.12\nENV DJANGO_SETTINGS_MODULE=mysite.settings.docker\n',
+    });
+    assert.equal(p.production, undefined);
+    assert.deepEqual(p.candidates?.sort(), ['mysite.settings.docker', 'mysite.settings.heroku']);
+    assert.match(p.productionReason, /^unknown: deployment files set DJANGO_SETTINGS_MODULE to 2 modules \(DJANGO_SETTINGS_MODULE=mysite\.settings\.(heroku|docker) in (Procfile|Dockerfile), /);
+    // no deployment file, two modules built on base.py (an example copy cannot be imported: not a candidate)
+    const [q] = discover({
+      ...PKG,
+      '/p/mysite/settings/staging.py': 'from .base import *\n',
+      '/p/mysite/settings/qa.py': 'from mysite.settings.base import *\n',
+      '/p/mysite/settings/production.example.py': 'from .base import *\n',
+    });
+    assert.equal(q.production, undefined);
+    assert.deepEqual(q.candidates, ['mysite.settings.qa', 'mysite.settings.staging']);
+    assert.equal(q.productionReason, 'unknown: 2 settings modules are built on mysite/settings/base.py (mysite.settings.qa, mysite.settings.staging) and nothing says which one runs in production');
+    // nothing builds on base.py but development: base.py is judged, said so
+    const [r] = discover(PKG);
+    assert.equal(r.production?.dotted, 'mysite.settings.base');
+    assert.equal(r.productionReason, 'no production module: the shared base settings are judged');
+  });
+
   test('a configured module that does not exist is reported, not ignored', () => {
     const [p] = discover({ '/p/manage.py': MANAGE, '/p/mysite/settings.py': 'DEBUG = False\n' }, 'mysite.settings_prod');
     assert.equal(p.production, undefined);

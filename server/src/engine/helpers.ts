@@ -604,25 +604,8 @@ export function insertFirstListItem(ed: ModuleEditor, top: { start: number }, li
 
 // ---------------------------------------------------------------- project files
 
-const DEV_DEPLOY_DIRS = new Set(['local', 'dev', 'development', 'test', 'tests', 'testing', 'ci', 'devcontainer', 'github', 'gitlab', 'circleci']);
-
-/**
- * Dockerfiles / compose files / Procfiles meant for development only: by name
- * (`Dockerfile.dev`, `docker-compose.override.yml`), or by a folder between `root` and the file
- * whose name says development, tests or CI (`compose/local/django/Dockerfile`,
- * `.devcontainer/Dockerfile`, `kubernetes/docker_dev/`, `dev-tools/`, `api_tests/`,
- * `.github/actions/x/Dockerfile`). Folders above `root` do not count.
- */
-export function isDevDeploymentFile(file: string, root?: string): boolean {
-  const parts = file.split(/[\\/]/);
-  const base = parts[parts.length - 1].toLowerCase();
-  if (/(^|[._-])(dev|development|local|test|override)([._-]|$)/.test(base)) return true;
-  if (root === undefined) return false;
-  const rootParts = root.split(/[\\/]/).filter(Boolean);
-  const dirs = parts.filter(Boolean).slice(0, -1);
-  if (rootParts.some((p, i) => dirs[i] !== p)) return false; // outside root: by name only
-  return dirs.slice(rootParts.length).some((d) => d.toLowerCase().split(/[^a-z]+/).some((w) => DEV_DEPLOY_DIRS.has(w)));
-}
+/** Dockerfiles / compose files / Procfiles meant for development only (deploySettings.ts). */
+export { isDevDeploymentFile } from './deploySettings';
 
 // ---------------------------------------------------------------- DEBUG read without a cast (DJR205, DJR202)
 

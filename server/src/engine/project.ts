@@ -3,6 +3,7 @@
  * settings modules, and which of them is production (design.md, "Which module is production").
  */
 import * as path from 'node:path';
+import { deploySettingsModules, type DeploySetting } from './deploySettings';
 import { decodeBytes } from './encoding';
 import type { Config } from './types';
 
@@ -265,6 +266,8 @@ export interface DjangoProject {
   configuredMissing?: string;
   /** DJANGO_SETTINGS_MODULE defaults found in manage.py / wsgi.py / asgi.py. */
   settingsDefaults: { file: string; module: string }[];
+  /** DJANGO_SETTINGS_MODULE values set by deployment files (Procfile, Dockerfile, compose, platform configs). */
+  deploySettings?: DeploySetting[];
 }
 
 const PROD_WORDS = new Set(['production', 'prod', 'live', 'deploy', 'deployment', 'prd']);
@@ -403,8 +406,9 @@ export function findDjangoProjects(inv: FileInventory, fs: FileSystem, config: P
       const m = text ? DSM.exec(text) : null;
       if (m) settingsDefaults.push({ file: f.path, module: m[1] });
     }
-    const referenced = new Set(settingsDefaults.map((d) => d.module));
-    // settings candidates by name, and modules a DJANGO_SETTINGS_MODULE default names (only files
+    const deploySettings = deploySettingsModules(fs, inv, root, [root, inv.root]);
+    const referenced = new Set([...settingsDefaults.map((d) => d.module), ...deploySettings.map((d) => d.module)]);
+    // settings candidates by name, and modules a DJANGO_SETTINGS_MODULE default or deployment file names (only files
     // of its last part's name, or a package's __init__.py, can be one), in the inventory's order
     const chosen = new Map<number, LayoutEntry>();
     const dotted = (e: LayoutEntry) => (e.dotted ??= dottedName(root, e.f.path));
@@ -436,6 +440,7 @@ export function findDjangoProjects(inv: FileInventory, fs: FileSystem, config: P
       settingsModules,
       productionReason: '',
       settingsDefaults,
+      ...(deploySettings.length > 0 ? { deploySettings } : {}),
     };
     chooseProduction(project, config, fs);
     projects.push(project);
@@ -507,6 +512,57 @@ function overlayOwner(p: DjangoProject, fs: FileSystem, prod: SettingsModuleInfo
   return undefined;
 }
 
+/** The settings module a DJANGO_SETTINGS_MODULE value names (exactly, or as the one module a suffix fits). */
+function matchModule(mods: SettingsModuleInfo[], dotted: string): SettingsModuleInfo | undefined {
+  const exact = mods.find((m) => m.dotted === dotted);
+  if (exact) return exact;
+  const hits = mods.filter((m) => m.dotted.endsWith('.' + dotted) || dotted.endsWith('.' + m.dotted));
+  return hits.length === 1 ? hits[0] : undefined;
+}
+
+/** Whether `m` imports `base` (any import: `from .base import *`, under a switch or not). */
+function builtOn(p: DjangoProject, fs: FileSystem, m: SettingsModuleInfo, base: SettingsModuleInfo): boolean {
+  const text = fs.readFile(m.path);
+  if (!text || !text.includes(path.basename(base.path, '.py'))) return false;
+  return pullsIn(fs, p.root, m.path, text, base.path, true) === 'imports';
+}
+
+interface NamedProduction {
+  module: SettingsModuleInfo;
+  overlays: string[];
+  reason: string;
+}
+
+function setProduction(p: DjangoProject, n: NamedProduction, reason: string): void {
+  p.production = n.module;
+  if (n.overlays.length > 0) p.overlays = n.overlays;
+  p.productionReason = reason;
+}
+
+/**
+ * The module named like production, or the module that runs it: an overlay pulled in by another
+ * module (settings.py, a split-settings __init__.py) is judged as part of that module, the one
+ * Django loads.
+ */
+function productionByName(p: DjangoProject, fs: FileSystem): NamedProduction | undefined {
+  const prod = p.settingsModules.filter((m) => m.role === 'production');
+  if (prod.length === 0) return undefined;
+  const rank = (m: SettingsModuleInfo) => ['production', 'prod', 'live', 'deploy'].findIndex((w) => m.dotted.split('.').pop()?.toLowerCase().includes(w));
+  prod.sort((a, b) => (rank(a) < 0 ? 9 : rank(a)) - (rank(b) < 0 ? 9 : rank(b)) || a.dotted.localeCompare(b.dotted));
+  let chosen = prod[0];
+  const overlays: string[] = [];
+  const how: string[] = [];
+  for (let i = 0; i < 4; i++) {
+    const o = overlayOwner(p, fs, chosen);
+    if (!o || o.owner.path === prod[0].path || overlays.includes(o.owner.path)) break;
+    overlays.push(chosen.path);
+    how.push(`${o.how} ${relPosix(path.dirname(o.owner.path), chosen.path)}`);
+    chosen = o.owner;
+  }
+  if (overlays.length === 0) return { module: chosen, overlays, reason: 'named like production' };
+  return { module: chosen, overlays, reason: `Django loads ${relPosix(p.root, chosen.path)}, which ${how.reverse().join(', which ')} when the environment selects production` };
+}
+
 function chooseProduction(p: DjangoProject, config: Pick<Config, 'productionSettingsModule'>, fs: FileSystem): void {
   const mods = p.settingsModules;
   const configured = config.productionSettingsModule?.trim();
@@ -529,29 +585,41 @@ function chooseProduction(p: DjangoProject, config: Pick<Config, 'productionSett
     p.candidates = mods.filter((m) => m.role !== 'development').map((m) => m.dotted);
     return;
   }
-  const prod = mods.filter((m) => m.role === 'production');
-  if (prod.length > 0) {
-    const rank = (m: SettingsModuleInfo) => ['production', 'prod', 'live', 'deploy'].findIndex((w) => m.dotted.split('.').pop()?.toLowerCase().includes(w));
-    prod.sort((a, b) => (rank(a) < 0 ? 9 : rank(a)) - (rank(b) < 0 ? 9 : rank(b)) || a.dotted.localeCompare(b.dotted));
-    // An overlay pulled in by another module (settings.py, a split-settings __init__.py) is
-    // judged as part of that module: that one is what Django loads.
-    let chosen = prod[0];
-    const overlays: string[] = [];
-    const how: string[] = [];
-    for (let i = 0; i < 4; i++) {
-      const o = overlayOwner(p, fs, chosen);
-      if (!o || o.owner.path === prod[0].path || overlays.includes(o.owner.path)) break;
-      overlays.push(chosen.path);
-      how.push(`${o.how} ${relPosix(path.dirname(o.owner.path), chosen.path)}`);
-      chosen = o.owner;
-    }
-    p.production = chosen;
-    if (overlays.length > 0) {
-      p.overlays = overlays;
-      p.productionReason = `Django loads ${relPosix(p.root, chosen.path)}, which ${how.reverse().join(', which ')} when the environment selects production`;
+  // DJANGO_SETTINGS_MODULE as deployment files set it for the running app (not for development,
+  // not a build step): a module named like production among them is production; otherwise one
+  // is taken after the modules named like production, several are "unknown"
+  const deployed = new Map<SettingsModuleInfo, DeploySetting>();
+  for (const d of p.deploySettings ?? []) {
+    const m = d.build ? undefined : matchModule(mods, d.module);
+    if (m && m.role !== 'development' && !deployed.has(m)) deployed.set(m, d);
+  }
+  const said = (d: DeploySetting) => `DJANGO_SETTINGS_MODULE=${d.module} in ${relPosix(p.root, d.file)}`;
+  const deployedProd = [...deployed].filter(([m]) => m.role === 'production');
+  const byName = productionByName(p, fs);
+  if (deployedProd.length === 1) {
+    const [m, d] = deployedProd[0];
+    if (byName && byName.module === m) {
+      setProduction(p, byName, `${said(d)}; ${byName.reason}`);
     } else {
-      p.productionReason = 'named like production';
+      p.production = m;
+      p.productionReason = said(d);
     }
+    return;
+  }
+  if (byName) {
+    const d = deployed.get(byName.module);
+    setProduction(p, byName, d ? `${said(d)}; ${byName.reason}` : byName.reason);
+    return;
+  }
+  if (deployed.size === 1) {
+    const [m, d] = [...deployed][0];
+    p.production = m;
+    p.productionReason = said(d);
+    return;
+  }
+  if (deployed.size > 1) {
+    p.candidates = [...deployed.keys()].map((m) => m.dotted);
+    p.productionReason = `unknown: deployment files set DJANGO_SETTINGS_MODULE to ${deployed.size} modules (${[...deployed.values()].map(said).join(', ')}) and nothing says which one runs in production`;
     return;
   }
   const wsgi = p.settingsDefaults.filter((d) => /(?:^|[\\/])(?:wsgi|asgi)\.py$/.test(d.file));
@@ -579,8 +647,27 @@ function chooseProduction(p: DjangoProject, config: Pick<Config, 'productionSett
   }
   const base = nonDev.filter((m) => m.role === 'base');
   if (base.length === 1) {
-    p.production = base[0];
-    p.productionReason = 'no production module: the shared base settings are judged';
+    // modules that build on the base (`from .base import *`) are what runs, not the base: one
+    // (not for development, not set by a build step) is production; several are "unknown"
+    const builds = new Set((p.deploySettings ?? []).filter((d) => d.build).map((d) => matchModule(mods, d.module)));
+    // (a file whose name holds a dot, `production.example.py`, cannot be imported: a template to copy)
+    const extenders = nonDev.filter((m) => m !== base[0] && m.role !== 'base' && !path.basename(m.path, '.py').includes('.') && builtOn(p, fs, m, base[0]));
+    const running = extenders.filter((m) => !builds.has(m));
+    const baseName = relPosix(p.root, base[0].path);
+    if (extenders.length === 0) {
+      p.production = base[0];
+      p.productionReason = 'no production module: the shared base settings are judged';
+    } else if (running.length === 1) {
+      const skipped = extenders.filter((m) => builds.has(m)).map((m) => {
+        const d = (p.deploySettings ?? []).find((x) => x.build && matchModule(mods, x.module) === m) as DeploySetting;
+        return `${m.dotted} is set by a build step in ${relPosix(p.root, d.file)}`;
+      });
+      p.production = running[0];
+      p.productionReason = `the only settings module built on ${baseName} that is not for development${skipped.length > 0 ? ` or a build step; ${skipped.join(', ')}` : ''}`;
+    } else {
+      p.candidates = (running.length > 0 ? running : extenders).map((m) => m.dotted);
+      p.productionReason = `unknown: ${p.candidates.length} settings modules are built on ${baseName} (${p.candidates.join(', ')}) and nothing says which one runs in production`;
+    }
     return;
   }
   if (nonDev.length === 1) {

@@ -13,6 +13,7 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument, type TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
 import { classify } from '../engine/project';
+import { PLATFORM_FILES } from '../engine/deploySettings';
 import { inTemplateFolder } from '../engine/templateDirs';
 import type { ServerContext } from './context';
 import type { Folders } from './folders';
@@ -44,6 +45,8 @@ export const WATCHED_GLOBS = [
   '**/docker-compose*.yaml',
   '**/compose*.yml',
   '**/compose*.yaml',
+  // platform configs that may set DJANGO_SETTINGS_MODULE (which settings module is production)
+  `**/{${PLATFORM_FILES.filter((f) => !f.endsWith('.py')).join(',')}}`,
   // Django templates (a change outside the template folders of the last analysis is ignored)
   '**/*.html',
   '**/*.htm',
@@ -173,7 +176,7 @@ export class Documents {
       const kind = classify(p);
       const structural = ch.type !== FileChangeType.Changed;
       // what the rules read, or a folder (no extension); never caches, VCS data, virtualenvs
-      if (!kind && (!structural || path.extname(base) !== '')) continue;
+      if (!kind && !PLATFORM_FILES.includes(base) && (!structural || path.extname(base) !== '')) continue;
       this.ctx.diskFs.invalidate(p, structural);
       for (const f of this.folders.all()) {
         const inside = isInside(f.root, p);
