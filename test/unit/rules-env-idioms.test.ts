@@ -9,6 +9,9 @@ import { ready } from '../helpers/fixtures';
 import { checkRuleCase, type RuleCase } from '../helpers/ruleCases';
 
 
+/** babybuddy's converter: a local strtobool (distutils' is gone) applied to a lookup with an `or` fallback. */
+const STRTOBOOL = 'import os\n\n\ndef strtobool(val):\n    val = val.lower()\n    if val in ("y", "yes", "t", "true", "on", "1"):\n        return 1\n    elif val in ("n", "no", "f", "false", "off", "0"):\n        return 0\n    else:\n        raise ValueError(val)\n\n\n';
+
 const cases: RuleCase[] = [
   // ---- DJR102 secret-key-fallback
   { name: 'decouple default', code: 'DJR102', settings: 'from decouple import config\nSECRET_KEY = config("SECRET_KEY", default="django-insecure-abc")\n', expect: ['settings.py:2'], fixed: 'from decouple import config\nSECRET_KEY = config("SECRET_KEY")\n' },
@@ -42,6 +45,10 @@ const cases: RuleCase[] = [
   { name: 'inherited from base', code: 'DJR202', settings: 'from .base import *\nALLOWED_HOSTS = ["example.com"]\n', base: 'from decouple import config\n\nDEBUG = config("DEBUG", default=True, cast=bool)\n', expect: ['base.py:3'] },
   { name: 'safe defaults and literals', code: 'DJR202', settings: 'import os\nfrom decouple import config\nA = 1\nDEBUG = os.environ.get("DEBUG") == "True"\nDEBUG = config("DEBUG", cast=bool)\nDEBUG = config("DEBUG", default=False, cast=bool)\n', expect: [] },
   { name: 'DEBUG = True is DJR201, not this rule', code: 'DJR202', settings: 'DEBUG = True\n', expect: [] },
+
+  // a local converter around a lookup whose fallback is written in the argument (babybuddy): the fallback is the default
+  { name: 'strtobool(os.environ.get(...) or "True")', code: 'DJR202', settings: `${STRTOBOOL}DEBUG = bool(strtobool(os.environ.get("DEBUG") or "True"))\n`, expect: ['settings.py:14'], fixed: `${STRTOBOOL}DEBUG = bool(strtobool(os.environ.get("DEBUG") or "False"))\n` },
+  { name: 'strtobool(os.environ.get(...) or "False")', code: 'DJR302', settings: `${STRTOBOOL}INSTALLED_APPS = ["django.contrib.sessions"]\nSESSION_COOKIE_SECURE = bool(strtobool(os.environ.get("SESSION_COOKIE_SECURE") or "False"))\n`, expect: ['settings.py:15'], fixed: `${STRTOBOOL}INSTALLED_APPS = ["django.contrib.sessions"]\nSESSION_COOKIE_SECURE = bool(strtobool(os.environ.get("SESSION_COOKIE_SECURE") or "True"))\n` },
 
   // ---- DJR203 allowed-hosts-wildcard
   { name: "env.list default=['*']", code: 'DJR203', settings: 'import environ\nenv = environ.Env()\nALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["*"])\n', expect: ['settings.py:3'], fixed: 'import environ\nenv = environ.Env()\nALLOWED_HOSTS = env.list("ALLOWED_HOSTS")\n' },

@@ -305,6 +305,17 @@ describe('which module is production', () => {
     assert.match(p.productionReason, /^DJANGO_SETTINGS_MODULE=mysite\.settings in Procfile; Django loads mysite\/settings\.py, which imports production_settings\.py/);
   });
 
+  test('a deployment file naming a module the repository does not have (copied in at build time) is said', () => {
+    const [p] = discover({
+      '/p/manage.py': "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'settings.common')\n",
+      '/p/settings/__init__.py': '',
+      '/p/settings/common.py': 'DEBUG = False\n',
+      '/p/docker/Dockerfile': 'FROM python:3.12\nRUN cp docker/config.py settings/config.py\nENV DJANGO_SETTINGS_MODULE=settings.config\n',
+    });
+    assert.equal(p.production?.dotted, 'settings.common');
+    assert.equal(p.productionReason, 'no production module: the shared base settings are judged; DJANGO_SETTINGS_MODULE=settings.config in docker/Dockerfile names no settings module of this project');
+  });
+
   test('still ambiguous: unknown with the candidates, never the base', () => {
     // two deployment files naming two modules
     const [p] = discover({

@@ -983,6 +983,9 @@ export class Evaluator {
     const innerDefault = inner?.defaultOrigin?.node;
     if (innerDefault?.t === 'name') defaultOrigin = argInfo.get(innerDefault.id)?.origin;
     if (!defaultOrigin && result) for (const a of argInfo.values()) if (a.value === result) defaultOrigin = a.origin;
+    // a helper that only converts its argument (`strtobool(os.environ.get('X') or 'False')`): the
+    // default is the caller's (the fallback written in the argument)
+    if (!defaultOrigin && reads.length === 0 && argEnv?.defaultOrigin) defaultOrigin = argEnv.defaultOrigin;
     const info: EnvInfo = {
       variable: inner?.variable,
       source: 'helper',

@@ -443,6 +443,14 @@ export function findDjangoProjects(inv: FileInventory, fs: FileSystem, config: P
       ...(deploySettings.length > 0 ? { deploySettings } : {}),
     };
     chooseProduction(project, config, fs);
+    // a deployment file naming a module the repository does not have (generated at build time:
+    // taiga's `cp docker/config.py settings/config.py`): said, not silently passed over
+    const absent = (project.deploySettings ?? []).find(
+      (d) => !d.build && d.module.includes('.') && d.file.startsWith(root + path.sep) && !matchModule(settingsModules, d.module) && !settingsModules.some((m) => m.dotted.startsWith(d.module + '.')),
+    );
+    if (absent && project.productionReason && !project.configuredMissing) {
+      project.productionReason += `; DJANGO_SETTINGS_MODULE=${absent.module} in ${relPosix(root, absent.file)} names no settings module of this project`;
+    }
     projects.push(project);
   }
   return projects;
