@@ -19,6 +19,9 @@ interface Shape {
   production?: [string, RegExp];
 }
 
+/** The settings findings of the requirements fixtures' minimal settings.py (DRF installed, nothing configured). */
+const MINIMAL_SETTINGS = ['DJR301', 'DJR304', 'DJR506', 'DJR601', 'DJR602', 'DJR603', 'DJR604', 'DJR801', 'DJR802'].map((c) => `${c} mysite/settings.py:1`).concat('DJR106 mysite/settings.py:3');
+
 const SHAPES: Record<string, Shape> = {
   // django-split-settings (wemake-django-template): components, a glob, f'environments/{ENV}.py', optional()
   'split-settings': {
@@ -66,6 +69,48 @@ const SHAPES: Record<string, Shape> = {
   'settings-from-deploy': {
     findings: ['DJR304 site/settings/platform.py:1', 'DJR314 site/settings/platform.py:1'],
     production: ['site.settings.platform', /^the only settings module built on site\/settings\/base\.py that is not for development or a build step; site\.settings\.static is set by a build step in Dockerfile\.platform$/],
+  },
+  // netbox: optional parameters read with getattr(configuration, NAME, default) from an operator's
+  // configuration module the repository does not hold: production runs the defaults (the fixes
+  // change the default; the credential's default is not moved to .env: it is not read from there)
+  'operator-config': {
+    findings: ['DJR104 mysite/settings.py:18', 'DJR301 mysite/settings.py:22', 'DJR303 mysite/settings.py:20', 'DJR314 mysite/settings.py:1'],
+    production: ['mysite.settings', /^the only settings\.py$/],
+  },
+  // cookiecutter-style requirements/ (base.txt, production.txt with -r base.txt) installed by
+  // compose/production/django/Dockerfile; local.txt's tools are not production's
+  'reqs-cookiecutter': {
+    findings: [
+      ...['DJR301', 'DJR302', 'DJR303', 'DJR304', 'DJR314', 'DJR506', 'DJR801', 'DJR802'].map((c) => `${c} config/settings/production.py:1`),
+      'DJR106 config/settings/production.py:3',
+      'DJR908 requirements/base.txt:2',
+      'DJR903 requirements/base.txt:4',
+      'DJR903 requirements/production.txt:5',
+    ],
+    production: ['config.settings.production', /^named like production$/],
+  },
+  // Poetry, django = "^3.2" locked at 3.2.25 by poetry.lock: unsupported, not unpinned
+  'reqs-poetry': { findings: [...MINIMAL_SETTINGS, 'DJR908 pyproject.toml:9'] },
+  // a UTF-16 requirements.txt (BOM) including a UTF-8 file with a BOM
+  'reqs-utf16': { findings: [...MINIMAL_SETTINGS, 'DJR903 requirements-base.txt:1', 'DJR903 requirements.txt:4'] },
+  // Pipfile + Pipfile.lock
+  'reqs-pipenv': { findings: [...MINIMAL_SETTINGS, 'DJR908 Pipfile:7'] },
+  // uv: PEP 621 dependencies, uv.lock, a dev dependency group
+  'reqs-uv': { findings: [...MINIMAL_SETTINGS, 'DJR911 pyproject.toml:8'] },
+  // django-environ: Env(SCHEMA=(type, default)) defaults, env.db/int/bool with default=
+  environ: {
+    findings: [
+      ...['DJR301', 'DJR303', 'DJR314', 'DJR506', 'DJR801', 'DJR802'].map((c) => `${c} config/settings.py:1`),
+      'DJR203 config/settings.py:10',
+      'DJR106 config/settings.py:14',
+      'DJR202 config/settings.py:15',
+      'DJR701 config/settings.py:38',
+      'DJR304 config/settings.py:41',
+      'DJR302 config/settings.py:42',
+      'DJR901 config/settings.py:44',
+      'DJR903 requirements.txt:1',
+      'DJR905 requirements.txt:1',
+    ],
   },
 };
 

@@ -476,6 +476,34 @@ describe('more environment libraries', () => {
     assert.equal(plain(scope.names.get('SSL')?.value), true);
   });
 
+  test('getattr(configuration, NAME, default) on a configuration the repository does not hold: a lookup with that default, not an environment variable', () => {
+    const src = [
+      'import importlib',
+      'from mysite import known',
+      'configuration = importlib.import_module("mysite.configuration")',
+      'SSL = getattr(configuration, "SECURE_SSL_REDIRECT", False)',
+      'HOSTS = getattr(configuration, "ALLOWED_HOSTS")',
+      'K = getattr(known, "X", 1)',
+      'N = getattr(configuration, name, 1)',
+    ].join('\n');
+    const { scope } = evaluate({ '/p/mysite/__init__.py': '', '/p/mysite/settings.py': src, '/p/mysite/known.py': 'X = 2\n' }, '/p/mysite/settings.py');
+    const ssl = scope.names.get('SSL')?.value;
+    assert.equal(plain(ssl), false);
+    assert.deepEqual([ssl?.env?.source, ssl?.env?.variable, ssl?.env?.hasDefault], ['config', 'SECURE_SSL_REDIRECT', true]);
+    assert.equal(scope.names.get('HOSTS')?.value.kind, 'unknown');
+    assert.equal(scope.names.get('K')?.value.env, undefined);
+    assert.equal(scope.names.get('N')?.value.env, undefined);
+    assert.deepEqual(scope.envReads.map((r) => r.info.variable), []);
+  });
+
+  test("environs' FileAwareEnv (bookwyrm) reads like its Env: positional defaults", () => {
+    const { scope } = evaluate({ '/p/s/settings.py': 'from environs import FileAwareEnv\nenv = FileAwareEnv()\nenv.read_env()\nDEBUG = env.bool("DEBUG", False)\nSECRET_KEY = env("SECRET_KEY", None)\nALLOWED_HOSTS = env.list("ALLOWED_HOSTS", ["*"])' }, '/p/s/settings.py');
+    assert.equal(plain(scope.names.get('DEBUG')?.value), false);
+    assert.equal(scope.names.get('DEBUG')?.value.env?.variable, 'DEBUG');
+    assert.deepEqual(plain(scope.names.get('ALLOWED_HOSTS')?.value), ['*']);
+    assert.equal(scope.names.get('ALLOWED_HOSTS')?.value.env?.source, 'environ');
+  });
+
   test('environs: Env() and the ready-made env, positional and keyword defaults, dj_db_url', () => {
     const a = evaluate({ '/p/s/settings.py': 'from environs import Env\nenv = Env()\nenv.read_env()\nDEBUG = env.bool("DEBUG", False)\nHOSTS = env.list("HOSTS", default=["a", "b"])\nDB = env.dj_db_url("DATABASE_URL", default="postgres://u:p@h:5432/n")\nX = env("X", "d")' }, '/p/s/settings.py').scope;
     assert.equal(plain(a.names.get('DEBUG')?.value), false);

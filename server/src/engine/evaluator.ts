@@ -225,6 +225,7 @@ const ENV_READERS: Record<string, 'environ' | 'decouple' | undefined> = {
   'environ.FileAwareEnv': 'environ',
   // environs reads like django-environ: env('X', default), env.bool/int/list/str(..., default=)
   'environs.Env': 'environ',
+  'environs.FileAwareEnv': 'environ',
   'decouple.AutoConfig': 'decouple',
   'decouple.Config': 'decouple',
 };
@@ -1373,7 +1374,7 @@ export class Evaluator {
       }
       return { kind: 'dict', entries, origin, env: url && url.kind === 'str' ? env : env ? { ...env } : undefined };
     }
-    if (q === 'environ.Env' || q === 'environ.FileAwareEnv' || q === 'environs.Env') return { kind: 'unknown', reason: 'environ.Env', callee: 'environ.Env', origin };
+    if (q === 'environ.Env' || q === 'environ.FileAwareEnv' || q === 'environs.Env' || q === 'environs.FileAwareEnv') return { kind: 'unknown', reason: 'environ.Env', callee: 'environ.Env', origin };
     if (q === 'split_settings.tools.optional') {
       const a0 = arg(0);
       return a0?.kind === 'str' ? { ...a0, origin, optional: true } : { kind: 'unknown', reason: 'optional', origin };
@@ -1442,6 +1443,19 @@ export class Evaluator {
           if (a0?.kind === 'bool') return { kind: 'num', value: a0.value ? 1 : 0, origin, env: a0.env };
           if (a0?.kind === 'str' && a0.value.trim() !== '' && !Number.isNaN(Number(a0.value))) return { kind: 'num', value: Number(a0.value), origin, env: a0.env };
           return { kind: 'unknown', reason: e.fn.id, origin, env: a0?.env };
+        }
+        case 'getattr': {
+          // getattr(configuration, 'NAME', default) on an object the analysis cannot see (netbox's
+          // configuration module, loaded at run time from a file the operator writes): a lookup
+          // of NAME whose production value is the default. Not an environment variable: no read
+          // is recorded (.env.example is not asked to list it).
+          const a1 = arg(1);
+          if (e.args.length !== 3 || e.kw.length > 0 || !a0 || a0.kind !== 'unknown' || a0.members || a0.env || a1?.kind !== 'str') break;
+          const defaultOrigin: Origin = { module: scope.module, top, node: e.args[2] };
+          const def = this.eval(scope, top, e.args[2]);
+          const info: EnvInfo = { variable: a1.value, source: 'config', hasDefault: def.kind !== 'unknown', defaultOrigin, lookupOrigin: origin };
+          if (def.kind === 'unknown' || def.env) return { kind: 'unknown', reason: 'getattr', origin, env: info };
+          return { ...def, env: info } as Value;
         }
         case 'str': return a0?.kind === 'str' ? { ...a0, origin } : a0?.kind === 'num' ? { kind: 'str', value: String(a0.value), origin, env: a0.env } : { kind: 'unknown', reason: 'str', origin, env: a0?.env };
         case 'list': case 'tuple': case 'set':
@@ -1891,7 +1905,7 @@ function qualifyExpr(scope: ModuleScope, e: PyExpr, viaBindings = false, depth =
   }
   if (e.t === 'call') {
     const q = qualifyExpr(scope, e.fn, viaBindings, depth + 1);
-    if (q === 'environ.Env' || q === 'environ.FileAwareEnv' || q === 'environs.Env') return 'environ.Env()';
+    if (q === 'environ.Env' || q === 'environ.FileAwareEnv' || q === 'environs.Env' || q === 'environs.FileAwareEnv') return 'environ.Env()';
   }
   return undefined;
 }

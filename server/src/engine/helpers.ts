@@ -37,8 +37,9 @@ export function replaceEnvDefault(ctx: SettingsContext, env: EnvInfo, value: boo
 
 /** Removes the default argument of an environment lookup call (`default=...` or 2nd positional). */
 export function dropEnvDefault(ctx: SettingsContext, env: EnvInfo): Edit[] {
-  // a project helper's parameter may be required: dropping the argument could break the call
-  if (env.source === 'helper') return [];
+  // a project helper's parameter may be required: dropping the argument could break the call;
+  // a configuration attribute is not an environment variable (.env would not feed it)
+  if (env.source === 'helper' || env.source === 'config') return [];
   const call = env.lookupOrigin.node;
   if (call.t === 'boolop' && env.defaultOrigin && call.r === env.defaultOrigin.node) return dropOrFallback(ctx, env.lookupOrigin, call);
   if (call.t !== 'call' || !env.defaultOrigin) return [];

@@ -26,8 +26,13 @@ export function originText(o: Origin): string {
   return o.module.text.slice(start, end);
 }
 
-/** Where an environment value is read: `helper` is a project function wrapping a lookup (`envbool(...)`). */
-export type EnvSource = 'os' | 'decouple' | 'environ' | 'dj_database_url' | 'helper' | 'pydantic' | 'django_heroku';
+/**
+ * Where an environment value is read: `helper` is a project function wrapping a lookup
+ * (`envbool(...)`); `config` an attribute of a configuration object the repository does not hold
+ * (`getattr(configuration, 'NAME', default)`, netbox's operator-written configuration.py): not an
+ * environment variable, but set at deploy time the same way.
+ */
+export type EnvSource = 'os' | 'decouple' | 'environ' | 'dj_database_url' | 'helper' | 'pydantic' | 'django_heroku' | 'config';
 
 /** The value comes from an environment lookup. Its production value is the default. */
 export interface EnvInfo {
