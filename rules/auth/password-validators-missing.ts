@@ -1,4 +1,4 @@
-import { defineRule, isSequence, unreadable, type FixSpec, type ModuleEditor } from '../../server/src/engine';
+import { defineRule, isSequence, listFullyKnown, unreadable, type FixSpec, type ModuleEditor } from '../../server/src/engine';
 
 /** Django's four validators (as `startproject` writes them), MinimumLengthValidator with `min`. */
 function validatorsSrc(ed: ModuleEditor, min: number): string {
@@ -29,7 +29,7 @@ export default defineRule({
     fixTitle: "Add Django's four password validators (minimum length 12)",
     fix: 'unsafe',
     docs: {
-      what: "Flags production settings where `AUTH_PASSWORD_VALIDATORS` is absent (Django's default is an empty list) or empty.",
+      what: "Flags production settings where `AUTH_PASSWORD_VALIDATORS` is absent (Django's default is an empty list) or empty, in projects that install `django.contrib.auth` (a project without it has no passwords to validate).",
       why: 'Without validators Django accepts any password: "1", "password", the user name. Such passwords fall to the first guesses of an online attack or a credential-stuffing list, and no rate limit makes up for them. The validators are checked when users set or change their password, through the forms, `createsuperuser` and `validate_password()`.',
       example: 'AUTH_PASSWORD_VALIDATORS = []',
       instead: "AUTH_PASSWORD_VALIDATORS = [\n    {'NAME': 'django.contrib.auth.password_validation.UserAttributeSimilarityValidator'},\n    {\n        'NAME': 'django.contrib.auth.password_validation.MinimumLengthValidator',\n        'OPTIONS': {'min_length': 12},\n    },\n    {'NAME': 'django.contrib.auth.password_validation.CommonPasswordValidator'},\n    {'NAME': 'django.contrib.auth.password_validation.NumericPasswordValidator'},\n]",
@@ -42,6 +42,11 @@ export default defineRule({
     },
   },
   checkSettings(ctx) {
+    // no django.contrib.auth (python-getting-started): nobody has a password to validate
+    const apps = ctx.setting('INSTALLED_APPS');
+    if (apps && listFullyKnown(apps.value) && !ctx.installedApps.includes('django.contrib.auth')) {
+      return ctx.notApplicable('The project does not use Django accounts (django.contrib.auth is not installed).');
+    }
     const b = ctx.setting('AUTH_PASSWORD_VALIDATORS');
     const min = ctx.thresholds.passwordMinLength;
     const fixes: FixSpec[] = [{ title: `Add Django's four password validators (minimum length ${min})`, applicability: 'unsafe', edits: ctx.setSettingEdits('AUTH_PASSWORD_VALIDATORS', validatorsSrc(ctx.editor, min)) }];

@@ -77,6 +77,12 @@ const SHAPES: Record<string, Shape> = {
     findings: ['DJR104 mysite/settings.py:18', 'DJR301 mysite/settings.py:22', 'DJR303 mysite/settings.py:20', 'DJR314 mysite/settings.py:1'],
     production: ['mysite.settings', /^the only settings\.py$/],
   },
+  // python-getting-started (Heroku's template): production is the branch where Heroku's DYNO is set
+  // and CI is not (no SQLite from the local branch); no django.contrib.auth: no password validators asked
+  'heroku-switch': {
+    findings: ['DJR106 gettingstarted/settings.py:10', 'DJR314 gettingstarted/settings.py:1'],
+    production: ['gettingstarted.settings', /^the only settings\.py$/],
+  },
   // cookiecutter-style requirements/ (base.txt, production.txt with -r base.txt) installed by
   // compose/production/django/Dockerfile; local.txt's tools are not production's
   'reqs-cookiecutter': {

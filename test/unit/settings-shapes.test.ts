@@ -496,6 +496,16 @@ describe('more environment libraries', () => {
     assert.deepEqual(scope.envReads.map((r) => r.info.variable), []);
   });
 
+  test("a hosting platform's own variable is set in production, a CI service's is not; other presence tests stay unknown", () => {
+    const src = 'import os\nHEROKU = "DYNO" in os.environ and "CI" not in os.environ\nRENDER = "RENDER" not in os.environ\nGH = "GITHUB_ACTIONS" in os.environ\nOTHER = "DATABASE_URL" in os.environ';
+    const { scope } = evaluate({ '/p/s/settings.py': src }, '/p/s/settings.py');
+    assert.equal(plain(scope.names.get('HEROKU')?.value), true);
+    assert.equal(plain(scope.names.get('RENDER')?.value), false);
+    assert.equal(plain(scope.names.get('GH')?.value), false);
+    assert.equal(scope.names.get('OTHER')?.value.kind, 'unknown');
+    assert.deepEqual(scope.envReads.map((r) => r.info.variable), []);
+  });
+
   test("environs' FileAwareEnv (bookwyrm) reads like its Env: positional defaults", () => {
     const { scope } = evaluate({ '/p/s/settings.py': 'from environs import FileAwareEnv\nenv = FileAwareEnv()\nenv.read_env()\nDEBUG = env.bool("DEBUG", False)\nSECRET_KEY = env("SECRET_KEY", None)\nALLOWED_HOSTS = env.list("ALLOWED_HOSTS", ["*"])' }, '/p/s/settings.py');
     assert.equal(plain(scope.names.get('DEBUG')?.value), false);

@@ -1244,6 +1244,14 @@ export class Evaluator {
   }
 
   private compare(scope: ScopeState, top: TopStmt, e: Extract<PyExpr, { t: 'cmp' }>, origin: Origin): Value {
+    // `'DYNO' in os.environ`: a variable the hosting platform sets on every instance it runs is
+    // set in production, a CI service's is not (python-getting-started's `IS_HEROKU_APP = "DYNO"
+    // in os.environ and "CI" not in os.environ`). Not reads for .env.example: nobody sets them by hand.
+    if (e.ops.length === 1 && (e.ops[0] === 'in' || e.ops[0] === 'not in') && e.items[0].t === 'str' && this.qualify(scope, e.items[1]) === 'os.environ') {
+      const name = e.items[0].v;
+      const set = PLATFORM_MARKERS.has(name) ? true : CI_MARKERS.has(name) ? false : undefined;
+      if (set !== undefined) return { kind: 'bool', value: e.ops[0] === 'in' ? set : !set, origin };
+    }
     // os.environ.get('X') / os.getenv('X') without a default are None when the variable is missing.
     const vals = e.items.map((i): Value => {
       const v = this.eval(scope, top, i);
@@ -1503,6 +1511,16 @@ export class Evaluator {
     return { kind: 'unknown', reason: 'environment variable without default', origin, env: info };
   }
 }
+
+/**
+ * Variables a hosting platform sets on every instance of the deployed app (never in development):
+ * Heroku's DYNO, Render's RENDER, Fly's FLY_APP_NAME, Railway, Cloud Run's K_SERVICE, App Engine,
+ * Azure App Service, Platform.sh.
+ */
+const PLATFORM_MARKERS = new Set(['DYNO', 'RENDER', 'FLY_APP_NAME', 'RAILWAY_ENVIRONMENT', 'K_SERVICE', 'GAE_APPLICATION', 'GAE_ENV', 'WEBSITE_HOSTNAME', 'PLATFORM_APPLICATION']);
+
+/** Variables CI services set (never in production). */
+const CI_MARKERS = new Set(['CI', 'GITHUB_ACTIONS', 'GITLAB_CI', 'TRAVIS', 'CIRCLECI', 'BUILDKITE', 'JENKINS_URL']);
 
 const LIBRARIES = new Set([
   'os', 'sys', 'decouple', 'environ', 'dj_database_url', 'datetime', 'pathlib', 'django', 'rest_framework', 'corsheaders', 'sentry_sdk', 'dotenv',
