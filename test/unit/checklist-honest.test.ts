@@ -120,9 +120,13 @@ describe('items that used to pass without checking anything', () => {
   });
 
   test('no password validators: the minimum length is not checked (the validators item fails)', () => {
-    const item = checklist(BASE);
+    const item = checklist(BASE.replace("INSTALLED_APPS = ['django.contrib.sessions',", "INSTALLED_APPS = ['django.contrib.auth', 'django.contrib.sessions',"));
     assert.equal(item('auth.password-validators').status, 'failed');
     assert.equal(item('auth.password-min-length').status, 'not-checked');
+    // without django.contrib.auth there is no password to validate
+    const noAuth = checklist(BASE);
+    assert.equal(noAuth('auth.password-validators').status, 'not-applicable');
+    assert.match(noAuth('auth.password-validators').reason, /django\.contrib\.auth is not installed/);
   });
 
   test('values the analysis cannot read: not checked, naming the setting, never its value', () => {
