@@ -1,4 +1,4 @@
-import { defineRule, dropEnvDefault, originOffsets, stringItems, type EnvInfo, type Edit, type Origin, type Value } from '../../server/src/engine';
+import { defineRule, dropEnvDefault, listFullyKnown, originOffsets, stringItems, unreadable, type EnvInfo, type Edit, type Origin, type Value } from '../../server/src/engine';
 
 /** Whether `o` lies inside the default expression of an environment lookup. */
 function insideDefault(o: Origin, env: EnvInfo | undefined): env is EnvInfo {
@@ -38,7 +38,9 @@ export default defineRule({
     if (!b) return;
     const v = b.value;
     const star: Value | undefined = v.kind === 'str' ? (v.value.trim() === '*' ? v : undefined) : stringItems(v).find((s) => s.value.trim() === '*')?.item;
-    if (!star) return;
+    // no '*' among what can be read: a value the analysis cannot read (paperless-ngx's
+    // get_list_from_env(..., default=["*"])) is not checked, never passed
+    if (!star) return v.kind === 'str' || listFullyKnown(v) ? undefined : ctx.notChecked(unreadable('ALLOWED_HOSTS', v));
     const env = star.env ?? v.env;
     const may = b.conditional ? ' (in a branch that may run)' : '';
     let edits: Edit[] = [];

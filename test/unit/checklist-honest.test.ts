@@ -136,6 +136,11 @@ describe('items that used to pass without checking anything', () => {
     assert.equal(item('debug.allowed-hosts').status, 'not-checked');
     assert.equal(item('auth.jwt-rotation').status, 'not-checked');
     assert.equal(item('api.throttling').status, 'not-checked');
+    // a project helper reading the environment that the analysis cannot run (a loop): paperless-ngx's
+    // get_list_from_env('PAPERLESS_ALLOWED_HOSTS', default=['*']) is not checked, never passed
+    const helper = checklist(BASE.replace("ALLOWED_HOSTS = ['example.com']", "def get_list(key, default=None):\n    value = os.getenv(key)\n    for sep in ',;':\n        pass\n    return default\n\n\nALLOWED_HOSTS = get_list('HOSTS', default=['*'])"));
+    assert.equal(helper('debug.allowed-hosts').status, 'not-checked');
+    assert.match(helper('debug.allowed-hosts').reason, /ALLOWED_HOSTS/);
     // an environment lookup without a default: decided at deploy time
     const env = checklist(BASE + "SECURE_SSL_REDIRECT = os.environ['SSL_REDIRECT'] == '1'\nSESSION_COOKIE_SECURE = os.environ.get('COOKIE_SECURE')\n");
     assert.equal(env('https.session-cookie-secure').status, 'not-checked');
