@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { defineRule, deploymentOf, djangoProjectFound, dropsPrivileges, stageUser, type DockerImage } from '../../server/src/engine';
+import { defineRule, deploymentOf, djangoProjectFound, dropsPrivileges, stageChain, stageUser, type DockerImage } from '../../server/src/engine';
 
 export default defineRule({
   meta: {
@@ -64,7 +64,7 @@ export default defineRule({
       const message =
         userLine !== undefined
           ? `USER root in ${which}, and nothing drops root when the container starts: the application runs as root`
-          : `No USER in ${which} or the stages it is built from, its base image runs as root${made}, and nothing drops root when the container starts (gosu, su-exec, a uWSGI uid, a compose user:): the application runs as root`;
+          : `No USER in ${which}${stageChain(stage).length > 1 ? ' or the stages it is built from' : ''}, its base image runs as root${made}, and nothing drops root when the container starts (gosu, su-exec, a uWSGI uid, a compose user:): the application runs as root`;
       ctx.report({ at: { file: image.file, range: { start: { line, character: start }, end: { line, character: text.length } } }, message });
     }
   },
