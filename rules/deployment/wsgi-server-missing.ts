@@ -24,7 +24,11 @@ export default defineRule({
   checkProject(ctx) {
     // a reusable Django package leaves the server to the projects that install it
     const candidates = ctx.dependencies.files.filter((f) => (f.role === 'production' || f.role === 'optional') && !f.library);
-    if (candidates.length === 0) return ctx.notChecked('No production requirements file (requirements.txt, pyproject.toml) was found.');
+    if (candidates.length === 0) {
+      const library = ctx.dependencies.files.find((f) => f.library);
+      if (library) return ctx.notChecked(`${library.path.split(/[\\/]/).pop()} declares a reusable Django package (a Framework :: Django classifier): the projects that install it choose the server.`);
+      return ctx.notChecked('No production requirements file (requirements.txt, pyproject.toml) was found.');
+    }
     if (ctx.requirements.some((r) => mayInstall(r) && SERVERS.includes(r.name))) return;
     for (const f of ctx.files) {
       if ((f.kind === 'dockerfile' || f.kind === 'procfile' || f.kind === 'compose') && !isDevDeploymentFile(f.path, ctx.project.root)) {

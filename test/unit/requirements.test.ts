@@ -372,6 +372,9 @@ describe('dependency findings on the fixture projects', () => {
     const mem = new MemoryFileSystem({ '/p/pyproject.toml': pyproject, '/p/sandbox/manage.py': '' });
     const result = analyze(mem, '/p');
     assert.deepEqual(result.findings.filter((f) => DEP_CODES.includes(f.code)).map((f) => f.code), []);
+    // not a pass: the server is not checked, and the reason names the package declaration
+    assert.equal(result.outcomes?.DJR905?.state, 'not-checked');
+    assert.match(result.outcomes?.DJR905?.reason ?? '', /pyproject\.toml declares a reusable Django package/);
   });
 
   test('a bare `django` is not a pin: the newest release is assumed and said to be unpinned', () => {

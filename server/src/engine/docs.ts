@@ -12,7 +12,7 @@ function djangoLine(meta: RuleMeta): string {
 /** What each applicability means for the user (docs, `rule DJRxxx`). */
 export const APPLICABILITY_TEXT: Record<Applicability, string> = {
   safe: 'safe: the running application behaves exactly as before; applied by fix-all, fix-on-save and `--fix`',
-  unsafe: 'unsafe: it changes what the application does; offered as a quick fix, applied in bulk only with `--fix --unsafe-fixes` or "Fix all DJRxxx problems"',
+  unsafe: 'unsafe: it changes what the application does; offered as a quick fix, applied in bulk only with `--fix --unsafe-fixes` or "Fix all DJRxxx problems in this file"',
   'display-only': 'display-only: offered as a one-off quick fix, never applied by any fix-all (not even `--unsafe-fixes`)',
 };
 
