@@ -23,7 +23,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { PublishDiagnosticsParams } from 'vscode-languageserver';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-languageserver/node';
-import { DEBUG_STATS_REQUEST, type AnalysisTiming, type DebugStats } from '../server/src/protocol/messages';
+import { DEBUG_STATS_REQUEST, SERVER_NODE_FLAGS, type AnalysisTiming, type DebugStats } from '../server/src/protocol/messages';
 import { benchRepo } from './repo-generator';
 import { generateSettings } from './settings-generator';
 
@@ -79,8 +79,9 @@ class Server {
   constructor(profile = false) {
     // BENCH_CPU_PROF=DIR: a CPU profile of the large repository's server (node --cpu-prof)
     const prof = profile && process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-    // BENCH_NODE_FLAGS: more node flags for both servers (e.g. --max-semi-space-size=2)
-    const flags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+    // the node flags the VS Code client starts the server with (SERVER_NODE_FLAGS); BENCH_NODE_FLAGS
+    // replaces them for both servers (BENCH_NODE_FLAGS= : none, as before they existed)
+    const flags = (process.env.BENCH_NODE_FLAGS ?? SERVER_NODE_FLAGS.join(' ')).split(' ').filter(Boolean);
     this.child = spawn(process.execPath, ['--expose-gc', ...flags, ...prof, serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
     this.conn = createMessageConnection(new StreamMessageReader(this.child.stdout!), new StreamMessageWriter(this.child.stdin!));
     this.conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
@@ -203,7 +204,7 @@ async function main(): Promise<void> {
   fs.writeFileSync(path.join(small, 'mysite', '__init__.py'), '');
   const settings = generateSettings(1000);
   fs.writeFileSync(path.join(small, 'mysite', 'settings.py'), settings);
-  console.log(`server: ${serverJs}`);
+  console.log(`server: ${serverJs}, node flags: ${(process.env.BENCH_NODE_FLAGS ?? SERVER_NODE_FLAGS.join(' ')) || 'none'}`);
   console.log(`large: ${path.relative(large, largeSettings)} of ${large}; standalone: a ${settings.split('\n').length}-line settings module`);
   console.log(`machine: ${os.availableParallelism()} cores, node ${process.version}, ${new Date().toISOString().slice(0, 10)}; load average at start ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 
@@ -255,6 +256,7 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 15_000));
       // at rest as the server left itself (no request since the last keystroke), then after a GC the bench asks for
       const idle = rssMb(b.child.pid) ?? 0;
+      if (process.env.BENCH_SMAPS) console.log(`  at rest, resident by mapping: ${smapsSummary(b.child.pid)}`);
       const rest = await b.stats(true);
       await new Promise((r) => setTimeout(r, 500));
       console.log(`  after ${memoryEdits} keystrokes: RSS ${busy.toFixed(0)} MB; at rest (15 s later): RSS ${idle.toFixed(0)} MB; after a GC the bench asks for: RSS ${rssMb(b.child.pid)?.toFixed(0)} MB, heap used ${(rest.heapUsed / 1048576).toFixed(0)} MB, heap total ${(rest.heapTotal / 1048576).toFixed(0)} MB, external ${(rest.external / 1048576).toFixed(0)} MB`);
