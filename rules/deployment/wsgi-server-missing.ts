@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { defineRule, isDevDeploymentFile, mayInstall } from '../../server/src/engine';
 
 const SERVERS = ['gunicorn', 'uvicorn', 'uwsgi', 'daphne', 'waitress', 'hypercorn', 'granian', 'mod-wsgi', 'bjoern', 'meinheld', 'twisted'];
@@ -26,7 +27,7 @@ export default defineRule({
     const candidates = ctx.dependencies.files.filter((f) => (f.role === 'production' || f.role === 'optional') && !f.library);
     if (candidates.length === 0) {
       const library = ctx.dependencies.files.find((f) => f.library);
-      if (library) return ctx.notChecked(`${library.path.split(/[\\/]/).pop()} declares a reusable Django package (a Framework :: Django classifier): the projects that install it choose the server.`);
+      if (library) return ctx.notChecked(`${path.basename(library.path)} declares a reusable Django package (a Framework :: Django classifier): the projects that install it choose the server.`);
       return ctx.notChecked('No production requirements file (requirements.txt, pyproject.toml) was found.');
     }
     if (ctx.requirements.some((r) => mayInstall(r) && SERVERS.includes(r.name))) return;
