@@ -100,24 +100,54 @@ async function pickAction(page, text) {
   await page.keyboard.press('Enter');
 }
 
-/** Opens a file with Quick Open (its path relative to the folder; retried while the file index fills). */
+/** Waits until `fn` is truthy, for at most `ms` (no throw: false on timeout). */
+async function within(ms, fn) {
+  const end = Date.now() + ms;
+  for (;;) {
+    if (await fn()) return true;
+    if (Date.now() > end) return false;
+    await sleep(100);
+  }
+}
+
+/** Whether the active editor tab is the file named `name`. */
+const activeTabIs = (page, name) => page.evaluate((n) => document.querySelector('.tabs-container .tab.active')?.textContent?.includes(n) ?? false, name).catch(() => false);
+
+/**
+ * Opens a file with Quick Open (its path relative to the folder; retried while the file index
+ * fills). The row is picked only once the list shows the typed filter's results: right after
+ * the input is filled the widget can still show its unfiltered "recently opened" list, where
+ * Enter would reopen the previous file (that made this step flaky).
+ */
 async function quickOpen(page, rel) {
   const name = path.basename(rel);
   const hint = path.dirname(rel).split('/').pop();
-  const active = () => page.waitForFunction((n) => document.querySelector('.tabs-container .tab.active')?.textContent?.includes(n), name, { timeout: 5000 }).then(() => true).catch(() => false);
+  const wanted = (t) => t.includes(name) && t.includes(hint);
   await until(`${rel} in Quick Open`, async () => {
     await page.keyboard.press('Escape');
-    await page.locator('.editor-instance .view-lines').first().click().catch(() => {});
     await page.keyboard.press('Control+P');
     const input = page.locator('.quick-input-widget input');
-    if (!(await input.isVisible().catch(() => false))) return undefined;
-    await input.fill(rel);
-    const row = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: name }).filter({ hasText: hint }).first();
-    const ok = await row.waitFor({ state: 'visible', timeout: 5000 }).then(() => true).catch(() => false);
-    if (!ok) return undefined;
-    await page.keyboard.press('Enter');
-    return (await active()) || undefined;
+    if (!(await within(3000, () => input.isVisible().catch(() => false)))) return undefined;
+    await input.fill(rel, { timeout: 5000 }).catch(() => {});
+    const rows = page.locator('.quick-input-list .monaco-list-row');
+    // filtered: every row shown is a match for the file typed (the first is the one Enter opens)
+    const filtered = await within(5000, async () => {
+      if ((await input.inputValue().catch(() => '')) !== rel) return false;
+      const texts = await rows.evaluateAll((rs) => rs.map((r) => r.textContent ?? '')).catch(() => []);
+      return texts.length > 0 && texts.every((t) => t.includes(name)) && wanted(texts[0]);
+    });
+    if (!filtered) return undefined;
+    await rows.first().click({ timeout: 5000 }).catch(() => {});
+    return (await within(5000, () => activeTabIs(page, name))) || undefined;
   }, 60_000);
+}
+
+/** Brings an open file's editor tab to the front (the way a user goes back to a file). */
+async function showTab(page, rel) {
+  const name = path.basename(rel);
+  const tab = page.locator('.tabs-container .tab').filter({ hasText: name }).first();
+  await tab.click({ timeout: 10_000 });
+  await until(`${rel} as the active tab`, () => activeTabIs(page, name), 10_000);
 }
 
 export async function runUi(vsix) {
@@ -162,11 +192,7 @@ export async function runUi(vsix) {
 
     // open the tutorial's settings.py (Quick Open)
     await page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 } }).catch(() => {});
-    await page.keyboard.press('Control+P');
-    await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
-    await page.keyboard.type('mysite/settings.py');
-    await page.waitForSelector('.quick-input-list .monaco-list-row', { state: 'visible' });
-    await page.keyboard.press('Enter');
+    await quickOpen(page, 'mysite/settings.py');
     await until('settings.py in the editor', async () => (await editorText(page)).includes('SECRET_KEY'));
 
     // squiggles on SECRET_KEY (DJR101) and DEBUG (DJR201); the hover explains the rule
@@ -293,8 +319,8 @@ export async function runUi(vsix) {
     if (fs.readFileSync(path.join(splitDir, 'dev.py'), 'utf8') !== devBefore) throw new Error('fix-all on save changed the development settings');
     log('save with codeActionsOnSave applied the safe fixes only (settings.py: none; split base.py: the no-op setting removed, development settings unchanged)');
     await shot(page, '05-fix-all-on-save.png');
-    // back to the tutorial's settings.py for the checklist steps
-    await quickOpen(page, 'mysite/settings.py');
+    // back to the tutorial's settings.py (still open in its tab) for the checklist steps
+    await showTab(page, 'mysite/settings.py');
 
     // the checklist view: categories, a failing item, a finding that reveals its line
     await page.locator('.activitybar .action-item .action-label[aria-label^="Production Readiness"], .activitybar .action-item a[aria-label^="Production Readiness"]').first().click({ force: true });
@@ -350,11 +376,7 @@ export async function runUi(vsix) {
     await page.goto(`http://${server.authority}/?folder=${encodeURIComponent(plain)}`);
     await page.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: 60_000 });
     await page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 } }).catch(() => {});
-    await page.keyboard.press('Control+P');
-    await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
-    await page.keyboard.type('app/settings.py');
-    await page.waitForSelector('.quick-input-list .monaco-list-row', { state: 'visible' });
-    await page.keyboard.press('Enter');
+    await quickOpen(page, 'app/settings.py');
     await until('app/settings.py in the editor', async () => (await editorText(page)).includes('SECRET_KEY'));
     await runCommand(page, 'Django Readiness: Show Logs');
     await until('the server saying there is no Django project', async () => /no Django project \(manage\.py or a settings module\) in this folder: nothing is reported here/.test(await outputText(page)), 60_000);
