@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { CloseAction, ErrorAction, LanguageClient, TransportKind, type ErrorHandler, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { SERVER_NODE_FLAGS } from '../../server/src/protocol/messages';
 import { SETTINGS_SECTION } from '../../server/src/protocol/settings';
 import { COMMANDS } from './commandIds';
 import { RESTART_ACTION, RestartPolicy, SHOW_LOGS_ACTION } from './restartPolicy';
@@ -50,8 +51,8 @@ export function crashHandler(output: vscode.LogOutputChannel, policy = new Resta
 export function createLanguageClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, documentSelector: DocumentFilterSpec[] = DOCUMENT_SELECTOR): LanguageClient {
   const module = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+    run: { module, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS] } },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS, '--nolazy', '--inspect=6009'] } },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector,

@@ -29,10 +29,9 @@ export const APPLY_FIX_REQUEST = 'djangoReadiness/applyFix';
 export const DEBUG_STATS_REQUEST = 'djangoReadiness/debugStats';
 
 /**
- * Node flags recommended for the language server process (`django-readiness server --stdio`: put
- * them in NODE_OPTIONS; the bench starts its servers with them). The VS Code client does not pass
- * them yet: with them as execArgv the e2e UI suite in code-server failed (Quick Open timed out).
- * V8's young generation grows to two 16 MB semi-spaces while the user types, and what it touched stays resident (V8's heap
+ * Node flags the language server process is started with (the VS Code client's execArgv; for
+ * `django-readiness server --stdio`, put them in NODE_OPTIONS). V8's young generation grows to
+ * two 16 MB semi-spaces while the user types, and what it touched stays resident (V8's heap
  * pages, and malloc'd memory: 24-37 MB of the C heap against 8 MB with small semi-spaces); with
  * 1 MB semi-spaces the server's RSS at rest after 2,000 keystrokes in a 4,000-file workspace was
  * 104-106 MB against 120-124 MB (bench keystroke --memory 2000, three runs each), keystroke
