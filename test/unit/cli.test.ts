@@ -180,10 +180,23 @@ describe('cli: which module is production, said out loud (issue 12)', () => {
       reason: 'Django loads mysite/settings.py, which imports production_settings.py when the environment selects production',
       candidates: [],
       overlays: ['mysite/production_settings.py'],
+      repository: null,
     });
     assert.deepEqual(j.projects, [j.production]);
     const sarif = JSON.parse((await cli(['check', root, '--format', 'sarif'])).out);
     assert.deepEqual(sarif.runs[0].properties.production, j.production);
+  });
+
+  test('a Django project in a subfolder reads the deployment files of the whole folder, and says so', async () => {
+    const root = path.join(projects, 'repo-subfolder');
+    const text = await cli(['check', root, '--no-color']);
+    assert.match(text.out, /^repo-subfolder: note: deployment files: the whole folder's are those of the Django project in src \(the only Django project of the analysed folder: .*\)$/m);
+    assert.match(text.out, /^requirements\/base\.txt:3:1: DJR903 /m);
+    const j = JSON.parse((await cli(['check', root, '--format', 'json'])).out);
+    assert.equal(j.projects.length, 1);
+    assert.equal(j.projects[0].project, 'src');
+    assert.equal(j.projects[0].repository.folder, '.');
+    assert.match(j.projects[0].repository.reason, /^the only Django project of the analysed folder/);
   });
 
   test('several candidates and no hint: unknown, with the candidates, in text and JSON', async () => {

@@ -17,6 +17,8 @@ interface Shape {
   findings: string[];
   /** The production module (dotted) and a pattern its reason matches. */
   production?: [string, RegExp];
+  /** One project, rooted there (relative), reading the deployment files of the whole folder for this reason. */
+  repository?: [string, RegExp];
 }
 
 /** The settings findings of the requirements fixtures' minimal settings.py (DRF installed, nothing configured). */
@@ -118,6 +120,26 @@ const SHAPES: Record<string, Shape> = {
       'DJR905 requirements.txt:1',
     ],
   },
+  // the repository root holds only deployment files (requirements/ with -r base.txt, Procfile,
+  // runtime.txt, deploy/Dockerfile without USER); the Django project is in src/: one project,
+  // which reads them all (not only the files directly above src/)
+  'repo-subfolder': {
+    findings: [...MINIMAL_SETTINGS.map((f) => f.replace('mysite/', 'src/mysite/')), 'DJR903 requirements/base.txt:3', 'DJR907 deploy/Dockerfile:1'],
+    production: ['mysite.settings', /^the only settings\.py$/],
+    repository: ['src', /^the only Django project of the analysed folder/],
+  },
+  // tabbycat: a launcher manage.py at the root (DJANGO_SETTINGS_MODULE "settings", found through
+  // PYTHONPATH=app) beside the Procfile and requirements, the project with its settings in app/:
+  // one project, not two (the launcher has no settings of its own)
+  'repo-launcher': {
+    findings: [
+      ...MINIMAL_SETTINGS.map((f) => f.replace('mysite/settings.py', 'app/settings/__init__.py')),
+      'DJR903 requirements.txt:4',
+      'DJR910 app/urls.py:1',
+    ],
+    production: ['settings', /^DJANGO_SETTINGS_MODULE default in wsgi\.py$/],
+    repository: ['app', /^the manage\.py at the root of the analysed folder has no settings module of its own/],
+  },
 };
 
 describe('project shapes (issue 12)', () => {
@@ -135,6 +157,12 @@ describe('project shapes (issue 12)', () => {
         const [dotted, reason] = shape.production;
         assert.equal(r.projects[0]?.productionDotted, dotted);
         assert.match(r.projects[0]?.productionReason ?? '', reason);
+      }
+      if (shape.repository) {
+        assert.equal(r.projects.length, 1, r.projects.map((p) => p.root).join(', '));
+        assert.equal(path.relative(root, r.projects[0].root), shape.repository[0]);
+        assert.equal(r.projects[0].repository?.root, root);
+        assert.match(r.projects[0].repository?.reason ?? '', shape.repository[1]);
       }
     });
   }

@@ -34,6 +34,11 @@ export interface JsonProduction {
   candidates: string[];
   /** Production overlays evaluated as part of the module (pulled in by an environment switch). */
   overlays: string[];
+  /**
+   * The repository folder above the project whose deployment files (requirements/, Dockerfile,
+   * Procfile...) are the project's, and why; null when the project reads its own folder.
+   */
+  repository: { folder: string; reason: string } | null;
 }
 
 export function productionJson(root: string, projects: ProjectSummary[]): JsonProduction[] {
@@ -44,18 +49,25 @@ export function productionJson(root: string, projects: ProjectSummary[]): JsonPr
     reason: p.productionReason,
     candidates: p.candidates ?? [],
     overlays: (p.overlays ?? []).map((o) => relPath(root, o)),
+    repository: p.repository ? { folder: path.relative(root, p.repository.root).split(path.sep).join('/') || '.', reason: p.repository.reason } : null,
   }));
 }
 
 /** The `note:` lines of the text output that say which module is production (one per project). */
 export function productionNotes(projects: ProjectSummary[]): Note[] {
-  return projects.map((p): Note => {
+  return projects.flatMap((p) => {
+    if (!p.repository) return [productionNote(p)];
+    const project = path.relative(p.repository.root, p.root).split(path.sep).join('/');
+    return [productionNote(p), { file: p.repository.root, kind: 'info' as const, message: `deployment files: the whole folder's are those of the Django project in ${project} (${p.repository.reason})` }];
+  });
+}
+
+function productionNote(p: ProjectSummary): Note {
     const file = p.productionModule ?? p.root;
     if (p.productionDotted) return { file, kind: 'info', message: `production settings: ${p.productionDotted} (${p.productionReason})` };
     const candidates = p.candidates && p.candidates.length > 0 ? `; candidates: ${p.candidates.join(', ')}` : '';
     const hint = p.settingsModules.length > 0 ? ' — name it with --production-settings (or production-settings-module in pyproject.toml)' : '';
     return { file, kind: 'info', message: `production settings: unknown, ${p.productionReason.replace(/^unknown: /, '')}${candidates}${hint}; settings rules did not run` };
-  });
 }
 
 export function relPath(root: string, file: string): string {

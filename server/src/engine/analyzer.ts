@@ -37,6 +37,8 @@ export interface ProjectSummary {
   overlays?: string[];
   /** The configured production module, when it names no settings module of the project. */
   configuredMissing?: string;
+  /** The repository folder above `root` whose deployment files are the project's, and why (DjangoProject.repositoryRoot). */
+  repository?: { root: string; reason: string };
   settingsModules: { path: string; dotted: string; role: string }[];
   packages: PackageId[];
   djangoVersion: [number, number];
@@ -502,15 +504,19 @@ class ProjectRun {
     this.nestedRoots = nested;
     const mine = (p: string) => !nested.some((r) => p.startsWith(r + path.sep));
     // the same for every analysis of the same inventory (the language server's keystrokes)
-    this.files = an.memo(inv, `files\u0000${root}\u0000${nested.join('\u0000')}`, () => {
+    const repo = project.repositoryRoot;
+    this.files = an.memo(inv, `files\u0000${root}\u0000${nested.join('\u0000')}\u0000${repo ?? ''}`, () => {
       const files = inv.files.filter((f) => (f.path === root || f.path.startsWith(root + path.sep) || (f.kind !== 'python' && inv.root === root)) && mine(f.path));
       // Project files such as .gitignore or requirements may sit above manage.py (repo root).
       // Requirements, Dockerfiles... above it count only when the project has none of its own
-      // (in a monorepo, a service with its own requirements.txt is judged by that file).
+      // (in a monorepo, a service with its own requirements.txt is judged by that file). The
+      // only project of a repository (repositoryRoot) reads them anywhere in the repository
+      // (requirements/base.txt, deploy/Dockerfile), others only in the folders above them.
       if (root !== inv.root) {
         const ownKinds = new Set(files.map((f) => f.kind));
+        const above = (f: ProjectFile) => (repo !== undefined ? f.path.startsWith(repo + path.sep) && mine(f.path) : root.startsWith(path.dirname(f.path) + path.sep));
         for (const f of inv.files) {
-          if (f.kind === 'python' || f.kind === 'template' || files.includes(f) || !root.startsWith(path.dirname(f.path) + path.sep)) continue;
+          if (f.kind === 'python' || f.kind === 'template' || files.includes(f) || !above(f)) continue;
           const shared = f.kind === 'gitignore' || f.kind === 'env' || f.kind === 'env-example' || f.kind === 'pyproject' || f.kind === 'pipfile' || f.kind === 'lock';
           if (shared || !ownKinds.has(f.kind)) files.push(f);
         }
@@ -538,6 +544,7 @@ class ProjectRun {
       ...(p.candidates ? { candidates: p.candidates } : {}),
       ...(p.overlays ? { overlays: p.overlays } : {}),
       ...(p.configuredMissing ? { configuredMissing: p.configuredMissing } : {}),
+      ...(p.repositoryRoot ? { repository: { root: p.repositoryRoot, reason: p.repositoryReason ?? '' } } : {}),
       settingsModules: p.settingsModules.map((m) => ({ path: m.path, dotted: m.dotted, role: m.role })),
       packages: [...this.packages].sort(),
       djangoVersion: this.djangoVersion,

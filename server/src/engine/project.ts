@@ -268,6 +268,16 @@ export interface DjangoProject {
   settingsDefaults: { file: string; module: string }[];
   /** DJANGO_SETTINGS_MODULE values set by deployment files (Procfile, Dockerfile, compose, platform configs). */
   deploySettings?: DeploySetting[];
+  /**
+   * The repository folder above `root` whose deployment and requirements files (Procfile,
+   * Dockerfile, requirements/, runtime.txt...) are this project's, wherever they sit in it: set
+   * when this is the only Django project of the analysed folder and sits below it (the Django
+   * project in `src/`, the deployment files at the repository root), or below a launcher
+   * manage.py that has no settings of its own.
+   */
+  repositoryRoot?: string;
+  /** Why `repositoryRoot` was set (said in the CLI's JSON and the output channel). */
+  repositoryReason?: string;
 }
 
 const PROD_WORDS = new Set(['production', 'prod', 'live', 'deploy', 'deployment', 'prd']);
@@ -453,7 +463,30 @@ export function findDjangoProjects(inv: FileInventory, fs: FileSystem, config: P
     }
     projects.push(project);
   }
-  return projects;
+  return withRepositoryRoot(projects, inv);
+}
+
+/**
+ * One repository, one project: a Django root that has no settings module of its own but Django
+ * projects below it (a launcher manage.py beside the Procfile, the real project in a subfolder)
+ * is not a project of its own; and the only Django project of the analysed folder, when it sits
+ * below it, reads the repository's deployment files (requirements/, Dockerfile, Procfile...)
+ * wherever they are, as a project at the root does. Several Django projects (a monorepo) each
+ * keep their own folder, with the files directly above them as before.
+ */
+function withRepositoryRoot(projects: DjangoProject[], inv: FileInventory): DjangoProject[] {
+  const below = (p: DjangoProject, q: DjangoProject) => q !== p && q.root.startsWith(p.root + path.sep);
+  const launchers = new Set(projects.filter((p) => p.managePy && p.settingsModules.length === 0 && projects.some((q) => below(p, q) && q.settingsModules.length > 0)));
+  const kept = projects.filter((p) => !launchers.has(p));
+  if (kept.length === 1 && kept[0].root !== inv.root && kept[0].root.startsWith(inv.root + path.sep)) {
+    const p = kept[0];
+    const launcher = [...launchers].find((l) => l.root === inv.root);
+    p.repositoryRoot = inv.root;
+    p.repositoryReason = launcher
+      ? 'the manage.py at the root of the analysed folder has no settings module of its own and launches this project: the deployment files of the whole folder are its own'
+      : 'the only Django project of the analysed folder: the deployment files of the whole folder are its own';
+  }
+  return kept;
 }
 
 function relPosix(from: string, to: string): string {
