@@ -36,6 +36,12 @@ test('start-up lines: version, folder, production module and why, rules, first d
     await waitForLog(client, new RegExp(`^${name}: first diagnostics \\d+ ms after start \\(analysis \\d+ ms\\): \\d+ problems in \\d+ files, \\d+ files read$`));
     // debug lines only at logLevel debug
     assert.ok(!client.logs.some((l) => / analysed in \d+ ms/.test(l)));
+    // the production module is said once at start-up (not also in another form)...
+    assert.equal(client.logs.filter((l) => /production settings/.test(l)).length, 1, client.logs.join('\n'));
+    // ...and again, in the same form, when the choice changes
+    await client.changeSettings({ rules: { ignore: ['DJR9'] }, productionSettingsModule: 'mysite.settings' });
+    await waitForLog(client, new RegExp(`^${name}: Django project: production settings mysite\\.settings \\(mysite/settings\\.py\\), chosen because configured$`));
+    assert.equal(client.logs.filter((l) => /production settings/.test(l)).length, 2, client.logs.join('\n'));
   } finally {
     await client.dispose();
     fs.rmSync(root, { recursive: true, force: true });

@@ -12,6 +12,7 @@ import { STATUS_NOTIFICATION, type StatusParams } from '../protocol/messages';
 import type { ServerContext } from './context';
 import { findingDiagnostic, noteDiagnostic, noteSignature } from './diagnostics';
 import type { Folder, Folders } from './folders';
+import { productionLog } from './startupLog';
 import { isInside, pathToUri } from './uri';
 
 const ZERO_COUNTS = (): Record<Severity, number> => ({ error: 0, warning: 0, info: 0, hint: 0 });
@@ -136,6 +137,7 @@ export class Publisher {
         ...(p.candidates ? { candidates: p.candidates } : {}),
         ...(p.overlays ? { overlays: p.overlays } : {}),
         ...(p.configuredMissing ? { configuredMissing: p.configuredMissing } : {}),
+        ...(p.repository ? { repository: p.repository } : {}),
         settingsModules: p.settingsModules,
       })),
       counts,
@@ -144,18 +146,19 @@ export class Publisher {
     };
   }
 
-  /** Logs which module is production for each project of the folder, and why, when that changes. */
+  /**
+   * Logs which module is production for each project of the folder, and why, when that changes
+   * after start-up (the start-up log, StartupLog.published, prints the first choice: the same
+   * line, once).
+   */
   private logProduction(f: Folder, s: StatusParams): void {
-    const lines = s.projects.map((p) => {
-      if (p.configuredMissing) return { level: 'error' as const, text: `production settings for ${p.root}: the configured module ${p.configuredMissing} matches no settings module (${(p.candidates ?? []).join(', ') || 'none found'}); settings rules did not run` };
-      if (p.productionDotted) return { level: 'info' as const, text: `production settings for ${p.root}: ${p.productionDotted} (${p.productionReason})` };
-      const candidates = p.candidates && p.candidates.length > 0 ? `; candidates: ${p.candidates.join(', ')}` : '';
-      return { level: 'warn' as const, text: `production settings for ${p.root}: unknown (${p.productionReason})${candidates}` };
-    });
+    const lines = s.projects.map((p) => productionLog(f.root, p));
     const key = lines.map((l) => l.text).join('\n');
     if (key === f.productionLogged) return;
+    const first = f.productionLogged === undefined;
     f.productionLogged = key;
-    for (const l of lines) this.ctx.host.log(l.level, l.text);
+    if (first) return;
+    for (const l of lines) this.ctx.host.log(l.level, `${f.name}: ${l.text}`);
   }
 
   /** Sends the folder's status when it changed (the duration aside). */

@@ -20,17 +20,33 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-/** One project's production-module line: "mysite.settings (mysite/settings.py): the only settings.py". */
-export function productionLine(folderRoot: string, p: ProjectSummary): string {
+/** What productionLine needs of a project (a ProjectSummary or the status item's StatusProject). */
+export type ProductionOf = Pick<ProjectSummary, 'root' | 'productionModule' | 'productionDotted' | 'productionReason' | 'candidates' | 'overlays' | 'configuredMissing' | 'repository'>;
+
+/**
+ * One project's production-module line, the only one the output channel prints for it (at
+ * start-up, and again when the choice changes): "Django project: production settings
+ * mysite.settings (mysite/settings.py), chosen because the only settings.py", and its level
+ * (a warning when no module could be chosen, an error when the configured one matches none).
+ */
+export function productionLine(folderRoot: string, p: ProductionOf): string {
+  return productionLog(folderRoot, p).text;
+}
+
+export function productionLog(folderRoot: string, p: ProductionOf): { level: 'info' | 'warn' | 'error'; text: string } {
   const where = p.root === folderRoot ? '' : ` in ${rel(folderRoot, p.root)}`;
+  const repository = p.repository ? `; deployment files: those of ${rel(folderRoot, p.repository.root)} (${p.repository.reason})` : '';
   if (p.productionModule) {
     const name = p.productionDotted ? `${p.productionDotted} (${rel(folderRoot, p.productionModule)})` : rel(folderRoot, p.productionModule);
     const overlays = p.overlays?.length ? `; with ${p.overlays.map((o) => rel(folderRoot, o)).join(', ')}` : '';
-    return `Django project${where}: production settings ${name}, chosen because ${p.productionReason}${overlays}`;
+    return { level: 'info', text: `Django project${where}: production settings ${name}, chosen because ${p.productionReason}${overlays}${repository}` };
   }
   const candidates = p.candidates?.length ? ` Candidates: ${p.candidates.join(', ')}.` : '';
-  const configured = p.configuredMissing ? ` The configured module ${p.configuredMissing} matches no settings module.` : '';
-  return `Django project${where}: no production settings module (${p.productionReason}).${configured}${candidates} Set djangoReadiness.productionSettingsModule to choose one.`;
+  const configured = p.configuredMissing ? ` The configured module ${p.configuredMissing} matches no settings module; settings rules did not run.` : '';
+  return {
+    level: p.configuredMissing ? 'error' : 'warn',
+    text: `Django project${where}: no production settings module (${p.productionReason}).${configured}${candidates} Set djangoReadiness.productionSettingsModule to choose one.${repository}`,
+  };
 }
 
 export class StartupLog {
@@ -59,7 +75,10 @@ export class StartupLog {
     const log = (m: string) => this.ctx.host.log('info', `${f.name}: ${m}`);
     const projects = result.projects.filter((p) => p.productionModule || p.settingsModules.length > 0 || p.productionReason !== 'no Django project found');
     if (projects.length === 0) log('no Django project (manage.py or a settings module) in this folder: nothing is reported here.');
-    for (const p of projects) log(productionLine(f.root, p));
+    for (const p of projects) {
+      const l = productionLog(f.root, p);
+      this.ctx.host.log(l.level, `${f.name}: ${l.text}`);
+    }
     const config = this.folders.configOf(f);
     const enabled = this.ctx.rules.filter((r) => ruleEnabled(config, r.meta.code)).length;
     const off = this.ctx.rules.length - enabled;

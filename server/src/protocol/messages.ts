@@ -73,6 +73,8 @@ export interface StatusProject {
   overlays?: string[];
   /** The configured production module, when it matches no settings module (an error). */
   configuredMissing?: string;
+  /** The folder above the project whose deployment files are the project's, and why. */
+  repository?: { root: string; reason: string };
   settingsModules: { path: string; dotted: string; role: string }[];
 }
 
