@@ -4,10 +4,11 @@
  * (links to devices, outside the project, to nothing; FIFOs, sockets, folders for files, files
  * above the cap) checked and fixed by the built CLI (dist/cli.js) in child processes: crashes,
  * hangs and writes outside the project are counted (0 of each, or exit 1). Prints the measured figures and every failure; exits 1 when a
- * case failed or when a mutant of an example file took longer than --max-ms to analyse (the
- * huge and deeply nested fixed cases are reported separately: a 2 MB file takes longer). A mutant
- * over the budget is timed twice more and keeps its fastest time, so a pause of the machine does
- * not fail the run; incremental sequences report their slowest step as measured.
+ * case failed. Times are reported (median, p99, max, and the mutants slower than 100 ms); they
+ * fail the run only when a budget is asked for with --max-ms: a loaded machine must not turn a
+ * correct run into a failure (the huge and deeply nested fixed cases are reported separately: a
+ * 2 MB file takes longer). A mutant over the budget is timed twice more and keeps its fastest
+ * time; incremental sequences report their slowest step as measured.
  * The same code runs with a small budget in test/unit/fuzz.test.ts.
  */
 import * as fs from 'node:fs';
@@ -15,8 +16,8 @@ import * as path from 'node:path';
 import { initParser } from '../server/src/engine';
 import { runFsFuzz, runFuzz } from '../test/helpers/fuzz';
 
-function args(argv: string[]): { iterations: number; seed: number; sequences?: number; steps: number; maxMs: number; special: boolean; fs: number } {
-  const out = { iterations: 1000, seed: Date.now() % 1_000_000, sequences: undefined as number | undefined, steps: 5, maxMs: 100, special: true, fs: 100 };
+function args(argv: string[]): { iterations: number; seed: number; sequences?: number; steps: number; maxMs: number; enforce: boolean; special: boolean; fs: number } {
+  const out = { iterations: 1000, seed: Date.now() % 1_000_000, sequences: undefined as number | undefined, steps: 5, maxMs: 100, enforce: false, special: true, fs: 100 };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].includes('=') ? argv[i].split('=', 2) : [argv[i], undefined];
     const num = () => {
@@ -28,7 +29,10 @@ function args(argv: string[]): { iterations: number; seed: number; sequences?: n
     else if (flag === '--seed') out.seed = num();
     else if (flag === '--sequences') out.sequences = num();
     else if (flag === '--steps') out.steps = num();
-    else if (flag === '--max-ms') out.maxMs = num();
+    else if (flag === '--max-ms') {
+      out.maxMs = num();
+      out.enforce = true;
+    }
     else if (flag === '--no-special') out.special = false;
     else if (flag === '--fs') out.fs = num();
     else throw new Error(`unknown option ${argv[i]} (--iterations N --seed S --sequences N --steps N --max-ms MS --no-special --fs N)`);
@@ -68,7 +72,7 @@ async function main(): Promise<number> {
     `total ${(report.totalMs / 1000).toFixed(1)} s; ${report.retimed} re-timings of mutants slower than ${a.maxMs} ms (the fastest of three runs counts)`,
     `failures: ${report.failures.length}`,
     ...report.failures.slice(0, 50).flatMap((f) => [`  ${f.name} ${f.file}`, ...f.problems.slice(0, 5).map((p) => `    ${p.slice(0, 2000)}`)]),
-    `slower than ${a.maxMs} ms: ${slow.length}`,
+    `slower than ${a.maxMs} ms: ${slow.length}${a.enforce ? ' (--max-ms: each fails the run)' : ' (reported; give --max-ms to make them fail the run)'}`,
     ...slow.slice(0, 20).map((t) => `  ${t.name} ${t.file}: ${t.ms.toFixed(1)} ms`),
   ];
   process.stdout.write(out.join('\n') + '\n');
@@ -100,7 +104,7 @@ async function main(): Promise<number> {
       ].join('\n') + '\n',
     );
   }
-  return report.failures.length > 0 || slow.length > 0 || fsBad > 0 ? 1 : 0;
+  return report.failures.length > 0 || (a.enforce && slow.length > 0) || fsBad > 0 ? 1 : 0;
 }
 
 main().then(
