@@ -15,8 +15,8 @@ const REPOSITORY_RULES = new Set(['DJR912', 'DJR913']);
 interface Shape {
   /** Every finding, as "CODE file:line", sorted. */
   findings: string[];
-  /** The production module (dotted) and a pattern its reason matches. */
-  production?: [string, RegExp];
+  /** The production module (dotted; null: none could be chosen) and a pattern its reason matches. */
+  production?: [string | null, RegExp];
   /** One project, rooted there (relative), reading the deployment files of the whole folder for this reason. */
   repository?: [string, RegExp];
 }
@@ -70,7 +70,7 @@ const SHAPES: Record<string, Shape> = {
   // development defaults it overrides, its missing CACHES is set there: no DJR101/201/203/614)
   'settings-from-deploy': {
     findings: ['DJR304 site/settings/platform.py:1', 'DJR314 site/settings/platform.py:1'],
-    production: ['site.settings.platform', /^the only settings module built on site\/settings\/base\.py that is not for development or a build step; site\.settings\.static is set by a build step in Dockerfile\.platform$/],
+    production: ['site.settings.platform', /^the only settings module built on site\/settings\/base\.py that is not for development or a build step; site\.settings\.static is set by a build step in Dockerfile\.platform; the DJANGO_SETTINGS_MODULE default in wsgi\.py, site\.settings\.local, is named for development$/],
   },
   // netbox: optional parameters read with getattr(configuration, NAME, default) from an operator's
   // configuration module the repository does not hold: production runs the defaults (the fixes
@@ -128,6 +128,13 @@ const SHAPES: Record<string, Shape> = {
     production: ['mysite.settings', /^the only settings\.py$/],
     repository: ['src', /^the only Django project of the analysed folder/],
   },
+  // readthedocs: wsgi.py loads settings.docker_compose (development with docker compose, DEBUG on,
+  // SQLite, a throwaway key), nothing is named like production, core/settings.py is a helper:
+  // production is unknown and said so, no development setting is reported as a production problem
+  'dev-default': {
+    findings: [],
+    production: [null, /^unknown: the DJANGO_SETTINGS_MODULE default in wsgi\.py, docs\.settings\.docker_compose, is named for development, and no module is named like production/],
+  },
   // tabbycat: a launcher manage.py at the root (DJANGO_SETTINGS_MODULE "settings", found through
   // PYTHONPATH=app) beside the Procfile and requirements, the project with its settings in app/:
   // one project, not two (the launcher has no settings of its own)
@@ -155,7 +162,7 @@ describe('project shapes (issue 12)', () => {
       assert.deepEqual(r.notes.filter((n) => n.kind !== 'info'), []);
       if (shape.production) {
         const [dotted, reason] = shape.production;
-        assert.equal(r.projects[0]?.productionDotted, dotted);
+        assert.equal(r.projects[0]?.productionDotted, dotted ?? undefined);
         assert.match(r.projects[0]?.productionReason ?? '', reason);
       }
       if (shape.repository) {

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { canBeCredential, classify, envLookupSites, findDjangoProjects, globFiles, isEmptyModule, isEnvExampleName, listFiles, MemoryFileSystem, ParseCache, settingsEvaluator, type ModuleScope, type Value } from '../../server/src/engine';
+import { canBeCredential, classify, envLookupSites, findDjangoProjects, globFiles, isEmptyModule, isEnvExampleName, listFiles, MemoryFileSystem, ParseCache, settingsEvaluator, settingsRole, type ModuleScope, type Value } from '../../server/src/engine';
 import { ready } from '../helpers/fixtures';
 
 function evaluate(files: Record<string, string>, main: string, overlays: string[] = []): { scope: ModuleScope; loaded: string[] } {
@@ -218,6 +218,61 @@ describe('which module is production', () => {
     assert.equal(p.production?.dotted, 'mysite.settings.base');
     assert.equal(isEmptyModule('# c\n\n"""doc"""\n'), true);
     assert.equal(isEmptyModule('from .base import *\n'), false);
+  });
+
+  test('a wsgi.py default named for development (docker_compose, a devproject package): unknown, said, never a guess from a file name', () => {
+    // readthedocs: wsgi.py loads settings.docker_compose; core/settings.py is a helper module named settings
+    const [p] = discover({
+      '/p/manage.py': MANAGE,
+      '/p/rtd/wsgi.py': "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'rtd.settings.docker_compose')\n",
+      '/p/rtd/settings/__init__.py': '',
+      '/p/rtd/settings/base.py': 'DEBUG = False\n',
+      '/p/rtd/settings/docker_compose.py': 'from .base import *\nDEBUG = True\n',
+      '/p/rtd/settings/proxito/__init__.py': '',
+      '/p/rtd/settings/proxito/base.py': 'from ..base import *\n',
+      '/p/rtd/core/settings.py': 'class Settings:\n    pass\n',
+    });
+    assert.equal(p.production, undefined);
+    assert.equal(p.productionReason, 'unknown: the DJANGO_SETTINGS_MODULE default in wsgi.py, rtd.settings.docker_compose, is named for development, and no module is named like production (3 other modules, nothing says which one runs in production)');
+    assert.deepEqual([...(p.candidates ?? [])].sort(), ['rtd.core.settings', 'rtd.settings.base', 'rtd.settings.proxito.base']);
+    // Misago: the only project is a development project
+    const [q] = discover({
+      '/p/manage.py': "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'devproject.settings')\n",
+      '/p/devproject/wsgi.py': "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'devproject.settings')\n",
+      '/p/devproject/settings.py': 'DEBUG = True\n',
+      '/p/devproject/test_settings.py': 'from .settings import *\n',
+    });
+    assert.equal(q.production, undefined);
+    assert.match(q.productionReason, /^unknown: the DJANGO_SETTINGS_MODULE default in wsgi\.py, devproject\.settings, is named for development, and no module is named like production$/);
+    // a module named like production is chosen, and the development default is said beside it
+    const [r] = discover({
+      '/p/manage.py': MANAGE,
+      '/p/mysite/wsgi.py': "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings.dev')\n",
+      '/p/mysite/settings/__init__.py': '',
+      '/p/mysite/settings/base.py': 'DEBUG = False\n',
+      '/p/mysite/settings/dev.py': 'from .base import *\n',
+      '/p/mysite/settings/prod.py': 'from .base import *\n',
+    });
+    assert.equal(r.production?.dotted, 'mysite.settings.prod');
+    assert.equal(r.productionReason, 'named like production; the DJANGO_SETTINGS_MODULE default in wsgi.py, mysite.settings.dev, is named for development');
+    // settings_dev beside settings.py: settings.py is still the only settings.py of that package
+    const [t] = discover({
+      '/p/manage.py': MANAGE,
+      '/p/mysite/wsgi.py': "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings_dev')\n",
+      '/p/mysite/settings.py': 'DEBUG = False\n',
+      '/p/mysite/settings_dev.py': 'from .settings import *\nDEBUG = True\n',
+    });
+    assert.equal(t.production?.dotted, 'mysite.settings');
+    assert.match(t.productionReason, /^the only settings\.py; the DJANGO_SETTINGS_MODULE default in wsgi\.py, mysite\.settings_dev, is named for development$/);
+  });
+
+  test('settingsRole: development words in the module name, development packages', () => {
+    assert.equal(settingsRole('rtd.settings.docker_compose'), 'development');
+    assert.equal(settingsRole('devproject.settings'), 'development');
+    assert.equal(settingsRole('testproject.settings'), 'development');
+    assert.equal(settingsRole('devices.settings'), 'unknown');
+    assert.equal(settingsRole('devproject.settings.production'), 'production');
+    assert.equal(settingsRole('mysite.settings.docker'), 'unknown');
   });
 
   test('several candidates and no hint: unknown, with the candidates', () => {

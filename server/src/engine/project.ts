@@ -281,14 +281,19 @@ export interface DjangoProject {
 }
 
 const PROD_WORDS = new Set(['production', 'prod', 'live', 'deploy', 'deployment', 'prd']);
-const DEV_WORDS = new Set(['dev', 'development', 'local', 'test', 'testing', 'tests', 'ci', 'debug']);
+/** `compose`: settings for a docker-compose stack (readthedocs' `docker_compose.py`, "local development with Docker"). */
+const DEV_WORDS = new Set(['dev', 'development', 'local', 'test', 'testing', 'tests', 'ci', 'debug', 'compose']);
+/** A package named for development holds development settings: Misago's `devproject.settings`, `testproject.settings`. */
+const DEV_PACKAGE = /^(?:dev|development|local|test|testing|tests)[_-]?(?:project|site|proj|app)$/i;
 
 export function settingsRole(dotted: string): SettingsRole {
   const parts = dotted.split('.');
-  const last = parts[parts.length - 1] === '__init__' ? parts[parts.length - 2] ?? '' : parts[parts.length - 1];
+  if (parts[parts.length - 1] === '__init__') parts.pop();
+  const last = parts[parts.length - 1] ?? '';
   const words = last.toLowerCase().split(/[_\-.]/);
   if (words.some((w) => PROD_WORDS.has(w))) return 'production';
   if (words.some((w) => DEV_WORDS.has(w))) return 'development';
+  if (parts.slice(0, -1).some((p) => DEV_PACKAGE.test(p))) return 'development';
   if (words.includes('base') || words.includes('common') || words.includes('shared') || words.includes('defaults')) return 'base';
   return 'unknown';
 }
@@ -637,6 +642,13 @@ function chooseProduction(p: DjangoProject, config: Pick<Config, 'productionSett
   const said = (d: DeploySetting) => `DJANGO_SETTINGS_MODULE=${d.module} in ${relPosix(p.root, d.file)}`;
   const deployedProd = [...deployed].filter(([m]) => m.role === 'production');
   const byName = productionByName(p, fs);
+  // the module wsgi.py / asgi.py loads by default, when it is named for development
+  // (readthedocs' settings.docker_compose, Misago's devproject.settings): said beside the choice,
+  // and never replaced by a guess from file names alone
+  const wsgi = p.settingsDefaults.filter((d) => /(?:^|[\\/])(?:wsgi|asgi)\.py$/.test(d.file));
+  const devDefault = wsgi.find((d) => settingsRole(d.module) === 'development');
+  const devSaid = devDefault ? `the DJANGO_SETTINGS_MODULE default in ${path.basename(devDefault.file)}, ${devDefault.module}, is named for development` : '';
+  const withDev = (reason: string) => (devDefault ? `${reason}; ${devSaid}` : reason);
   if (deployedProd.length === 1) {
     const [m, d] = deployedProd[0];
     if (byName && byName.module === m) {
@@ -649,7 +661,7 @@ function chooseProduction(p: DjangoProject, config: Pick<Config, 'productionSett
   }
   if (byName) {
     const d = deployed.get(byName.module);
-    setProduction(p, byName, d ? `${said(d)}; ${byName.reason}` : byName.reason);
+    setProduction(p, byName, d ? `${said(d)}; ${byName.reason}` : withDev(byName.reason));
     return;
   }
   if (deployed.size === 1) {
@@ -663,7 +675,6 @@ function chooseProduction(p: DjangoProject, config: Pick<Config, 'productionSett
     p.productionReason = `unknown: deployment files set DJANGO_SETTINGS_MODULE to ${deployed.size} modules (${[...deployed.values()].map(said).join(', ')}) and nothing says which one runs in production`;
     return;
   }
-  const wsgi = p.settingsDefaults.filter((d) => /(?:^|[\\/])(?:wsgi|asgi)\.py$/.test(d.file));
   for (const d of wsgi) {
     const hit = mods.find((m) => m.dotted === d.module);
     if (hit && hit.role !== 'development') {
@@ -674,16 +685,20 @@ function chooseProduction(p: DjangoProject, config: Pick<Config, 'productionSett
   }
   // an empty settings/__init__.py (a package marker) is never the production module
   const nonDev = mods.filter((m) => m.role !== 'development' && !(path.basename(m.path) === '__init__.py' && isEmptyModule(fs.readFile(m.path))));
+  // with a development default, a settings.py or settings package elsewhere than beside that
+  // module is not taken for production on its name alone (readthedocs' core/settings.py is a helper)
+  const parentOf = (dotted: string) => dotted.slice(0, Math.max(0, dotted.lastIndexOf('.')));
+  const besideDev = (m: SettingsModuleInfo) => !devDefault || parentOf(m.dotted) === parentOf(devDefault.module) || m.dotted === parentOf(devDefault.module);
   const lone = nonDev.filter((m) => m.path.endsWith(path.sep + 'settings.py'));
-  if (lone.length === 1) {
+  if (lone.length === 1 && besideDev(lone[0])) {
     p.production = lone[0];
-    p.productionReason = 'the only settings.py';
+    p.productionReason = withDev('the only settings.py');
     return;
   }
   const pkg = nonDev.filter((m) => m.path.endsWith(path.join('settings', '__init__.py')));
-  if (pkg.length === 1 && pkg[0] && lone.length === 0) {
+  if (pkg.length === 1 && pkg[0] && lone.length === 0 && besideDev(pkg[0])) {
     p.production = pkg[0];
-    p.productionReason = 'the settings package';
+    p.productionReason = withDev('the settings package');
     return;
   }
   const base = nonDev.filter((m) => m.role === 'base');
@@ -697,23 +712,23 @@ function chooseProduction(p: DjangoProject, config: Pick<Config, 'productionSett
     const baseName = relPosix(p.root, base[0].path);
     if (extenders.length === 0) {
       p.production = base[0];
-      p.productionReason = 'no production module: the shared base settings are judged';
+      p.productionReason = withDev('no production module: the shared base settings are judged');
     } else if (running.length === 1) {
       const skipped = extenders.filter((m) => builds.has(m)).map((m) => {
         const d = (p.deploySettings ?? []).find((x) => x.build && matchModule(mods, x.module) === m) as DeploySetting;
         return `${m.dotted} is set by a build step in ${relPosix(p.root, d.file)}`;
       });
       p.production = running[0];
-      p.productionReason = `the only settings module built on ${baseName} that is not for development${skipped.length > 0 ? ` or a build step; ${skipped.join(', ')}` : ''}`;
+      p.productionReason = withDev(`the only settings module built on ${baseName} that is not for development${skipped.length > 0 ? ` or a build step; ${skipped.join(', ')}` : ''}`);
     } else {
       p.candidates = (running.length > 0 ? running : extenders).map((m) => m.dotted);
-      p.productionReason = `unknown: ${p.candidates.length} settings modules are built on ${baseName} (${p.candidates.join(', ')}) and nothing says which one runs in production`;
+      p.productionReason = withDev(`unknown: ${p.candidates.length} settings modules are built on ${baseName} (${p.candidates.join(', ')}) and nothing says which one runs in production`);
     }
     return;
   }
-  if (nonDev.length === 1) {
+  if (nonDev.length === 1 && besideDev(nonDev[0])) {
     p.production = nonDev[0];
-    p.productionReason = 'the only settings module';
+    p.productionReason = withDev('the only settings module');
     return;
   }
   if (mods.length === 0) {
@@ -721,6 +736,10 @@ function chooseProduction(p: DjangoProject, config: Pick<Config, 'productionSett
     return;
   }
   p.candidates = nonDev.map((m) => m.dotted);
+  if (devDefault) {
+    p.productionReason = `unknown: ${devSaid}, and no module is named like production${nonDev.length > 0 ? ` (${nonDev.length === 1 ? 'one other module' : `${nonDev.length} other modules`}, nothing says which one runs in production)` : ''}`;
+    return;
+  }
   p.productionReason =
     nonDev.length === 0
       ? 'unknown: every settings module is named for development or tests'
