@@ -8,6 +8,7 @@ import {
   replaceEnvDefault,
   settingWith,
   uncastDebugLookup,
+  type DeferredFix,
   type EnvInfo,
   type FixSpec,
   type PyModule,
@@ -20,33 +21,51 @@ function debugWith(ctx: SettingsContext, module: PyModule, start: number, end: n
   return v ? isTruthy(v) : undefined;
 }
 
-/** A fix that makes DEBUG falsy when the variable is missing, checked by re-evaluating the settings. */
-function defaultFix(ctx: SettingsContext, env: EnvInfo, variable: string): FixSpec | undefined {
+/**
+ * A fix that makes DEBUG falsy when the variable is missing, checked by re-evaluating the
+ * settings: deferred (the check runs when the fix is asked for, not at every analysis), and
+ * offered only when a candidate default really turns DEBUG off.
+ */
+function defaultFix(ctx: SettingsContext, env: EnvInfo, variable: string): DeferredFix | undefined {
   const d = env.defaultOrigin;
   if (env.hasDefault && d) {
     const { start, end } = originOffsets(d);
     // A string compared with a word (`os.environ.get('DJANGO_ENV', 'development') == 'development'`) gets 'production'.
     const quoted = /^[rRuU]?(['"])(.*)\1$/s.exec(originText(d).trim());
     const wordDefault = !!quoted && !/^(true|false|yes|no|on|off|[01tfyn]|)$/i.test(quoted[2]);
-    for (const candidate of wordDefault ? ['production', false, true] : [false, true]) {
-      const src = literalLike(ctx, d, candidate);
-      if (debugWith(ctx, d.module, start, end, src) !== false) continue;
-      return { title: `Default ${variable} to ${src}: DEBUG is off when the variable is missing`, applicability: 'unsafe', edits: candidate === false ? replaceEnvDefault(ctx, env, false) : [ctx.editorFor(d.module).replace(start, end, src)] };
-    }
-    return undefined;
+    return {
+      deferred: true,
+      kind: 'fix',
+      targets: [d.module.path],
+      resolve: (): FixSpec | undefined => {
+        for (const candidate of wordDefault ? ['production', false, true] : [false, true]) {
+          const src = literalLike(ctx, d, candidate);
+          if (debugWith(ctx, d.module, start, end, src) !== false) continue;
+          return { title: `Default ${variable} to ${src}: DEBUG is off when the variable is missing`, applicability: 'unsafe', edits: candidate === false ? replaceEnvDefault(ctx, env, false) : [ctx.editorFor(d.module).replace(start, end, src)] };
+        }
+        return undefined;
+      },
+    };
   }
   // os.environ.get('X') / os.getenv('X') without a default: add one.
   const call = env.lookupOrigin.node;
   if (call.t !== 'call' || call.args.length !== 1 || call.kw.length > 0) return undefined;
   const mod = env.lookupOrigin.module;
   const at = env.lookupOrigin.top.start + call.args[0].e;
-  const ed = ctx.editorFor(mod);
-  const strings = [ed.str('False'), ...[...mod.text.slice(env.lookupOrigin.top.start, env.lookupOrigin.top.end).matchAll(/(['"])([\w.-]{1,40})\1/g)].map((m) => ed.str(m[2]))];
-  for (const src of new Set(strings)) {
-    if (debugWith(ctx, mod, at, at, `, ${src}`) !== false) continue;
-    return { title: `Default ${variable} to ${src}: DEBUG is off when the variable is missing`, applicability: 'unsafe', edits: [ed.insert(at, `, ${src}`)] };
-  }
-  return undefined;
+  return {
+    deferred: true,
+    kind: 'fix',
+    targets: [mod.path],
+    resolve: (): FixSpec | undefined => {
+      const ed = ctx.editorFor(mod);
+      const strings = [ed.str('False'), ...[...mod.text.slice(env.lookupOrigin.top.start, env.lookupOrigin.top.end).matchAll(/(['"])([\w.-]{1,40})\1/g)].map((m) => ed.str(m[2]))];
+      for (const src of new Set(strings)) {
+        if (debugWith(ctx, mod, at, at, `, ${src}`) !== false) continue;
+        return { title: `Default ${variable} to ${src}: DEBUG is off when the variable is missing`, applicability: 'unsafe', edits: [ed.insert(at, `, ${src}`)] };
+      }
+      return undefined;
+    },
+  };
 }
 
 export default defineRule({

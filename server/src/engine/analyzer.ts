@@ -10,6 +10,7 @@ import { dictLiteralEntry, dictLiteralOf, ModuleEditor } from './edits';
 import { envLookupSites, ScopeCache, type Binding, type EnvLookupSite, type ModuleScope } from './evaluator';
 import { settingsEvaluator } from './settingsLoader';
 import { detectPackages, PACKAGE_TITLES, type PackageId } from './packages';
+import { pendingFixIds } from './fix';
 import { ParseCache, parseVariant, type PyModule } from './parser';
 import { findDjangoProjects, listFiles, looksBinary, MAX_FILE_BYTES, NodeFileSystem, type DjangoProject, type FileInventory, type FileSystem, type ProjectFile } from './project';
 import { installedVersion, loadDependencies, mayInstall, type DependencyModel } from './dependencies';
@@ -451,8 +452,10 @@ function dedupe(findings: Finding[]): Finding[] {
   const ids = new Set<string>();
   for (let i = 0; i < out.length; i++) {
     const f = out[i];
-    if (f.fixes.every((x) => !ids.has(x.id))) {
-      for (const x of f.fixes) ids.add(x.id);
+    // deferred fixes (rule.ts DeferredFix) are not computed for this: the ids they may have are known
+    const mayHave = pendingFixIds(f) ?? f.fixes.map((x) => x.id);
+    if (mayHave.every((id) => !ids.has(id))) {
+      for (const id of mayHave) ids.add(id);
       continue;
     }
     const fixes = f.fixes.map((x) => {

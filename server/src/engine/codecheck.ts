@@ -9,7 +9,7 @@ import { ModuleEditor } from './edits';
 import type { PackageId } from './packages';
 import type { PyModule } from './parser';
 import type { DjangoProject, FileSystem, ProjectFile } from './project';
-import type { BaseContext, FileContext, ReportArgs, Rule, TemplateContext, Where } from './rule';
+import { isDeferredFix, type BaseContext, type DeferredFix, type FileContext, type ReportArgs, type Rule, type TemplateContext, type Where } from './rule';
 import { ProjectSource } from './projectsource';
 import { SemanticModel } from './semantic';
 import { isHtmlTemplate } from './templateDirs';
@@ -17,7 +17,7 @@ import { looksLikeHtml, looksLikeJinja, parseTemplate } from './templates';
 import type { LineIndex } from './text';
 import { djangoCheckIds, type Suppressions } from './suppressions';
 import { severityOverride } from './config';
-import { buildFixes } from './fix';
+import { buildFixes, fixId, setDeferredFixes } from './fix';
 import type { Config, Finding, Fix, FixSpec, Note, Range, Severity, Suppression } from './types';
 import { originRange, type Origin } from './values';
 import { fitFixLines } from './linefit';
@@ -112,6 +112,13 @@ export function buildFinding(r: ReportEnv, rule: Rule, args: ReportArgs): Findin
   const django = meta.django ? djangoCheckIds(meta.django).join(', ') : undefined;
   const { fixes, refused } = writableFixes(r.env.fs, args.fixes ?? []);
   const why = args.unfixable ?? refused;
+  const build = (specs: FixSpec[]) => displayOnlyOnBrokenFiles(r.env, buildFixes(meta.code, file, range.start, specs.map((f) => fitFixLines(r.env.fs, f))));
+  const deferred = fixes.some(isDeferredFix);
+  // with deferred fixes, every kind (hence id) is fixed by its place in what the rule reported,
+  // as buildFixes would name it: a deferred fix that is not confirmed renames no other fix
+  const specs = deferred ? fixes.map((f, i) => (f.kind !== undefined ? f : { ...f, kind: i === 0 ? 'fix' : `fix-${i + 1}` })) : fixes;
+  // the others are built now: a rule's broken edits fail the rule here, as without deferred fixes
+  const ready = build(specs.filter((f): f is FixSpec => !isDeferredFix(f)));
   const finding: Finding = {
     code: meta.code,
     name: meta.name,
@@ -119,11 +126,29 @@ export function buildFinding(r: ReportEnv, rule: Rule, args: ReportArgs): Findin
     file,
     range,
     message: (args.message ?? meta.message) + (why ? ` (${why})` : ''),
-    fixes: displayOnlyOnBrokenFiles(r.env, buildFixes(meta.code, file, range.start, fixes.map((f) => fitFixLines(r.env.fs, f)))),
+    fixes: ready,
     django: django || undefined,
     tags: meta.deprecated ? ['deprecated'] : undefined,
     projectRoot: r.projectRoot,
   };
+  if (deferred) {
+    const ids = specs.map((f) => fixId(meta.code, file, range.start, f.kind as string));
+    setDeferredFixes(finding, ids, () => {
+      const all: FixSpec[] = [];
+      for (const f of specs) {
+        if (!isDeferredFix(f)) all.push(f);
+        else {
+          const checked = resolveDeferred(r.env.fs, f);
+          if (checked) all.push(checked);
+        }
+      }
+      try {
+        return build(all);
+      } catch {
+        return ready;
+      }
+    });
+  }
   const suppressed = suppressionOf(r, meta.code, meta.django, file, range.start.line);
   if (suppressed) finding.suppressed = suppressed;
   return finding;
@@ -145,22 +170,45 @@ function suppressionOf(r: ReportEnv, code: string, django: string | undefined, f
  * regular files, no symbolic link on the way); the others are not offered, and the finding says
  * why (the first reason).
  */
-function writableFixes(fs: FileSystem, specs: readonly FixSpec[]): { fixes: FixSpec[]; refused?: string } {
+function writableFixes(fs: FileSystem, specs: readonly (FixSpec | DeferredFix)[]): { fixes: (FixSpec | DeferredFix)[]; refused?: string } {
   if (specs.length === 0 || !fs.writable) return { fixes: [...specs] };
-  const fixes: FixSpec[] = [];
+  const fixes: (FixSpec | DeferredFix)[] = [];
   let refused: string | undefined;
   const verdicts = new Map<string, string | undefined>();
   for (const spec of specs) {
     let why: string | undefined;
-    for (const e of spec.edits) {
-      if (!verdicts.has(e.file)) verdicts.set(e.file, fs.writable(e.file));
-      why = verdicts.get(e.file);
+    // a deferred fix: the files it may touch, declared up front
+    for (const target of isDeferredFix(spec) ? spec.targets : spec.edits.map((e) => e.file)) {
+      if (!verdicts.has(target)) verdicts.set(target, fs.writable(target));
+      why = verdicts.get(target);
       if (why) break;
     }
-    if (why) refused ??= `"${spec.title}" is not offered: ${why}`;
-    else fixes.push(spec);
+    if (!why) fixes.push(spec);
+    else if (!isDeferredFix(spec)) refused ??= `"${spec.title}" is not offered: ${why}`;
+    else {
+      // named in the message as the fix it would have been (none when it is not confirmed)
+      const title = resolveDeferred(undefined, spec)?.title;
+      if (title !== undefined) refused ??= `"${title}" is not offered: ${why}`;
+    }
   }
   return { fixes, refused };
+}
+
+/**
+ * A deferred fix checked now (rule.ts DeferredFix): the fix it confirms, under its declared kind,
+ * or undefined when it is not confirmed, its check fails, or it edits a file a fix may not write.
+ */
+function resolveDeferred(fs: FileSystem | undefined, d: DeferredFix): FixSpec | undefined {
+  let spec: FixSpec | undefined;
+  try {
+    spec = d.resolve();
+  } catch {
+    // asked for long after the analysis (its rule can no longer fail): not offered
+    return undefined;
+  }
+  if (!spec) return undefined;
+  if (fs?.writable && spec.edits.some((e) => fs.writable?.(e.file) !== undefined)) return undefined;
+  return { ...spec, kind: d.kind };
 }
 
 /**

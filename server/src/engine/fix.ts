@@ -77,6 +77,36 @@ export function buildFixes(code: string, file: string, at: Position, specs: read
   });
 }
 
+/** Findings whose fixes are computed on first read (DeferredFix) -> the ids those fixes may have. */
+const deferredIds = new WeakMap<Finding, readonly string[]>();
+
+/**
+ * Makes `finding.fixes` computed on first read (then kept): `compute` runs the deferred checks
+ * (rule.ts DeferredFix). `ids`: every id the fixes may have (known without computing them).
+ */
+export function setDeferredFixes(finding: Finding, ids: readonly string[], compute: () => Fix[]): void {
+  const settle = (value: Fix[]) => {
+    deferredIds.delete(finding);
+    Object.defineProperty(finding, 'fixes', { value, writable: true, enumerable: true, configurable: true });
+    return value;
+  };
+  deferredIds.set(finding, ids);
+  Object.defineProperty(finding, 'fixes', {
+    enumerable: true,
+    configurable: true,
+    get: () => settle(compute()),
+    set: (value: Fix[]) => settle(value),
+  });
+}
+
+/**
+ * The ids a finding's fixes may have while they are not computed yet (undefined: they are, or
+ * were never deferred): read this instead of `fixes` where only the ids matter.
+ */
+export function pendingFixIds(f: Finding): readonly string[] | undefined {
+  return deferredIds.get(f);
+}
+
 /** Whether an applicability is taken by a fix-all that selects `selected`. */
 export function isSelected(applicability: Applicability, selected: 'safe' | 'unsafe'): boolean {
   return applicability === 'safe' || (selected === 'unsafe' && applicability === 'unsafe');

@@ -77,13 +77,39 @@ export interface ReportArgs {
   at: Where;
   /** Defaults to the rule's message. Must never contain a secret value (use maskSecret). */
   message?: string;
-  fixes?: FixSpec[];
+  fixes?: (FixSpec | DeferredFix)[];
   severity?: Severity;
   /**
    * Why a fix one would expect is not offered (the value cannot be written to .env faithfully,
    * the .env already holds another value...): appended to the message in parentheses.
    */
   unfixable?: string;
+}
+
+/**
+ * A fix whose check is costly (DJR202 evaluates the settings again to see that DEBUG really
+ * turns off with the new default): the analysis does not run it. It runs when the finding's
+ * fixes are first read (a quick fix or the lightbulb on that line, hover, fix-all, `--fix`, the
+ * checklist, the CLI's output), not on every keystroke; a fix that `resolve` does not confirm
+ * is never listed. Only for settings rules: their findings are made anew by every analysis
+ * (a kept project-rule result would not know what the check read), and they run on the main
+ * thread (a function does not cross to a worker).
+ */
+export interface DeferredFix {
+  deferred: true;
+  /** The fix's kind (its id): fixed in advance, whatever `resolve` returns. */
+  kind: string;
+  /**
+   * The files its edits may touch: checked for writability up front (when one is not writable,
+   * the fix is checked then, and the message names it with why it is not offered).
+   */
+  targets: string[];
+  /** The fix, checked; undefined when it would not do what it says (it is then not offered). */
+  resolve(): FixSpec | undefined;
+}
+
+export function isDeferredFix(f: FixSpec | DeferredFix): f is DeferredFix {
+  return (f as DeferredFix).deferred === true;
 }
 
 export interface BaseContext {

@@ -34,7 +34,8 @@ export function findingDiagnostic(f: Finding): Cached {
     const tags: DiagnosticTag[] = [];
     if (f.tags?.includes('deprecated')) tags.push(DiagnosticTag.Deprecated);
     if (f.tags?.includes('unnecessary')) tags.push(DiagnosticTag.Unnecessary);
-    const data: FindingDiagnosticData = { kind: 'finding', code: f.code, fixes: f.fixes.length };
+    // never f.fixes here: a deferred fix (rule.ts DeferredFix) is checked when a code action asks
+    const data: FindingDiagnosticData = { kind: 'finding', code: f.code };
     const diagnostic: Diagnostic = {
       range: f.range,
       severity: SEVERITY[f.severity] ?? DiagnosticSeverity.Warning,
@@ -46,7 +47,7 @@ export function findingDiagnostic(f: Finding): Cached {
     };
     if (tags.length > 0) diagnostic.tags = tags;
     const r = f.range;
-    c = { diagnostic, signature: `${f.code}|${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}|${f.severity}|${f.fixes.length}|${diagnostic.message}` };
+    c = { diagnostic, signature: `${f.code}|${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}|${f.severity}|${diagnostic.message}` };
     cache.set(f, c);
   }
   return c;

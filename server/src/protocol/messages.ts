@@ -158,8 +158,7 @@ export interface ApplyFixResult {
 export interface FindingDiagnosticData {
   kind: 'finding';
   code: string;
-  /** Number of fixes the finding has. */
-  fixes: number;
+  // no fix count: some fixes are checked only when asked for (a code action), not at each keystroke
 }
 
 /** One analysis run of the server, for the benchmark and the log. */
