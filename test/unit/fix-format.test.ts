@@ -78,6 +78,24 @@ describe('imports in isort order', () => {
     assert.deepEqual(imports(out), ['import sys', 'import json', 'import os', '']);
   });
 
+  test('a name from a module already imported joins its line, in isort order, as isort would merge it', () => {
+    // classes before functions (isort's order_by_type): Csv before config
+    const out = fixed(`from pathlib import Path\n\nfrom decouple import config\n\nALLOWED_HOSTS = ['*']\n`, ['DJR203']);
+    assert.match(out, /^from pathlib import Path\n\nfrom decouple import Csv, config\n\nALLOWED_HOSTS = config\('DJANGO_ALLOWED_HOSTS', cast=Csv\(\)\)\n/);
+    // the names not in isort's order: the new one goes at the end, nothing else moves
+    assert.match(fixed(`from decouple import config, AutoConfig\n\nALLOWED_HOSTS = ['*']\n`, ['DJR203']), /^from decouple import config, AutoConfig, Csv\n/);
+    // an alias is kept as written
+    assert.match(fixed(`from decouple import config as cfg\n\nALLOWED_HOSTS = ['*']\n`, ['DJR203']), /^from decouple import Csv, config as cfg\n\nALLOWED_HOSTS = cfg\('DJANGO_ALLOWED_HOSTS', cast=Csv\(\)\)\n/);
+  });
+
+  test('an import line with a comment, brackets or a backslash is left as written: the name gets its own line', () => {
+    for (const line of ['from decouple import config  # noqa', 'from decouple import (config)', 'from decouple import \\\n    config']) {
+      const out = fixed(`${line}\n\nALLOWED_HOSTS = ['*']\n`, ['DJR203']);
+      assert.ok(out.startsWith(`${line}\n`), out);
+      assert.match(out, /^from decouple import Csv$/m, out);
+    }
+  });
+
   test('a comment above an import stays above it', () => {
     const out = fixed(`# paths\nfrom pathlib import Path\n\nSECRET_KEY = '${KEY}'\n`, ['DJR101']);
     assert.match(out, /^import os\n# paths\nfrom pathlib import Path\n/);

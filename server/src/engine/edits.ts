@@ -6,6 +6,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { ModuleScope } from './evaluator';
 import { importSlot, type ImportShape } from './importOrder';
+import { lineLimit } from './linefit';
 import type { PyDictEntry, PyExpr, PyStmt } from './ir';
 import type { PyModule, TopStmt } from './parser';
 import type { Edit } from './types';
@@ -240,6 +241,10 @@ export class ModuleEditor {
     // imported before the statement that uses it at module level (a use inside a function, `at`
     // unknown, runs after the whole module: an import anywhere at its top level will do)
     if (bound !== undefined && (!at || this.boundBefore(local, at))) return [];
+    if (name) {
+      const merged = this.mergedFromImportEdit(module, name, at);
+      if (merged) return [merged];
+    }
     const stmt = name ? `from ${module} import ${name}` : `import ${module}`;
     const sorted = this.sortedImportEdit({ module, from: name !== undefined, level: 0 }, stmt, at);
     if (sorted) return [sorted];
@@ -256,6 +261,48 @@ export class ModuleEditor {
     // existing ones keeps their spacing
     const blank = !afterImport && off < text.length && !/^(import|from)\s/.test(text.slice(off)) && !/^[ \t]*(\r\n|\r|\n)/.test(text.slice(off)) ? this.eol : '';
     return [this.insert(off, this.lineAtOffsetIsStart(off) + stmt + this.eol + blank)];
+  }
+
+  /**
+   * `name` added to an existing top-level `from module import a, b` line (before `at`), where isort
+   * would merge it: in isort's order (constants, classes, then the rest, each by name) when the
+   * line's names are in that order, else at the end. Only a one-line statement without brackets,
+   * backslash, comment or star, and only when the line stays within the file's line limit;
+   * undefined otherwise (a separate import line is written then).
+   */
+  private mergedFromImportEdit(module: string, name: string, at?: TopStmt): Edit | undefined {
+    const text = this.module.text;
+    const limit = lineLimit(text);
+    for (const s of this.module.stmts) {
+      if (at && s.start >= at.start) return undefined;
+      const ir = s.ir;
+      if (ir.t !== 'from' || ir.level !== 0 || ir.module !== module || ir.names === '*') continue;
+      const src = text.slice(s.start, s.end);
+      const m = /^from[ \t]+[\w.]+[ \t]+import[ \t]+/.exec(src);
+      if (!m || /[()\\#;\r\n]/.test(src)) continue;
+      const lineStart = this.module.lines.lineStart(this.module.lines.positionAt(s.start).line);
+      const lineEnd = text.slice(s.end).search(/\r\n|\r|\n|$/) + s.end;
+      if (/\S/.test(text.slice(s.end, lineEnd))) continue; // something else on the line (a comment)
+      if (lineEnd - lineStart + name.length + 2 > limit) continue;
+      // the names as written, with their offsets
+      const entries: { key: string; start: number; end: number }[] = [];
+      const re = /[^,]+/g;
+      const body = src.slice(m[0].length);
+      for (let e = re.exec(body); e; e = re.exec(body)) {
+        const lead = e[0].length - e[0].trimStart().length;
+        const trimmed = e[0].trim();
+        if (!trimmed) continue;
+        const start = s.start + m[0].length + e.index + lead;
+        entries.push({ key: trimmed.split(/\s+/)[0], start, end: start + trimmed.length });
+      }
+      if (entries.length === 0) continue;
+      const order = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+      const cmp = (a: string, b: string) => order(isortNameKey(a), isortNameKey(b)) || order(a, b);
+      const inOrder = entries.every((e, k) => k === 0 || cmp(entries[k - 1].key, e.key) <= 0);
+      const before = inOrder ? entries.find((e) => cmp(name, e.key) < 0) : undefined;
+      return before ? this.insert(before.start, `${name}, `) : this.insert(entries[entries.length - 1].end, `, ${name}`);
+    }
+    return undefined;
   }
 
   /**
@@ -529,4 +576,13 @@ export function dictLiteralEntry(dict: Extract<PyExpr, { t: 'dict' }>, key: stri
     if (k && k.t === 'str' && k.v === key) return dict.entries[i];
   }
   return undefined;
+}
+
+/**
+ * isort's order of the names of a `from` import (order_by_type): CONSTANTS, then Classes, then
+ * everything else, each case-insensitively by name.
+ */
+function isortNameKey(name: string): string {
+  const rank = name.length > 1 && name === name.toUpperCase() && /[A-Z]/.test(name) ? 0 : /^[A-Z]/.test(name) ? 1 : 2;
+  return `${rank}${name.toLowerCase()}`;
 }
