@@ -55,7 +55,7 @@ const cases: RuleCase[] = [
   { name: "os.environ.get('*').split", code: 'DJR203', settings: "import os\nALLOWED_HOSTS = os.environ.get('ALLOWED_HOSTS', 'localhost,*').split(',')\n", expect: ['settings.py:2'], fixed: "import os\nALLOWED_HOSTS = os.environ['ALLOWED_HOSTS'].split(',')\n" },
   { name: "decouple default='*' cast=Csv()", code: 'DJR203', settings: "from decouple import Csv, config\nALLOWED_HOSTS = config('ALLOWED_HOSTS', default='*', cast=Csv())\n", expect: ['settings.py:2'], fixed: "from decouple import Csv, config\nALLOWED_HOSTS = config('ALLOWED_HOSTS', cast=Csv())\n" },
   { name: 'Env scheme default', code: 'DJR203', settings: 'import environ\nenv = environ.Env(ALLOWED_HOSTS=(list, ["*"]))\nALLOWED_HOSTS = env("ALLOWED_HOSTS")\n', expect: ['settings.py:2'], fixed: 'import environ\nenv = environ.Env(ALLOWED_HOSTS=list)\nALLOWED_HOSTS = env("ALLOWED_HOSTS")\n' },
-  { name: 'literal, decouple idiom', code: 'DJR203', settings: 'from decouple import config\nSECRET_KEY = config("SECRET_KEY")\nALLOWED_HOSTS = ["*"]\n', expect: ['settings.py:3'], fixed: 'from decouple import config\nfrom decouple import Csv\nSECRET_KEY = config("SECRET_KEY")\nALLOWED_HOSTS = config("DJANGO_ALLOWED_HOSTS", cast=Csv())\n' },
+  { name: 'literal, decouple idiom', code: 'DJR203', settings: 'from decouple import config\nSECRET_KEY = config("SECRET_KEY")\nALLOWED_HOSTS = ["*"]\n', expect: ['settings.py:3'], fixed: 'from decouple import Csv, config\nSECRET_KEY = config("SECRET_KEY")\nALLOWED_HOSTS = config("DJANGO_ALLOWED_HOSTS", cast=Csv())\n' },
   { name: 'a development-only branch', code: 'DJR203', settings: 'DEBUG = False\nALLOWED_HOSTS = [".example.com"]\nif DEBUG:\n    ALLOWED_HOSTS = ["*"]\n', expect: [] },
 
   // ---- DJR204 allowed-hosts-empty
