@@ -282,6 +282,18 @@ describe('which file production installs', () => {
     assert.match(m.files.find((f) => f.path.endsWith('app.txt'))!.reason, /installed by Dockerfile \(line 3\)/);
   });
 
+  test('`pip install -r requirements.txt` in the root Dockerfile is the root requirements.txt, not every file named so (mathesar: api_tests/, docs/)', () => {
+    const m = model({
+      Dockerfile: 'FROM python:3.12\nWORKDIR /code\nRUN pip install --no-cache-dir -r requirements.txt\n',
+      'requirements.txt': 'django==5.2.8\n',
+      'api_tests/requirements.txt': 'pytest==8.3.3\n',
+      'docs/requirements.txt': 'mkdocs==1.6.1\n',
+    });
+    assert.deepEqual(m.installs.map((i) => i.resolved.map((r) => path.relative('/p', r))), [['requirements.txt']]);
+    assert.equal(roles(m)['requirements.txt'], 'production');
+    assert.notEqual(roles(m)['api_tests/requirements.txt'], 'production');
+  });
+
   test('installs in a development stage, or of a development file, do not make production', () => {
     const m = model({
       Dockerfile: 'FROM python:3.12 AS release\nRUN pip install -r requirements.txt\nFROM release AS development\nRUN pip install -r requirements-extra.txt\n',

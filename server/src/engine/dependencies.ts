@@ -190,7 +190,15 @@ export function loadDependencies(input: DependencyInput): DependencyModel {
         if (t.kind !== 'requirement') continue;
         const target = expand(t.target, vars);
         if (target.includes('$')) continue;
-        const resolved = resolveImagePath(target, reqFiles);
+        let resolved = resolveImagePath(target, reqFiles);
+        // several files end the same way (requirements.txt, docs/requirements.txt, api_tests/
+        // requirements.txt): the one at that path from the Dockerfile's folder (its usual build
+        // context) or the project root is the one the image installs
+        if (resolved.length > 1) {
+          const at = new Set([path.resolve(path.dirname(f.path), target), path.resolve(input.root, target)]);
+          const exact = resolved.filter((r) => at.has(r));
+          if (exact.length === 1) resolved = exact;
+        }
         installs.push({ file: f.path, line: ins.line, target, resolved });
         // an image that installs a development requirements file is a development image (when the
         // path is ambiguous, requirements.txt matching docs/requirements.txt too, all must be)

@@ -181,6 +181,14 @@ function isTestName(base: string): boolean {
   return /^test_.*\.py$/.test(base) || /_tests?\.py$/.test(base) || base === 'tests.py' || base === 'conftest.py';
 }
 
+/**
+ * A folder of test code by its name: tests, test, and names such as playwright_tests,
+ * functional_tests, tests_e2e or integration_test.
+ */
+export function isTestDirName(name: string): boolean {
+  return /^(?:tests?|\w+_tests?|tests?_\w+)$/.test(name.toLowerCase());
+}
+
 /** Lists the files the rules read, skipping virtualenvs, node_modules and the like. */
 export function listFiles(root: string, fs: FileSystem, config: Pick<Config, 'exclude'>, limit = 200_000): FileInventory {
   const files: ProjectFile[] = [];
@@ -217,7 +225,7 @@ export function listFiles(root: string, fs: FileSystem, config: Pick<Config, 'ex
           skippedDirs++;
           continue;
         }
-        stack.push({ abs: full, rel, test: dir.test || e.name === 'tests' || e.name === 'test', migrations: dir.migrations || e.name === 'migrations', dot: dir.dot || e.name.startsWith('.') });
+        stack.push({ abs: full, rel, test: dir.test || isTestDirName(e.name), migrations: dir.migrations || e.name === 'migrations', dot: dir.dot || e.name.startsWith('.') });
       } else if (e.isFile) {
         const kind = classify(rel);
         if (!kind || (exclude.size > 0 && exclude.has(rel))) continue;
