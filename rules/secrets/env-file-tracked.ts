@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { defineRule, gitTracked } from '../../server/src/engine';
+import { defineRule, gitTracked, secretEnvFiles } from '../../server/src/engine';
 
 export default defineRule({
   meta: {
@@ -12,7 +12,7 @@ export default defineRule({
     message: 'A .env file is tracked by git',
     fix: 'none',
     docs: {
-      what: 'Flags `.env` files (also `.env.production`, `.env.local`...; not the `.env.example`/`.env.sample`/`.env.template` files meant to be committed) that git tracks: they are listed in the repository\'s index (`.git/index`, read as a file; git is never run). Index versions 2 to 4 and SHA-256 repositories are read; when the index cannot be read faithfully (a split index, a `.git` file pointing outside the project) nothing is reported.',
+      what: 'Flags `.env` files (also `.env.production`, `.env.local`...; not the `.env.example`/`.env.sample`/`.env.template` files meant to be committed) that git tracks: they are listed in the repository\'s index (`.git/index`, read as a file; git is never run). Index versions 2 to 4 and SHA-256 repositories are read; when the index cannot be read faithfully (a split index, a `.git` file pointing outside the project) nothing is reported. A `.env` of plain configuration only (no variable named like a key, password, token or credentials, no URL with a password: `COMPOSE_PROJECT_NAME=shop`) holds no secret and is not reported; the checklist item says so.',
       why: 'Once a file is tracked, `.gitignore` no longer applies to it: every commit carries its current content, and its past content stays in the history of every clone, fork and backup. The secrets in it must be considered public. DJR105 (not ignored) says nothing about a tracked file: adding it to `.gitignore` alone would change nothing.',
       example: '$ git ls-files .env\n.env',
       instead: '$ git rm --cached .env        # stop tracking it (the file stays on disk)\n$ echo .env >> .gitignore\n# then rotate every secret the file held: the old values are in the history',
@@ -22,7 +22,9 @@ export default defineRule({
   },
   checkProject(ctx) {
     if (!ctx.files.some((f) => f.kind === 'env')) ctx.notApplicable('There is no .env file in the project.');
-    for (const f of ctx.files) {
+    const { files, plain } = secretEnvFiles(ctx);
+    if (files.length === 0 && plain.length > 0) ctx.notApplicable(plain);
+    for (const f of files) {
       if (f.kind !== 'env') continue;
       if (gitTracked(ctx.fs, f.path).state !== 'tracked') continue;
       const name = path.basename(f.path);

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { allRules } from '../../rules/index.generated';
-import { buildChecklist, emptyManualState, MemoryFileSystem, type ChecklistItem } from '../../server/src/engine';
+import { buildChecklist, dotenvSecretNames, emptyManualState, MemoryFileSystem, type ChecklistItem } from '../../server/src/engine';
 import { analyze, ready } from '../helpers/fixtures';
 
 const ROOT = '/p';
@@ -175,5 +175,29 @@ describe('items that used to pass without checking anything', () => {
     const passed = ['secrets.secret-key-env', 'secrets.credentials-env', 'debug.debug-off', 'https.no-xss-filter', 'auth.password-hasher', 'logging.email-backend', 'deployment.settings-split', 'cors.csrf-exempt', 'auth.constant-time-compare', 'api.sql-injection', 'api.safe-html'];
     for (const id of passed) assert.equal(item(id).status, 'passed', id);
     for (const id of ['https.clickjacking', 'https.nosniff', 'https.session-cookie-httponly', 'https.hsts-preload', 'database.ssl', 'deployment.health-check', 'dependencies.pinned']) assert.notEqual(item(id).status, 'passed', id);
+  });
+});
+
+describe('a .env of plain configuration (paperless-ngx: docker/compose/.env holds COMPOSE_PROJECT_NAME only)', () => {
+  test('holds no secret: no DJR105, the item is not applicable and says why', () => {
+    const mem = new MemoryFileSystem({
+      'manage.py': "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings')\n",
+      'mysite/__init__.py': '',
+      'mysite/settings.py': BASE,
+      '.env': 'COMPOSE_PROJECT_NAME=shop\nDEBUG=0\n',
+    }, ROOT);
+    const result = analyze(mem, ROOT);
+    assert.deepEqual(result.findings.filter((f) => f.code === 'DJR105' || f.code === 'DJR109'), []);
+    const item = buildChecklist(result, emptyManualState(), allRules).items.find((i) => i.id === 'secrets.env-file-ignored');
+    assert.equal(item?.status, 'not-applicable');
+    assert.match(item?.reason ?? '', /\.env holds plain configuration only/);
+  });
+
+  test('a password in a URL, or a secret-named variable, is a secret: DJR105', () => {
+    for (const env of ['DATABASE_URL=postgres://shop:hunter2@db/shop\n', 'STRIPE_API_KEY=\n', 'EMAIL_HOST_PASSWORD=x\n', 'DJANGO_SECRET_KEY=x\n']) {
+      assert.deepEqual(dotenvSecretNames(env).length, 1, env);
+      assert.equal(checklist(BASE, { '.env': `COMPOSE_PROJECT_NAME=shop\n${env}` })('secrets.env-file-ignored').status, 'failed', env);
+    }
+    assert.deepEqual(dotenvSecretNames('COMPOSE_PROJECT_NAME=shop\nDATABASE_URL=postgres://db/shop\nPASSENGER_COUNT=3\nKEYBOARD=us\n'), []);
   });
 });

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { isGitIgnored } from './gitignore';
 import { gitTracked } from './gitindex';
 import { dropEnvDefault } from './helpers';
-import type { FileSystem } from './project';
+import type { FileSystem, ProjectFile } from './project';
 import type { SettingsContext } from './rule';
 import { LineIndex } from './text';
 import type { Edit, FixSpec } from './types';
@@ -38,6 +38,36 @@ export function parseDotenv(text: string): DotenvEntry[] {
     out.push({ name: m[1], value, line });
   });
   return out;
+}
+
+/** Variable names that hold secrets: keys, passwords, tokens, credentials, DSNs, salts. */
+const SECRET_VAR = /SECRET|PASSWORD|PASSWD|PASSPHRASE|(?:^|_)PASS(?:_|$)|(?:^|_)PWD(?:_|$)|TOKEN|(?:^|_)KEY(?:_|$)|APIKEY|PRIVATE|CREDENTIAL|(?:^|_)AUTH|(?:^|_)DSN(?:_|$)|SALT|SIGNING|(?:^|_)CERT/i;
+
+/**
+ * The variables of a .env file that hold (or are meant to hold) a secret: by name, or a URL
+ * with a password in it (`postgres://user:pw@host/db`). Names only: never the values.
+ */
+export function dotenvSecretNames(text: string): string[] {
+  return parseDotenv(text)
+    .filter((e) => SECRET_VAR.test(e.name) || /^[a-z][a-z0-9+.-]*:\/\/[^/@\s]*:[^/@\s]+@/i.test(e.value))
+    .map((e) => e.name);
+}
+
+/**
+ * The project's .env files that hold a secret (or could not be read: then they may), and, when
+ * none does, why the .env rules have nothing to check ("plain configuration only").
+ */
+export function secretEnvFiles(ctx: { files: readonly ProjectFile[]; readFile(p: string): string | undefined }): { files: ProjectFile[]; plain: string } {
+  const files: ProjectFile[] = [];
+  const plain: string[] = [];
+  for (const f of ctx.files) {
+    if (f.kind !== 'env') continue;
+    const text = ctx.readFile(f.path);
+    if (text === undefined || dotenvSecretNames(text).length > 0) files.push(f);
+    else plain.push(path.basename(f.path));
+  }
+  const names = [...new Set(plain)];
+  return { files, plain: plain.length === 0 ? '' : `No .env file holds a secret: ${names.join(', ')} ${plain.length === 1 ? 'holds' : 'hold'} plain configuration only (no key, password, token or credentials).` };
 }
 
 /** Django's key alphabet (django.core.management.utils.get_random_secret_key). */
