@@ -648,10 +648,10 @@ describe('more environment libraries', () => {
 
 describe('name-based false positives (DJR103/DJR104)', () => {
   test('values no credential looks like', () => {
-    for (const v of ['mysite.forms.ResetPasswordForm', 'users.ResetForm', 'pkg.auth.services.jwt_secret', '1/m/user', '100/day', '^[@\\w.+-]+$', 'r(?P<x>.*)', '/accounts/password/reset/', 'https://example.com/token', 'true', 'None', '', '${DB_PASSWORD}']) {
+    for (const v of ['mysite.forms.ResetPasswordForm', 'users.ResetForm', 'pkg.auth.services.jwt_secret', '1/m/user', '100/day', '^[@\\w.+-]+$', 'r(?P<x>.*)', '/accounts/password/reset/', 'https://example.com/token', 'true', 'None', '', '${DB_PASSWORD}', 'sumo:wiki:full-rebuild', 'app:lock:rebuild_index']) {
       assert.equal(canBeCredential(v), false, v);
     }
-    for (const v of ['hunter2', 's3cr3t.value', 'AKIAIOSFODNN7EXAMPLE', 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.sig', 'changeme', '^8w!f3c(xyz', 'postgres://u:p@h/d']) {
+    for (const v of ['hunter2', 's3cr3t.value', 'AKIAIOSFODNN7EXAMPLE', 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.sig', 'changeme', '^8w!f3c(xyz', 'postgres://u:p@h/d', 'admin:hunter', 'api:k3y:s3cret']) {
       assert.equal(canBeCredential(v), true, v);
     }
   });

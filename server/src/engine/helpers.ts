@@ -242,6 +242,9 @@ export function canBeCredential(s: string): boolean {
   if (/^\/[\w./{}<>:-]*$/.test(v)) return false;
   if (/^(?:[a-z][a-z0-9+.-]*:)?\/\/[^@\s]*$/i.test(v)) return false;
   if (/^(?:true|false|none|null|yes|no|on|off)$/i.test(v)) return false;
+  // a namespaced key of words (`'sumo:wiki:full-rebuild'`: a cache or lock key named *_TOKEN);
+  // `'user:password'` (one colon) stays a credential
+  if (/^[a-z][a-z_-]*(?::[a-z][a-z_-]*){2,}$/.test(v)) return false;
   return true;
 }
 
