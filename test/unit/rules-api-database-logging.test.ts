@@ -8,7 +8,9 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { MemoryFileSystem } from '../../server/src/engine';
-import { analyze, ready } from '../helpers/fixtures';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { analyze, fixturesRoot, ready } from '../helpers/fixtures';
 import { checkRuleCase, type RuleCase } from '../helpers/ruleCases';
 
 
@@ -102,5 +104,56 @@ describe('DRF, database, logging and static-files rules', () => {
     const result = analyze(new MemoryFileSystem({ '/project/settings.py': 'INSTALLED_APPS = ["django.contrib.auth"]\n' }), '/project');
     for (const code of ['DJR601', 'DJR602', 'DJR603', 'DJR604']) assert.equal(result.applicability[code], false, code);
     assert.equal(result.applicability.DJR701, true);
+  });
+
+  test('DJR612: a serializer only nested read-only in its file is said to show every field, not to take writes', () => {
+    const serializers = [
+      'from rest_framework import serializers',
+      'from notes.models import History, Note, Type',
+      '',
+      'class HistorySerializer(serializers.ModelSerializer):',
+      '    class Meta:',
+      '        model = History',
+      '        fields = "__all__"',
+      '',
+      'class TypeSerializer(serializers.ModelSerializer):',
+      '    class Meta:',
+      '        model = Type',
+      '        fields = "__all__"',
+      '',
+      'class NoteSerializer(serializers.ModelSerializer):',
+      '    history = HistorySerializer(read_only=True, many=True)',
+      '    note_type = TypeSerializer(read_only=True)',
+      '',
+      '    class Meta:',
+      '        model = Note',
+      '        fields = ["id", "history", "note_type"]',
+      '',
+      'class TypeViewSerializer(TypeSerializer):',
+      '    pass',
+      '',
+    ].join('\n');
+    const result = analyze(new MemoryFileSystem({ '/project/manage.py': '', '/project/settings.py': 'INSTALLED_APPS = ["rest_framework"]\n', '/project/notes/serializers.py': serializers }), '/project');
+    const messages = result.findings.filter((f) => f.code === 'DJR612').map((f) => `${f.range.start.line + 1} ${f.message}`);
+    assert.equal(messages.length, 2, messages.join('\n'));
+    // only nested read-only here: shown to readers, nothing about writes
+    assert.match(messages[0], /^7 HistorySerializer exposes every field of its model, present and future \(Meta\.fields = '__all__'\): it is nested read-only in this file, so a column added later, like a password hash or an internal note, is shown to every client that can read it; list the fields$/);
+    // nested read-only, but also subclassed (a view may write through it): reading and writing
+    assert.match(messages[1], /^12 TypeSerializer exposes every field of its model, present and future, for reading and writing/);
+  });
+
+  test('DJR701: SQLite chosen by an environment switch says which variable (test/fixtures/settings/sqlite-switch)', () => {
+    const dir = path.join(fixturesRoot, 'settings', 'sqlite-switch');
+    for (const name of fs.readdirSync(dir).sort()) {
+      const text = fs.readFileSync(path.join(dir, name), 'utf8');
+      const lines = text.split('\n');
+      const expected = lines.flatMap((l, i) => {
+        const m = /# expect: DJR701(?: (when .*))?$/.exec(l);
+        return m ? [`${i + 1} ${m[1] ?? ''}`.trim()] : [];
+      });
+      const result = analyze(new MemoryFileSystem({ '/project/manage.py': '', '/project/settings.py': text }), '/project');
+      const got = result.findings.filter((f) => f.code === 'DJR701').map((f) => `${f.range.start.line + 1} ${/ uses SQLite (when [^:]*)?:/.exec(f.message)?.[1] ?? ''}`.trim());
+      assert.deepEqual(got, expected, name);
+    }
   });
 });
