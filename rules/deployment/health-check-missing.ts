@@ -1,15 +1,61 @@
 import * as path from 'node:path';
-import { defineRule, deploymentOf, djangoProjectFound, inherited } from '../../server/src/engine';
+import { defineRule, deploymentOf, djangoProjectFound, inherited, type FileSystem } from '../../server/src/engine';
 
-/** Words of a health-check URL or view. */
-const HEALTH_WORD = /(health|healthz|healthcheck|health[-_]check|ping|ready|readiness|readyz|live|liveness|livez|alive|heartbeat|status)/i;
-const HEALTH = new RegExp(`["'^/]*${HEALTH_WORD.source}\\b`, 'i');
+/**
+ * A path segment that names a health check, whole: `healthz/`, `api/health/`, `_health`,
+ * `{PREFIX}health_check/` (not `pumping/`, `test-case-health/`, `live-progress/`).
+ */
+const HEALTH_SEGMENT = /^[_-]?(health|healthz|healthcheck|health[-_]check|ping|ready|readiness|readyz|live|liveness|livez|alive|heartbeat)$/i;
+/** `status/`, `api/status/`, `api/v3/status/`: an instance status endpoint only with a view named like one (netbox's StatusView, not dmoj's status_all page of submissions). */
+const STATUS_PATH = /^(?:api\/(?:v\d+\/)?)?_?status$/i;
+const STATUS_VIEW = /(^|\.)(\w*StatusView|status)$/;
+
 /** A view named like a health check (`health_check`, `HealthView.as_view()`, `views.ping`). */
 const HEALTH_VIEW = /(^|[._])(health\w*|healthz|ping|readiness|readyz|liveness|livez|alive|heartbeat)$|(^|\.)(Health|Ping|Readiness|Liveness|Heartbeat)\w*(\.as_view)?$/i;
 /** A health path answered before Django's URL resolver (an ASGI/WSGI wrapper, a middleware): saleor's `health_check(application, "/health/")`. */
 const HEALTH_LITERAL = /["']\/(?:-\/|_)?(health|healthz|healthcheck|health-check|ping|ready|readyz|livez|liveness|alive|heartbeat)\/?["']/i;
 /** Apps that serve a health URL. */
 const HEALTH_APPS = /^(health_check|watchman|django_alive|django_healthchecks|django_health_check)(\.|$)/;
+
+/** The segments of a route as written (`path()` pattern or `re_path()` regex), placeholders and regex syntax left out. */
+function routeSegments(route: string): string[] {
+  return route
+    .replace(/\{[^}]*\}/g, '')
+    .replace(/\\\//g, '/')
+    .split('/')
+    .map((seg) => seg.replace(/^\^/, '').replace(/[$?]+$/, ''))
+    .filter((seg) => seg !== '');
+}
+
+/** Whether a route (and its view) looks like a health check. */
+function healthRoute(route: string, view: string): boolean {
+  const segs = routeSegments(route);
+  if (segs.some((seg) => HEALTH_SEGMENT.test(seg))) return true;
+  if (STATUS_PATH.test(segs.join('/')) && STATUS_VIEW.test(view.replace(/\.as_view$/, ''))) return true;
+  return view !== '' && HEALTH_VIEW.test(view);
+}
+
+/** Folders that hold Kubernetes manifests or Helm charts. */
+const K8S_DIRS = /^(helm|charts?|k8s|kubernetes|kustomize|manifests)$/i;
+const HTTP_PROBE = /\b(?:liveness|readiness|startup)Probe:\s*(?:#[^\n]*)?\n\s*httpGet:/;
+
+/** Whether a Kubernetes manifest or Helm template below `roots` declares an HTTP probe (at most 300 YAML files read). */
+function kubernetesProbe(fs: FileSystem, roots: string[]): boolean {
+  let budget = 300;
+  const walk = (dir: string, depth: number): boolean => {
+    for (const e of fs.readDir(dir)) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory && depth < 5 && !e.name.startsWith('.') && walk(p, depth + 1)) return true;
+      if (e.isFile && /\.(ya?ml|tpl)$/i.test(e.name) && budget-- > 0 && HTTP_PROBE.test(fs.readFile(p) ?? '')) return true;
+      if (budget <= 0) return false;
+    }
+    return false;
+  };
+  for (const root of new Set(roots)) {
+    for (const e of fs.readDir(root)) if (e.isDirectory && K8S_DIRS.test(e.name) && walk(path.join(root, e.name), 0)) return true;
+  }
+  return false;
+}
 
 export default defineRule({
   meta: {
@@ -22,7 +68,7 @@ export default defineRule({
     message: 'No health-check URL',
     fix: 'none',
     docs: {
-      what: 'Reports a Django project that shows no health check: no URL route (in `urls.py` files and `urls/` packages) whose path or view looks like one (`health`, `healthz`, `ping`, `ready`, `live`, `status`..., or a view named `health_check`, `HealthView`...), no health path answered before the URL resolver (an ASGI/WSGI wrapper or a middleware matching `"/health/"`), no health-check app (django-health-check, django-watchman, django-alive...), and no `HEALTHCHECK` in the application\'s production Dockerfile or `healthcheck:` on its production compose service.',
+      what: 'Reports a Django project that shows no health check: no URL route (in `urls.py` files and `urls/` packages) whose path has a whole segment naming one (`health/`, `api/healthz/`, `_health`, `ping/`, `ready/`, `live/`...; not `pumping/` or `test-case-health/`), a `status/` or `api/v1/status/` route served by a view named like a status endpoint (`StatusView`, `views.status`; a page of statuses such as `status_all` is not one), or a view named like a health check (`health_check`, `HealthView`...), no health path answered before the URL resolver (an ASGI/WSGI wrapper or a middleware matching `"/health/"`), no health-check app (django-health-check, django-watchman, django-alive...), no HTTP liveness/readiness/startup probe in Kubernetes manifests or a Helm chart (`helm/`, `charts/`, `k8s/`, `kubernetes/`... folders of the project or the analysed folder), and no `HEALTHCHECK` in the application\'s production Dockerfile or `healthcheck:` on its production compose service.',
       why: 'Load balancers, container orchestrators and uptime monitors need a cheap URL that says whether the application (and its database) is up. Without one they probe a real page, or nothing, and send traffic to broken instances.',
       example: 'urlpatterns = [\n    path("admin/", admin.site.urls),\n]',
       instead: 'urlpatterns = [\n    path("admin/", admin.site.urls),\n    path("healthz/", lambda request: HttpResponse("ok")),\n]',
@@ -40,9 +86,7 @@ export default defineRule({
     for (const f of urls) {
       const text = ctx.readFile(f.path) ?? '';
       for (const m of text.matchAll(/\b(?:re_)?path\(\s*r?["']([^"']*)["']\s*(?:,\s*([\w.]+(?:\(\s*\))?))?|\burl\(\s*r?["']([^"']*)["']\s*(?:,\s*([\w.]+(?:\(\s*\))?))?/g)) {
-        if (HEALTH.test(m[1] ?? m[3] ?? '')) return;
-        const view = (m[2] ?? m[4] ?? '').replace(/\(\s*\)$/, '');
-        if (view && HEALTH_VIEW.test(view)) return;
+        if (healthRoute(m[1] ?? m[3] ?? '', (m[2] ?? m[4] ?? '').replace(/\(\s*\)$/, ''))) return;
       }
     }
     // a health path answered by the ASGI/WSGI application or a middleware, before the URL resolver
@@ -63,6 +107,9 @@ export default defineRule({
         if (model.image(s.build.dockerfile)?.python) return;
       }
     }
+    // an HTTP probe in Kubernetes manifests or a Helm chart (DefectDojo's helm/ probes /uwsgi_health,
+    // a path nginx rewrites): the orchestrator checks the instance
+    if (kubernetesProbe(ctx.fs, [ctx.project.root, ctx.analysisRoot])) return;
     const root = ctx.settings.value('ROOT_URLCONF');
     const rootFile = root?.kind === 'str' ? root.value.replace(/\./g, '/') : undefined;
     // the ROOT_URLCONF module (the shortest path that ends with it: `urls` is tabbycat/urls.py, not adjallocation/urls.py)

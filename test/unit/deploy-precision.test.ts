@@ -97,8 +97,35 @@ describe('DJR910 on real project shapes', () => {
   });
 
   test('healthchecks of the database and cache, django-probes: still no health check, reported on the ROOT_URLCONF module of a urls/ package', () => {
+    // the urls also hold routes that only contain a health word (babybuddy's pumping/, kiwi's
+    // test-case-health/, archivebox's live-progress/), a regex group named status (bookwyrm),
+    // dmoj's status/ page of submissions and a ticket's status/: none is a health check
     const r = run('deploy-health-missing');
     assert.deepEqual(found(r, only), ['DJR910 mysite/urls/www.py:1']);
+  });
+
+  test('an HTTP probe in a Helm chart (DefectDojo): the orchestrator checks the instance', () => {
+    assert.deepEqual(found(run('deploy-health-k8s'), only), []);
+  });
+
+  test('health routes as real projects write them: a whole path segment, or an instance status view', () => {
+    const settings = 'import os\nSECRET_KEY = os.environ["SECRET_KEY"]\nDEBUG = False\nALLOWED_HOSTS = ["example.com"]\nROOT_URLCONF = "urls"\n';
+    const routes: [string, boolean][] = [
+      ['path("api/health/", views.HealthCheckView.as_view())', true], // jumpserver
+      ['re_path(r"^_health/?", views.index)', true], // pythondotorg (a view not named like one)
+      ['re_path(r"^{prefix}health_check/$".format(prefix=PREFIX), views.index)', true], // readthedocs
+      ['path("api/status/", StatusView.as_view())', true], // netbox
+      ['path("api/v3/status/", views.status)', true], // healthchecks
+      ['re_path(r"^healthz/?$", views.index)', true],
+      ['path("children/<slug:slug>/pumping/", views.index)', false], // babybuddy
+      ['path("status/", status.status_all)', false], // dmoj: a page listing submissions
+      ['path("update-tour-status/", views.update_tour_status)', false], // pontoon
+      ['re_path(r"^testing/test-case-health/$", views.TestingTestCaseHealth.as_view())', false], // kiwi
+    ];
+    for (const [route, health] of routes) {
+      const mem = new MemoryFileSystem({ 'manage.py': '', 'settings.py': settings, 'requirements.txt': 'Django==5.2.8\n', 'urls.py': `from django.urls import path, re_path\n\nurlpatterns = [\n    ${route},\n]\n` }, ROOT);
+      assert.deepEqual(found(analyze(mem, ROOT), only), health ? [] : ['DJR910 urls.py:1'], route);
+    }
   });
 });
 
