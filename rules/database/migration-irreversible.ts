@@ -1,5 +1,23 @@
+import * as path from 'node:path';
 import type { Node } from 'web-tree-sitter';
-import { field, appendArgumentEdit, callArgs, defineRule, unparen, type FixSpec } from '../../server/src/engine';
+import { field, appendArgumentEdit, callArgs, defineRule, unparen, type FileSystem, type FixSpec } from '../../server/src/engine';
+
+const NUMBERED = /^(\d+)_.*\.py$/;
+
+/**
+ * Whether a migration file is its app's most recent one: the highest number of its migrations
+ * folder (ties included). A migration without a number (hand-named) counts as recent.
+ */
+function isLatestMigration(fs: FileSystem, file: string): boolean {
+  const own = NUMBERED.exec(path.basename(file));
+  if (!own) return true;
+  const n = Number(own[1]);
+  for (const e of fs.readDir(path.dirname(file))) {
+    const m = e.isFile ? NUMBERED.exec(e.name) : null;
+    if (m && Number(m[1]) > n) return false;
+  }
+  return true;
+}
 
 /** The operations and the argument that makes each reversible. */
 const OPERATIONS: Record<string, { reverse: string; position: number }> = {
@@ -21,11 +39,11 @@ export default defineRule({
     severity: 'info',
     kind: 'code',
     seeds: ['000', '004'],
-    message: 'A migration operation cannot be reversed',
+    message: "An app's most recent migration cannot be reversed",
     fixTitle: 'Make the operation reversible with a no-op reverse',
     fix: 'unsafe',
     docs: {
-      what: "Flags `migrations.RunPython(...)` without `reverse_code` and `migrations.RunSQL(...)` without `reverse_sql` (or with them set to None) in migration modules, read as code: the module is never imported.",
+      what: "Flags `migrations.RunPython(...)` without `reverse_code` and `migrations.RunSQL(...)` without `reverse_sql` (or with them set to None) in each app's most recent migration (the highest number in its `migrations/` folder; a migration without a number counts as recent), read as code: the module is never imported. Older migrations are not reported: on the open-source Django projects this rule was tried on, 496 of 505 irreversible operations (24 projects) were in older migrations, which every database has applied long ago; migrating back past them is not a rollback anyone runs, and a finding on each was noise that hid the one that matters, the migration being written or about to be deployed.",
       why: "Rolling back a release means migrating back. An irreversible operation makes `migrate app 0041` stop with IrreversibleError in the middle of an incident, with the database half-way between two versions; the way back is then restoring a backup.",
       example: "operations = [\n    migrations.RunPython(fill_slugs),\n]",
       instead: "def clear_slugs(apps, schema_editor):\n    ...\n\noperations = [\n    migrations.RunPython(fill_slugs, reverse_code=clear_slugs),\n    # or, when going back needs nothing undone:\n    # migrations.RunPython(fill_slugs, reverse_code=migrations.RunPython.noop),\n]",
@@ -41,6 +59,8 @@ export default defineRule({
   prefilter: /\bRun(?:Python|SQL)\b/,
   create(ctx) {
     const model = ctx.semantic;
+    // only the app's most recent migration: the one a rollback of the last release crosses first
+    if (!isLatestMigration(ctx.fs, ctx.file.path)) return {};
     return {
       call(call) {
         const fn = field(call, 'function');

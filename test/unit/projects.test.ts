@@ -135,6 +135,11 @@ const SHAPES: Record<string, Shape> = {
     findings: [],
     production: [null, /^unknown: the DJANGO_SETTINGS_MODULE default in wsgi\.py, docs\.settings\.docker_compose, is named for development, and no module is named like production/],
   },
+  // irreversible RunPython/RunSQL in old migrations (applied everywhere) and in each app's most
+  // recent one: DJR711 only on the latter (shop 0003, blog 0001)
+  'migrations-history': {
+    findings: [...MINIMAL_SETTINGS, 'DJR711 blog/migrations/0001_initial.py:9', 'DJR711 shop/migrations/0003_fill_codes.py:16'],
+  },
   // tabbycat: a launcher manage.py at the root (DJANGO_SETTINGS_MODULE "settings", found through
   // PYTHONPATH=app) beside the Procfile and requirements, the project with its settings in app/:
   // one project, not two (the launcher has no settings of its own)

@@ -276,6 +276,14 @@ export class Analyzer implements CodeEnv {
     return this.options.rules;
   }
 
+  /**
+   * Forget the per-file results of the files of one folder: a migration added or deleted changes
+   * which one is its app's most recent (DJR711 reads the folder).
+   */
+  invalidateFolder(dir: string): void {
+    for (const file of [...this.codeCache.keys()]) if (path.dirname(file) === dir) this.codeCache.delete(file);
+  }
+
   /** Forget per-file results (e.g. after the rule set or the configuration changed). */
   invalidate(file?: string): void {
     if (file) {

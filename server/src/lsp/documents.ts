@@ -189,6 +189,8 @@ export class Documents {
         if (structural) {
           f.inventory = undefined;
           if (ch.type === FileChangeType.Deleted) f.analyzer.invalidate(p);
+          // a migration added or deleted: which one is its app's latest changed (DJR711)
+          if (/[\\/]migrations[\\/][^\\/]+\.py$/.test(p)) f.analyzer.invalidateFolder(path.dirname(p));
         }
         // an open document's buffer wins over the disk: its change was already seen
         if (!structural && this.ctx.docs.has(p)) continue;
