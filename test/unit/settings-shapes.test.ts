@@ -485,13 +485,33 @@ describe('environment helper functions', () => {
     assert.equal(plain(scope.names.get('E')?.value), false);
   });
 
-  test('undecidable bodies stay unknown; functions that read no environment are not inlined', () => {
+  test('undecidable bodies stay unknown; a function that reads no environment gives its value, not a lookup', () => {
     const src = HELPERS + '\nA = looped("CSRF")\nB = plain(2)\nC = envint("N", UNKNOWN)';
     const { scope } = evaluate({ '/p/s/settings.py': src }, '/p/s/settings.py');
     const a = scope.names.get('A')?.value;
     assert.equal(a?.kind, 'unknown');
-    assert.equal(scope.names.get('B')?.value.kind, 'unknown');
+    const b = scope.names.get('B')?.value;
+    assert.equal(plain(b), 4);
+    assert.equal(b?.env, undefined);
     assert.equal(scope.names.get('C')?.value.kind, 'unknown');
+  });
+
+  test('kitsune: a debug switch computed by a helper over settings (False in production) leaves MIDDLEWARE known', () => {
+    const src = [
+      'import os',
+      'DEBUG = os.getenv("DEBUG", "") == "1"',
+      'USE_SILK = os.getenv("USE_SILK", "") == "1"',
+      'MIDDLEWARE = ("django.middleware.security.SecurityMiddleware", "app.middleware.Strip")',
+      'def show_debug_callback(*args):',
+      '    return DEBUG and USE_SILK',
+      'SHOW_DEBUG_INFO = show_debug_callback()',
+      'if SHOW_DEBUG_INFO:',
+      '    at = MIDDLEWARE.index("app.middleware.Strip") + 1',
+      '    MIDDLEWARE = (*MIDDLEWARE[:at], "silk.middleware.SilkyMiddleware", *MIDDLEWARE[at:])',
+    ].join('\n');
+    const { scope } = evaluate({ '/p/s/settings.py': src }, '/p/s/settings.py');
+    assert.equal(plain(scope.names.get('SHOW_DEBUG_INFO')?.value), false);
+    assert.deepEqual(plain(scope.names.get('MIDDLEWARE')?.value), ['django.middleware.security.SecurityMiddleware', 'app.middleware.Strip']);
   });
 
   test('helpers imported from a sibling module, calling another helper there', () => {

@@ -919,9 +919,9 @@ export class Evaluator {
   /**
    * A call to a function defined in the project (`envbool('DEBUG', 'False')`, a helper imported
    * from a sibling module): its body is run with the argument values when it is simple (locals,
-   * if/elif/else, return, raise; no loop), and the result is kept only when the call involves the
-   * environment (the body reads a variable, or an argument came from one). The value is then an
-   * environment lookup whose production value is what the function returns for the defaults.
+   * if/elif/else, return, raise; no loop). When the call involves the environment (the body reads
+   * a variable, or an argument came from one), the value is an environment lookup whose production
+   * value is what the function returns for the defaults; otherwise it is the returned value itself.
    * Anything undecidable stays unknown.
    */
   private callFunction(scope: ScopeState, top: TopStmt, e: Call, origin: Origin, fn: Binding): Value | undefined {
@@ -972,7 +972,10 @@ export class Evaluator {
       this.callDepth--;
     }
     const argEnv = [...argInfo.values()].find((a) => a.value.env)?.value.env;
-    if (reads.length === 0 && !argEnv) return undefined;
+    // a helper that involves no environment variable (`def show_debug(): return DEBUG and
+    // USE_SILK`, over settings already evaluated): its decided result is the value, as Python
+    // computes it; anything undecided stays unknown
+    if (reads.length === 0 && !argEnv) return out.kind === 'return' && out.value.kind !== 'unknown' ? out.value : undefined;
     scope.envReadList.push(...reads);
     // the lookup that supplies the default (`os.getenv(name, default)`) names the variable
     const fromParam = (r: EnvRead) => r.info.defaultOrigin?.node.t === 'name' && argInfo.has((r.info.defaultOrigin.node as { id: string }).id);
