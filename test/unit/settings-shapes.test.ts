@@ -166,6 +166,25 @@ describe('which module is production', () => {
     assert.match(p.productionReason, /mysite\/settings\.py, which imports production_settings\.py when the environment selects production/);
   });
 
+  test('two projects in one folder: the deployment files of one say nothing of the other', () => {
+    const manage = (m: string) => `import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', '${m}')\n`;
+    const projects = discover({
+      '/p/shop/manage.py': manage('config.settings.dev'),
+      '/p/shop/config/settings/__init__.py': '',
+      '/p/shop/config/settings/dev.py': 'DEBUG = True\n',
+      '/p/shop/config/settings/production.py': 'DEBUG = False\n',
+      '/p/shop/docker-compose.yml': 'services:\n  web:\n    environment:\n      DJANGO_SETTINGS_MODULE: config.settings.production\n',
+      '/p/blog/manage.py': manage('blog.config.settings.dev'),
+      '/p/blog/blog/config/settings/__init__.py': '',
+      '/p/blog/blog/config/settings/dev.py': 'DEBUG = True\n',
+      '/p/blog/blog/config/settings/production.py': 'DEBUG = False\n',
+    });
+    const byRoot = new Map(projects.map((p) => [p.root, p]));
+    assert.match(byRoot.get('/p/shop')?.productionReason ?? '', /DJANGO_SETTINGS_MODULE=config\.settings\.production in docker-compose\.yml/);
+    assert.equal(byRoot.get('/p/blog')?.production?.dotted, 'blog.config.settings.production');
+    assert.equal(byRoot.get('/p/blog')?.productionReason, 'named like production');
+  });
+
   test('a production module that star-imports a base is production itself (nothing imports it)', () => {
     const [p] = discover({
       '/p/manage.py': MANAGE,

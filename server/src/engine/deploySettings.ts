@@ -82,10 +82,14 @@ function scanText(file: string, text: string, out: DeploySetting[], flags: boole
 /**
  * The DJANGO_SETTINGS_MODULE values deployment files give, outside files meant for development.
  * `roots`: the folders whose platform files are read (the project root, the analysed folder).
+ * `others`: the roots of the other Django projects found in the analysed folder: their files
+ * belong to them (a folder holding two projects: one's docker-compose.yml says nothing of the other).
  */
-export function deploySettingsModules(fs: FileSystem, inv: FileInventory, projectRoot: string, roots: string[]): DeploySetting[] {
+export function deploySettingsModules(fs: FileSystem, inv: FileInventory, projectRoot: string, roots: string[], others: readonly string[] = []): DeploySetting[] {
   const out: DeploySetting[] = [];
-  const inside = (p: string) => p.startsWith(projectRoot + path.sep) || roots.some((r) => p.startsWith(r + path.sep));
+  const under = (p: string, dir: string) => p.startsWith(dir + path.sep);
+  const siblings = others.filter((o) => o !== projectRoot && !under(projectRoot, o));
+  const inside = (p: string) => under(p, projectRoot) || (roots.some((r) => under(p, r)) && !siblings.some((o) => under(p, o)));
   for (const f of inv.files) {
     if (f.kind !== 'procfile' && f.kind !== 'dockerfile' && f.kind !== 'compose' && f.kind !== 'env-example') continue;
     if (!inside(f.path) || isDevDeploymentFile(f.path, inv.root)) continue;

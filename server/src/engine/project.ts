@@ -429,7 +429,7 @@ export function findDjangoProjects(inv: FileInventory, fs: FileSystem, config: P
       const m = text ? DSM.exec(text) : null;
       if (m) settingsDefaults.push({ file: f.path, module: m[1] });
     }
-    const deploySettings = deploySettingsModules(fs, inv, root, [root, inv.root]);
+    const deploySettings = deploySettingsModules(fs, inv, root, [root, inv.root], roots);
     const referenced = new Set([...settingsDefaults.map((d) => d.module), ...deploySettings.map((d) => d.module)]);
     // settings candidates by name, and modules a DJANGO_SETTINGS_MODULE default or deployment file names (only files
     // of its last part's name, or a package's __init__.py, can be one), in the inventory's order
