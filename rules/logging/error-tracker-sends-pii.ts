@@ -50,7 +50,9 @@ export default defineRule({
       ],
     },
   },
-  prefilter: /send_default_pii/,
+  // a module where every send_default_pii is set to a plain False (`send_default_pii=False,`, a
+  // settings module's usual sentry_sdk.init) has nothing to flag: not parsed for this rule
+  prefilter: /send_default_pii(?!\s*=\s*False\s*[,)]|["']\s*:\s*False\s*[,}])/,
   create(ctx) {
     // a **splat can turn the option on only through a dict of this file with a 'send_default_pii' key
     const dictKey = /(["'])send_default_pii\1/.test(ctx.module.text);

@@ -26,6 +26,31 @@ const comparable = (r: AnalysisResult) => ({
   applicability: r.applicability,
 });
 
+describe('prefilters that skip settings modules', () => {
+  test('DJR804: send_default_pii set to a plain False everywhere is skipped; every shape the rule flags passes', () => {
+    const prefilter = allRules.find((r) => r.meta.code === 'DJR804')?.prefilter;
+    assert.ok(prefilter);
+    const skipped = ['sentry_sdk.init(dsn="", send_default_pii=False)\n', 'sentry_sdk.init(\n    dsn=DSN,\n    send_default_pii = False,\n)\n', 'OPTIONS = {"send_default_pii": False}\n', "OPTIONS = {'send_default_pii' : False, 'x': 1}\n"];
+    for (const t of skipped) assert.equal(prefilter.test(t), false, t);
+    const invalid = fs.readFileSync(path.join(fixturesRoot, 'rules', 'error-tracker-sends-pii', 'invalid.py'), 'utf8');
+    const passes = [
+      invalid,
+      'sentry_sdk.init(send_default_pii=True)\n',
+      'sentry_sdk.init(send_default_pii=env.bool("PII", default=True))\n',
+      // False is not the whole value, or something stands between = and it
+      'sentry_sdk.init(send_default_pii=False or True)\n',
+      'sentry_sdk.init(send_default_pii=False_unless(default=True))\n',
+      'sentry_sdk.init(send_default_pii=(\n    True))\n',
+      'sentry_sdk.init(send_default_pii  # on\n    =True)\n',
+      'sentry_sdk.init(send_default_pii=False  # off\n)\n',
+      'OPTIONS = {"send_default_pii": True}\n',
+      // one plain False does not hide another occurrence
+      'sentry_sdk.init(send_default_pii=False)\nsentry_sdk.init(send_default_pii=True)\n',
+    ];
+    for (const t of passes) assert.equal(prefilter.test(t), true, t);
+  });
+});
+
 describe('prefilters lose no finding', () => {
   let repo: string;
   const copies: string[] = [];
