@@ -1320,13 +1320,18 @@ class SettingsContextImpl {
     return this.scope.names.get(name)?.value;
   }
 
+  /** The environment lookups of every module, once per analysis (each DJR102/DJR104 fix reads them). */
+  private lookups: EnvLookupSite[] | undefined;
+
   envLookups(): EnvLookupSite[] {
-    const out: EnvLookupSite[] = [];
-    for (const m of this.modules) {
-      const scope = m === this.module ? this.scope : this.scopeOf?.(m);
-      if (scope) out.push(...envLookupSites(scope));
+    if (!this.lookups) {
+      this.lookups = [];
+      for (const m of this.modules) {
+        const scope = m === this.module ? this.scope : this.scopeOf?.(m);
+        if (scope) this.lookups.push(...envLookupSites(scope));
+      }
     }
-    return out;
+    return [...this.lookups];
   }
 
   editorFor(module: PyModule): ModuleEditor {
