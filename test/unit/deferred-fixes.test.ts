@@ -47,6 +47,12 @@ describe('deferred fixes (DJR202)', () => {
     assert.equal(finding.fixes, finding.fixes, 'the same list on every read');
   });
 
+  test('asked for after its file changed (a result older than the texts), the fix is not offered', () => {
+    const { finding, fsys } = djr202(FIXABLE);
+    fsys.write('/p/mysite/settings.py', `# a line above\n${FIXABLE}`);
+    assert.deepEqual(finding.fixes, []);
+  });
+
   test('a fix the check does not confirm is not listed (the finding stays)', () => {
     const { finding } = djr202(UNFIXABLE);
     assert.ok(pendingFixIds(finding));

@@ -133,7 +133,12 @@ export function buildFinding(r: ReportEnv, rule: Rule, args: ReportArgs): Findin
   };
   if (deferred) {
     const ids = specs.map((f) => fixId(meta.code, file, range.start, f.kind as string));
+    // the texts the deferred fixes' edits will be made against: asked for after one changed (a
+    // result read once newer texts exist), they are not offered rather than built for other texts
+    const targets = [...new Set(specs.flatMap((f) => (isDeferredFix(f) ? f.targets : [])))];
+    const texts = targets.map((p) => r.env.fs.readFile(p));
     setDeferredFixes(finding, ids, () => {
+      if (targets.some((p, i) => r.env.fs.readFile(p) !== texts[i])) return ready;
       const all: FixSpec[] = [];
       for (const f of specs) {
         if (!isDeferredFix(f)) all.push(f);
