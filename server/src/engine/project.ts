@@ -756,25 +756,48 @@ function chooseProduction(p: DjangoProject, config: Pick<Config, 'productionSett
 
 /** Resolves `from <level dots><module> import ...` from `fromFile` to a file of the project. */
 export function resolveModuleFile(fs: FileSystem, projectRoot: string, fromFile: string, module: string, level: number): string | undefined {
-  const parts = module ? module.split('.') : [];
-  const candidates: string[] = [];
-  if (level > 0) {
-    let base = path.dirname(fromFile);
-    for (let i = 1; i < level; i++) base = path.dirname(base);
-    candidates.push(path.join(base, ...parts));
-  } else {
-    // Absolute import: from the Django root, then from each ancestor of the importing file.
-    candidates.push(path.join(projectRoot, ...parts));
-    let d = path.dirname(fromFile);
-    while (d.startsWith(projectRoot) && d !== path.dirname(d)) {
-      candidates.push(path.join(d, ...parts));
-      d = path.dirname(d);
-    }
-  }
-  for (const c of candidates) {
-    if (parts.length > 0 && fs.exists(c + '.py')) return c + '.py';
-    const init = path.join(c, '__init__.py');
+  for (const [py, init] of importCandidates(projectRoot, path.dirname(fromFile), module, level)) {
+    if (py !== undefined && fs.exists(py)) return py;
     if (fs.exists(init)) return init;
   }
   return undefined;
 }
+
+/**
+ * The files an import may be, in the order they are tried: for each folder it may live in, the
+ * module file (`x/y.py`, not for a bare relative import) and the package (`x/y/__init__.py`).
+ * Only paths: kept per folder and import (the settings are evaluated again on every keystroke,
+ * and every import of the modules typed in is resolved again; building these paths was a third
+ * of what a keystroke allocated in saleor). Which of them exists is asked each time.
+ */
+function importCandidates(projectRoot: string, fromDir: string, module: string, level: number): readonly [string | undefined, string][] {
+  const key = `${level}\u0000${module}\u0000${projectRoot}`;
+  let byImport = candidateCache.get(fromDir);
+  const known = byImport?.get(key);
+  if (known) return known;
+  const parts = module ? module.split('.') : [];
+  const dirs: string[] = [];
+  if (level > 0) {
+    let base = fromDir;
+    for (let i = 1; i < level; i++) base = path.dirname(base);
+    dirs.push(path.join(base, ...parts));
+  } else {
+    // Absolute import: from the Django root, then from each ancestor of the importing file.
+    dirs.push(path.join(projectRoot, ...parts));
+    let d = fromDir;
+    while (d.startsWith(projectRoot) && d !== path.dirname(d)) {
+      dirs.push(path.join(d, ...parts));
+      d = path.dirname(d);
+    }
+  }
+  const out = dirs.map((c): [string | undefined, string] => [parts.length > 0 ? c + '.py' : undefined, path.join(c, '__init__.py')]);
+  if (candidateCache.size >= CANDIDATE_DIRS) candidateCache.clear();
+  if (!byImport) candidateCache.set(fromDir, (byImport = new Map()));
+  if (byImport.size < CANDIDATE_IMPORTS) byImport.set(key, out);
+  return out;
+}
+
+/** importCandidates' paths by importing folder, then import (bounded: cleared beyond these). */
+const candidateCache = new Map<string, Map<string, readonly [string | undefined, string][]>>();
+const CANDIDATE_DIRS = 2_000;
+const CANDIDATE_IMPORTS = 2_000;
