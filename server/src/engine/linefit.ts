@@ -20,8 +20,12 @@ export const MAX_LINE_LIMIT = 99;
 
 /** The longest line a fix may write in `text`: the file's own longest, within 79..99. */
 export function lineLimit(text: string): number {
+  return limitOf(new LineIndex(text));
+}
+
+function limitOf(lines: LineIndex): number {
   let longest = 0;
-  for (const l of text.split(/\r\n|\r|\n/)) if (l.length > longest) longest = l.length;
+  for (let k = 0; k < lines.lineCount; k++) longest = Math.max(longest, lines.lineEnd(k) - lines.lineStart(k));
   return Math.min(Math.max(longest, MIN_LINE_LIMIT), MAX_LINE_LIMIT);
 }
 
@@ -152,17 +156,36 @@ function mergeInsertions(edits: Edit[]): Edit[] {
   return out;
 }
 
-/** What fitting needs of a file, for the last text seen of each file. */
-const infos = new Map<string, { text: string; lines: LineIndex; limit: number; old: Set<string>; unit: string }>();
+interface FileInfo {
+  text: string;
+  lines: LineIndex;
+  limit: number;
+  unit: string;
+  /** The file's own lines (see oldLines). */
+  old?: Set<string>;
+}
 
-function fileInfo(file: string, text: string) {
+/**
+ * What fitting needs of a file, for the last text seen of each file (a settings module being
+ * typed in is a new text on every keystroke, and its settings rules' fixes are fitted each time:
+ * nothing here splits the whole text unless a line needs breaking).
+ */
+const infos = new Map<string, FileInfo>();
+
+function fileInfo(file: string, text: string): FileInfo {
   let i = infos.get(file);
   if (i?.text !== text) {
     if (infos.size > 64) infos.clear();
-    i = { text, lines: new LineIndex(text), limit: lineLimit(text), old: new Set(text.split(/\r\n|\r|\n/)), unit: indentUnit(text) };
+    const lines = new LineIndex(text);
+    i = { text, lines, limit: limitOf(lines), unit: indentUnit(text) };
     infos.set(file, i);
   }
   return i;
+}
+
+/** The lines the file already has (one of them is never broken), on first need. */
+function oldLines(info: FileInfo): Set<string> {
+  return (info.old ??= new Set(info.text.split(/\r\n|\r|\n/)));
 }
 
 /**
@@ -192,11 +215,10 @@ export function fitFixLines(fs: FileSystem, spec: FixSpec): FixSpec {
     // a line the user already wrote longer keeps its layout (the fix changes only what it must)
     if (text.slice(s, t).split(/\r\n|\r|\n/).some((l) => l.length > limit)) return e;
     const region = text.slice(s, e.start) + e.newText + text.slice(e.end, t);
-    const old = info.old;
     const out: string[] = [];
     let wrapped = false;
     for (const l of region.split(/\r\n|\r|\n/)) {
-      const f = l.length > limit && !old.has(l) ? fitLine(l, limit, info.unit) : [l];
+      const f = l.length > limit && !oldLines(info).has(l) ? fitLine(l, limit, info.unit) : [l];
       if (f.length > 1) wrapped = true;
       out.push(...f);
     }
