@@ -2,6 +2,8 @@ import type { Node } from 'web-tree-sitter';
 import { field, callArgs, defineRule, escapeBraces, exprDottedName, isClassConstant, isImportedClassLiteral, isForeignKeyId, isModelMetaAttribute, isPlainStringLiteral, isPrimaryKeyAttribute, isSettingsAttribute, codeSnippet, fStringInfo, lastName, plainStringInfo, plainText, TrustAnalysis, unparen, type FileContext, type FixSpec, type SemanticModel, type TrustPolicy } from '../../server/src/engine';
 
 const MARKERS = /(^|\.)(mark_safe|SafeString|SafeText)$/;
+/** The last names MARKERS accepts (checked first: most calls are none of them). */
+const MARKER_NAMES = new Set(['mark_safe', 'SafeString', 'SafeText']);
 
 /** Calls whose result is safe HTML (escaped, sanitised, rendered by a template) or holds no markup. */
 const SAFE_HTML = new Set([
@@ -198,6 +200,8 @@ export function htmlTrust(ctx?: Pick<FileContext, 'projectSource'>): TrustPolicy
 
 /** The marker a call applies (`mark_safe`...), resolved through the imports; a local function of that name is not one. */
 function markerOf(ctx: FileContext, fn: Node): string | undefined {
+  const last = lastName(fn);
+  if (!last || !MARKER_NAMES.has(last)) return undefined;
   const name = exprDottedName(fn);
   if (!name || !MARKERS.test(name)) return undefined;
   const q = ctx.semantic.qualifiedName(fn);

@@ -2,13 +2,15 @@ import type { Node } from 'web-tree-sitter';
 import { field, builtString, callArgs, Constants, defineRule, isClassConstant, isImportedClassLiteral, isForeignKeyId, isModelMetaAttribute, isPrimaryKeyAttribute, isSettingsAttribute, codeSnippet, TrustAnalysis, type TrustPolicy, exprDottedName, lastName, fStringInfo, plainStringInfo, plainText, unescapeFBraces, unparen, type BuiltString, type FileContext, type FixSpec } from '../../server/src/engine';
 
 const EXECUTE = new Set(['execute', 'executemany', 'executescript']);
+/** The callee names sqlArguments looks at (any other call is not a database call). */
+const SQL_CALLS = new Set([...EXECUTE, 'RawSQL', 'raw', 'extra']);
 const SQL_WORDS = /\b(select|insert|update|delete|from|where|into|values|create|drop|alter|truncate|join|order\s+by|group\s+by|union|pragma|grant)\b/i;
 
 /** The SQL argument(s) of a database call, if `call` is one. */
 function sqlArguments(call: Node): { api: string; args: Node[]; paramsGiven: boolean; cursorLike: boolean } | undefined {
   const fn = field(call, 'function');
   const name = lastName(fn);
-  if (!fn || !name) return undefined;
+  if (!fn || !name || !SQL_CALLS.has(name)) return undefined;
   const { positional, keywords } = callArgs(call);
   if (name === 'RawSQL') {
     const sql = positional[0] ?? keywords.get('sql');

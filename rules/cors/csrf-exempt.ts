@@ -1,7 +1,8 @@
 import type { Node } from 'web-tree-sitter';
-import { field, callArgs, defineRule, exprDottedName, unparen, type FileContext, type Scope, type SemanticModel } from '../../server/src/engine';
+import { field, callArgs, defineRule, exprDottedName, mayBeNamed, unparen, type FileContext, type Scope, type SemanticModel } from '../../server/src/engine';
 
 const CSRF_EXEMPT = 'django.views.decorators.csrf.csrf_exempt';
+const CSRF_EXEMPT_NAME: ReadonlySet<string> = new Set(['csrf_exempt']);
 
 /** Django's mixins that require the session's user. */
 const AUTH_MIXIN = /^django\.contrib\.auth\.mixins\.(LoginRequiredMixin|PermissionRequiredMixin|UserPassesTestMixin|AccessMixin)$/;
@@ -277,6 +278,8 @@ export default defineRule({
     const isCsrfExempt = (n: Node | null): boolean => {
       if (!n) return false;
       const u = unparen(n);
+      // an attribute other than x.csrf_exempt, a literal...: neither its qualified name nor its text can be it
+      if (!mayBeNamed(u, CSRF_EXEMPT_NAME)) return false;
       const q = model.qualifiedName(u);
       if (q) return q === CSRF_EXEMPT || q.endsWith('.csrf_exempt');
       const name = exprDottedName(u);

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { Node } from 'web-tree-sitter';
-import { field, appendArgumentEdit, callArgs, defineRule, unparen, type FileSystem, type FixSpec } from '../../server/src/engine';
+import { field, appendArgumentEdit, callArgs, defineRule, mayBeNamed, unparen, type FileSystem, type FixSpec } from '../../server/src/engine';
 
 const NUMBERED = /^(\d+)_.*\.py$/;
 
@@ -24,6 +24,9 @@ const OPERATIONS: Record<string, { reverse: string; position: number }> = {
   RunPython: { reverse: 'reverse_code', position: 1 },
   RunSQL: { reverse: 'reverse_sql', position: 1 },
 };
+
+/** The last names operationOf accepts. */
+const OPERATION_NAMES: ReadonlySet<string> = new Set(Object.keys(OPERATIONS));
 
 /** `migrations.RunPython` -> RunPython, through the imports (django.db.migrations[.operations[.special]]). */
 function operationOf(q: string | undefined): string | undefined {
@@ -64,6 +67,7 @@ export default defineRule({
     return {
       call(call) {
         const fn = field(call, 'function');
+        if (!mayBeNamed(fn, OPERATION_NAMES)) return;
         const op = operationOf(model.qualifiedName(fn));
         if (!op || !fn) return;
         const spec = OPERATIONS[op];

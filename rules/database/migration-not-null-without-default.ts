@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import * as path from 'node:path';
-import { callArgs, defineRule, stringContent, unparen, type FileContext, type SemanticModel } from '../../server/src/engine';
+import { callArgs, defineRule, field as fieldOf, mayBeNamed, stringContent, unparen, type FileContext, type SemanticModel } from '../../server/src/engine';
 
 /** Django's own model fields (a third-party field may fill existing rows itself: not judged). */
 const DJANGO_FIELD = /^django\.(db\.models|contrib\.postgres\.fields|contrib\.gis\.db\.models)(\.fields(\.\w+)?)?\.(\w+)$/;
@@ -15,13 +15,19 @@ function operationOf(q: string | undefined): string | undefined {
   return m?.[1];
 }
 
+const ADD_FIELD: ReadonlySet<string> = new Set(['AddField']);
+const CREATE_MODEL_NAME: ReadonlySet<string> = new Set(['CreateModel']);
+const SEPARATE: ReadonlySet<string> = new Set(['SeparateDatabaseAndState']);
+
 const isTrue = (n: Node | undefined) => !!n && unparen(n).type === 'true';
 
 /** Model names (lower case) created by CreateModel in this migration. */
 function createdHere(root: Node, model: SemanticModel): Set<string> {
   const out = new Set<string>();
   for (const c of root.descendantsOfType('call')) {
-    if (!c || operationOf(model.qualifiedName(c.childForFieldName('function'))) !== 'CreateModel') continue;
+    if (!c) continue;
+    const fn = fieldOf(c, 'function');
+    if (!mayBeNamed(fn, CREATE_MODEL_NAME) || operationOf(model.qualifiedName(fn)) !== 'CreateModel') continue;
     const { positional, keywords } = callArgs(c);
     const name = keywords.get('name') ?? positional[0];
     const s = name ? stringContent(name) : undefined;
@@ -54,7 +60,9 @@ function stateOnly(call: Node, model: SemanticModel): boolean {
     const holder = n.parent?.type === 'keyword_argument' ? n.parent : n;
     const args = holder.parent;
     const op = args?.type === 'argument_list' ? args.parent : null;
-    if (!op || op.type !== 'call' || !/(^|\.)SeparateDatabaseAndState$/.test(model.qualifiedName(op.childForFieldName('function')) ?? '')) continue;
+    if (!op || op.type !== 'call') continue;
+    const fn = fieldOf(op, 'function');
+    if (!mayBeNamed(fn, SEPARATE) || !/(^|\.)SeparateDatabaseAndState$/.test(model.qualifiedName(fn) ?? '')) continue;
     if (holder.type === 'keyword_argument') return holder.childForFieldName('name')?.text === 'state_operations';
     const positional = args?.namedChildren.filter((c) => c && c.type !== 'keyword_argument' && c.type !== 'comment') ?? [];
     return positional[1]?.id === n.id;
@@ -114,7 +122,8 @@ export default defineRule({
     let unmanaged: Set<string> | undefined;
     return {
       call(call) {
-        if (operationOf(model.qualifiedName(call.childForFieldName('function'))) !== 'AddField') return;
+        const fn = fieldOf(call, 'function');
+        if (!mayBeNamed(fn, ADD_FIELD) || operationOf(model.qualifiedName(fn)) !== 'AddField') return;
         fresh ??= runsOnFreshDatabase(model);
         if (fresh) return;
         if (stateOnly(call, model)) return;

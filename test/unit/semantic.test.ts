@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import type { Node } from 'web-tree-sitter';
-import { Analyzer, defineRule, initParser, MemoryFileSystem, ParseCache, requestData, SemanticModel, TrustAnalysis, type Rule } from '../../server/src/engine';
+import { Analyzer, BINDER_TYPES, defineRule, initParser, mayBeNamed, MemoryFileSystem, ParseCache, requestData, SemanticModel, TrustAnalysis, type Rule } from '../../server/src/engine';
 import { config } from '../helpers/fixtures';
 
 function model(src: string, dotted = 'shop.views', isPackage = false): { m: SemanticModel; root: Node; src: string } {
@@ -130,6 +130,50 @@ describe('semantic model: qualified names', () => {
     assert.equal(none.m.qualifiedName(c2[1]), 'builtins.len');
     const two = model('from a import *\nfrom b import *\nthing()');
     assert.equal(two.m.qualifiedName(two.root.descendantsOfType('call')[0]), undefined);
+  });
+});
+
+describe('semantic model: built on first use, from the runner\'s walk', () => {
+  const src = [
+    'from django.db import migrations as m',
+    'import os',
+    'class Migration(m.Migration):',
+    '    initial = True',
+    '    def f(self, m):',
+    '        return m.RunPython(g)',
+    '    operations = [m.RunPython(os.path.join(\'a\')), (lambda m: m.RunSQL)(1)]',
+    '',
+  ].join('\n');
+
+  test('a model given the nodes of a wider walk answers as one that walked the tree itself', () => {
+    const own = model(src);
+    const mod = new ParseCache().parse('/p/shop/views.py', src);
+    const supplied = new SemanticModel(mod.tree.rootNode, 'shop.views');
+    assert.equal(supplied.built, false);
+    supplied.supply(mod.tree.rootNode.descendantsOfType(['call', 'identifier', ...BINDER_TYPES]));
+    const names = (m: SemanticModel, root: Node) => root.descendantsOfType('call').map((c) => m.qualifiedName(c));
+    assert.deepEqual(names(supplied, mod.tree.rootNode), names(own.m, own.root));
+    assert.deepEqual(names(own.m, own.root), [undefined, 'django.db.migrations.RunPython', 'os.path.join', undefined]);
+    assert.equal(supplied.built, true);
+    assert.deepEqual([...supplied.allScopes()].map((s) => s.kind), [...own.m.allScopes()].map((s) => s.kind));
+  });
+
+  test('mayBeNamed rules out an attribute or call only when its qualified name cannot end with the names', () => {
+    const { m, root } = model(src);
+    const names = new Set(['RunPython']);
+    for (const c of root.descendantsOfType('call')) {
+      if (!c) continue;
+      const fn = c.childForFieldName('function');
+      const q = m.qualifiedName(fn);
+      // never a false "no": whenever the qualified name ends with the name, mayBeNamed says maybe
+      if (q && /(^|\.)RunPython$/.test(q)) assert.ok(mayBeNamed(fn, names), c.text);
+    }
+    const calls = root.descendantsOfType('call').filter((c): c is Node => !!c);
+    assert.equal(mayBeNamed(calls[1].childForFieldName('function'), names), true); // m.RunPython
+    assert.equal(mayBeNamed(calls[2].childForFieldName('function'), names), false); // os.path.join
+    assert.equal(mayBeNamed(calls[3].childForFieldName('function'), names), false); // (lambda ...)(1)
+    assert.equal(mayBeNamed(calls[1], names), true); // a call's name is its callee's
+    assert.equal(mayBeNamed(find(root, 'identifier', 'g'), names), true); // a name may be an alias
   });
 });
 

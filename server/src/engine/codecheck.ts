@@ -11,7 +11,7 @@ import type { PyModule } from './parser';
 import type { DjangoProject, FileSystem, ProjectFile } from './project';
 import { isDeferredFix, type BaseContext, type DeferredFix, type FileContext, type ReportArgs, type Rule, type TemplateContext, type Where } from './rule';
 import { ProjectSource } from './projectsource';
-import { SemanticModel } from './semantic';
+import { BINDER_TYPES, BINDER_TYPE_SET, SemanticModel } from './semantic';
 import { isHtmlTemplate } from './templateDirs';
 import { looksLikeHtml, looksLikeJinja, parseTemplate } from './templates';
 import type { LineIndex } from './text';
@@ -290,6 +290,11 @@ class FileShared {
     return (this.editorValue ??= new ModuleEditor(this.module));
   }
 
+  /** The semantic model if some rule took it and it was not built yet (it can take the runner's walk). */
+  get unbuiltSemantic(): SemanticModel | undefined {
+    return this.semanticValue && !this.semanticValue.built ? this.semanticValue : undefined;
+  }
+
   get semantic(): SemanticModel {
     if (!this.semanticValue) {
       const { dotted, isPackage } = moduleNameOf(this.root, this.file.path);
@@ -436,10 +441,30 @@ export class CodeChecker {
       }
     }
     if (byType.size > 0) {
-      // the matching happens inside tree-sitter: no JS object for the nodes no rule visits
-      for (const n of (module.tree as Tree).rootNode.descendantsOfType([...byType.keys()])) {
+      // the matching happens inside tree-sitter: no JS object for the nodes no rule visits; one
+      // walk of the tree also finds what the semantic model is built from, when a rule took it
+      const semantic = shared.unbuiltSemantic;
+      const types = [...byType.keys()];
+      if (semantic) for (const t of BINDER_TYPES) if (!byType.has(t)) types.push(t);
+      const nodes = (module.tree as Tree).rootNode.descendantsOfType(types);
+      // each node's type read once (a call into the parser)
+      const nodeTypes: string[] = new Array<string>(nodes.length);
+      if (semantic) {
+        const binders: Node[] = [];
+        for (let i = 0; i < nodes.length; i++) {
+          const n = nodes[i];
+          if (!n) continue;
+          const t = (nodeTypes[i] = n.type);
+          if (BINDER_TYPE_SET.has(t)) binders.push(n);
+        }
+        semantic.supply(binders);
+      } else for (let i = 0; i < nodes.length; i++) nodeTypes[i] = nodes[i]?.type ?? '';
+      for (let i = 0; i < nodes.length; i++) {
+        const n = nodes[i];
         if (!n) continue;
-        for (const v of byType.get(n.type) ?? []) {
+        const visitors = byType.get(nodeTypes[i]);
+        if (!visitors) continue;
+        for (const v of visitors) {
           if (failed.has(v.rule)) continue;
           try {
             v.fn(n);

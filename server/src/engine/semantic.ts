@@ -11,8 +11,10 @@
  *  - simple value tracking: a name bound exactly once in its scope, by `name = value`, gives that
  *    value (a literal, `request.GET['q']`...).
  *
- * It is built on first use (most files that reach the code rules never need it), with one walk of
- * the tree inside tree-sitter (`descendantsOfType`), and lives as long as the file's check.
+ * It is built on the first query (most files that reach the code rules never need it: a rule may
+ * take `ctx.semantic` in `create` and never ask it anything), from one walk of the tree inside
+ * tree-sitter (`descendantsOfType`): the code-rule runner hands it the nodes of its own walk
+ * (`supply`), so a file is walked once. It lives as long as the file's check.
  */
 import type { Node } from 'web-tree-sitter';
 
@@ -81,7 +83,8 @@ const SCOPE_TYPES: Record<string, ScopeKind> = {
   generator_expression: 'comprehension',
 };
 
-const BINDER_TYPES = [
+/** The node types the model is built from (the code-rule runner adds them to its walk: see `supply`). */
+export const BINDER_TYPES: readonly string[] = [
   ...Object.keys(SCOPE_TYPES),
   'import_statement',
   'import_from_statement',
@@ -122,6 +125,30 @@ export function field(n: Node, name: string): Node | null {
     fieldIds.set(name, id);
   }
   return id < 0 ? null : n.childForFieldId(id);
+}
+
+/**
+ * Whether `SemanticModel.qualifiedName(expr)` can be one of `names` or end with `.name` for one of
+ * them, told without the model: an attribute's qualified name ends with its attribute, a call's
+ * is its callee's, anything but an identifier (which may be an alias: ask the model) has none.
+ * False means it cannot; true means ask qualifiedName. For rules that look at every call for a
+ * few callee names (most calls are none of them).
+ */
+export function mayBeNamed(expr: Node | null | undefined, names: ReadonlySet<string>, depth = 0): boolean {
+  if (!expr || depth > 30) return false;
+  const n = unparen(expr);
+  switch (n.type) {
+    case 'identifier':
+      return true;
+    case 'attribute': {
+      const attr = field(n, 'attribute');
+      return !!attr && names.has(attr.text);
+    }
+    case 'call':
+      return mayBeNamed(field(n, 'function'), names, depth + 1);
+    default:
+      return false;
+  }
 }
 
 /** Strips parentheses: `((x))` -> `x`. */
@@ -165,11 +192,16 @@ function dottedText(n: Node | null): string {
   return n ? n.namedChildren.filter((c): c is Node => !!c && c.type === 'identifier').map((c) => c.text).join('.') : '';
 }
 
+/** BINDER_TYPES as a set. */
+export const BINDER_TYPE_SET: ReadonlySet<string> = new Set(BINDER_TYPES);
+
 export class SemanticModel {
-  readonly module: Scope;
+  private moduleScope: Scope | undefined;
   /** Every scope, in document order of their start. */
   private readonly scopes: Scope[] = [];
   private readonly scopeByNode = new Map<number, Scope>();
+  /** The binder nodes of the whole tree in document order, when the code-rule runner walked it already. */
+  private supplied: (Node | null)[] | undefined;
 
   /**
    * @param root the module node of the file's tree
@@ -180,9 +212,34 @@ export class SemanticModel {
     readonly root: Node,
     readonly dotted = '',
     readonly isPackage = false,
-  ) {
-    this.module = this.newScope('module', root, undefined);
-    this.build();
+  ) {}
+
+  /** The module's scope (the model is built on first use). */
+  get module(): Scope {
+    return this.moduleScope ?? this.ensure();
+  }
+
+  /** Whether the model was built already (a query was made). */
+  get built(): boolean {
+    return this.moduleScope !== undefined;
+  }
+
+  /**
+   * Gives the model the nodes of BINDER_TYPES in the whole tree, in document order (what
+   * `root.descendantsOfType(BINDER_TYPES)` returns; other types among them are ignored), so
+   * that building it needs no walk of its own. Ignored once built.
+   */
+  supply(nodes: (Node | null)[]): void {
+    if (!this.moduleScope) this.supplied = nodes;
+  }
+
+  private ensure(): Scope {
+    if (this.moduleScope) return this.moduleScope;
+    const module = (this.moduleScope = this.newScope('module', this.root, undefined));
+    const nodes = this.supplied ?? this.root.descendantsOfType(BINDER_TYPES as string[]);
+    this.supplied = undefined;
+    this.build(nodes);
+    return module;
   }
 
   private newScope(kind: ScopeKind, node: Node, parent: Scope | undefined, name?: string): Scope {
@@ -213,14 +270,14 @@ export class SemanticModel {
   }
 
   /** The scope a binding at `n` goes to: comprehension variables stay in theirs, walrus targets do not. */
-  private build(): void {
-    const nodes = this.root.descendantsOfType(BINDER_TYPES);
+  private build(nodes: (Node | null)[]): void {
     const stack: Scope[] = [this.module];
     for (const n of nodes) {
       if (!n) continue;
+      const t = n.type;
+      if (!BINDER_TYPE_SET.has(t)) continue;
       while (stack.length > 1 && stack[stack.length - 1].end <= n.startIndex) stack.pop();
       const scope = stack[stack.length - 1];
-      const t = n.type;
       const scopeKind = SCOPE_TYPES[t];
       if (scopeKind) {
         const nameNode = scopeKind === 'function' || scopeKind === 'class' ? field(n, 'name') : null;
@@ -403,6 +460,7 @@ export class SemanticModel {
 
   /** The scope a class/function/lambda/comprehension node opens. */
   scopeFor(n: Node): Scope | undefined {
+    this.ensure();
     return this.scopeByNode.get(n.id);
   }
 
@@ -617,6 +675,7 @@ export class SemanticModel {
 
   /** Whether the file imports `module` (or something from it) anywhere. */
   importsModule(prefix: string): boolean {
+    this.ensure();
     for (const s of this.scopes) {
       for (const list of s.bindings.values()) for (const b of list) if (b.kind === 'import' && b.qualified && (b.qualified === prefix || b.qualified.startsWith(prefix + '.'))) return true;
       if (s.starImports.some((m) => m === prefix || m.startsWith(prefix + '.'))) return true;
@@ -626,6 +685,7 @@ export class SemanticModel {
 
   /** Every scope of the file, in document order. */
   allScopes(): readonly Scope[] {
+    this.ensure();
     return this.scopes;
   }
 }
