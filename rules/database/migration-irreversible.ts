@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { Node } from 'web-tree-sitter';
-import { field, appendArgumentEdit, callArgs, defineRule, mayBeNamed, unparen, type FileSystem, type FixSpec } from '../../server/src/engine';
+import { field, appendArgumentEdit, callArgs, defineRule, mayBeNamed, scanCalls, unparen, unwrap, type FileSystem, type FixSpec, type TextCall } from '../../server/src/engine';
 
 const NUMBERED = /^(\d+)_.*\.py$/;
 
@@ -27,6 +27,17 @@ const OPERATIONS: Record<string, { reverse: string; position: number }> = {
 
 /** The last names operationOf accepts. */
 const OPERATION_NAMES: ReadonlySet<string> = new Set(Object.keys(OPERATIONS));
+
+const RUN = /\bRun(?:Python|SQL)\b/;
+
+/** A RunPython/RunSQL call read from the text that this rule can report: no splat, its reverse argument absent or None. */
+function mayBeIrreversible(c: TextCall): boolean {
+  if (c.args.some((a) => a.splat)) return false;
+  const spec = OPERATIONS[c.name];
+  const keyword = c.args.filter((a) => a.keyword === spec.reverse).at(-1);
+  const reverse = keyword ?? c.args.filter((a) => !a.keyword)[spec.position];
+  return !reverse || unwrap(reverse.value) === 'None';
+}
 
 /** `migrations.RunPython` -> RunPython, through the imports (django.db.migrations[.operations[.special]]). */
 function operationOf(q: string | undefined): string | undefined {
@@ -59,7 +70,15 @@ export default defineRule({
     },
   },
   files: 'migrations',
-  prefilter: /\bRun(?:Python|SQL)\b/,
+  // a RunPython/RunSQL call without a reverse (or with None) in the text, or a use of the names
+  // the text does not tell (an alias, a reference): most migrations give the reverse
+  prefilter: {
+    test(text: string): boolean {
+      if (!RUN.test(text)) return false;
+      const scan = scanCalls(text, OPERATION_NAMES, RUN);
+      return scan.unsure || scan.calls.some(mayBeIrreversible);
+    },
+  },
   create(ctx) {
     const model = ctx.semantic;
     // only the app's most recent migration: the one a rollback of the last release crosses first

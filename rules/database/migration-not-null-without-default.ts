@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import * as path from 'node:path';
-import { callArgs, defineRule, field as fieldOf, mayBeNamed, stringContent, unparen, type FileContext, type SemanticModel } from '../../server/src/engine';
+import { callArgs, defineRule, dottedCall, field as fieldOf, mayBeNamed, scanCalls, stringContent, unparen, unwrap, type FileContext, type SemanticModel, type TextCall } from '../../server/src/engine';
 
 /** Django's own model fields (a third-party field may fill existing rows itself: not judged). */
 const DJANGO_FIELD = /^django\.(db\.models|contrib\.postgres\.fields|contrib\.gis\.db\.models)(\.fields(\.\w+)?)?\.(\w+)$/;
@@ -18,6 +18,35 @@ function operationOf(q: string | undefined): string | undefined {
 const ADD_FIELD: ReadonlySet<string> = new Set(['AddField']);
 const CREATE_MODEL_NAME: ReadonlySet<string> = new Set(['CreateModel']);
 const SEPARATE: ReadonlySet<string> = new Set(['SeparateDatabaseAndState']);
+
+const ADD_FIELD_TEXT = /\bAddField\b/;
+const DATE_FIELDS = new Set(['DateTimeField', 'DateField', 'TimeField']);
+
+/**
+ * An AddField call read from the text that this rule can report: its field is built in the call
+ * (`field=models.X(...)`) without null=True, a default, db_default or primary_key=True (and, for
+ * `models.X`, where X is the class name, not one of the fields that are no problem).
+ */
+function mayAddNotNull(c: TextCall): boolean {
+  if (c.args.some((a) => a.splat)) return false;
+  const field = c.args.filter((a) => a.keyword === 'field').at(-1) ?? c.args.filter((a) => !a.keyword)[2];
+  if (!field) return false;
+  const call = dottedCall(field.value);
+  if (call === undefined) return false;
+  if (call === 'other') return true;
+  if (call.args.some((a) => a.splat)) return false;
+  const kw = new Map<string, string>();
+  for (const a of call.args) if (a.keyword) kw.set(a.keyword, unwrap(a.value));
+  if (kw.get('null') === 'True' || kw.has('default') || kw.has('db_default') || kw.get('primary_key') === 'True') return false;
+  // `models.CharField`: the class is the attribute (a bare name may be an alias of anything)
+  if (call.dotted) {
+    const cls = call.name;
+    if (NO_PROBLEM.has(cls)) return false;
+    if (kw.get('blank') === 'True' && EMPTY_STRING.has(cls)) return false;
+    if (DATE_FIELDS.has(cls) && (kw.get('auto_now') === 'True' || kw.get('auto_now_add') === 'True')) return false;
+  }
+  return true;
+}
 
 const isTrue = (n: Node | undefined) => !!n && unparen(n).type === 'true';
 
@@ -114,7 +143,15 @@ export default defineRule({
     },
   },
   files: 'migrations',
-  prefilter: /\bAddField\b/,
+  // an AddField call whose field can be NOT NULL without a default in the text, or a use of the
+  // name the text does not tell (an alias, a reference): most added fields are nullable or have one
+  prefilter: {
+    test(text: string): boolean {
+      if (!ADD_FIELD_TEXT.test(text)) return false;
+      const scan = scanCalls(text, ADD_FIELD, ADD_FIELD_TEXT);
+      return scan.unsure || scan.calls.some(mayAddNotNull);
+    },
+  },
   create(ctx) {
     const model = ctx.semantic;
     let created: Set<string> | undefined;

@@ -35,6 +35,7 @@ export * from './gitignore';
 export * from './gitindex';
 export * from './dotenv';
 export * from './semantic';
+export * from './textcalls';
 export * from './settingsLoader';
 export * from './templates';
 export * from './templateDirs';

@@ -257,10 +257,19 @@ export interface ProjectContext extends BaseContext, Verdicts {
   readFile(path: string): string | undefined;
 }
 
+/** A test of a file's text (a RegExp is one). */
+export interface Prefilter {
+  test(text: string): boolean;
+}
+
 export interface Rule {
   meta: RuleMeta;
-  /** For code and template rules: a file whose text does not match is not parsed at all. */
-  prefilter?: RegExp;
+  /**
+   * For code and template rules: a file whose text does not match is not parsed at all. A
+   * regular expression, or any cheap test of the text (engine/textcalls.ts reads calls from it):
+   * it must match every file where the rule can report (test/unit/prefilters.test.ts).
+   */
+  prefilter?: Prefilter;
   /**
    * For code rules: which Python files they see. Default `code`: application code, never
    * migrations. `migrations`: migration modules only (read as code, never imported). Test files
