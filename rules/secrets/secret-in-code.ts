@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { Node } from 'web-tree-sitter';
-import { field, defineRule, maskSecret, plainStringInfo, plainText, unparen, type FileContext, type FixSpec } from '../../server/src/engine';
+import { field, defineRule, maskSecret, plainStringInfo, plainText, unparen, type CodeVisitors, type FileContext, type FixSpec } from '../../server/src/engine';
 
 /** Token formats that are credentials wherever they appear. */
 const KNOWN: { name: string; re: RegExp }[] = [
@@ -95,9 +95,11 @@ export default defineRule({
     const reported = new Set<number>();
     const text = ctx.module.text;
     const knownIn = KNOWN_PREFILTER.test(text);
-    return {
+    // a file skipped, or without any known token format, asks for no node at all (strings are
+    // the most numerous nodes: the walk does not collect them then)
+    if (skip) return {};
+    const visitors: CodeVisitors = {
       assignment(a) {
-        if (skip) return;
         const left = field(a, 'left');
         const right = field(a, 'right');
         const name = left ? targetName(left) : undefined;
@@ -121,7 +123,7 @@ export default defineRule({
       string(node) {
         // the parts of an implicit concatenation are judged together ("-----BEGIN..." "MII...")
         const s = node.parent?.type === 'concatenated_string' ? node.parent : node;
-        if (skip || !knownIn || reported.has(s.id)) return;
+        if (reported.has(s.id)) return;
         reported.add(s.id);
         const content = s.text;
         for (const k of KNOWN) {
@@ -132,5 +134,7 @@ export default defineRule({
         }
       },
     };
+    if (!knownIn) delete visitors.string;
+    return visitors;
   },
 });
