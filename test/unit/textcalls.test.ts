@@ -64,6 +64,10 @@ describe('migration prefilters read the calls', () => {
     assert.equal(p.test('ops = [migrations.RunPython(f, g), migrations.RunSQL("x", reverse_sql="y"), migrations.RunPython(f, reverse_code=migrations.RunPython.noop)]'), false);
     assert.equal(p.test('ops = [migrations.RunPython(**kw)]'), false);
     assert.equal(p.test('ops = [migrations.RunPython(f)]'), true);
+    // a lambda's parameters are no arguments of the call
+    assert.equal(p.test('ops = [migrations.RunPython(lambda apps, schema_editor: None)]'), true);
+    assert.equal(p.test('ops = [migrations.RunPython(lambda apps, schema_editor: None, lambda a, b: None)]'), false);
+    assert.equal(p.test('ops = [migrations.RunPython(lambda a=lambda: 0, b=1: None)]'), true);
     assert.equal(p.test('ops = [migrations.RunPython(f, None)]'), true);
     assert.equal(p.test('ops = [migrations.RunSQL("x", reverse_sql=(None))]'), true);
     assert.equal(p.test('ops = [migrations.RunSQL("x", reverse_code="y")]'), true);

@@ -132,11 +132,16 @@ function textArgs(m: string, open: number, close: number): TextArg[] {
   const parts: string[] = [];
   let depth = 0;
   let start = open + 1;
+  // a lambda's parameters are separated by commas too: `RunPython(lambda apps, editor: None)`
+  let lambdas = 0;
   for (let i = open + 1; i < close; i++) {
     const c = m[i];
     if (c === '(' || c === '[' || c === '{') depth++;
     else if (c === ')' || c === ']' || c === '}') depth--;
-    else if (c === ',' && depth === 0) {
+    else if (depth !== 0) continue;
+    else if (c === 'l' && m.startsWith('lambda', i) && !IDENT.test(m[i - 1]) && !IDENT.test(m[i + 6] ?? '')) lambdas++;
+    else if (c === ':' && lambdas > 0 && m[i + 1] !== '=') lambdas--;
+    else if (c === ',' && lambdas === 0) {
       parts.push(m.slice(start, i));
       start = i + 1;
     }
