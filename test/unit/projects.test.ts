@@ -152,6 +152,24 @@ const SHAPES: Record<string, Shape> = {
     production: ['settings', /^DJANGO_SETTINGS_MODULE default in wsgi\.py$/],
     repository: ['app', /^the manage\.py at the root of the analysed folder has no settings module of its own/],
   },
+  // the production module ends by running a file the repository does not hold (meinberlin, mathesar:
+  // `try: from .local import *`, gitignored) or a placeholder an operator replaces (linkding:
+  // `from .custom import *`), or execs local_settings.py (online-judge); fix-placement.test.ts
+  'override-local': {
+    findings: [
+      'DJR106 mysite/settings/base.py:7',
+      ...['DJR204', 'DJR301', 'DJR302', 'DJR303', 'DJR304', 'DJR314', 'DJR801', 'DJR802'].map((c) => `${c} mysite/settings/production.py:1`),
+    ],
+    production: ['mysite.settings.production', /^named like production$/],
+  },
+  'override-exec': {
+    findings: ['DJR106 mysite/settings.py:7', ...['DJR301', 'DJR302', 'DJR303', 'DJR304', 'DJR314', 'DJR801', 'DJR802'].map((c) => `${c} mysite/settings.py:1`)],
+    production: ['mysite.settings', /^DJANGO_SETTINGS_MODULE default in wsgi\.py$/],
+  },
+  'override-tail': {
+    findings: ['DJR106 mysite/settings/prod.py:10', ...['DJR301', 'DJR302', 'DJR303', 'DJR304', 'DJR314', 'DJR802'].map((c) => `${c} mysite/settings/prod.py:1`)],
+    production: ['mysite.settings.prod', /^named like production$/],
+  },
 };
 
 describe('project shapes (issue 12)', () => {

@@ -11,7 +11,7 @@ import { envLookupSites, ScopeCache, type Binding, type EnvLookupSite, type Modu
 import { settingsEvaluator } from './settingsLoader';
 import { detectPackages, PACKAGE_TITLES, type PackageId } from './packages';
 import { pendingFixIds } from './fix';
-import { ParseCache, parseVariant, type PyModule } from './parser';
+import { ParseCache, parseVariant, type PyModule, type TopStmt } from './parser';
 import { findDjangoProjects, listFiles, looksBinary, MAX_FILE_BYTES, NodeFileSystem, type DjangoProject, type FileInventory, type FileSystem, type ProjectFile } from './project';
 import { installedVersion, loadDependencies, mayInstall, type DependencyModel } from './dependencies';
 import type { Requirement, RequirementProblem } from './requirements';
@@ -1380,9 +1380,31 @@ class SettingsContextImpl {
     if (b && b.stmt.module === this.home && b.stmt.node.t === 'assign' && b.stmt.node.targets.length === 1 && !b.conditional && b.mutations.length === 0) {
       return [ed.replaceNode(b.stmt.top, b.stmt.node.value, valueSrc)];
     }
+    if (b && b.stmt.module === this.home && !b.conditional) return [ed.insertStatement(`${name} = ${valueSrc}`, b.stmt.top)];
     const family = name.split('_')[0] + '_';
-    const after = b && b.stmt.module === this.home && !b.conditional ? b.stmt.top : ed.lastAssignmentWithPrefix(family);
-    return [ed.insertStatement(`${name} = ${valueSrc}`, after)];
+    return [ed.insertSetting(`${name} = ${valueSrc}`, { near: ed.lastAssignmentWithPrefix(family), floor: b && this.floorOf(b) })];
+  }
+
+  /**
+   * The statement of the home module a new assignment of `b`'s name must follow to take effect:
+   * `b`'s own (last) statement there, else the star import or include() there that brings `b`
+   * in (the last one when several do); undefined when `b` comes from elsewhere (an overlay's
+   * production module).
+   */
+  private floorOf(b: Binding): TopStmt | undefined {
+    if (b.stmt.module === this.home) return lastStmtOf(b);
+    const from = b.stmt.module;
+    const reaches = (m: PyModule): boolean => {
+      if (m === from) return true;
+      const s = this.scopeOf?.(m);
+      return !!s && (s.starImports.some((x) => x.module === from) || s.includes.some((x) => x.module === from));
+    };
+    let floor: TopStmt | undefined;
+    for (const e of [...this.scope.starImports, ...this.scope.includes]) {
+      if (e.origin.module !== this.home || !reaches(e.module)) continue;
+      if (!floor || e.origin.top.start > floor.start) floor = e.origin.top;
+    }
+    return floor;
   }
 
   setDictKeyEdits(dictName: string, keys: string[], valueSrc: string): Edit[] {
@@ -1408,8 +1430,8 @@ class SettingsContextImpl {
     // Not a literal we can edit: assign the key explicitly in the production module.
     const pe = this.editor;
     const target = dictName + keys.map((k) => `[${pe.str(k)}]`).join('');
-    const after = b.stmt.module === this.home ? lastStmtOf(b) : undefined;
-    return [pe.insertStatement(`${target} = ${valueSrc}`, after)];
+    const src = `${target} = ${valueSrc}`;
+    return [b.stmt.module === this.home ? pe.insertStatement(src, lastStmtOf(b)) : pe.insertSetting(src, { floor: this.floorOf(b) })];
   }
 
   /**

@@ -8,6 +8,7 @@ import type { ModuleScope } from './evaluator';
 import { importSlot, type ImportShape } from './importOrder';
 import { lineLimit } from './linefit';
 import type { PyDictEntry, PyExpr, PyStmt } from './ir';
+import { trailingOverrides } from './overrides';
 import type { PyModule, TopStmt } from './parser';
 import type { Edit } from './types';
 
@@ -436,17 +437,56 @@ export class ModuleEditor {
     }
   }
 
-  /** Inserts a new top-level statement after `after` (or at the end of the module). */
+  /**
+   * Inserts a new top-level statement right after `after` (a statement it must follow), or, with
+   * no `after`, as insertSetting places a new setting.
+   */
   insertStatement(source: string, after?: TopStmt): Edit {
+    return after ? this.insertAfter(source, after) : this.insertSetting(source);
+  }
+
+  /**
+   * Inserts a new setting. It goes above the module's first trailing override that follows
+   * `floor` (engine/overrides.ts: a star import, include() or exec() after the module's own
+   * settings, such as `try: from .local import *`), so that the file it runs can still change the
+   * setting, as it can every setting above it; `floor` is the statement the new one must follow
+   * (where the setting's current value comes from). Within that, after `near` (a related
+   * assignment) when it lies there, else at the end of the module or right above that override.
+   * Every new setting of a module is placed by this one rule.
+   */
+  insertSetting(source: string, opts: { near?: TopStmt; floor?: TopStmt } = {}): Edit {
+    const { near, floor } = opts;
+    const limit = trailingOverrides(this.module).find((o) => !floor || o.top.start >= floor.end)?.top;
+    if (near && (!floor || near.start >= floor.start) && (!limit || near.end <= limit.start)) return this.insertAfter(source, near);
+    if (limit) return this.insertAbove(source, limit);
     const text = this.module.text;
-    if (after) {
-      const line = this.module.lines.positionAt(after.end).line;
-      const off = this.module.lines.lineStart(line + 1);
-      const lead = off >= text.length && !/[\r\n]$/.test(text) ? this.eol : '';
-      return this.insert(off, lead + source + this.eol);
-    }
     const lead = text.length === 0 ? '' : /(\r?\n){2}$/.test(text) ? '' : /\r?\n$/.test(text) ? this.eol : this.eol + this.eol;
     return this.insert(text.length, lead + source + this.eol);
+  }
+
+  private insertAfter(source: string, after: TopStmt): Edit {
+    const text = this.module.text;
+    const line = this.module.lines.positionAt(after.end).line;
+    const off = this.module.lines.lineStart(line + 1);
+    const lead = off >= text.length && !/[\r\n]$/.test(text) ? this.eol : '';
+    return this.insert(off, lead + source + this.eol);
+  }
+
+  /**
+   * A new statement above top-level statement `stmt`: right after the statement before it, so
+   * the comments above `stmt` (`# Override with local settings`) stay with it; a blank line
+   * before the new statement, and after it when none follows.
+   */
+  private insertAbove(source: string, stmt: TopStmt): Edit {
+    const lines = this.module.lines;
+    const i = this.module.stmts.indexOf(stmt);
+    const prev = i > 0 ? this.module.stmts[i - 1] : undefined;
+    const own = lines.lineStart(lines.positionAt(stmt.start).line);
+    let off = prev ? lines.lineStart(lines.positionAt(prev.end).line + 1) : own;
+    if (off > stmt.start) off = own; // `X = 1; from .local import *` on one line
+    const rest = this.module.text.slice(off);
+    const blankAfter = /^[ \t]*(\r\n|\r|\n)/.test(rest);
+    return this.insert(off, (off > 0 ? this.eol : '') + source + this.eol + (blankAfter ? '' : this.eol));
   }
 
   /** The last top-level assignment whose target starts with `prefix` (e.g. SECURE_). */

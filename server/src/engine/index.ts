@@ -37,6 +37,7 @@ export * from './dotenv';
 export * from './semantic';
 export * from './textcalls';
 export * from './settingsLoader';
+export * from './overrides';
 export * from './templates';
 export * from './templateDirs';
 export * from './trusted';
