@@ -155,6 +155,11 @@ const SHAPES: Record<string, Shape> = {
   // the production module ends by running a file the repository does not hold (meinberlin, mathesar:
   // `try: from .local import *`, gitignored) or a placeholder an operator replaces (linkding:
   // `from .custom import *`), or execs local_settings.py (online-judge); fix-placement.test.ts
+  // DJR106 and the move-to-.env fixes of DJR102/DJR104 in one project (django-oscar's sandbox): env-example-once.test.ts
+  'dotenv-both': {
+    findings: ['DJR102 mysite/settings.py:7', 'DJR104 mysite/settings.py:38', 'DJR106 mysite/settings.py:7', 'DJR314 mysite/settings.py:1', 'DJR801 mysite/settings.py:1', 'DJR802 mysite/settings.py:1'],
+    production: ['mysite.settings', /^DJANGO_SETTINGS_MODULE default in wsgi\.py$/],
+  },
   'override-local': {
     findings: [
       'DJR106 mysite/settings/base.py:7',

@@ -1221,9 +1221,12 @@ class ProjectRun {
       djangoVersion: this.djangoVersion,
       djangoVersionPinned: this.djangoVersionPinned,
       uses: (pkg) => this.packages.has(pkg),
+      envExamples: () => (this.envExampleFiles ??= this.files.filter((f) => f.kind === 'env-example').map((f) => f.path)),
       report: (args) => this.report(rule, args, sink),
     };
   }
+
+  private envExampleFiles: string[] | undefined;
 
   private reportEnv: ReportEnv | undefined;
 

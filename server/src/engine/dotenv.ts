@@ -14,6 +14,9 @@ import { LineIndex } from './text';
 import type { Edit, FixSpec } from './types';
 import type { EnvInfo, Value } from './values';
 
+/** The first line of an example file a fix creates. */
+export const ENV_EXAMPLE_HEADER = '# Environment variables the settings read. Values go in .env (never committed).';
+
 /** The names an example file may have, in order of preference. */
 export const ENV_EXAMPLE_NAMES = ['.env.example', '.env.sample', '.env.template', '.env.dist', 'env.example'];
 
@@ -142,11 +145,33 @@ export function dotenvPath(fs: FileSystem, projectRoot: string): string {
   return path.join(projectRoot, '.env');
 }
 
-/** The example file beside `envFile` (an existing one, else `.env.example`). */
+/** The example file beside `envFile` (an existing one, else `.env.example`); envExampleTarget also looks elsewhere. */
 export function envExamplePath(fs: FileSystem, envFile: string): string {
+  return envExampleTarget(fs, envFile);
+}
+
+const PRODUCTION_WORD = /(?:^|[._-])(?:prod|production|live|deploy)(?:[._-]|$)/i;
+
+/**
+ * The example file every fix lists variables in (DJR106 and every "Move to .env"), so that two
+ * fixes never write to two files nor create one twice: an existing example file beside
+ * `envFile` (by preference `.env.example`, `.env.sample`, `.env.template`, `.env.dist`,
+ * `env.example`, then one named for production, then any other such as `.env.local.example`),
+ * else the shallowest one elsewhere among `examples` (the project's example files: a
+ * `config/.env.template`), else a new `.env.example` beside `envFile`.
+ */
+export function envExampleTarget(fs: FileSystem, envFile: string, examples: readonly string[] = []): string {
   const dir = path.dirname(envFile);
   for (const n of ENV_EXAMPLE_NAMES) if (fs.exists(path.join(dir, n))) return path.join(dir, n);
+  const beside = examples.filter((f) => path.dirname(f) === dir && fs.exists(f)).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  if (beside.length > 0) return beside[0];
+  const elsewhere = examples.filter((f) => fs.exists(f)).sort((a, b) => a.split(path.sep).length - b.split(path.sep).length || a.localeCompare(b));
+  if (elsewhere.length > 0) return elsewhere[0];
   return path.join(dir, '.env.example');
+}
+
+function rank(file: string): number {
+  return PRODUCTION_WORD.test(path.basename(file)) ? 0 : 1;
 }
 
 /** Edits that make git ignore `file` (a line in the `.gitignore` beside it), or none if it already is. */
@@ -178,7 +203,7 @@ export interface MoveToDotenvPlan {
  * defines with another value (the existing line is never overwritten), a .env that git tracks.
  * `alsoList`: more variable names for `.env.example` (every variable the settings read).
  */
-export function moveToDotenvPlan(fs: FileSystem, projectRoot: string, vars: { name: string; value: string }[], alsoList: string[] = []): MoveToDotenvPlan | { refused: string } {
+export function moveToDotenvPlan(fs: FileSystem, projectRoot: string, vars: { name: string; value: string }[], alsoList: string[] = [], examples: readonly string[] = []): MoveToDotenvPlan | { refused: string } {
   const envFile = dotenvPath(fs, projectRoot);
   // a .env that git tracks is published with every commit: never a place for a secret (DJR109)
   if (gitTracked(fs, envFile).state === 'tracked') return { refused: `${path.basename(envFile)} is tracked by git (DJR109): not moved there` };
@@ -205,7 +230,7 @@ export function moveToDotenvPlan(fs: FileSystem, projectRoot: string, vars: { na
   }
   if (lines.length > 0) edits.push(appendLinesEdit(fs, envFile, lines));
   edits.push(...gitignoreEdits(fs, envFile));
-  edits.push(...envExampleEdits(fs, envExamplePath(fs, envFile), [...vars.map((v) => v.name), ...alsoList], '# Environment variables the settings read. Values go in .env (never committed).'));
+  edits.push(...envExampleEdits(fs, envExampleTarget(fs, envFile, examples), [...vars.map((v) => v.name), ...alsoList], ENV_EXAMPLE_HEADER));
   return { edits, envFile };
 }
 
@@ -221,7 +246,7 @@ export function variablesRead(ctx: SettingsContext): string[] {
  * moveToDotenvPlan): the finding says why.
  */
 export function moveToDotenv(ctx: SettingsContext, literal: Extract<Value, { kind: 'str' }>, variable: string, label: string): { fix: FixSpec } | { refused: string } {
-  const plan = moveToDotenvPlan(ctx.fs, ctx.project.root, [{ name: variable, value: literal.value }], variablesRead(ctx));
+  const plan = moveToDotenvPlan(ctx.fs, ctx.project.root, [{ name: variable, value: literal.value }], variablesRead(ctx), ctx.envExamples?.());
   if ('refused' in plan) return plan;
   const ed = ctx.editorFor(literal.origin.module);
   const { expr, edits } = ed.envLookup(variable, 'str', undefined, literal.origin.top);
@@ -256,7 +281,7 @@ export function moveDefaultToDotenv(ctx: SettingsContext, env: EnvInfo, value: s
   // the default as written (a whole database URL, not the password parsed out of it)
   const lit = env.defaultOrigin?.node;
   const stored = lit && lit.t === 'str' && !lit.fstring ? lit.v : value;
-  const plan = variable ? moveToDotenvPlan(ctx.fs, ctx.project.root, [{ name: variable, value: stored }], variablesRead(ctx)) : { refused: 'not moved to .env: the variable name is not a literal' };
+  const plan = variable ? moveToDotenvPlan(ctx.fs, ctx.project.root, [{ name: variable, value: stored }], variablesRead(ctx), ctx.envExamples?.()) : { refused: 'not moved to .env: the variable name is not a literal' };
   if ('refused' in plan) {
     return {
       refused: plan.refused,
@@ -285,6 +310,7 @@ export function rotateSecretKeyFix(ctx: SettingsContext, literal: Extract<Value,
       { name: fallbackVar, value: old },
     ],
     variablesRead(ctx),
+    ctx.envExamples?.(),
   );
   if ('refused' in plan) return undefined;
   const ed = ctx.editorFor(literal.origin.module);

@@ -3,8 +3,9 @@
  * overlap an earlier one's left for the next pass. Edits that create files (`.env`) are applied
  * to the file's current content (empty when it does not exist).
  */
+import * as path from 'node:path';
 import { applyEdits, editsByFile, fixToApply } from './fix';
-import type { FileSystem } from './project';
+import { classify, type FileSystem } from './project';
 import { withTextEol } from './text';
 import type { Edit, Finding, Fix } from './types';
 
@@ -18,6 +19,22 @@ export interface FixOptions {
 /** The name an inserted top-level statement assigns (`NAME = ...`), if it is one. */
 function assignedName(text: string): string | undefined {
   return /^\s*([A-Za-z_]\w*)\s*=(?!=)/.exec(text)?.[1];
+}
+
+function isDotenvFile(file: string): boolean {
+  const kind = classify(path.basename(file));
+  return kind === 'env' || kind === 'env-example';
+}
+
+/** The variables `NAME=...` lines of a dotenv text define. */
+function dotenvNames(text: string): Set<string> {
+  return new Set([...text.matchAll(/^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.]*)[ \t]*=/gm)].map((m) => m[1]));
+}
+
+function sharesVariable(a: string, b: string): boolean {
+  const names = dotenvNames(a);
+  for (const n of dotenvNames(b)) if (names.has(n)) return true;
+  return false;
 }
 
 export interface FixPassResult {
@@ -38,6 +55,12 @@ function conflicts(e: Edit, t: Edit): boolean {
   // two fixes creating the same setting here (e.g. `REST_FRAMEWORK = {...}` with different
   // keys): the second waits for the next pass, where it adds its key to the first one's
   if (sameInsert && assignedName(e.newText) !== undefined && assignedName(e.newText) === assignedName(t.newText)) return true;
+  // two fixes creating one file with different texts (each would write its own header), or
+  // listing the same variable in a dotenv file (DJR106 and a move to .env both adding every
+  // variable the settings read to .env.example): the second waits for the next pass, where it
+  // adds only what is still missing
+  if (e.create && t.create && e.newText !== t.newText) return true;
+  if (sameInsert && isDotenvFile(e.file) && sharesVariable(e.newText, t.newText)) return true;
   if (e.start < t.end && t.start < e.end) return true;
   if (e.start === e.end && t.start < e.start && e.start < t.end) return true;
   // edits of two fixes that touch, one of them replacing or deleting text: each was written for

@@ -122,6 +122,11 @@ export interface BaseContext {
   report(args: ReportArgs): void;
   /** The packages the project uses (INSTALLED_APPS, MIDDLEWARE, requirements). */
   uses(pkg: PackageId): boolean;
+  /**
+   * The example dotenv files of the project (`.env.example`, `.env.local.example`...: FileKind
+   * 'env-example'), for envExampleTarget: every fix that lists variables picks the same file.
+   */
+  envExamples?(): readonly string[];
   /** Django version [major, minor]: the pinned one, else the current release. */
   readonly djangoVersion: [number, number];
   readonly djangoVersionPinned: boolean;
