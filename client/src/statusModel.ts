@@ -59,7 +59,9 @@ export function presentStatus(s: StatusParams | undefined): StatusPresentation {
     return { text: '$(question) No production settings', detail: `${prod?.productionReason ?? 'no Django project found'}${candidates} · ${counts}`, severity: s.projects.length > 0 ? 'warning' : severity, reason: prod?.productionReason };
   }
   const more = s.projects.length > 1 ? ` (+${s.projects.length - 1} project${s.projects.length > 2 ? 's' : ''})` : '';
-  return { text: `$(shield) ${prod.productionDotted}${more}`, detail: counts, severity, reason: prod.productionReason };
+  // files the module loads that the analysis could not read (a gitignored local.py): said in the tooltip
+  const unread = prod.unread?.length ? `; it also loads ${prod.unread.map((u) => u.file.split(/[\\/]/).pop()).join(', ')}, not read (not in the repository or exec'd): the settings ${prod.unread.length === 1 ? 'it' : 'they'} may set are unknown` : '';
+  return { text: `$(shield) ${prod.productionDotted}${more}`, detail: counts, severity, reason: prod.productionReason + unread };
 }
 
 export interface ProductionChoice {

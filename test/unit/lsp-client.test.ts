@@ -93,6 +93,10 @@ describe('client: status item and production module choices', () => {
     assert.equal(presentStatus(undefined).detail, 'analysing…');
     assert.match(presentStatus(status({ enabled: false })).detail, /disabled/);
     assert.equal(presentStatus(status({ projects: [] })).text, '$(question) No production settings');
+    // a file the module loads that the analysis could not read (a gitignored local.py) is said in the tooltip
+    const base = status().projects[0];
+    const unread = presentStatus(status({ projects: [{ ...base, unread: [{ file: '/w/a/mysite/settings/local.py', from: base.productionModule as string, line: 12, kind: 'star-import', state: 'missing', ignored: true }] }] }));
+    assert.equal(unread.reason, 'named like production; it also loads local.py, not read (not in the repository or exec\'d): the settings it may set are unknown');
   });
 
   test('the status says when production is unknown (with the candidates) or the configured module matches nothing', () => {

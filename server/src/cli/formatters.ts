@@ -3,7 +3,7 @@
  * and SARIF 2.1.0 (GitHub code scanning). Messages are already masked by the rules.
  */
 import * as path from 'node:path';
-import { acceptedJson, fixToApply, ruleDocUrl, type ChecklistJsonItem, type ChecklistReport, type Finding, type Note, type ProjectSummary, type Rule, type Severity } from '../engine';
+import { acceptedJson, fixToApply, ruleDocUrl, type ChecklistJsonItem, type ChecklistReport, type Finding, type Note, type ProjectSummary, type Rule, type Severity, unreadSentence } from '../engine';
 
 export type JsonChecklistItem = ChecklistJsonItem;
 
@@ -39,6 +39,13 @@ export interface JsonProduction {
    * Procfile...) are the project's, and why; null when the project reads its own folder.
    */
   repository: { folder: string; reason: string } | null;
+  /**
+   * Files the production settings run after their own settings whose settings are unknown
+   * (`from .local import *` of a gitignored local.py, exec of local_settings.py): `file` and
+   * `from` relative to the root, `line` of the statement, `state` missing | gitignored |
+   * not-followed, `ignored` (a missing file's path is gitignored).
+   */
+  unread: { file: string; from: string; line: number; state: string; ignored: boolean }[];
 }
 
 export function productionJson(root: string, projects: ProjectSummary[]): JsonProduction[] {
@@ -50,6 +57,7 @@ export function productionJson(root: string, projects: ProjectSummary[]): JsonPr
     candidates: p.candidates ?? [],
     overlays: (p.overlays ?? []).map((o) => relPath(root, o)),
     repository: p.repository ? { folder: path.relative(root, p.repository.root).split(path.sep).join('/') || '.', reason: p.repository.reason } : null,
+    unread: (p.unread ?? []).map((u) => ({ file: relPath(root, u.file), from: relPath(root, u.from), line: u.line, state: u.state, ignored: !!u.ignored })),
   }));
 }
 
@@ -64,7 +72,10 @@ export function productionNotes(projects: ProjectSummary[]): Note[] {
 
 function productionNote(p: ProjectSummary): Note {
     const file = p.productionModule ?? p.root;
-    if (p.productionDotted) return { file, kind: 'info', message: `production settings: ${p.productionDotted} (${p.productionReason})` };
+    if (p.productionDotted) {
+      const unread = p.unread?.length ? `; ${unreadSentence(p.unread, (f) => relPath(p.root, f))}` : '';
+      return { file, kind: 'info', message: `production settings: ${p.productionDotted} (${p.productionReason})${unread}` };
+    }
     const candidates = p.candidates && p.candidates.length > 0 ? `; candidates: ${p.candidates.join(', ')}` : '';
     const hint = p.settingsModules.length > 0 ? ' — name it with --production-settings (or production-settings-module in pyproject.toml)' : '';
     return { file, kind: 'info', message: `production settings: unknown, ${p.productionReason.replace(/^unknown: /, '')}${candidates}${hint}; settings rules did not run` };

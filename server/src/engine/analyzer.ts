@@ -8,6 +8,7 @@ import { BINARY_MESSAGE, buildFinding, CodeChecker, isCodeRule, isCodeRuleFile, 
 import { ruleEnabled } from './config';
 import { dictLiteralEntry, dictLiteralOf, ModuleEditor } from './edits';
 import { envLookupSites, ScopeCache, type Binding, type EnvLookupSite, type ModuleScope } from './evaluator';
+import { unreadOverrides, unreadPhrase, type UnreadOverride } from './overrides';
 import { settingsEvaluator } from './settingsLoader';
 import { detectPackages, PACKAGE_TITLES, type PackageId } from './packages';
 import { pendingFixIds } from './fix';
@@ -40,6 +41,12 @@ export interface ProjectSummary {
   configuredMissing?: string;
   /** The repository folder above `root` whose deployment files are the project's, and why (DjangoProject.repositoryRoot). */
   repository?: { root: string; reason: string };
+  /**
+   * Files the production settings run after their own settings (`from .local import *`, exec of
+   * local_settings.py) whose settings the analysis does not know: not in the checkout, ignored
+   * by git, or exec'd (engine/overrides.ts unreadOverrides).
+   */
+  unread?: UnreadOverride[];
   settingsModules: { path: string; dotted: string; role: string }[];
   packages: PackageId[];
   djangoVersion: [number, number];
@@ -556,6 +563,7 @@ class ProjectRun {
       ...(p.overlays ? { overlays: p.overlays } : {}),
       ...(p.configuredMissing ? { configuredMissing: p.configuredMissing } : {}),
       ...(p.repositoryRoot ? { repository: { root: p.repositoryRoot, reason: p.repositoryReason ?? '' } } : {}),
+      ...(this.settingsCtx && this.settingsCtx.unread.length > 0 ? { unread: this.settingsCtx.unread } : {}),
       settingsModules: p.settingsModules.map((m) => ({ path: m.path, dotted: m.dotted, role: m.role })),
       packages: [...this.packages].sort(),
       djangoVersion: this.djangoVersion,
@@ -1207,6 +1215,15 @@ class ProjectRun {
     return r;
   }
 
+  /** The file system and the project root (for the settings context's unread overrides). */
+  get fs(): FileSystem {
+    return this.an.fs;
+  }
+
+  get root(): string {
+    return this.project.root;
+  }
+
   get findingSink(): Finding[] {
     return this.findings;
   }
@@ -1313,6 +1330,31 @@ class SettingsContextImpl {
 
   get calls() {
     return this.scope.calls;
+  }
+
+  private unreadList: UnreadOverride[] | undefined;
+
+  /** The override files of the production settings whose settings are unknown (see unreadOverrides). */
+  get unread(): UnreadOverride[] {
+    return (this.unreadList ??= unreadOverrides(this.run.fs, this.run.root, this.modules));
+  }
+
+  /**
+   * A finding saying a setting "is not set" / "is not configured" in production, when the
+   * production settings also run a file the analysis cannot read (a gitignored local.py): it is
+   * not set in the repository, and that file may set it. Said in the message; the finding stays.
+   */
+  qualifyMissing(args: ReportArgs): ReportArgs {
+    if (this.unread.length === 0) return args;
+    const files = this.unread.map(unreadPhrase).join('; ');
+    // `X is not set (Django defaults to none): ...` keeps one parenthesis: `(local.py, ..., may set it; Django defaults to none)`
+    const re = /(^|\band |\bbut )([A-Z][A-Z0-9_]*) is not (set|configured)\b(?: \(([^()]*)\))?/;
+    const message = args.message;
+    if (!message || !re.test(message)) return args;
+    return {
+      ...args,
+      message: message.replace(re, (_m, lead: string, name: string, verb: string, aside?: string) => `${lead}${name} is not ${verb} in the repository (${files}, may ${verb === 'set' ? 'set' : 'configure'} it${aside ? `; ${aside}` : ''})`),
+    };
   }
 
   setting(name: string): Binding | undefined {
@@ -1457,7 +1499,7 @@ class SettingsContextImpl {
     const base = run.base({ meta: { code: '' } } as Rule);
     return {
       ...base,
-      report: (args) => run.report(self.currentRule as Rule, args, run.findingSink),
+      report: (args) => run.report(self.currentRule as Rule, self.qualifyMissing(args), run.findingSink),
       notApplicable: (reason) => run.verdict(self.currentRule as Rule, 'not-applicable', reason),
       notChecked: (reason) => run.verdict(self.currentRule as Rule, 'not-checked', reason),
       module: self.module,

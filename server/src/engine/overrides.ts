@@ -8,8 +8,11 @@
  * them (ModuleEditor.insertStatement), and a setting the repository does not set may still be set
  * there (the production module's decision line and "not set" findings say so).
  */
+import * as path from 'node:path';
+import { isGitIgnored } from './gitignore';
 import type { PyExpr, PyStmt } from './ir';
 import type { PyModule, TopStmt } from './parser';
+import { resolveModuleFile, type FileSystem } from './project';
 
 export type OverrideKind = 'star-import' | 'include' | 'exec';
 
@@ -22,6 +25,8 @@ export interface SettingsOverride {
    * literal file name of an include() or of the exec's statement (`local_settings.py`).
    */
   target?: string;
+  /** include(): the literal files inside `optional(...)` (the ones that may be absent). */
+  optionalFiles?: string[];
   /** Inside a `try` or an `if` (the file may be absent: `except ImportError: pass`). */
   optional: boolean;
 }
@@ -57,8 +62,9 @@ function find(module: PyModule, top: TopStmt, st: PyStmt, optional: boolean, dep
       const name = callName(st.value);
       if (st.value.t !== 'call' || !name) return;
       if (name === 'include') {
+        const optionalFiles = st.value.args.filter((a) => callName(a) === 'optional').map((a) => (a.t === 'call' ? literalFile(a.args) : undefined)).filter((f): f is string => !!f);
         const opt = st.value.args.some((a) => callName(a) === 'optional');
-        out.push({ top, kind: 'include', target: literalFile(st.value.args), optional: optional || opt });
+        out.push({ top, kind: 'include', target: literalFile(st.value.args), optional: optional || opt, optionalFiles });
       }
       else if (name === 'exec' || name === 'execfile') {
         // the file is often opened by the statement around it: `with open(... 'local_settings.py') as f: exec(f.read())`
@@ -132,4 +138,95 @@ export function trailingOverrides(module: PyModule): SettingsOverride[] {
   let c = cache.get(module);
   if (!c) cache.set(module, (c = compute(module)));
   return c.trailing;
+}
+
+/**
+ * A file a settings module runs as an override (see trailingOverrides) whose settings the
+ * analysis does not know: absent from the checkout (gitignored `local.py`, an operator's
+ * `settings_local.py`), present but ignored by git (this checkout's values, not the
+ * repository's), or run with exec(), which the evaluator does not follow.
+ */
+export interface UnreadOverride {
+  /** The file it runs (absolute; for an absent module, where Python would look first). */
+  file: string;
+  /** The settings module that runs it, and the line (1-based) of the statement. */
+  from: string;
+  line: number;
+  kind: OverrideKind;
+  state: 'missing' | 'gitignored' | 'not-followed';
+  /** For a missing file: whether git ignores that path (an operator's local file by design). */
+  ignored?: boolean;
+}
+
+const GLOB = /[*?[]/;
+
+/**
+ * The override files of `modules` (a production settings closure) whose settings are unknown:
+ * each trailing override whose file is not in the checkout, is ignored by git, or is exec'd.
+ */
+export function unreadOverrides(fs: FileSystem, root: string, modules: readonly PyModule[]): UnreadOverride[] {
+  const out: UnreadOverride[] = [];
+  const seen = new Set<string>();
+  const add = (m: PyModule, o: SettingsOverride, file: string, state: UnreadOverride['state'] | undefined) => {
+    if (!state || seen.has(file)) return;
+    seen.add(file);
+    const u: UnreadOverride = { file, from: m.path, line: m.lines.positionAt(o.top.start).line + 1, kind: o.kind, state };
+    if (state === 'missing') u.ignored = isGitIgnored(fs, file);
+    out.push(u);
+  };
+  const stateOf = (file: string | undefined): UnreadOverride['state'] | undefined => {
+    if (!file) return undefined;
+    if (!fs.exists(file)) return 'missing';
+    return isGitIgnored(fs, file) ? 'gitignored' : undefined;
+  };
+  for (const m of modules) {
+    const dir = path.dirname(m.path);
+    for (const o of trailingOverrides(m)) {
+      if (o.kind === 'star-import' && o.target !== undefined) {
+        const level = /^\.*/.exec(o.target)?.[0].length ?? 0;
+        const name = o.target.slice(level);
+        const found = resolveModuleFile(fs, root, m.path, name, level);
+        let base = dir;
+        for (let i = 1; i < level; i++) base = path.dirname(base);
+        add(m, o, found ?? path.join(base, ...name.split('.')) + '.py', found ? stateOf(found) : 'missing');
+      } else if (o.kind === 'exec' && o.target) {
+        const file = path.resolve(dir, o.target);
+        add(m, o, file, stateOf(file) ?? 'not-followed');
+      } else if (o.kind === 'include') {
+        for (const f of o.optionalFiles ?? []) if (!GLOB.test(f)) add(m, o, path.resolve(dir, f), stateOf(path.resolve(dir, f)));
+      }
+    }
+  }
+  return out;
+}
+
+/** How a finding names an unread override: `local.py, not in the repository`. */
+export function unreadPhrase(u: UnreadOverride): string {
+  const name = path.basename(u.file);
+  switch (u.state) {
+    case 'missing': return `${name}, not in the repository`;
+    case 'gitignored': return `${name}, ignored by git`;
+    default: return `${name}, run with exec() and not read`;
+  }
+}
+
+/**
+ * What the production-module decision line adds (CLI note, JSON reason's companion, output
+ * channel): "it also loads mysite/settings/local.py (production.py, line 26), which is not in
+ * the repository (gitignored): the settings it may set are unknown". `rel` shortens paths.
+ */
+export function unreadSentence(unread: readonly UnreadOverride[], rel: (file: string) => string): string {
+  if (unread.length === 0) return '';
+  const parts = unread.map((u) => {
+    const where = `${path.basename(u.from)}, line ${u.line}`;
+    const how =
+      u.state === 'missing'
+        ? `not in the repository (${u.ignored ? 'gitignored' : 'missing'})`
+        : u.state === 'gitignored'
+          ? "ignored by git (this checkout's copy was read; production's may differ)"
+          : 'run with exec(), which the analysis does not follow';
+    return `${rel(u.file)} (${where}), ${how}`;
+  });
+  const one = unread.length === 1;
+  return `it also loads ${parts.join('; and ')}: the settings ${one ? 'it' : 'they'} may set are unknown`;
 }

@@ -138,6 +138,7 @@ export class Publisher {
         ...(p.overlays ? { overlays: p.overlays } : {}),
         ...(p.configuredMissing ? { configuredMissing: p.configuredMissing } : {}),
         ...(p.repository ? { repository: p.repository } : {}),
+        ...(p.unread ? { unread: p.unread } : {}),
         settingsModules: p.settingsModules,
       })),
       counts,

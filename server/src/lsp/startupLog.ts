@@ -8,6 +8,7 @@
 import * as path from 'node:path';
 import type { AnalysisResult, ProjectSummary } from '../engine/analyzer';
 import { ruleEnabled } from '../engine/config';
+import { unreadSentence } from '../engine/overrides';
 import type { ServerContext } from './context';
 import type { Folder, Folders } from './folders';
 
@@ -21,7 +22,7 @@ function plural(n: number, word: string): string {
 }
 
 /** What productionLine needs of a project (a ProjectSummary or the status item's StatusProject). */
-export type ProductionOf = Pick<ProjectSummary, 'root' | 'productionModule' | 'productionDotted' | 'productionReason' | 'candidates' | 'overlays' | 'configuredMissing' | 'repository'>;
+export type ProductionOf = Pick<ProjectSummary, 'root' | 'productionModule' | 'productionDotted' | 'productionReason' | 'candidates' | 'overlays' | 'configuredMissing' | 'repository' | 'unread'>;
 
 /**
  * One project's production-module line, the only one the output channel prints for it (at
@@ -39,7 +40,8 @@ export function productionLog(folderRoot: string, p: ProductionOf): { level: 'in
   if (p.productionModule) {
     const name = p.productionDotted ? `${p.productionDotted} (${rel(folderRoot, p.productionModule)})` : rel(folderRoot, p.productionModule);
     const overlays = p.overlays?.length ? `; with ${p.overlays.map((o) => rel(folderRoot, o)).join(', ')}` : '';
-    return { level: 'info', text: `Django project${where}: production settings ${name}, chosen because ${p.productionReason}${overlays}${repository}` };
+    const unread = p.unread?.length ? `; ${unreadSentence(p.unread, (f) => rel(folderRoot, f))}` : '';
+    return { level: 'info', text: `Django project${where}: production settings ${name}, chosen because ${p.productionReason}${overlays}${unread}${repository}` };
   }
   const candidates = p.candidates?.length ? ` Candidates: ${p.candidates.join(', ')}.` : '';
   const configured = p.configuredMissing ? ` The configured module ${p.configuredMissing} matches no settings module; settings rules did not run.` : '';

@@ -75,6 +75,11 @@ export interface StatusProject {
   configuredMissing?: string;
   /** The folder above the project whose deployment files are the project's, and why. */
   repository?: { root: string; reason: string };
+  /**
+   * Files the production settings run after their own settings whose settings are unknown (a
+   * gitignored local.py, an exec'd local_settings.py): paths, the line that runs them, why.
+   */
+  unread?: { file: string; from: string; line: number; kind: 'star-import' | 'include' | 'exec'; state: 'missing' | 'gitignored' | 'not-followed'; ignored?: boolean }[];
   settingsModules: { path: string; dotted: string; role: string }[];
 }
 
