@@ -181,6 +181,7 @@ describe('cli: which module is production, said out loud (issue 12)', () => {
       candidates: [],
       overlays: ['mysite/production_settings.py'],
       repository: null,
+      unread: [],
     });
     assert.deepEqual(j.projects, [j.production]);
     const sarif = JSON.parse((await cli(['check', root, '--format', 'sarif'])).out);
