@@ -40,11 +40,14 @@ describe('settings the repository does not hold', () => {
       '/p/app/extra.py': 'Y = 1\n',
       '/p/app/custom.py': '# placeholder\n',
       '/p/app/tail.py': 'DEBUG = False\nfrom .custom import *\n',
+      // pontoon: an optional local import right after the base one; test settings only under `if TEST:`
+      '/p/app/__init__.py': 'import sys\nfrom .base import *\ntry:\n    from .local import *\nexcept ImportError:\n    pass\nTEST = "pytest" in sys.modules\nif TEST:\n    try:\n        from .test import *\n    except ImportError:\n        pass\n',
     });
     const cache = new ParseCache();
     const of = (file: string) => unreadOverrides(fs, '/p', [cache.parse(file, fs.readFile(file) as string)]).map((u) => `${path.basename(u.file)} ${u.state}${u.ignored ? ' ignored' : ''} line ${u.line}`);
     assert.deepEqual(of('/p/app/settings.py'), ['local.py missing ignored line 3']);
     assert.deepEqual(of('/p/app/prod.py'), ['secrets.py missing line 2', 'extra.py not-followed line 6']);
+    assert.deepEqual(of('/p/app/__init__.py'), ['local.py missing ignored line 3']);
     // in the repository (a placeholder an operator may replace): read like any module, not reported
     assert.deepEqual(of('/p/app/tail.py'), []);
     fs.write('/p/app/local.py', 'ALLOWED_HOSTS = ["example.com"]\n');

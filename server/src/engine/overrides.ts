@@ -159,6 +159,8 @@ export interface UnreadOverride {
 }
 
 const GLOB = /[*?[]/;
+/** A module or file named for tests or development (`.test`, `settings_dev`, `dev.py`): not what production runs. */
+const DEV_TARGET = /(?:^|[._\-/])(?:test|tests|testing|dev|development|debug|ci)(?:\.py)?$/i;
 
 /**
  * The override files of `modules` (a production settings closure) whose settings are unknown:
@@ -181,7 +183,11 @@ export function unreadOverrides(fs: FileSystem, root: string, modules: readonly 
   };
   for (const m of modules) {
     const dir = path.dirname(m.path);
-    for (const o of trailingOverrides(m)) {
+    const trailing = trailingOverrides(m);
+    // an optional one above the module's own settings counts too (pontoon's `try: from .local
+    // import *` right after the base import); one for tests or development does not run in production
+    const candidates = settingsOverrides(m).filter((o) => (o.optional || o.kind === 'exec' || trailing.includes(o)) && !DEV_TARGET.test(o.target ?? ''));
+    for (const o of candidates) {
       if (o.kind === 'star-import' && o.target !== undefined) {
         const level = /^\.*/.exec(o.target)?.[0].length ?? 0;
         const name = o.target.slice(level);
