@@ -89,7 +89,7 @@ export default defineRule({
       ],
     },
   },
-  prefilter: /AKIA|ASIA|k_live_|gh[pousr]_|github_pat_|xox[bpars]-|PRIVATE KEY|AIza|glpat-|SG\.[\w-]{20}|(?:SECRET|TOKEN|PASSWORD|PASSWD|API_?KEY|[Ss]ecret|[Tt]oken|[Pp]assw(?:or)?d|[Aa]pi_?[Kk]ey)\s*=\s*[rRbBuU]?["']/,
+  prefilter: /AKIA|ASIA|k_live_|gh[pousr]_|github_pat_|xox[bpars]-|PRIVATE KEY|AIza|glpat-|SG\.[\w-]{20}|(?:SECRET|TOKEN|PASSWORD|PASSWD|API_?KEY|(?:ACCESS|PRIVATE)_KEY|SECRET_KEY|[Ss]ecret|[Tt]oken|[Pp]assw(?:or)?d|[Aa]pi_?[Kk]ey|(?:[Ss]ecret|[Aa]ccess|[Pp]rivate)_[Kk]ey)\s*=\s*[rRbBuU]?["']/,
   create(ctx) {
     const skip = skipped(ctx);
     const reported = new Set<number>();

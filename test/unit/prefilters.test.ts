@@ -51,6 +51,16 @@ describe('prefilters that skip settings modules', () => {
   });
 });
 
+describe('DJR107 (secret in code): the prefilter lets every credential name through', () => {
+  test('names ending in _KEY (SECRET_KEY, AWS_SECRET_ACCESS_KEY, PRIVATE_KEY) as well as _SECRET, _TOKEN, _PASSWORD', () => {
+    const prefilter = allRules.find((r) => r.meta.code === 'DJR107')?.prefilter;
+    assert.ok(prefilter);
+    for (const name of ['SECRET_KEY', 'AWS_SECRET_ACCESS_KEY', 'STRIPE_PRIVATE_KEY', 'self.secret_key', 'client_access_key', 'API_KEY', 'GITHUB_TOKEN', 'DB_PASSWORD', 'STRIPE_SECRET']) {
+      assert.equal(prefilter.test(`${name} = 'x9Q2mL7pR4tV8wZ1'\n`), true, name);
+    }
+  });
+});
+
 describe('prefilters lose no finding', () => {
   let repo: string;
   const copies: string[] = [];

@@ -18,10 +18,10 @@ describe('test files', () => {
 
   test('files under such a folder are marked as tests; application files are not', () => {
     const mem = new MemoryFileSystem();
-    for (const p of ['tests/test_a.py', 'playwright_tests/core/utilities.py', 'shop/functional_tests/helpers.py', 'contests/views.py', 'shop/views.py', 'shop/test_views.py']) mem.write(`/p/${p}`, '');
+    for (const p of ['tests/test_a.py', 'playwright_tests/core/utilities.py', 'shop/functional_tests/helpers.py', 'contests/views.py', 'shop/views.py', 'shop/test_views.py', 'netbox/configuration_testing.py']) mem.write(`/p/${p}`, '');
     const inv = listFiles('/p', mem, { exclude: [] });
     const tests = inv.files.filter((f) => f.isTest).map((f) => f.path.slice(3));
-    assert.deepEqual(tests.sort(), ['playwright_tests/core/utilities.py', 'shop/functional_tests/helpers.py', 'shop/test_views.py', 'tests/test_a.py']);
+    assert.deepEqual(tests.sort(), ['netbox/configuration_testing.py', 'playwright_tests/core/utilities.py', 'shop/functional_tests/helpers.py', 'shop/test_views.py', 'tests/test_a.py']);
   });
 
   test('a code rule does not report in playwright_tests/ (DJR608: requests without a timeout)', () => {

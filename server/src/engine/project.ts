@@ -176,9 +176,9 @@ export function classify(name: string): FileKind | undefined {
   return undefined;
 }
 
-/** A test module by its name (test_x.py, x_test.py, x_tests.py, tests.py, conftest.py). */
+/** A test module by its name (test_x.py, x_test.py, x_tests.py, x_testing.py, tests.py, conftest.py). */
 function isTestName(base: string): boolean {
-  return /^test_.*\.py$/.test(base) || /_tests?\.py$/.test(base) || base === 'tests.py' || base === 'conftest.py';
+  return /^test_.*\.py$/.test(base) || /_(?:tests?|testing)\.py$/.test(base) || base === 'tests.py' || base === 'conftest.py';
 }
 
 /**
