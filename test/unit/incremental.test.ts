@@ -107,6 +107,33 @@ describe('incremental analysis gives what a fresh analysis gives', () => {
     });
   }
 
+  test('a project rule that lists folders (DJR910 looking for Kubernetes manifests) is reused after a keystroke; a new chart makes it run again', () => {
+    const root = copyProject('deploy-health-missing');
+    dirs.push(root);
+    const djr910 = allRules.find((r) => r.meta.code === 'DJR910');
+    assert.ok(djr910?.checkProject);
+    let runs = 0;
+    const counted = { ...djr910, checkProject: (ctx: Parameters<NonNullable<typeof djr910.checkProject>>[0]) => (runs++, djr910.checkProject?.(ctx)) };
+    const rules = allRules.map((r) => (r === djr910 ? counted : r));
+    const ofs = new OverlayFileSystem(new NodeFileSystem({ roots: [root] }));
+    const an = new Analyzer({ rules, fs: ofs });
+    const inventory = listFiles(root, ofs, config);
+    const first = an.analyze(root, config, inventory);
+    assert.ok(first.findings.some((f) => f.code === 'DJR910'), 'no health check in this project');
+    assert.equal(runs, 1);
+    const prod = first.projects[0].productionModule as string;
+    ofs.overlay.set(prod, (ofs.readFile(prod) ?? '') + '\nX_TYPED = 1\n');
+    const typed = an.analyze(root, config, inventory);
+    assert.equal(runs, 1, 'reused: the folders it listed are the same');
+    assert.ok(typed.findings.some((f) => f.code === 'DJR910'));
+    // a Helm chart with an HTTP probe appears: the listing differs, the rule runs again and passes
+    fs.mkdirSync(path.join(root, 'helm', 'templates'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'helm', 'templates', 'deployment.yaml'), 'spec:\n  containers:\n    - name: web\n      livenessProbe:\n        httpGet:\n          path: /\n');
+    const after = an.analyze(root, config, inventory);
+    assert.equal(runs, 2);
+    assert.ok(!after.findings.some((f) => f.code === 'DJR910'), 'the probe counts');
+  });
+
   test('a keystroke re-evaluates the module typed in and what imports it, not what it imports', () => {
     const root = copyProject('split');
     dirs.push(root);

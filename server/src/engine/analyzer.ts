@@ -13,7 +13,7 @@ import { settingsEvaluator } from './settingsLoader';
 import { detectPackages, PACKAGE_TITLES, type PackageId } from './packages';
 import { pendingFixIds } from './fix';
 import { ParseCache, parseVariant, type PyModule, type TopStmt } from './parser';
-import { findDjangoProjects, listFiles, looksBinary, MAX_FILE_BYTES, NodeFileSystem, type DjangoProject, type FileInventory, type FileSystem, type ProjectFile } from './project';
+import { findDjangoProjects, listFiles, looksBinary, MAX_FILE_BYTES, NodeFileSystem, type DirEntry, type DjangoProject, type FileInventory, type FileSystem, type ProjectFile } from './project';
 import { installedVersion, loadDependencies, mayInstall, type DependencyModel } from './dependencies';
 import type { Requirement, RequirementProblem } from './requirements';
 import type { CodePool } from './pool';
@@ -222,9 +222,16 @@ interface ProjectRuleResult {
   settings: [string, string][];
   reads: Source[];
   exists: [string, boolean][];
+  /** Folders it listed, with a fingerprint of each listing (names and kinds). */
+  dirs: [string, string][];
   findings: Finding[];
   notes: Note[];
   verdicts: [RuleOutcome['state'], string][];
+}
+
+/** What a folder listing holds, for comparing it later (names and whether each is a folder or a file). */
+function listingFingerprint(entries: readonly DirEntry[]): string {
+  return entries.map((e) => `${e.isDirectory ? 'd' : e.isFile ? 'f' : 's'}${e.name}`).join('\u0000');
 }
 
 /** What a tracked step read, asked and gave (ProjectRun.tracked). */
@@ -770,7 +777,8 @@ class ProjectRun {
       prev.hasSettings === !!settings &&
       prev.settings.every(([k, v]) => (k.startsWith('value:') ? valueFingerprint(settings?.value(k.slice(6))) : JSON.stringify(settings?.[k as 'installedApps' | 'middleware'])) === v) &&
       prev.reads.every((r) => this.sameSource(r)) &&
-      prev.exists.every(([p, e]) => fs.exists(p) === e)
+      prev.exists.every(([p, e]) => fs.exists(p) === e) &&
+      prev.dirs.every(([p, fp]) => listingFingerprint(fs.readDir(p)) === fp)
     ) {
       for (const n of prev.notes) {
         if (n.kind === 'skipped') this.skip(n.file, n.message);
@@ -783,6 +791,7 @@ class ProjectRun {
     let cacheable = true;
     const reads: Source[] = [];
     const exists: [string, boolean][] = [];
+    const dirs: [string, string][] = [];
     const seenSettings: [string, string][] = [];
     const verdicts: [RuleOutcome['state'], string][] = [];
     const read = (p: string): string | undefined => {
@@ -796,9 +805,12 @@ class ProjectRun {
         exists.push([p, e]);
         return e;
       },
+      // a listing is compared again before reuse (DJR910 looks for Kubernetes manifests: without
+      // this, it ran again, over every urls module, on each keystroke)
       readDir: (p) => {
-        cacheable = false;
-        return fs.readDir(p);
+        const entries = fs.readDir(p);
+        dirs.push([p, listingFingerprint(entries)]);
+        return entries;
       },
       size: (p) => {
         cacheable = false;
@@ -874,6 +886,7 @@ class ProjectRun {
       settings: seenSettings,
       reads,
       exists,
+      dirs,
       findings,
       notes: this.notes.slice(notesBefore),
       verdicts,
