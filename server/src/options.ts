@@ -98,7 +98,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     pyproject: 'include-tests',
     type: { kind: 'boolean' },
     default: false,
-    description: 'Run the code rules over test files too.',
+    description: 'Run the code rules over test files too: `test_*.py`, `*_test.py`, `*_tests.py`, `*_testing.py`, `tests.py`, `conftest.py`, and every file under a `tests/`, `test/`, `*_tests/` or `tests_*/` folder.',
     target: { to: 'config', field: 'includeTests' },
   },
   {
