@@ -26,7 +26,7 @@ export default defineRule({
     const { files, plain } = secretEnvFiles(ctx);
     if (files.length === 0 && plain.length > 0) ctx.notApplicable(plain);
     for (const f of files) {
-      if (f.kind !== 'env' || isGitIgnored(ctx.fs, f.path)) continue;
+      if (isGitIgnored(ctx.fs, f.path)) continue;
       // a tracked file is DJR109's: ignoring it would change nothing
       if (gitTracked(ctx.fs, f.path).state === 'tracked') continue;
       const name = path.basename(f.path);

@@ -25,7 +25,6 @@ export default defineRule({
     const { files, plain } = secretEnvFiles(ctx);
     if (files.length === 0 && plain.length > 0) ctx.notApplicable(plain);
     for (const f of files) {
-      if (f.kind !== 'env') continue;
       if (gitTracked(ctx.fs, f.path).state !== 'tracked') continue;
       const name = path.basename(f.path);
       ctx.report({

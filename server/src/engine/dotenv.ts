@@ -145,11 +145,6 @@ export function dotenvPath(fs: FileSystem, projectRoot: string): string {
   return path.join(projectRoot, '.env');
 }
 
-/** The example file beside `envFile` (an existing one, else `.env.example`); envExampleTarget also looks elsewhere. */
-export function envExamplePath(fs: FileSystem, envFile: string): string {
-  return envExampleTarget(fs, envFile);
-}
-
 const PRODUCTION_WORD = /(?:^|[._-])(?:prod|production|live|deploy)(?:[._-]|$)/i;
 
 /**

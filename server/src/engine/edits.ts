@@ -5,7 +5,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { ModuleScope } from './evaluator';
-import { importSlot, type ImportShape } from './importOrder';
+import { importSlot, nameSlot, type ImportShape } from './importOrder';
 import { lineLimit } from './linefit';
 import type { PyDictEntry, PyExpr, PyStmt } from './ir';
 import { trailingOverrides } from './overrides';
@@ -297,11 +297,8 @@ export class ModuleEditor {
         entries.push({ key: trimmed.split(/\s+/)[0], start, end: start + trimmed.length });
       }
       if (entries.length === 0) continue;
-      const order = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-      const cmp = (a: string, b: string) => order(isortNameKey(a), isortNameKey(b)) || order(a, b);
-      const inOrder = entries.every((e, k) => k === 0 || cmp(entries[k - 1].key, e.key) <= 0);
-      const before = inOrder ? entries.find((e) => cmp(name, e.key) < 0) : undefined;
-      return before ? this.insert(before.start, `${name}, `) : this.insert(entries[entries.length - 1].end, `, ${name}`);
+      const slot = nameSlot(entries.map((e) => e.key), name);
+      return slot < entries.length ? this.insert(entries[slot].start, `${name}, `) : this.insert(entries[entries.length - 1].end, `, ${name}`);
     }
     return undefined;
   }
@@ -616,13 +613,4 @@ export function dictLiteralEntry(dict: Extract<PyExpr, { t: 'dict' }>, key: stri
     if (k && k.t === 'str' && k.v === key) return dict.entries[i];
   }
   return undefined;
-}
-
-/**
- * isort's order of the names of a `from` import (order_by_type): CONSTANTS, then Classes, then
- * everything else, each case-insensitively by name.
- */
-function isortNameKey(name: string): string {
-  const rank = name.length > 1 && name === name.toUpperCase() && /[A-Z]/.test(name) ? 0 : /^[A-Z]/.test(name) ? 1 : 2;
-  return `${rank}${name.toLowerCase()}`;
 }

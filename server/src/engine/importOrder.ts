@@ -87,3 +87,24 @@ export function importSlot(block: readonly ImportShape[], added: ImportShape): {
   if (later < 0) return { index: block.length - 1, where: 'after', group: true };
   return undefined; // sections interleaved: not an isort file (the caller appends after the block)
 }
+
+/**
+ * isort's order of the names of a `from` import (order_by_type): CONSTANTS, then Classes, then
+ * everything else, each case-insensitively by name (then as written).
+ */
+const NAME_KEY = (name: string): string => {
+  const rank = name.length > 1 && name === name.toUpperCase() && /[A-Z]/.test(name) ? 0 : /^[A-Z]/.test(name) ? 1 : 2;
+  return `${rank}${name.toLowerCase()}\u0000${name}`;
+};
+
+/**
+ * Where `added` goes among the names of one `from` import (`config, AutoConfig`): the index of
+ * the name it goes before, in isort's order when the names are in that order; else
+ * `names.length` (at the end: the file's order is the user's, never reshuffled).
+ */
+export function nameSlot(names: readonly string[], added: string): number {
+  const keys = names.map(NAME_KEY);
+  for (let k = 1; k < keys.length; k++) if (keys[k - 1] > keys[k]) return names.length;
+  const next = keys.findIndex((key) => NAME_KEY(added) < key);
+  return next < 0 ? names.length : next;
+}
