@@ -191,6 +191,10 @@ describe('a .env of plain configuration (paperless-ngx: docker/compose/.env hold
     const item = buildChecklist(result, emptyManualState(), allRules).items.find((i) => i.id === 'secrets.env-file-ignored');
     assert.equal(item?.status, 'not-applicable');
     assert.match(item?.reason ?? '', /\.env holds plain configuration only/);
+    // two files of the same name (paperless-ngx: .env and docker/compose/.env): named once, singular
+    const two = new MemoryFileSystem({ ...Object.fromEntries(['manage.py', 'mysite/__init__.py', 'mysite/settings.py'].map((f) => [f, mem.readFile(`${ROOT}/${f}`) ?? ''])), '.env': 'A=1\n', 'docker/.env': 'COMPOSE_PROJECT_NAME=shop\n' }, ROOT);
+    const reason = buildChecklist(analyze(two, ROOT), emptyManualState(), allRules).items.find((i) => i.id === 'secrets.env-file-ignored')?.reason ?? '';
+    assert.match(reason, /: \.env holds plain configuration only/);
   });
 
   test('a password in a URL, or a secret-named variable, is a secret: DJR105', () => {

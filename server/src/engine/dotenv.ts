@@ -70,7 +70,7 @@ export function secretEnvFiles(ctx: { files: readonly ProjectFile[]; readFile(p:
     else plain.push(path.basename(f.path));
   }
   const names = [...new Set(plain)];
-  return { files, plain: plain.length === 0 ? '' : `No .env file holds a secret: ${names.join(', ')} ${plain.length === 1 ? 'holds' : 'hold'} plain configuration only (no key, password, token or credentials).` };
+  return { files, plain: plain.length === 0 ? '' : `No .env file holds a secret: ${names.join(', ')} ${names.length === 1 ? 'holds' : 'hold'} plain configuration only (no key, password, token or credentials).` };
 }
 
 /** Django's key alphabet (django.core.management.utils.get_random_secret_key). */
